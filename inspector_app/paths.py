@@ -1,0 +1,39 @@
+"""Where the program finds its shipped data (forms, resources) and where it keeps the user's data."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "FireRiskInspector"
+APP_AUTHOR = "FireRiskInspector"
+
+
+def install_root() -> Path:
+    """The folder holding forms/ and resources/: the source tree, or PyInstaller's bundle."""
+    bundle = getattr(sys, "_MEIPASS", None)
+    if bundle:
+        return Path(bundle)
+    return Path(__file__).resolve().parent.parent
+
+
+def resource_dir() -> Path:
+    return install_root() / "resources"
+
+
+def builtin_forms_dir() -> Path:
+    return install_root() / "forms"
+
+
+def user_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def user_config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, APP_AUTHOR))
+
+
+def default_database_path() -> Path:
+    return user_data_dir() / "ledger.sqlite"
