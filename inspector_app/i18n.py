@@ -88,7 +88,7 @@ def current_language() -> str:
     return getattr(_state, "language", None) or _global_language
 
 
-class use_language:  # noqa: N801 - reads like a statement: ``with use_language("en"):``
+class use_language:
     """Translate in another language inside a block, for this thread only (a notice, a request)."""
 
     def __init__(self, language: str) -> None:
@@ -112,6 +112,6 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(current_language()).ngettext(singular, plural, n)
 
 
-def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+def N_(message: str) -> str:
     """Mark a string for extraction without translating it yet."""
     return message

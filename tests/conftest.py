@@ -20,3 +20,56 @@ def floorplans() -> Path:
     """The real public plans in ../shared/floorplans (never copied into the project)."""
     assert FLOORPLANS.is_dir(), f"real floor plans expected at {FLOORPLANS}"
     return FLOORPLANS
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    from inspector_app.core.forms import load_catalogue
+
+    return load_catalogue()
+
+
+@pytest.fixture
+def db(tmp_path):
+    from inspector_app.core.db import open_database, sqlite_url
+
+    database = open_database(sqlite_url(tmp_path / "ledger.sqlite"))
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def floor(db):
+    """A school with one building and one floor, ready for hazards; returns the floor's id."""
+    from inspector_app.core import structure
+
+    with db.session() as session:
+        org = structure.create_organisation(session, "Test Bureau")
+        site = structure.create_site(session, org, "Test School", code="TS")
+        building = structure.create_building(session, site, "Teaching building", "teaching_building")
+        return structure.create_floor(session, building, "1F", 1).id
+
+
+@pytest.fixture(scope="session")
+def jpeg_photo(tmp_path_factory) -> Path:
+    from PIL import Image
+
+    path = tmp_path_factory.mktemp("photos") / "photo.jpg"
+    Image.new("RGB", (64, 48), "#884422").save(path, format="JPEG")
+    return path
+
+
+@pytest.fixture
+def english():
+    from inspector_app.i18n import use_language
+
+    with use_language("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def private_user_folders(tmp_path_factory, monkeypatch):
+    """Settings and default data go to a fresh folder, never the developer's own."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))

@@ -1,0 +1,62 @@
+"""`inspector-app`: the command line over the same use-case functions the desktop program calls.
+
+Each group of subcommands lives in its own module with a ``register(subparsers)`` function; data is
+printed as JSON (or CSV where asked); errors go to stderr with a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from inspector_app.cli import audit_cmds, demo_cmds, forms_cmds, gui_cmds, hazard_cmds
+from inspector_app.cli.context import AppContext
+from inspector_app.core.errors import InspectorError
+from inspector_app.i18n import _, normalise_language, set_language, system_language
+
+COMMAND_MODULES = (gui_cmds, demo_cmds, hazard_cmds, audit_cmds, forms_cmds)
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, _("{prog}: error: {message}\n").format(prog=self.prog, message=message))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="inspector-app", description=_("Fire-Risk Inspector: hazards, notices and the ledger."))
+    parser.add_argument("--db", metavar="PATH", help=_("the ledger file (SQLite); default: in the user data folder"))
+    parser.add_argument("--database-url", metavar="URL", help=_("a database URL instead (e.g. PostgreSQL)"))
+    parser.add_argument("--lang", choices=("zh", "en"), help=_("language of messages and output"))
+    parser.add_argument("--as", dest="actor", metavar="NAME", help=_("who is acting (recorded in the history)"))
+    parser.add_argument("--forms", action="append", default=[], metavar="DIR",
+                        help=_("an organisation's own forms folder (repeatable)"))
+    subparsers = parser.add_subparsers(dest="command", parser_class=Parser)
+    for module in COMMAND_MODULES:
+        module.register(subparsers)
+    parser.set_defaults(handler=gui_cmds.run_gui)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Messages of the parser itself follow --lang too, so look for it before parsing.
+    language = None
+    if "--lang" in argv and argv.index("--lang") + 1 < len(argv):
+        language = normalise_language(argv[argv.index("--lang") + 1])
+    context = AppContext.from_environment()
+    set_language(language or normalise_language(context.settings.language) or system_language())
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    context.configure(args)
+    try:
+        return int(args.handler(context, args) or 0)
+    except InspectorError as exc:
+        print(_("error: {message}").format(message=exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(_("interrupted"), file=sys.stderr)
+        return 130
+    finally:
+        context.close()

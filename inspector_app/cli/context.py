@@ -1,0 +1,70 @@
+"""What every command needs, made once at start-up and passed in: settings, the database (opened
+only when a command asks for it), the forms catalogue and who is acting."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from inspector_app.core.db import Database, open_database, sqlite_url
+from inspector_app.core.forms import Catalogue, load_catalogue
+from inspector_app.core.settings import Settings, load_settings
+from inspector_app.paths import default_database_path
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    db_path: Path | None = None
+    database_url: str | None = None
+    actor: str = ""
+    forms_dirs: list[Path] = field(default_factory=list)
+    _db: Database | None = None
+    _catalogue: Catalogue | None = None
+
+    @classmethod
+    def from_environment(cls) -> AppContext:
+        return cls(settings=load_settings())
+
+    def configure(self, args: argparse.Namespace) -> None:
+        self.db_path = Path(args.db) if args.db else None
+        self.database_url = args.database_url
+        try:
+            user = getpass.getuser()
+        except (KeyError, OSError):
+            user = "inspector"
+        self.actor = args.actor or self.settings.inspector_name or user
+        self.forms_dirs = [Path(d) for d in (*self.settings.extra_forms_dirs, *args.forms)]
+
+    @property
+    def url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return sqlite_url((self.db_path or default_database_path()).resolve())
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            self._db = open_database(self.url)
+        return self._db
+
+    @property
+    def catalogue(self) -> Catalogue:
+        if self._catalogue is None:
+            self._catalogue = load_catalogue(self.forms_dirs)
+        return self._catalogue
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.dispose()
+            self._db = None
+
+
+def print_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+    sys.stdout.write("\n")

@@ -1,0 +1,42 @@
+"""`inspector-app forms check [DIR]` and `forms categories`: validate and list inspection forms."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from inspector_app.cli.context import AppContext, print_json
+from inspector_app.core.forms import load_catalogue
+from inspector_app.i18n import _
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("forms", help=_("inspection forms (hazard taxonomy, checklists)"))
+    sub = parser.add_subparsers(dest="forms_command", required=True)
+    check = sub.add_parser("check", help=_("validate the built-in forms, or a forms folder"))
+    check.add_argument("dir", nargs="?", type=Path, help=_("a forms folder to check with the built-in ones"))
+    check.set_defaults(handler=run_check)
+    cats = sub.add_parser("categories", help=_("list the hazard categories"))
+    cats.set_defaults(handler=run_categories)
+
+
+def run_check(context: AppContext, args: argparse.Namespace) -> int:
+    extra = [*context.forms_dirs, *([args.dir] if args.dir else [])]
+    catalogue = load_catalogue(extra)
+    print_json({
+        "ok": True,
+        "files": [str(p) for p in catalogue.sources],
+        "categories": len(catalogue.categories),
+        "checklists": sorted(catalogue.checklists),
+    })
+    return 0
+
+
+def run_categories(context: AppContext, args: argparse.Namespace) -> int:
+    print_json([
+        {"code": c.code, "group": c.group, "name": c.name.get(), "default_severity": c.default_severity,
+         "deadline_days": c.deadline_days, "fixable_on_spot": c.fixable_on_spot}
+        for c in context.catalogue.categories.values()
+    ])
+    return 0

@@ -1,0 +1,144 @@
+"""`inspector-app hazard add | list | show | status`: record hazards and move them through the workflow."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from inspector_app.cli.context import AppContext, print_json
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.hazards import add_hazard, attachments_of, change_status, find_hazard
+from inspector_app.core.models import Hazard, HazardEvent
+from inspector_app.core.queries import CSV_COLUMNS, list_hazards
+from inspector_app.core.structure import find_floor_by_names, get_floor
+from inspector_app.core.workflow import Status, is_overdue, parse_status
+from inspector_app.i18n import _
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("hazard", help=_("record and follow hazards"))
+    sub = parser.add_subparsers(dest="hazard_command", required=True)
+
+    add = sub.add_parser("add", help=_("record a hazard at a spot on a floor"))
+    add.add_argument("--floor", help=_("the floor's id"))
+    add.add_argument("--site", help=_("the site's name or code (with --building and --floor-name)"))
+    add.add_argument("--building", help=_("the building's name"))
+    add.add_argument("--floor-name", help=_("the floor's name"))
+    add.add_argument("--x", type=float, help=_("horizontal position on the page, 0..1"))
+    add.add_argument("--y", type=float, help=_("vertical position on the page, 0..1"))
+    add.add_argument("--page", type=int, default=0, help=_("page of the plan (0 = first)"))
+    add.add_argument("--category", required=True, help=_("category code (see `forms categories`)"))
+    add.add_argument("--severity", choices=("general", "major"))
+    add.add_argument("--description", default="")
+    add.add_argument("--room", default="")
+    add.add_argument("--deadline", type=_date, help=_("YYYY-MM-DD; default from the category"))
+    add.add_argument("--responsible-unit", default="")
+    add.add_argument("--responsible-person", default="")
+    add.add_argument("--photo", action="append", default=[], type=Path, help=_("a before-photo (repeatable)"))
+    add.add_argument("--previous", help=_("the closed hazard this one repeats"))
+    add.set_defaults(handler=run_add)
+
+    lst = sub.add_parser("list", help=_("list hazards"))
+    lst.add_argument("--status", help=_("only hazards in this state"))
+    lst.add_argument("--overdue", action="store_true", help=_("only overdue hazards"))
+    lst.add_argument("--floor", help=_("only hazards on this floor (id)"))
+    lst.add_argument("--format", choices=("json", "csv"), default="json")
+    lst.set_defaults(handler=run_list)
+
+    show = sub.add_parser("show", help=_("one hazard with its history"))
+    show.add_argument("hazard", help=_("id, number, short code or token"))
+    show.set_defaults(handler=run_show)
+
+    status = sub.add_parser("status", help=_("move a hazard to another state"))
+    status.add_argument("hazard", help=_("id, number, short code or token"))
+    status.add_argument("--to", required=True, help=", ".join(s.value for s in Status))
+    status.add_argument("--note", default="")
+    status.add_argument("--photo", action="append", default=[], type=Path, help=_("an after-photo (repeatable)"))
+    status.set_defaults(handler=run_status)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("'{value}' is not a date (YYYY-MM-DD)").format(value=value)) from None
+
+
+def hazard_json(hazard: Hazard) -> dict[str, Any]:
+    return {
+        "id": str(hazard.id), "number": hazard.number, "token": hazard.public_token,
+        "short_code": hazard.short_code, "floor_id": str(hazard.floor_id) if hazard.floor_id else None,
+        "x": hazard.x, "y": hazard.y, "page": hazard.page, "category": hazard.category,
+        "severity": hazard.severity, "status": hazard.status,
+        "overdue": is_overdue(hazard.status, hazard.deadline),
+        "deadline": hazard.deadline.isoformat() if hazard.deadline else None,
+        "description": hazard.description, "room": hazard.room, "legal_basis": hazard.legal_basis,
+        "required_measures": hazard.required_measures, "fixed_on_spot": hazard.fixed_on_spot,
+        "responsible_unit": hazard.responsible_unit, "responsible_person": hazard.responsible_person,
+    }
+
+
+def run_add(context: AppContext, args: argparse.Namespace) -> int:
+    db, catalogue = context.db, context.catalogue
+    with db.session() as session:
+        if args.floor:
+            floor = get_floor(session, args.floor)
+        elif args.site and args.building and args.floor_name:
+            floor = find_floor_by_names(session, args.site, args.building, args.floor_name)
+        else:
+            raise InspectorError(_("Say where: --floor ID, or --site, --building and --floor-name."))
+        previous = find_hazard(session, args.previous).id if args.previous else None
+        hazard = add_hazard(
+            session, catalogue, db.store, actor=context.actor, category=args.category, floor_id=floor.id,
+            x=args.x, y=args.y, page=args.page, severity=args.severity, description=args.description,
+            room=args.room, deadline=args.deadline, responsible_unit=args.responsible_unit,
+            responsible_person=args.responsible_person, photos=args.photo, previous_hazard_id=previous,
+        )
+        print_json(hazard_json(hazard))
+    return 0
+
+
+def run_list(context: AppContext, args: argparse.Namespace) -> int:
+    status = parse_status(args.status).value if args.status else None
+    with context.db.session() as session:
+        floor_id = get_floor(session, args.floor).id if args.floor else None
+        rows = list_hazards(session, status=status, floor_id=floor_id)
+    if args.overdue:
+        rows = [r for r in rows if r.overdue]
+    if args.format == "csv":
+        writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow(row.as_json())
+    else:
+        print_json([row.as_json() for row in rows])
+    return 0
+
+
+def run_show(context: AppContext, args: argparse.Namespace) -> int:
+    with context.db.session() as session:
+        hazard = find_hazard(session, args.hazard)
+        events = session.scalars(
+            select(HazardEvent).where(HazardEvent.hazard_id == hazard.id).order_by(HazardEvent.seq)).all()
+        data = hazard_json(hazard)
+        data["photos"] = [{"id": str(a.id), "role": a.role, "file": a.filename, "hash": a.file_hash}
+                          for a in attachments_of(session, hazard.id)]
+        data["history"] = [{"seq": e.seq, "kind": e.kind, "actor": e.actor, "at": e.at.isoformat(),
+                            "note": e.note} for e in events]
+    print_json(data)
+    return 0
+
+
+def run_status(context: AppContext, args: argparse.Namespace) -> int:
+    db = context.db
+    with db.session() as session:
+        hazard = find_hazard(session, args.hazard)
+        change_status(session, db.store, hazard, args.to, context.actor, note=args.note, photos=args.photo)
+        print_json(hazard_json(hazard))
+    return 0

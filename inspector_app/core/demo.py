@@ -1,0 +1,171 @@
+"""A realistic demo project: one school, its teaching building, dormitory and canteen, floor plans
+drawn here, and a ledger of hazards in every state (some overdue), so a new user sees the program
+as it looks in the middle of a campaign.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import tempfile
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+from sqlalchemy.orm import Session
+
+from inspector_app.core import structure
+from inspector_app.core.db import Database
+from inspector_app.core.forms import Catalogue
+from inspector_app.core.hazards import add_hazard, change_status, update_hazard
+from inspector_app.core.models import Floor, Hazard
+from inspector_app.core.plans_store import PageFacts, add_plan_version
+from inspector_app.core.workflow import Status
+from inspector_app.i18n import current_language
+
+PLAN_SIZE = (2000, 1200)
+
+# (zh, en) pairs: the demo speaks the language the user runs the program in.
+SCHOOL = ("吕梁市第一实验中学", "Lüliang No. 1 Experimental Middle School")
+ORG = ("吕梁市教育局", "Lüliang Education Bureau")
+BUILDINGS: list[tuple[tuple[str, str], str, int, list[str]]] = [
+    (("教学楼", "Teaching building"), "teaching_building", 3, ["electrical", "evacuation", "fire_equipment"]),
+    (("学生宿舍", "Dormitory"), "dormitory", 2, ["electrical", "fire_use", "evacuation", "combustibles"]),
+    (("食堂", "Canteen"), "canteen", 1, ["kitchen", "fire_equipment", "electrical"]),
+]
+FLOOR_NAMES = (("一层", "1F"), ("二层", "2F"), ("三层", "3F"))
+UNITS = (("总务处", "General Affairs Office"), ("宿管中心", "Dormitory Office"), ("后勤处", "Logistics Office"))
+PEOPLE = ("王建国", "李秀英", "张伟", "刘洋")
+
+
+def pick(pair: tuple[str, str]) -> str:
+    return pair[0] if current_language().startswith("zh") else pair[1]
+
+
+def draw_floor_plan(path: Path, label: str, rooms_per_side: int = 8) -> None:
+    """A plain architectural plan: outer walls, a corridor, rooms with doors, two stairs, exits."""
+    width, height = PLAN_SIZE
+    image = Image.new("RGB", PLAN_SIZE, "white")
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.load_default(size=28)
+    small = ImageFont.load_default(size=22)
+    margin, wall = 80, 10
+    draw.rectangle([margin, margin, width - margin, height - margin], outline="black", width=wall)
+    corridor_top, corridor_bottom = height // 2 - 90, height // 2 + 90
+    stair_w = 180
+    left, right = margin + stair_w, width - margin - stair_w
+    for x in (left, right):
+        draw.line([x, margin, x, height - margin], fill="black", width=wall)
+    for y in (corridor_top, corridor_bottom):
+        draw.line([left, y, right, y], fill="black", width=6)
+    room_w = (right - left) / rooms_per_side
+    for i in range(rooms_per_side):
+        x0 = left + i * room_w
+        if i:
+            draw.line([x0, margin, x0, corridor_top], fill="black", width=6)
+            draw.line([x0, corridor_bottom, x0, height - margin], fill="black", width=6)
+        door = x0 + room_w / 2
+        for y in (corridor_top, corridor_bottom):
+            draw.line([door - 35, y, door + 35, y], fill="white", width=8)
+            swing = [door - 35, y - 70, door + 35, y] if y == corridor_top else [door - 35, y, door + 35, y + 70]
+            draw.arc(swing, 0, 360, fill="#999999")
+        draw.text((x0 + 20, margin + 20), f"{label[0]}{i * 2 + 1:02d}", fill="black", font=font)
+        draw.text((x0 + 20, height - margin - 55), f"{label[0]}{i * 2 + 2:02d}", fill="black", font=font)
+    for x0 in (margin, right):
+        for step in range(12):
+            y = margin + 60 + step * 70
+            draw.line([x0 + 20, y, x0 + stair_w - 20, y], fill="#555555", width=3)
+        draw.text((x0 + 30, height // 2 - 15), "STAIR", fill="#333333", font=small)
+    for x in (margin, width - margin):
+        draw.rectangle([x - 12, height // 2 - 60, x + 12, height // 2 + 60], fill="#2e7d32")
+        draw.text((x - 30 if x == margin else x - 60, height // 2 + 70), "EXIT", fill="#2e7d32", font=small)
+    draw.text((margin, 20), label, fill="black", font=font)
+    image.save(path, format="PNG", optimize=True)
+
+
+def make_photo(path: Path, text: str, colour: str) -> None:
+    image = Image.new("RGB", (1024, 768), colour)
+    draw = ImageDraw.Draw(image)
+    draw.rectangle([40, 40, 984, 728], outline="white", width=8)
+    draw.text((80, 340), text, fill="white", font=ImageFont.load_default(size=64))
+    image.save(path, format="JPEG", quality=85)
+
+
+def create_demo(db: Database, catalogue: Catalogue, actor: str = "demo", seed: int = 7,
+                today: dt.date | None = None) -> dict[str, object]:
+    """Fill an empty ledger with the demo school; returns a summary of what was made."""
+    rng = random.Random(seed)
+    today = today or dt.date.today()
+    by_group: dict[str, list[str]] = {}
+    for known in catalogue.categories.values():
+        by_group.setdefault(known.group, []).append(known.code)
+    with tempfile.TemporaryDirectory() as tmp_name, db.session() as session:
+        tmp = Path(tmp_name)
+        before = tmp / "before.jpg"
+        after = tmp / "after.jpg"
+        make_photo(before, "BEFORE", "#8d3b2f")
+        make_photo(after, "AFTER", "#2f6d3b")
+        org = structure.create_organisation(session, pick(ORG), kind="county", notice_prefix="吕教安")
+        site = structure.create_site(session, org, pick(SCHOOL), code="LL1", address="山西省吕梁市离石区")
+        inspection = structure.create_inspection(
+            session, site, today - dt.timedelta(days=40), kind="special", inspectors=", ".join(PEOPLE[:2]),
+            notes=pick(("安全隐患排查整治专项检查", "Hazard campaign special inspection")))
+        floors: list[tuple[Floor, list[str], str]] = []
+        for b_index, (name, area_type, floor_count, groups) in enumerate(BUILDINGS):
+            building = structure.create_building(session, site, pick(name), area_type)
+            for level in range(1, floor_count + 1):
+                floor = structure.create_floor(session, building, pick(FLOOR_NAMES[level - 1]), level)
+                plan_path = tmp / f"plan-{b_index}-{level}.png"
+                draw_floor_plan(plan_path, f"{'TDC'[b_index]}{level} {name[1]} {FLOOR_NAMES[level - 1][1]}")
+                add_plan_version(session, db.store, floor, plan_path,
+                                 PageFacts("raster", 1, float(PLAN_SIZE[0]), float(PLAN_SIZE[1])))
+                floors.append((floor, groups, UNITS[b_index][0] if current_language().startswith("zh")
+                               else UNITS[b_index][1]))
+        plan = [Status.OPEN] * 14 + [Status.IN_PROGRESS] * 10 + [Status.AWAITING_REINSPECTION] * 8 \
+            + [Status.CLOSED] * 8 + ["fixed_on_spot"] * 4 + [Status.WITHDRAWN] * 2
+        rng.shuffle(plan)
+        counts: dict[str, int] = {}
+        for index, target in enumerate(plan):
+            floor, groups, unit = floors[index % len(floors)]
+            codes = by_group.get(groups[index % len(groups)]) or sorted(catalogue.categories)
+            category = codes[rng.randrange(len(codes))]
+            found = today - dt.timedelta(days=rng.randint(2, 60))
+            phrases = catalogue.categories[category].phrases
+            description = phrases[0].get() if phrases else catalogue.categories[category].name.get()
+            hazard = add_hazard(
+                session, catalogue, db.store, actor=actor, category=category, floor_id=floor.id,
+                x=round(rng.uniform(0.12, 0.88), 4), y=round(rng.uniform(0.15, 0.85), 4),
+                description=description, room=f"{rng.randint(1, 3)}{rng.randint(1, 16):02d}",
+                inspection_id=inspection.id, responsible_unit=unit, responsible_person=rng.choice(PEOPLE),
+                funding=rng.choice(("", "2000", "15000")), photos=[before], today=found,
+                found_at=dt.datetime.combine(found, dt.time(9, 30), tzinfo=dt.UTC),
+            )
+            _walk_to(session, db, hazard, target, actor, after)
+            counts[str(target)] = counts.get(str(target), 0) + 1
+        # One hazard that came back after it had been closed: a new hazard linked to the old one.
+        closed = next(h for h in session.query(Hazard).filter(Hazard.status == Status.CLOSED))
+        recurring = add_hazard(session, catalogue, db.store, actor=actor, category=closed.category,
+                               floor_id=closed.floor_id, x=closed.x, y=closed.y, previous_hazard_id=closed.id,
+                               inspection_id=inspection.id, today=today - dt.timedelta(days=3))
+        update_hazard(session, recurring, actor, description=closed.description)
+        return {"site": site.name, "site_id": str(site.id), "floors": len(floors),
+                "hazards": len(plan) + 1, "by_target": counts}
+
+
+def _walk_to(session: Session, db: Database, hazard: Hazard, target: str, actor: str, after: Path) -> None:
+    if target == Status.OPEN:
+        return
+    if target == "fixed_on_spot":
+        note = pick(("当场整改", "Fixed on the spot"))
+        change_status(session, db.store, hazard, Status.CLOSED, actor, note=note, photos=[after])
+        return
+    if target == Status.WITHDRAWN:
+        change_status(session, db.store, hazard, Status.WITHDRAWN, actor, note=pick(("重复登记", "Recorded twice")))
+        return
+    change_status(session, db.store, hazard, Status.IN_PROGRESS, actor)
+    if target == Status.IN_PROGRESS:
+        return
+    reported = pick(("已整改，申请复查", "Fixed, re-inspection requested"))
+    change_status(session, db.store, hazard, Status.AWAITING_REINSPECTION, actor, note=reported)
+    if target == Status.CLOSED:
+        passed = pick(("复查合格", "Re-inspection passed"))
+        change_status(session, db.store, hazard, Status.CLOSED, actor, note=passed, photos=[after])

@@ -1,0 +1,232 @@
+"""Inspection forms as data: the hazard taxonomy and the per-area checklists, loaded and validated.
+
+Forms live in YAML under forms/ (and in an organisation's own folder, which adds to or overrides the
+built-in entries by code). A malformed file is refused with its path, the line and what is wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from inspector_app.core.errors import InspectorError
+from inspector_app.i18n import _, current_language
+from inspector_app.paths import builtin_forms_dir
+
+ICONS = ("bolt", "flame", "exit", "extinguisher", "box", "gas", "flask", "clipboard")
+
+
+class Text(BaseModel):
+    """A text in both languages of the program."""
+
+    model_config = ConfigDict(extra="forbid")
+    zh: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, language: str | None = None) -> str:
+        language = language or current_language()
+        return self.zh if language.startswith("zh") else self.en
+
+
+class AreaType(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+
+
+class Group(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    name: Text
+    icon: Literal["bolt", "flame", "exit", "extinguisher", "box", "gas", "flask", "clipboard"]
+
+
+class Category(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*\.[a-z0-9_]+$")
+    group: str
+    name: Text
+    default_severity: Literal["general", "major"]
+    deadline_days: int = Field(ge=0, le=365)
+    fixable_on_spot: bool
+    legal_basis: Text
+    requirement: Text
+    phrases: list[Text] = Field(default_factory=list)
+
+
+class TaxonomyFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: Literal[1]
+    area_types: list[AreaType] = Field(default_factory=list)
+    groups: list[Group] = Field(default_factory=list)
+    categories: list[Category] = Field(default_factory=list)
+
+
+class ChecklistItem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: str = Field(pattern=r"^[a-z][a-z0-9_]*\.[A-Za-z0-9_]+$")
+    text: Text
+    category: str
+
+
+class Checklist(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    version: Literal[1]
+    area_type: str
+    name: Text
+    items: list[ChecklistItem] = Field(min_length=1)
+
+
+class FormsError(InspectorError):
+    """A forms file that cannot be used; ``problems`` lists each as (path, line, message)."""
+
+    def __init__(self, problems: list[tuple[Path, int | None, str]]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(format_problem(*p) for p in problems))
+
+
+def format_problem(path: Path, line: int | None, message: str) -> str:
+    where = f"{path}:{line}" if line else str(path)
+    return f"{where}: {message}"
+
+
+def _node_at(node: yaml.Node, loc: tuple[int | str, ...]) -> yaml.Node:
+    """Follow a pydantic error location through the YAML node tree, to report the right line."""
+    for key in loc:
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                if key_node.value == key:
+                    node = value_node
+                    break
+            else:
+                return node
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            return node
+    return node
+
+
+def _load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise FormsError([(path, None, _("not UTF-8 text: {problem}").format(problem=exc))]) from exc
+    except OSError as exc:
+        raise FormsError([(path, None, _("cannot read the file: {problem}").format(problem=exc))]) from exc
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise FormsError([(path, line, _("not valid YAML: {problem}").format(problem=exc.problem))]) from exc
+    except yaml.YAMLError as exc:
+        raise FormsError([(path, None, _("not valid YAML: {problem}").format(problem=exc))]) from exc
+    return data, node
+
+
+def _validate[T: BaseModel](model: type[T], path: Path) -> T:
+    data, node = _load_yaml(path)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems: list[tuple[Path, int | None, str]] = []
+        for error in exc.errors():
+            loc = tuple(error["loc"])
+            line = _node_at(node, loc).start_mark.line + 1 if node is not None else None
+            where = ".".join(str(part) for part in loc) or _("(top level)")
+            problems.append((path, line, f"{where}: {error['msg']}"))
+        raise FormsError(problems) from exc
+
+
+@dataclass
+class Catalogue:
+    """Every area type, group, category and checklist known to the program, by code."""
+
+    area_types: dict[str, AreaType] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
+    categories: dict[str, Category] = field(default_factory=dict)
+    checklists: dict[str, Checklist] = field(default_factory=dict)
+    sources: list[Path] = field(default_factory=list)
+
+    def category(self, code: str) -> Category:
+        try:
+            return self.categories[code]
+        except KeyError:
+            raise InspectorError(
+                _("Unknown hazard category '{code}'. `inspector-app forms categories` lists them.").format(
+                    code=code
+                )
+            ) from None
+
+    def icon_for(self, category_code: str) -> str:
+        category = self.categories.get(category_code)
+        group = self.groups.get(category.group) if category else None
+        return group.icon if group else "clipboard"
+
+
+def _merge_folder(catalogue: Catalogue, folder: Path, problems: list[tuple[Path, int | None, str]]) -> None:
+    taxonomy_path = folder / "taxonomy.yaml"
+    if taxonomy_path.exists():
+        try:
+            taxonomy = _validate(TaxonomyFile, taxonomy_path)
+        except FormsError as exc:
+            problems.extend(exc.problems)
+        else:
+            catalogue.sources.append(taxonomy_path)
+            catalogue.area_types.update((a.code, a) for a in taxonomy.area_types)
+            catalogue.groups.update((g.code, g) for g in taxonomy.groups)
+            seen: set[str] = set()
+            for category in taxonomy.categories:
+                if category.code in seen:
+                    problems.append((taxonomy_path, None, _("category code '{code}' is used twice").format(
+                        code=category.code)))
+                seen.add(category.code)
+                catalogue.categories[category.code] = category
+    for checklist_path in sorted((folder / "checklists").glob("*.yaml")):
+        try:
+            checklist = _validate(Checklist, checklist_path)
+        except FormsError as exc:
+            problems.extend(exc.problems)
+            continue
+        catalogue.sources.append(checklist_path)
+        catalogue.checklists[checklist.area_type] = checklist
+
+
+def _cross_check(catalogue: Catalogue, problems: list[tuple[Path, int | None, str]]) -> None:
+    for category in catalogue.categories.values():
+        if category.group not in catalogue.groups:
+            problems.append((Path("taxonomy.yaml"), None, _(
+                "category '{code}' names the group '{group}', which is not defined").format(
+                code=category.code, group=category.group)))
+    for checklist in catalogue.checklists.values():
+        if checklist.area_type not in catalogue.area_types:
+            problems.append((Path(f"checklists/{checklist.area_type}.yaml"), None, _(
+                "the area type '{area}' is not defined in taxonomy.yaml").format(area=checklist.area_type)))
+        for item in checklist.items:
+            if item.category not in catalogue.categories:
+                problems.append((Path(f"checklists/{checklist.area_type}.yaml"), None, _(
+                    "item '{item}' creates the category '{code}', which is not defined").format(
+                    item=item.code, code=item.category)))
+
+
+def load_catalogue(extra_dirs: list[Path] | tuple[Path, ...] = (), include_builtin: bool = True) -> Catalogue:
+    """Load the built-in forms, then each organisation folder in order (later entries win)."""
+    catalogue = Catalogue()
+    problems: list[tuple[Path, int | None, str]] = []
+    folders = ([builtin_forms_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
+    for folder in folders:
+        if not folder.is_dir():
+            problems.append((folder, None, _("no such forms folder")))
+            continue
+        _merge_folder(catalogue, folder, problems)
+    if not problems:
+        _cross_check(catalogue, problems)
+    if problems:
+        raise FormsError(problems)
+    return catalogue

@@ -1,0 +1,257 @@
+"""Use cases on hazards: record one, edit it, move its pin, attach photos, move it through the
+workflow, rotate its public token. The UI and the CLI both call these; each writes its event.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from inspector_app.core import audit
+from inspector_app.core.errors import InspectorError, NotFoundError
+from inspector_app.core.forms import Catalogue
+from inspector_app.core.models import (
+    Attachment,
+    Building,
+    Floor,
+    Hazard,
+    Site,
+    SupersededToken,
+    utcnow,
+)
+from inspector_app.core.photos import store_photo
+from inspector_app.core.store import FileStore
+from inspector_app.core.workflow import Severity, Status, check_transition
+from inspector_app.i18n import _, current_language
+
+SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed
+SHORT_CODE_LENGTH = 8
+EDITABLE_FIELDS = frozenset({
+    "room", "area_type", "category", "severity", "description", "legal_basis", "required_measures",
+    "interim_safeguards", "responsible_unit", "responsible_person", "funding", "deadline",
+})
+
+
+def new_public_token() -> str:
+    return secrets.token_urlsafe(18)  # 144 random bits, 24 URL-safe characters
+
+
+def new_short_code() -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(SHORT_CODE_LENGTH))
+
+
+def _check_position(x: float | None, y: float | None) -> None:
+    for value in (x, y):
+        if value is not None and not 0.0 <= value <= 1.0:
+            raise InspectorError(
+                _("A pin position is a fraction of the page from 0 to 1; got {value}.").format(value=value)
+            )
+
+
+def _check_severity(severity: str) -> None:
+    if severity not in {s.value for s in Severity}:
+        raise InspectorError(_("Unknown severity '{value}'. Use general or major.").format(value=severity))
+
+
+def add_hazard(
+    session: Session,
+    catalogue: Catalogue,
+    store: FileStore,
+    *,
+    actor: str,
+    category: str,
+    site_id: uuid.UUID | None = None,
+    floor_id: uuid.UUID | None = None,
+    x: float | None = None,
+    y: float | None = None,
+    page: int = 0,
+    severity: str | None = None,
+    description: str = "",
+    room: str = "",
+    area_type: str = "",
+    deadline: dt.date | None = None,
+    inspection_id: uuid.UUID | None = None,
+    responsible_unit: str = "",
+    responsible_person: str = "",
+    funding: str = "",
+    interim_safeguards: str = "",
+    photos: Sequence[Path] = (),
+    previous_hazard_id: uuid.UUID | None = None,
+    today: dt.date | None = None,
+    found_at: dt.datetime | None = None,
+) -> Hazard:
+    """Record a hazard, prefilled from its category, with its first event and its photos."""
+    cat = catalogue.category(category)
+    severity = severity or cat.default_severity
+    _check_severity(severity)
+    _check_position(x, y)
+    if (x is None) != (y is None):
+        raise InspectorError(_("A pin needs both x and y."))
+    if floor_id is not None:
+        floor = session.get(Floor, floor_id)
+        if floor is None:
+            raise NotFoundError(_("No floor with the id {id}.").format(id=floor_id))
+        building = session.get(Building, floor.building_id)
+        assert building is not None
+        site_id = building.site_id
+        area_type = area_type or building.area_type
+    if site_id is None:
+        raise InspectorError(_("A hazard needs a floor (or at least a site)."))
+    site = session.get(Site, site_id)
+    if site is None:
+        raise NotFoundError(_("No site with the id {id}.").format(id=site_id))
+    if deadline is None:
+        deadline = (today or dt.date.today()) + dt.timedelta(days=cat.deadline_days)
+    language = current_language()
+    seq = (session.scalar(select(func.max(Hazard.seq)).where(Hazard.site_id == site.id)) or 0) + 1
+    hazard = Hazard(
+        id=uuid.uuid4(), site_id=site.id, seq=seq, number=f"{site.code}-{seq:04d}",
+        inspection_id=inspection_id, floor_id=floor_id, page=page, x=x, y=y, room=room,
+        area_type=area_type, category=cat.code, severity=severity, description=description,
+        legal_basis=cat.legal_basis.get(language), required_measures=cat.requirement.get(language),
+        interim_safeguards=interim_safeguards, responsible_unit=responsible_unit,
+        responsible_person=responsible_person, funding=funding, deadline=deadline,
+        fixed_on_spot=False, status=Status.OPEN.value, public_token=new_public_token(),
+        short_code=_unique_short_code(session), previous_hazard_id=previous_hazard_id,
+        found_at=found_at or utcnow(),
+    )
+    session.add(hazard)
+    session.flush()
+    created = audit.snapshot(hazard)
+    audit.append_event(session, hazard, "created", actor,
+                       changes={name: [None, value] for name, value in created.items()})
+    for photo in photos:
+        attach_photo(session, store, hazard, photo, role="before", actor=actor)
+    return hazard
+
+
+def _unique_short_code(session: Session) -> str:
+    while True:
+        code = new_short_code()
+        if not session.scalar(select(Hazard.id).where(Hazard.short_code == code)):
+            return code
+
+
+def find_hazard(session: Session, ref: str) -> Hazard:
+    """A hazard by id, number (e.g. S01-0007), short code, or public token (or a status URL)."""
+    ref = ref.strip()
+    if "/h/" in ref:
+        ref = ref.rsplit("/h/", 1)[1].split("?")[0].split("#")[0].removesuffix(".json")
+    try:
+        hazard = session.get(Hazard, uuid.UUID(ref))
+        if hazard:
+            return hazard
+    except ValueError:
+        pass
+    matches = session.scalars(select(Hazard).where(Hazard.number == ref)).all()
+    if len(matches) > 1:
+        raise InspectorError(_("The number {ref} is used at several sites: give the hazard's id.").format(ref=ref))
+    if matches:
+        return matches[0]
+    for column, value in ((Hazard.short_code, ref.upper()), (Hazard.public_token, ref)):
+        hazard = session.scalars(select(Hazard).where(column == value)).first()
+        if hazard:
+            return hazard
+    raise NotFoundError(_("No hazard '{ref}' (give an id, a number, a short code or a token).").format(ref=ref))
+
+
+def update_hazard(session: Session, hazard: Hazard, actor: str, catalogue: Catalogue | None = None,
+                  note: str = "", **values: Any) -> dict[str, list[Any]]:
+    """Edit fields of a hazard; returns the changes made (empty if nothing changed, no event then)."""
+    unknown = set(values) - EDITABLE_FIELDS
+    if unknown:
+        raise InspectorError(_("These fields cannot be edited: {fields}.").format(fields=", ".join(sorted(unknown))))
+    if hazard.status in (Status.CLOSED, Status.WITHDRAWN):
+        raise InspectorError(_("Hazard {number} is final and can no longer be edited.").format(number=hazard.number))
+    if "severity" in values:
+        _check_severity(values["severity"])
+    if "category" in values and catalogue is not None:
+        catalogue.category(values["category"])
+    changes: dict[str, list[Any]] = {}
+    for name, value in values.items():
+        old = getattr(hazard, name)
+        if old != value:
+            changes[name] = [audit.json_value(old), audit.json_value(value)]
+            setattr(hazard, name, value)
+    if changes:
+        audit.append_event(session, hazard, "edited", actor, changes=changes, note=note)
+    return changes
+
+
+def move_pin(session: Session, hazard: Hazard, actor: str, x: float, y: float,
+             floor_id: uuid.UUID | None = None, page: int | None = None) -> dict[str, list[Any]]:
+    """Put a hazard's pin at a new spot (normalised page coordinates)."""
+    _check_position(x, y)
+    new = {"x": x, "y": y, "floor_id": floor_id or hazard.floor_id, "page": hazard.page if page is None else page}
+    changes: dict[str, list[Any]] = {}
+    for name, value in new.items():
+        old = getattr(hazard, name)
+        if old != value:
+            changes[name] = [audit.json_value(old), audit.json_value(value)]
+            setattr(hazard, name, value)
+    if changes:
+        audit.append_event(session, hazard, "pin_moved", actor, changes=changes)
+    return changes
+
+
+def attach_photo(session: Session, store: FileStore, hazard: Hazard, path: Path, role: str, actor: str) -> Attachment:
+    if role not in ("before", "after"):
+        raise InspectorError(_("A photo is either 'before' or 'after'; got '{role}'.").format(role=role))
+    stored = store_photo(store, Path(path))
+    attachment = Attachment(
+        id=uuid.uuid4(), hazard_id=hazard.id, role=role, file_hash=stored.file_hash, filename=stored.filename,
+        mime=stored.mime, width=stored.width, height=stored.height, overlay={}, created_by=actor,
+    )
+    session.add(attachment)
+    session.flush()
+    audit.append_event(session, hazard, "photo_added", actor, extra={
+        "attachment_id": str(attachment.id), "role": role, "file_hash": stored.file_hash,
+    })
+    return attachment
+
+
+def attachments_of(session: Session, hazard_id: uuid.UUID) -> list[Attachment]:
+    return list(session.scalars(
+        select(Attachment).where(Attachment.hazard_id == hazard_id).order_by(Attachment.created_at)))
+
+
+def change_status(
+    session: Session,
+    store: FileStore,
+    hazard: Hazard,
+    to: str,
+    actor: str,
+    note: str = "",
+    photos: Sequence[Path] = (),
+) -> Hazard:
+    """Move a hazard through the workflow; photos given here are after-photos for a closing step."""
+    has_after = bool(photos) or bool(session.scalar(
+        select(Attachment.id).where(Attachment.hazard_id == hazard.id, Attachment.role == "after").limit(1)))
+    transition = check_transition(hazard.status, to, note=note, has_after_photo=has_after)
+    for photo in photos:
+        attach_photo(session, store, hazard, photo, role="after", actor=actor)
+    changes: dict[str, list[Any]] = {"status": [hazard.status, transition.target.value]}
+    hazard.status = transition.target.value
+    if transition.event == "fixed_on_spot":
+        changes["fixed_on_spot"] = [hazard.fixed_on_spot, True]
+        hazard.fixed_on_spot = True
+    hazard.closed_at = utcnow() if transition.target == Status.CLOSED else None
+    audit.append_event(session, hazard, transition.event, actor, changes=changes, note=note)
+    return hazard
+
+
+def rotate_token(session: Session, hazard: Hazard, actor: str) -> str:
+    """Give a hazard a new public token (a reprinted notice); the old one then reads 'superseded'."""
+    old = hazard.public_token
+    session.add(SupersededToken(token=old, hazard_id=hazard.id))
+    hazard.public_token = new_public_token()
+    audit.append_event(session, hazard, "token_rotated", actor,
+                       changes={"public_token": [old, hazard.public_token]})
+    return hazard.public_token

@@ -1,0 +1,242 @@
+"""SQLAlchemy 2 typed models of the hazard ledger.
+
+Organisation > Site > Building > Floor; PlanDocument versions per floor; Inspection (a walk-through);
+Hazard with its append-only, hash-chained HazardEvent history; Notice; Attachment (photos).
+Ids are UUIDs because ledgers from several laptops are later merged; people see short numbers.
+Relationships load with ``lazy="raise"`` so a hidden query fails loudly instead of slowing a list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dict[str, Any]: JSON, uuid.UUID: Uuid}
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20), default="school")  # region / county / school / owner
+    notice_prefix: Mapped[str] = mapped_column(String(40), default="")
+    show_personal_data: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    sites: Mapped[list[Site]] = relationship(back_populates="organisation", lazy="raise")
+
+
+class Site(Base):
+    __tablename__ = "sites"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="sites", lazy="raise")
+    buildings: Mapped[list[Building]] = relationship(back_populates="site", lazy="raise")
+
+
+class Building(Base):
+    __tablename__ = "buildings"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    area_type: Mapped[str] = mapped_column(String(40), default="other")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    site: Mapped[Site] = relationship(back_populates="buildings", lazy="raise")
+    floors: Mapped[list[Floor]] = relationship(back_populates="building", lazy="raise")
+
+
+class Floor(Base):
+    __tablename__ = "floors"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    building_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("buildings.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    level: Mapped[int] = mapped_column(Integer, default=1)
+
+    building: Mapped[Building] = relationship(back_populates="floors", lazy="raise")
+
+
+class PlanDocument(Base):
+    """One version of a floor's plan; the file lives in the content-addressed store."""
+
+    __tablename__ = "plan_documents"
+    __table_args__ = (UniqueConstraint("floor_id", "version"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    floor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("floors.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    file_hash: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(260))
+    format: Mapped[str] = mapped_column(String(10))
+    page: Mapped[int] = mapped_column(Integer, default=0)
+    page_count: Mapped[int] = mapped_column(Integer, default=1)
+    width: Mapped[float] = mapped_column(Float)
+    height: Mapped[float] = mapped_column(Float)
+    units: Mapped[str] = mapped_column(String(20), default="px")
+    # Where pins pinned on earlier versions move when this drawing is offset (normalised units).
+    offset_x: Mapped[float] = mapped_column(Float, default=0.0)
+    offset_y: Mapped[float] = mapped_column(Float, default=0.0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Inspection(Base):
+    __tablename__ = "inspections"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(20), default="patrol")  # patrol / periodic / special / joint
+    inspectors: Mapped[str] = mapped_column(String(300), default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Hazard(Base):
+    __tablename__ = "hazards"
+    __table_args__ = (UniqueConstraint("site_id", "seq"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(40), index=True)
+    inspection_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("inspections.id"), index=True)
+    # A hazard found from a checklist may wait for its pin: floor and position are optional.
+    floor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("floors.id"), index=True)
+    page: Mapped[int] = mapped_column(Integer, default=0)
+    x: Mapped[float | None] = mapped_column(Float)
+    y: Mapped[float | None] = mapped_column(Float)
+    room: Mapped[str] = mapped_column(String(200), default="")
+    area_type: Mapped[str] = mapped_column(String(40), default="")
+    category: Mapped[str] = mapped_column(String(80), index=True)
+    severity: Mapped[str] = mapped_column(String(10), default="general")  # general / major
+    description: Mapped[str] = mapped_column(Text, default="")
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    required_measures: Mapped[str] = mapped_column(Text, default="")
+    interim_safeguards: Mapped[str] = mapped_column(Text, default="")
+    responsible_unit: Mapped[str] = mapped_column(String(200), default="")
+    responsible_person: Mapped[str] = mapped_column(String(100), default="")
+    funding: Mapped[str] = mapped_column(String(100), default="")
+    deadline: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    fixed_on_spot: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(30), default="open", index=True)
+    public_token: Mapped[str] = mapped_column(String(64), unique=True)
+    short_code: Mapped[str] = mapped_column(String(16), unique=True)
+    previous_hazard_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("hazards.id"))
+    found_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SupersededToken(Base):
+    """A token printed on an older notice: the status page says the notice was superseded."""
+
+    __tablename__ = "superseded_tokens"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), index=True)
+    superseded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class HazardEvent(Base):
+    """Append-only history; each row's hash covers its content and the previous row's hash."""
+
+    __tablename__ = "hazard_events"
+    __table_args__ = (UniqueConstraint("hazard_id", "seq"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(30))
+    actor: Mapped[str] = mapped_column(String(100))
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    note: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+notice_hazards = Table(
+    "notice_hazards",
+    Base.metadata,
+    Column("notice_id", ForeignKey("notices.id"), primary_key=True),
+    Column("hazard_id", ForeignKey("hazards.id"), primary_key=True),
+    Column("position", Integer, nullable=False, default=0),
+)
+
+
+class Notice(Base):
+    __tablename__ = "notices"
+    __table_args__ = (UniqueConstraint("prefix", "year", "seq"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    number: Mapped[str] = mapped_column(String(80))
+    prefix: Mapped[str] = mapped_column(String(40), default="")
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20), default="per_hazard")  # per_hazard / per_unit
+    language: Mapped[str] = mapped_column(String(10), default="zh_CN")
+    issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    issued_by: Mapped[str] = mapped_column(String(100), default="")
+    pdf_hash: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Attachment(Base):
+    """A photo of a hazard; the stored file is a cleaned copy (orientation applied, GPS removed)."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10), default="before")  # before / after
+    file_hash: Mapped[str] = mapped_column(String(64))
+    filename: Mapped[str] = mapped_column(String(260))
+    mime: Mapped[str] = mapped_column(String(40))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    overlay: Mapped[dict[str, Any]] = mapped_column(default=dict)  # markup drawn over, never burnt in
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100), default="")

@@ -1,0 +1,56 @@
+"""User settings, declared with types and defaults in one place and stored as JSON.
+
+A file written by an older version is upgraded by versioned steps; a damaged file is kept aside
+(never silently overwritten) and the defaults are used.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field, ValidationError
+
+from inspector_app.paths import user_config_dir
+
+SETTINGS_VERSION = 1
+
+
+class Settings(BaseModel):
+    version: int = SETTINGS_VERSION
+    language: str = ""  # empty: follow the system
+    inspector_name: str = ""
+    public_base_url: str = "http://127.0.0.1:8470"
+    notice_prefix: str = ""
+    extra_forms_dirs: list[str] = Field(default_factory=list)
+    last_database: str = ""
+    last_floor_id: str = ""
+
+
+def settings_path() -> Path:
+    return user_config_dir() / "settings.json"
+
+
+def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    data.setdefault("version", SETTINGS_VERSION)
+    return data
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = path or settings_path()
+    if not path.exists():
+        return Settings()
+    try:
+        return Settings.model_validate(_upgrade(json.loads(path.read_text(encoding="utf-8"))))
+    except (OSError, ValueError, ValidationError):
+        path.replace(path.with_suffix(".damaged.json"))
+        return Settings()
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(settings.model_dump_json(indent=2), encoding="utf-8")
+    tmp.replace(path)

@@ -1,0 +1,53 @@
+"""Starting the desktop program: the QApplication, Qt's own translations, and the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from inspector_app.cli.context import AppContext
+from inspector_app.core.errors import InspectorError
+from inspector_app.i18n import _, current_language
+
+
+class QtTranslations:
+    """Qt's own catalogues (standard dialogs, buttons) kept in step with the program's language."""
+
+    def __init__(self, app: QApplication) -> None:
+        self.app = app
+        self.translators: list[QTranslator] = []
+
+    def apply(self, language: str) -> None:
+        for translator in self.translators:
+            self.app.removeTranslator(translator)
+        self.translators.clear()
+        if language == "en":
+            QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+            return
+        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        for name in ("qtbase", "qt"):
+            translator = QTranslator(self.app)
+            if translator.load(f"{name}_{language}", folder):
+                self.app.installTranslator(translator)
+                self.translators.append(translator)
+
+
+def run(context: AppContext) -> int:
+    from inspector_app.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Fire-Risk Inspector")
+    app.setOrganizationName("FireRiskInspector")
+    qt_translations = QtTranslations(app)
+    qt_translations.apply(current_language())
+    try:
+        window = MainWindow(context, qt_translations)
+    except InspectorError as exc:
+        QMessageBox.critical(None, _("Fire-Risk Inspector"), str(exc))
+        return 1
+    window.show()
+    return app.exec()

@@ -1,0 +1,114 @@
+"""Schema migrations: one head; the first schema, with data in it, upgrades to the newest and the
+data survives; everything downgrades to nothing and upgrades again. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, inspect, text
+
+from inspector_app.core import db as dbmod
+from inspector_app.core.models import Base
+
+FIRST_REVISION = "0001"
+
+
+def test_there_is_exactly_one_head():
+    assert len(dbmod.migration_heads()) == 1
+
+
+def _fill_first_schema(engine) -> dict[str, str]:
+    ids = {name: uuid.uuid4().hex for name in ("org", "site", "building", "floor", "hazard", "event")}
+    statements = [
+        ("INSERT INTO organisations (id, name, kind, notice_prefix, show_personal_data, created_at) "
+         "VALUES (:org, 'Bureau', 'county', 'X', false, '2026-01-01 00:00:00')"),
+        ("INSERT INTO sites (id, organisation_id, name, code, address, created_at) "
+         "VALUES (:site, :org, 'School', 'S1', '', '2026-01-01 00:00:00')"),
+        ("INSERT INTO buildings (id, site_id, name, area_type, sort_order) "
+         "VALUES (:building, :site, 'Dormitory', 'dormitory', 0)"),
+        "INSERT INTO floors (id, building_id, name, level) VALUES (:floor, :building, '1F', 1)",
+        ("INSERT INTO hazards (id, site_id, seq, number, floor_id, page, x, y, room, area_type, category, "
+         "severity, description, legal_basis, required_measures, interim_safeguards, responsible_unit, "
+         "responsible_person, funding, deadline, fixed_on_spot, status, public_token, short_code, found_at, "
+         "updated_at) VALUES (:hazard, :site, 1, 'S1-0001', :floor, 0, 0.5, 0.5, '101', 'dormitory', "
+         "'electrical.aging_wiring', 'general', 'frayed cable', '', '', '', '', '', '', '2026-02-01', false, "
+         "'open', 'tok', 'ABCDEFGH', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"),
+        ("INSERT INTO hazard_events (id, hazard_id, seq, kind, actor, at, data, note, prev_hash, hash) "
+         "VALUES (:event, :hazard, 1, 'created', 'wang', '2026-01-01 00:00:00', '{}', '', '0', 'h')"),
+    ]
+    with engine.begin() as conn:
+        postgres = engine.dialect.name == "postgresql"
+        params = {k: str(uuid.UUID(v)) for k, v in ids.items()} if postgres else ids
+        for statement in statements:
+            conn.execute(text(statement), params)
+    return ids
+
+
+def _roundtrip(url: str) -> None:
+    engine = dbmod.make_engine(url)
+    try:
+        dbmod.upgrade(engine, FIRST_REVISION)
+        _fill_first_schema(engine)
+        dbmod.upgrade(engine, "head")
+        assert dbmod.current_revision(engine) == dbmod.migration_heads()[0]
+        with engine.connect() as conn:
+            assert conn.execute(text("SELECT number FROM hazards")).scalar_one() == "S1-0001"
+            assert conn.execute(text("SELECT count(*) FROM hazard_events")).scalar_one() == 1
+        # The migrated schema is the schema the models describe.
+        tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
+        assert tables == set(Base.metadata.tables)
+        with engine.begin() as conn:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+        dbmod.downgrade(engine, "base")
+        assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+        dbmod.upgrade(engine, "head")
+        assert set(Base.metadata.tables) <= set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_first_schema_with_data_upgrades_and_everything_downgrades(tmp_path):
+    _roundtrip(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
+
+
+@pytest.fixture
+def postgres_url():
+    url = os.environ.get("INSPECTOR_TEST_PG_URL")
+    assert url, "INSPECTOR_TEST_PG_URL must point at a PostgreSQL server (scripts/test.sh starts one)"
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.mark.postgres
+def test_postgresql_first_schema_with_data_upgrades_and_everything_downgrades(postgres_url):
+    _roundtrip(postgres_url)
+
+
+def test_opening_a_database_migrates_it_and_turns_on_wal_and_foreign_keys(tmp_path):
+    database = dbmod.open_database(f"sqlite:///{tmp_path / 'new.sqlite'}")
+    try:
+        with database.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+        assert dbmod.current_revision(database.engine) == dbmod.migration_heads()[0]
+    finally:
+        database.dispose()
+
+
+def test_a_file_that_is_not_a_database_is_refused_by_name(tmp_path, english):
+    from inspector_app.core.errors import InspectorError
+
+    bogus = tmp_path / "notes.sqlite"
+    bogus.write_bytes(b"this is a text file, not SQLite" * 100)
+    with pytest.raises(InspectorError, match=r"notes\.sqlite"):
+        dbmod.open_database(f"sqlite:///{bogus}")
+    assert bogus.read_bytes().startswith(b"this is a text file"), "the file must be left as it was"
