@@ -27,6 +27,10 @@ LANGUAGES = ("zh_CN",)
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 # Longest prefix wins.
 CATALOGUE_OF = {
+    "inspector_app/cli/plan_cmds.py": "plans",
+    "inspector_app/cli/notice_cmds.py": "notices",
+    "inspector_app/cli/ledger_cmds.py": "exports",
+    "inspector_app/cli/serve_cmds.py": "web",
     "inspector_app/plans/": "plans",
     "inspector_app/ui/canvas/": "canvas",
     "inspector_app/ui/": "ui",
@@ -93,7 +97,8 @@ def cmd_extract() -> int:
                     catalog.add(message, string=("", "") if isinstance(message, tuple) else "",
                                 locations=locations)
                     added += 1
-            save(catalog, path)
+            if added:  # leave untouched catalogues byte for byte as they are
+                save(catalog, path)
             print(f"{path.relative_to(ROOT)}: {added} new")
     return 0
 
