@@ -81,13 +81,14 @@ def list_hazards(
         query = query.where(Floor.building_id == building_id)
     query = query.order_by(Site.name, Hazard.seq)
     today = today or dt.date.today()
-    return [
-        HazardRow(
-            id=h.id, number=h.number, site=site, building=building or "", floor=floor or "",
-            floor_id=h.floor_id, page=h.page, x=h.x, y=h.y, room=h.room, category=h.category,
-            severity=h.severity, status=h.status, overdue=is_overdue(h.status, h.deadline, today),
-            deadline=h.deadline, token=h.public_token, short_code=h.short_code, description=h.description,
-            responsible_person=h.responsible_person, found_at=h.found_at,
-        )
-        for h, site, building, floor in session.execute(query)
-    ]
+    return [hazard_row(h, site, building, floor, today) for h, site, building, floor in session.execute(query)]
+
+
+def hazard_row(h: Hazard, site: str, building: str | None, floor: str | None, today: dt.date) -> HazardRow:
+    return HazardRow(
+        id=h.id, number=h.number, site=site, building=building or "", floor=floor or "",
+        floor_id=h.floor_id, page=h.page, x=h.x, y=h.y, room=h.room, category=h.category,
+        severity=h.severity, status=h.status, overdue=is_overdue(h.status, h.deadline, today),
+        deadline=h.deadline, token=h.public_token, short_code=h.short_code, description=h.description,
+        responsible_person=h.responsible_person, found_at=h.found_at,
+    )

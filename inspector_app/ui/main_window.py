@@ -7,9 +7,10 @@ are here; the plan canvas, hazard editor and ledger view plug into this window a
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -27,14 +28,16 @@ from PySide6.QtWidgets import (
 
 from inspector_app import __version__
 from inspector_app.cli.context import AppContext
+from inspector_app.core import ledger
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.queries import list_hazards
+from inspector_app.core.ledger import LedgerFilter
 from inspector_app.core.settings import save_settings
 from inspector_app.core.structure import site_tree
 from inspector_app.core.workflow import Status, status_label
 from inspector_app.i18n import _, current_language, set_language
 from inspector_app.ui.app import QtTranslations
-from inspector_app.ui.models import ID_ROLE, KIND_ROLE, HazardTableModel, SiteTreeModel
+from inspector_app.ui.ledger_model import LedgerModel
+from inspector_app.ui.models import ID_ROLE, KIND_ROLE, SiteTreeModel
 
 
 class MainWindow(QMainWindow):
@@ -57,11 +60,9 @@ class MainWindow(QMainWindow):
         self.navigator.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.navigator)
 
-        self.hazard_model = HazardTableModel(context.catalogue, self)
-        self.hazard_proxy = QSortFilterProxyModel(self)
-        self.hazard_proxy.setSourceModel(self.hazard_model)
+        self.hazard_model = LedgerModel(context.db, context.catalogue, self)
         self.hazard_table = QTableView()
-        self.hazard_table.setModel(self.hazard_proxy)
+        self.hazard_table.setModel(self.hazard_model)
         self.hazard_table.setSortingEnabled(True)
         self.hazard_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.hazard_table.setAlternatingRowColors(True)
@@ -170,17 +171,14 @@ class MainWindow(QMainWindow):
         self.refresh_hazards()
 
     def refresh_hazards(self) -> None:
-        status = self.status_filter.currentData() or None
+        status = self.status_filter.currentData() or ""
         kind, ident = self.selected or ("", None)
-        with self.context.db.session() as session:
-            rows = list_hazards(
-                session, status=status,
-                site_id=ident if kind == "site" else None,
-                building_id=ident if kind == "building" else None,
-                floor_id=ident if kind == "floor" else None,
-            )
-        self.hazard_model.set_rows(rows)
-        self.hazard_table.resizeColumnsToContents()
+        self.hazard_model.set_filter(LedgerFilter(
+            statuses=frozenset({status}) if status else frozenset(),
+            site_id=ident if kind == "site" else None,
+            building_id=ident if kind == "building" else None,
+            floor_id=ident if kind == "floor" else None,
+        ))
         self._update_status_bar()
 
     def select_floor(self, floor_id: uuid.UUID | str) -> None:
@@ -203,13 +201,13 @@ class MainWindow(QMainWindow):
         self.place_label.setText(getattr(self, "_place_name", "") if self.selected else _("All sites"))
 
     def _update_status_bar(self) -> None:
-        rows = [self.hazard_model.row_at(i) for i in range(self.hazard_model.rowCount())]
-        overdue = sum(1 for r in rows if r.overdue)
-        self.statusBar().showMessage(
-            _("{count} hazards shown, {overdue} overdue").format(count=len(rows), overdue=overdue))
+        shown = self.hazard_model.rowCount()
+        with self.context.db.session() as session:
+            overdue = ledger.count(session, replace(self.hazard_model.filter, overdue_only=True))
+        self.statusBar().showMessage(_("{count} hazards shown, {overdue} overdue").format(count=shown, overdue=overdue))
 
     def selected_hazard_ids(self) -> list[str]:
-        return [self.hazard_proxy.index(i.row(), 0).data(ID_ROLE)
+        return [self.hazard_model.index(i.row(), 0).data(ID_ROLE)
                 for i in self.hazard_table.selectionModel().selectedRows()]
 
     # -- commands ---------------------------------------------------------------------------

@@ -1,7 +1,6 @@
-"""Qt models that adapt core data for views: the site > building > floor tree and the hazard table.
+"""The site > building > floor tree model over ``core.structure.site_tree``.
 
-They hold what the core returned and nothing more; every change goes through a core use case and
-the model is then refreshed from the core.
+It holds what the core returned and nothing more; the tree is rebuilt from the core after a change.
 """
 
 from __future__ import annotations
@@ -9,14 +8,10 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 
-from inspector_app.core.forms import Catalogue
-from inspector_app.core.queries import HazardRow
 from inspector_app.core.structure import BuildingNode, FloorNode, SiteNode
-from inspector_app.core.workflow import OVERDUE_LABEL, STATUS_COLOURS, severity_label, status_label
-from inspector_app.i18n import N_, _
+from inspector_app.i18n import _
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 NodeKind = str  # "site" | "building" | "floor"
@@ -108,85 +103,3 @@ class SiteTreeModel(QAbstractItemModel):
                     if floor.node is not None and str(floor.node.id) == wanted:
                         return self.createIndex(floor.row, 0, floor)
         return QModelIndex()
-
-
-HAZARD_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("number", N_("Number")),
-    ("status", N_("Status")),
-    ("category", N_("Category")),
-    ("severity", N_("Severity")),
-    ("location", N_("Location")),
-    ("deadline", N_("Deadline")),
-    ("responsible_person", N_("Responsible")),
-    ("description", N_("Description")),
-)
-
-
-class HazardTableModel(QAbstractTableModel):
-    """Rows of ``core.queries.list_hazards``; overdue rows are marked."""
-
-    def __init__(self, catalogue: Catalogue, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._catalogue = catalogue
-        self._rows: list[HazardRow] = []
-
-    def set_rows(self, rows: list[HazardRow]) -> None:
-        self.beginResetModel()
-        self._rows = rows
-        self.endResetModel()
-
-    def row_at(self, row: int) -> HazardRow:
-        return self._rows[row]
-
-    def retranslate(self) -> None:
-        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(HAZARD_COLUMNS) - 1)
-        if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(HAZARD_COLUMNS) - 1))
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(HAZARD_COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HAZARD_COLUMNS):
-            return _(HAZARD_COLUMNS[section][1])
-        if orientation == Qt.Orientation.Vertical:
-            return section + 1
-        return None
-
-    def _display(self, row: HazardRow, key: str) -> str:
-        if key == "status":
-            text = status_label(row.status)
-            return f"{text} · {_(OVERDUE_LABEL)}" if row.overdue else text
-        if key == "category":
-            category = self._catalogue.categories.get(row.category)
-            return category.name.get() if category else row.category
-        if key == "severity":
-            return severity_label(row.severity)
-        if key == "location":
-            return " / ".join(part for part in (row.building, row.floor, row.room) if part)
-        if key == "deadline":
-            return row.deadline.isoformat() if row.deadline else ""
-        return str(getattr(row, key))
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        key = HAZARD_COLUMNS[index.column()][0]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, key)
-        if role == ID_ROLE:
-            return str(row.id)
-        if role == Qt.ItemDataRole.ForegroundRole and key == "status":
-            return QBrush(QColor(STATUS_COLOURS.get(row.status, "#000000")))
-        if role == Qt.ItemDataRole.BackgroundRole and row.overdue:
-            return QBrush(QColor("#fdecea"))
-        if role == Qt.ItemDataRole.ToolTipRole and key == "description":
-            return row.description
-        return None
