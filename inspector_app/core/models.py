@@ -20,6 +20,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -135,9 +136,26 @@ class Inspection(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+# Covering indexes: the ledger reads the ids of 100,000 hazards in any order from the index alone.
+LEDGER_SORT_INDEXES = {
+    "ix_hazards_ledger_number": ("site_id", "seq", "id"),
+    "ix_hazards_ledger_status": ("status", "site_id", "seq", "id"),
+    "ix_hazards_ledger_deadline": ("deadline", "seq", "id"),
+    "ix_hazards_ledger_category": ("category", "seq", "id"),
+    "ix_hazards_ledger_severity": ("severity", "seq", "id"),
+    "ix_hazards_ledger_responsible": ("responsible_person", "seq", "id"),
+    "ix_hazards_ledger_found": ("found_at", "seq", "id"),
+    "ix_hazards_ledger_floor": ("floor_id", "room", "seq", "id"),
+    "ix_hazards_ledger_description": ("description", "seq", "id"),
+}
+
+
 class Hazard(Base):
     __tablename__ = "hazards"
-    __table_args__ = (UniqueConstraint("site_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("site_id", "seq"),
+        *(Index(name, *columns) for name, columns in LEDGER_SORT_INDEXES.items()),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
@@ -240,3 +258,53 @@ class Attachment(Base):
     overlay: Mapped[dict[str, Any]] = mapped_column(default=dict)  # markup drawn over, never burnt in
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class ChecklistRun(Base):
+    """One walk of an area type's checklist during an inspection; kept with the inspection."""
+
+    __tablename__ = "checklist_runs"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    inspection_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("inspections.id"), index=True)
+    area_type: Mapped[str] = mapped_column(String(40))
+    building_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("buildings.id"))
+    floor_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("floors.id"))
+    actor: Mapped[str] = mapped_column(String(100), default="")
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ChecklistAnswer(Base):
+    __tablename__ = "checklist_answers"
+    __table_args__ = (UniqueConstraint("run_id", "item_code"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    run_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("checklist_runs.id"), index=True)
+    item_code: Mapped[str] = mapped_column(String(80))
+    result: Mapped[str] = mapped_column(String(10))  # pass / fail / na
+    note: Mapped[str] = mapped_column(Text, default="")
+    hazard_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("hazards.id"))
+    answered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+review_hazards = Table(
+    "review_hazards",
+    Base.metadata,
+    Column("review_id", ForeignKey("reviews.id"), primary_key=True),
+    Column("hazard_id", ForeignKey("hazards.id"), primary_key=True),
+)
+
+
+class Review(Base):
+    """A principal's review of a set of hazards (校长亲自过目台账), with an optional drawn signature."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    reviewer: Mapped[str] = mapped_column(String(100))
+    reviewed_on: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    signature_hash: Mapped[str] = mapped_column(String(64), default="")  # a PNG in the file store
+    recorded_by: Mapped[str] = mapped_column(String(100), default="")
+    recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

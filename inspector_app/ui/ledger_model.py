@@ -44,7 +44,7 @@ class LedgerModel(QAbstractTableModel):
         super().__init__(parent)
         self._db = db
         self._catalogue = catalogue
-        self._ids: list[uuid.UUID] = []
+        self._ids: list[ledger.RawId] = []
         self._pages: OrderedDict[int, dict[uuid.UUID, HazardRow]] = OrderedDict()
         self.filter = ledger.LedgerFilter()
         self.sort_key = "number"
@@ -98,20 +98,22 @@ class LedgerModel(QAbstractTableModel):
                 self._pages.popitem(last=False)
         else:
             self._pages.move_to_end(page)
-        return cached.get(self._ids[row])
+        return cached.get(ledger.as_uuid(self._ids[row]))
 
     # -- queries for the view -----------------------------------------------------------------
     def id_at(self, row: int) -> uuid.UUID:
-        return self._ids[row]
+        return ledger.as_uuid(self._ids[row])
 
     def row_at(self, row: int) -> HazardRow | None:
         return self._row(row)
 
     def row_of(self, hazard_id: uuid.UUID) -> int:
-        try:
-            return self._ids.index(hazard_id)
-        except ValueError:
-            return -1
+        for raw in (hazard_id.hex, hazard_id, str(hazard_id)):  # as SQLite or PostgreSQL hand it back
+            try:
+                return self._ids.index(raw)
+            except ValueError:
+                continue
+        return -1
 
     def retranslate(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(LEDGER_COLUMNS) - 1)
@@ -173,7 +175,7 @@ class LedgerModel(QAbstractTableModel):
         if not index.isValid() or not 0 <= index.row() < len(self._ids):
             return None
         if role == ID_ROLE:
-            return str(self._ids[index.row()])
+            return str(self.id_at(index.row()))
         row = self._row(index.row())
         if row is None:
             return _("(could not load this row)") if role == Qt.ItemDataRole.DisplayRole and index.column() == 0 \
