@@ -255,3 +255,23 @@ def rotate_token(session: Session, hazard: Hazard, actor: str) -> str:
     audit.append_event(session, hazard, "token_rotated", actor,
                        changes={"public_token": [old, hazard.public_token]})
     return hazard.public_token
+
+
+def change_status_many(session: Session, store: FileStore, hazard_ids: Sequence[uuid.UUID], to: str, actor: str,
+                       note: str = "", photos: Sequence[Path] = ()) -> list[tuple[str, str]]:
+    """Apply one status change to several hazards; each succeeds or fails on its own.
+
+    Returns (hazard number, reason) for every hazard that was refused; the others are changed.
+    """
+    refused: list[tuple[str, str]] = []
+    for hazard_id in hazard_ids:
+        hazard = session.get(Hazard, hazard_id)
+        if hazard is None:
+            refused.append((str(hazard_id), _("No hazard with the id {id}.").format(id=hazard_id)))
+            continue
+        try:
+            with session.begin_nested():
+                change_status(session, store, hazard, to, actor, note=note, photos=photos)
+        except InspectorError as exc:
+            refused.append((hazard.number, str(exc)))
+    return refused

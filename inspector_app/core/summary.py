@@ -1,0 +1,69 @@
+"""Summary figures of the ledger: counts by status, category and building, overdue hazards, and
+the on-the-spot fix rate (hazards closed on the spot among all recorded) for an inspection or a site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from inspector_app.core.models import Building, Floor, Hazard
+from inspector_app.core.workflow import OVERDUE_STATES
+
+
+@dataclass
+class Summary:
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_building: dict[str, int] = field(default_factory=dict)
+    overdue: int = 0
+    major: int = 0
+    fixed_on_spot: int = 0
+
+    @property
+    def on_spot_rate(self) -> float:
+        """Share of the recorded hazards (withdrawn ones aside) that were fixed on the spot."""
+        counted = self.total - self.by_status.get("withdrawn", 0)
+        return self.fixed_on_spot / counted if counted else 0.0
+
+
+def summarise(session: Session, site_id: uuid.UUID | None = None, inspection_id: uuid.UUID | None = None,
+              today: dt.date | None = None) -> Summary:
+    today = today or dt.date.today()
+    scope = []
+    if site_id:
+        scope.append(Hazard.site_id == site_id)
+    if inspection_id:
+        scope.append(Hazard.inspection_id == inspection_id)
+    summary = Summary()
+    for status, n in session.execute(select(Hazard.status, func.count()).where(*scope).group_by(Hazard.status)):
+        summary.by_status[status] = n
+    summary.total = sum(summary.by_status.values())
+    for category, n in session.execute(
+            select(Hazard.category, func.count()).where(*scope).group_by(Hazard.category)
+            .order_by(func.count().desc())):
+        summary.by_category[category] = n
+    for building, n in session.execute(
+            select(Building.name, func.count()).select_from(Hazard)
+            .join(Floor, Hazard.floor_id == Floor.id).join(Building, Floor.building_id == Building.id)
+            .where(*scope).group_by(Building.name).order_by(Building.name)):
+        summary.by_building[building] = n
+    summary.overdue = int(session.scalar(select(func.count()).select_from(Hazard).where(
+        *scope, and_(Hazard.deadline < today, Hazard.status.in_(sorted(OVERDUE_STATES))))) or 0)
+    summary.major = int(session.scalar(
+        select(func.count()).select_from(Hazard).where(*scope, Hazard.severity == "major")) or 0)
+    summary.fixed_on_spot = int(session.scalar(
+        select(func.count()).select_from(Hazard).where(*scope, Hazard.fixed_on_spot.is_(True))) or 0)
+    return summary
+
+
+def pin_positions(session: Session, floor_id: uuid.UUID, page: int = 0) -> list[tuple[float, float]]:
+    """Normalised positions of the live (not withdrawn) pins on a floor page, for the density map."""
+    rows = session.execute(select(Hazard.x, Hazard.y).where(
+        Hazard.floor_id == floor_id, Hazard.page == page, Hazard.x.is_not(None), Hazard.status != "withdrawn"))
+    return [(float(x), float(y)) for x, y in rows if x is not None and y is not None]

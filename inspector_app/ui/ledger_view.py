@@ -1,0 +1,290 @@
+"""The ledger (台账) view: filters, full-text search, the lazy table of every hazard, and the
+actions taken from it — status changes (single and bulk), re-inspection, principal review.
+Double-clicking a row asks the main window to show that hazard's pin on its plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.cli.context import AppContext
+from inspector_app.core import ledger
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.hazards import change_status_many
+from inspector_app.core.models import Building
+from inspector_app.core.queries import HazardRow
+from inspector_app.core.reviews import record_review
+from inspector_app.core.workflow import Status, status_label
+from inspector_app.i18n import _
+from inspector_app.ui.ledger_model import LedgerModel
+from inspector_app.ui.status_dialogs import ReinspectionDialog, ReviewDialog, StatusChangeDialog
+
+SEARCH_DELAY_MS = 250
+
+
+class LedgerView(QWidget):
+    hazardActivated = Signal(str)
+    ledgerChanged = Signal()
+
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.model = LedgerModel(context.db, context.catalogue, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().setDefaultSectionSize(34)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.doubleClicked.connect(self._activated)
+
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(self.search_timer.start)
+        self.status = QComboBox()
+        self.category = QComboBox()
+        self.category.setMinimumContentsLength(12)
+        self.severity = QComboBox()
+        self.building = QComboBox()
+        self.overdue = QCheckBox()
+        self.responsible = QLineEdit()
+        self.responsible.textChanged.connect(self.search_timer.start)
+        self.date_from = QDateEdit(QDate.currentDate().addYears(-1))
+        self.date_to = QDateEdit(QDate.currentDate())
+        self.use_dates = QCheckBox()
+        for widget in (self.status, self.category, self.severity, self.building):
+            widget.currentIndexChanged.connect(self.apply_filter)
+        for box in (self.overdue, self.use_dates):
+            box.toggled.connect(self.apply_filter)
+        for edit in (self.date_from, self.date_to):
+            edit.setCalendarPopup(True)
+            edit.dateChanged.connect(self.apply_filter)
+
+        self.status_button = QPushButton()
+        self.status_button.clicked.connect(self.change_status)
+        self.reinspect_button = QPushButton()
+        self.reinspect_button.clicked.connect(self.reinspect)
+        self.review_button = QPushButton()
+        self.review_button.clicked.connect(self.review)
+        for button in (self.status_button, self.reinspect_button, self.review_button):
+            button.setMinimumHeight(40)
+        self.count_label = QLabel()
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #b71c1c;")
+        self.model.on_error = self._row_failed
+
+        self.labels: dict[str, QLabel] = {key: QLabel() for key in (
+            "search", "status", "category", "severity", "building", "responsible", "from", "to")}
+        first = QHBoxLayout()
+        filters: tuple[tuple[str, QWidget], ...] = (
+            ("search", self.search), ("status", self.status), ("category", self.category),
+            ("severity", self.severity), ("building", self.building))
+        for key, filter_widget in filters:
+            first.addWidget(self.labels[key])
+            first.addWidget(filter_widget, 2 if key == "search" else 1)
+        second = QHBoxLayout()
+        second.addWidget(self.overdue)
+        second.addWidget(self.labels["responsible"])
+        second.addWidget(self.responsible)
+        second.addWidget(self.use_dates)
+        second.addWidget(self.labels["from"])
+        second.addWidget(self.date_from)
+        second.addWidget(self.labels["to"])
+        second.addWidget(self.date_to)
+        second.addStretch(1)
+        second.addWidget(self.count_label)
+        actions = QHBoxLayout()
+        actions.addWidget(self.status_button)
+        actions.addWidget(self.reinspect_button)
+        actions.addWidget(self.review_button)
+        actions.addWidget(self.message, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(first)
+        layout.addLayout(second)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+
+        self.find_action = QAction(self)
+        self.find_action.setShortcut(QKeySequence.StandardKey.Find)
+        self.find_action.triggered.connect(self.focus_search)
+        self.addAction(self.find_action)
+        self.retranslate()
+        self.apply_filter()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _row_failed(self, exc: Exception) -> None:
+        self.message.setText(_("Some rows could not be loaded: {problem}").format(problem=exc))
+
+    # -- texts ------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        texts = {"search": _("Search:"), "status": _("Status:"), "category": _("Category:"),
+                 "severity": _("Severity:"), "building": _("Building:"), "responsible": _("Responsible:"),
+                 "from": _("Found from"), "to": _("to")}
+        for key, text in texts.items():
+            self.labels[key].setText(text)
+        self.search.setPlaceholderText(_("number, description, room, person, category… (Ctrl+F)"))
+        self.overdue.setText(_("Overdue only"))
+        self.use_dates.setText(_("Date range"))
+        self.status_button.setText(_("Change status…"))
+        self.reinspect_button.setText(_("Re-inspect…"))
+        self.review_button.setText(_("Principal review…"))
+        self._fill_combo(self.status, [(s.value, status_label(s)) for s in Status])
+        self._fill_combo(self.category, sorted(
+            ((code, c.name.get()) for code, c in self.context.catalogue.categories.items()), key=lambda p: p[1]))
+        self._fill_combo(self.severity, [("general", _("General")), ("major", _("Major"))])
+        with self.context.db.session() as session:
+            buildings = [(str(b.id), b.name) for b in session.query(Building).order_by(Building.name)]
+        self._fill_combo(self.building, buildings)
+        self.model.retranslate()
+        self._update_count()
+
+    def _fill_combo(self, combo: QComboBox, items: list[tuple[str, str]]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem(_("All"), "")
+        for data, text in items:
+            combo.addItem(text, data)
+        combo.setCurrentIndex(max(0, combo.findData(current or "")))
+        combo.blockSignals(False)
+
+    # -- filtering --------------------------------------------------------------------------
+    def current_filter(self) -> ledger.LedgerFilter:
+        def day(edit: QDateEdit) -> dt.date:
+            d = edit.date()
+            return dt.date(d.year(), d.month(), d.day())
+
+        status, category = self.status.currentData(), self.category.currentData()
+        building = self.building.currentData()
+        return ledger.LedgerFilter(
+            statuses=frozenset({status}) if status else frozenset(),
+            categories=frozenset({category}) if category else frozenset(),
+            severity=self.severity.currentData() or "",
+            building_id=uuid.UUID(building) if building else None,
+            overdue_only=self.overdue.isChecked(),
+            responsible=self.responsible.text(),
+            found_from=day(self.date_from) if self.use_dates.isChecked() else None,
+            found_to=day(self.date_to) if self.use_dates.isChecked() else None,
+            search=self.search.text(),
+        )
+
+    def apply_filter(self) -> None:
+        self.model.set_filter(self.current_filter())
+        self._update_count()
+
+    def _update_count(self) -> None:
+        self.count_label.setText(_("{count} hazards").format(count=self.model.rowCount()))
+
+    def refresh(self) -> None:
+        """Re-read the ledger after a change elsewhere (editor, plan, another view)."""
+        self.model.reload()
+        self._update_count()
+
+    # -- selection and actions ----------------------------------------------------------------
+    def selected_ids(self) -> list[uuid.UUID]:
+        return [self.model.id_at(index.row()) for index in self.table.selectionModel().selectedRows()]
+
+    def select_hazard(self, hazard_id: uuid.UUID) -> bool:
+        row = self.model.row_of(hazard_id)
+        if row < 0:
+            return False
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        return True
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.hazardActivated.emit(str(self.model.id_at(index.row())))
+
+    def _selected_rows(self) -> list[HazardRow]:
+        rows = [self.model.row_at(index.row()) for index in self.table.selectionModel().selectedRows()]
+        return [row for row in rows if row is not None]
+
+    def _need_selection(self) -> bool:
+        if not self.table.selectionModel().selectedRows():
+            self.message.setText(_("Select one or more hazards in the ledger first."))
+            return False
+        self.message.clear()
+        return True
+
+    def _apply(self, ids: list[uuid.UUID], target: str, note: str, photos: list[Path]) -> None:
+        try:
+            with self.context.db.session() as session:
+                refused = change_status_many(session, self.context.db.store, ids, target, self.context.actor,
+                                             note=note, photos=photos)
+        except InspectorError as exc:
+            QMessageBox.warning(self, _("Change status"), str(exc))
+            return
+        self.model.refresh_rows()
+        self.ledgerChanged.emit()
+        if refused:
+            QMessageBox.warning(self, _("Change status"), _("These hazards were not changed:") + "\n" + "\n".join(
+                f"{number}: {reason}" for number, reason in refused))
+        else:
+            self.message.setText(_("{count} hazards changed.").format(count=len(ids)))
+
+    def change_status(self) -> None:
+        if not self._need_selection():
+            return
+        rows = self._selected_rows()
+        dialog = StatusChangeDialog({r.status for r in rows}, len(rows), self)
+        if dialog.exec():
+            target, note, photos = dialog.chosen()
+            self._apply([r.id for r in rows], target, note, photos)
+
+    def reinspect(self) -> None:
+        if not self._need_selection():
+            return
+        rows = [r for r in self._selected_rows() if r.status == Status.AWAITING_REINSPECTION]
+        if not rows:
+            self.message.setText(_("Only hazards awaiting re-inspection can be re-inspected."))
+            return
+        for row in rows:
+            dialog = ReinspectionDialog(row.number, self.context.actor, self)
+            if not dialog.exec():
+                return
+            target, note, photos = dialog.outcome()
+            self._apply([row.id], target, note, photos)
+
+    def review(self) -> None:
+        if not self._need_selection():
+            return
+        ids = self.selected_ids()
+        dialog = ReviewDialog(len(ids), self)
+        if not dialog.exec():
+            return
+        reviewer, day, note, signature = dialog.values()
+        try:
+            with self.context.db.session() as session:
+                record_review(session, self.context.db.store, ids, reviewer, day, self.context.actor, note=note,
+                              signature_png=signature)
+        except InspectorError as exc:
+            QMessageBox.warning(self, _("Principal review"), str(exc))
+            return
+        self.message.setText(_("{count} hazards marked as reviewed by {name}.").format(count=len(ids), name=reviewer))
+        self.ledgerChanged.emit()

@@ -1,0 +1,136 @@
+"""The ledger view on the demo ledger: search and filters narrow the rows; bulk status change,
+re-inspection and principal review go through the core and show in the table; the lazy model
+passes Qt's model tester."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QDialog
+
+from inspector_app.cli.context import AppContext
+from inspector_app.core.audit import verify
+from inspector_app.core.demo import create_demo
+from inspector_app.core.models import Hazard
+from inspector_app.core.reviews import reviews_of
+from inspector_app.core.settings import Settings
+from inspector_app.i18n import set_language
+from inspector_app.ui import ledger_view as ledger_view_module
+from inspector_app.ui.ledger_view import LedgerView
+
+
+@pytest.fixture
+def view(qtbot, tmp_path, catalogue):
+    set_language("en")
+    context = AppContext(settings=Settings())
+    context.configure(argparse.Namespace(db=str(tmp_path / "l.sqlite"), database_url=None, actor="li", forms=[]))
+    create_demo(context.db, catalogue)
+    widget = LedgerView(context)
+    qtbot.addWidget(widget)
+    yield widget
+    context.close()
+
+
+def _rows(view):
+    return [view.model.row_at(r) for r in range(view.model.rowCount())]
+
+
+def test_search_and_filters(view, qtbot):
+    everything = view.model.rowCount()
+    assert everything >= 40
+    target = _rows(view)[7]
+    view.search.setText(target.number)
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1)
+    assert view.model.row_at(0).id == target.id
+    view.search.clear()
+    qtbot.waitUntil(lambda: view.model.rowCount() == everything)
+    view.status.setCurrentIndex(view.status.findData("in_progress"))
+    assert {r.status for r in _rows(view)} == {"in_progress"}
+    view.status.setCurrentIndex(0)
+    view.overdue.setChecked(True)
+    assert _rows(view) and all(r.overdue for r in _rows(view))
+    assert view.count_label.text() == f"{view.model.rowCount()} hazards"
+
+
+def test_sorting_by_header(view):
+    view.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)  # deadline
+    deadlines = [r.deadline for r in _rows(view)]
+    assert deadlines == sorted(deadlines, reverse=True)
+
+
+def _fake_exec(monkeypatch, cls, configure):
+    def exec_(dialog):
+        configure(dialog)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(cls, "exec", exec_)
+
+
+def test_bulk_status_change(view, monkeypatch):
+    view.status.setCurrentIndex(view.status.findData("open"))
+    count = view.model.rowCount()
+    view.table.selectAll()
+    _fake_exec(monkeypatch, ledger_view_module.StatusChangeDialog,
+               lambda d: d.target.setCurrentIndex(d.target.findData("in_progress")))
+    view.change_status()
+    assert "changed" in view.message.text()
+    with view.context.db.session() as session:
+        assert session.query(Hazard).filter(Hazard.status == "open").count() == 0
+        assert session.query(Hazard).filter(Hazard.status == "in_progress").count() >= count
+    view.apply_filter()
+    assert view.model.rowCount() == 0
+
+
+def test_reinspection_pass_and_fail(view, monkeypatch, jpeg_photo):
+    view.status.setCurrentIndex(view.status.findData("awaiting_reinspection"))
+    first, second = view.model.id_at(0), view.model.id_at(1)
+
+    view.table.selectRow(0)
+    _fake_exec(monkeypatch, ledger_view_module.ReinspectionDialog,
+               lambda d: (d.photos.set_paths([jpeg_photo]), d.note.setPlainText("all good")))
+    view.reinspect()
+    view.table.clearSelection()
+    view.select_hazard(second)
+    _fake_exec(monkeypatch, ledger_view_module.ReinspectionDialog,
+               lambda d: (d.failed.setChecked(True), d.note.setPlainText("cable still loose")))
+    view.reinspect()
+    with view.context.db.session() as session:
+        assert session.get(Hazard, first).status == "closed"
+        assert session.get(Hazard, second).status == "in_progress"
+        assert verify(session).ok
+
+
+def test_principal_review_with_signature(view, monkeypatch, qtbot):
+    view.table.selectRow(0)
+    view.table.selectRow(1)
+
+    def sign(dialog):
+        dialog.reviewer.setText("Principal Zhao")
+        qtbot.mousePress(dialog.signature, Qt.MouseButton.LeftButton, pos=dialog.signature.rect().center())
+        qtbot.mouseMove(dialog.signature, dialog.signature.rect().center() + QPoint(40, 5))
+        dialog.signature._extend(QPointF(dialog.signature.rect().center() + QPoint(40, 5)))
+
+    _fake_exec(monkeypatch, ledger_view_module.ReviewDialog, sign)
+    hazard_id = view.model.id_at(1)
+    view.review()
+    with view.context.db.session() as session:
+        found = reviews_of(session, hazard_id)
+    assert [r.reviewer for r in found] == ["Principal Zhao"]
+    assert view.context.db.store.find(found[0].signature_hash).read_bytes().startswith(b"\x89PNG")
+
+
+def test_action_without_selection_says_so(view):
+    view.change_status()
+    assert "Select" in view.message.text()
+
+
+def test_double_click_asks_to_show_the_pin(view, qtbot):
+    with qtbot.waitSignal(view.hazardActivated) as signal:
+        view._activated(view.model.index(3, 0))
+    assert signal.args == [str(view.model.id_at(3))]
+
+
+def test_lazy_model_passes_model_tester(view, qtmodeltester):
+    qtmodeltester.check(view.model)
