@@ -101,3 +101,10 @@ def runs_of_inspection(session: Session, inspection_id: uuid.UUID) -> list[Check
 
 def floor_of(session: Session, floor_id: uuid.UUID | None) -> Floor | None:
     return session.get(Floor, floor_id) if floor_id else None
+
+
+def get_run(session: Session, run_id: uuid.UUID) -> ChecklistRun:
+    run = session.get(ChecklistRun, run_id)
+    if run is None:
+        raise NotFoundError(_("No checklist run with the id {id}.").format(id=run_id))
+    return run
