@@ -1,0 +1,80 @@
+"""The summary panel: counts by status, category and building, overdue and major hazards, and the
+on-the-spot fix rate, for the current inspection and for the whole site."""
+
+from __future__ import annotations
+
+import uuid
+
+from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
+
+from inspector_app.cli.context import AppContext
+from inspector_app.core.summary import Summary, summarise
+from inspector_app.core.workflow import STATUS_COLOURS, Status, status_label
+from inspector_app.i18n import _
+
+TOP_CATEGORIES = 6
+
+
+class SummaryPanel(QWidget):
+    def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.site_id: uuid.UUID | None = None
+        self.inspection_id: uuid.UUID | None = None
+        self.inspection_box = QGroupBox()
+        self.site_box = QGroupBox()
+        self.inspection_text = QLabel()
+        self.site_text = QLabel()
+        for box, text in ((self.inspection_box, self.inspection_text), (self.site_box, self.site_text)):
+            text.setWordWrap(True)
+            box_layout = QFormLayout(box)
+            box_layout.addRow(text)
+        self.heat_map = QCheckBox()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heat_map)
+        layout.addWidget(self.inspection_box)
+        layout.addWidget(self.site_box)
+        layout.addStretch(1)
+        self.last: dict[str, Summary] = {}
+        self.retranslate()
+
+    def set_scope(self, site_id: uuid.UUID | None, inspection_id: uuid.UUID | None) -> None:
+        self.site_id, self.inspection_id = site_id, inspection_id
+        self.refresh()
+
+    def refresh(self) -> None:
+        with self.context.db.session() as session:
+            self.last = {"site": summarise(session, site_id=self.site_id)}
+            if self.inspection_id:
+                self.last["inspection"] = summarise(session, inspection_id=self.inspection_id)
+        self.site_text.setText(self._html(self.last["site"]))
+        inspection = self.last.get("inspection")
+        self.inspection_box.setVisible(inspection is not None)
+        if inspection is not None:
+            self.inspection_text.setText(self._html(inspection))
+
+    def _html(self, summary: Summary) -> str:
+        lines = [_("<b>{total}</b> hazards, <b>{major}</b> major, <b style='color:#d32f2f'>{overdue}</b> overdue")
+                 .format(total=summary.total, major=summary.major, overdue=summary.overdue)]
+        lines.append(_("Fixed on the spot: {count} ({rate:.0%})").format(
+            count=summary.fixed_on_spot, rate=summary.on_spot_rate))
+        for status in Status:
+            count = summary.by_status.get(status.value, 0)
+            lines.append(f"<span style='color:{STATUS_COLOURS[status]}'>■</span> {status_label(status)}: {count}")
+        if summary.by_building:
+            lines.append("<br><b>" + _("By building") + "</b>")
+            lines += [f"{name}: {count}" for name, count in summary.by_building.items()]
+        if summary.by_category:
+            lines.append("<br><b>" + _("Most frequent categories") + "</b>")
+            categories = self.context.catalogue.categories
+            for code, count in list(summary.by_category.items())[:TOP_CATEGORIES]:
+                name = categories[code].name.get() if code in categories else code
+                lines.append(f"{name}: {count}")
+        return "<br>".join(lines)
+
+    def retranslate(self) -> None:
+        self.inspection_box.setTitle(_("This inspection"))
+        self.site_box.setTitle(_("Whole site"))
+        self.heat_map.setText(_("Show hazard density on the plan"))
+        if self.last:
+            self.refresh()
