@@ -26,6 +26,9 @@ class Settings(BaseModel):
     extra_forms_dirs: list[str] = Field(default_factory=list)
     last_database: str = ""
     last_floor_id: str = ""
+    last_inspection_id: str = ""
+    window_geometry: str = ""  # base64 of QMainWindow.saveGeometry(), kept as text for JSON
+    window_state: str = ""
 
 
 def settings_path() -> Path:

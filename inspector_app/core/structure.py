@@ -128,3 +128,18 @@ def site_tree(session: Session) -> list[SiteNode]:
         if f.building_id in buildings:
             buildings[f.building_id].floors.append(FloorNode(f.id, f.name, f.level))
     return list(sites.values())
+
+
+def list_inspections(session: Session, site_id: uuid.UUID | None = None) -> list[Inspection]:
+    """Inspections, newest first (of one site, or of all)."""
+    query = select(Inspection).order_by(Inspection.date.desc(), Inspection.created_at.desc())
+    if site_id:
+        query = query.where(Inspection.site_id == site_id)
+    return list(session.scalars(query))
+
+
+def site_of_floor(session: Session, floor_id: uuid.UUID) -> uuid.UUID:
+    building_id = get_floor(session, floor_id).building_id
+    building = session.get(Building, building_id)
+    assert building is not None
+    return building.site_id

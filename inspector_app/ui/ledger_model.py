@@ -51,6 +51,10 @@ class LedgerModel(QAbstractTableModel):
         self.descending = False
         self.on_error: Callable[[Exception], None] | None = None
 
+    def set_database(self, db: Database) -> None:
+        self._db = db
+        self.reload()
+
     # -- loading ------------------------------------------------------------------------------
     def set_filter(self, flt: ledger.LedgerFilter) -> None:
         self.filter = self._with_category_search(flt)

@@ -47,6 +47,7 @@ class LedgerView(QWidget):
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
+        self.place: tuple[str, uuid.UUID | None] = ("", None)  # from the main window's navigator
         self.model = LedgerModel(context.db, context.catalogue, self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -181,17 +182,25 @@ class LedgerView(QWidget):
 
         status, category = self.status.currentData(), self.category.currentData()
         building = self.building.currentData()
+        kind, place = self.place
         return ledger.LedgerFilter(
+            site_id=place if kind == "site" else None,
+            floor_id=place if kind == "floor" else None,
             statuses=frozenset({status}) if status else frozenset(),
             categories=frozenset({category}) if category else frozenset(),
             severity=self.severity.currentData() or "",
-            building_id=uuid.UUID(building) if building else None,
+            building_id=uuid.UUID(building) if building else (place if kind == "building" else None),
             overdue_only=self.overdue.isChecked(),
             responsible=self.responsible.text(),
             found_from=day(self.date_from) if self.use_dates.isChecked() else None,
             found_to=day(self.date_to) if self.use_dates.isChecked() else None,
             search=self.search.text(),
         )
+
+    def set_place(self, kind: str, ident: uuid.UUID | None) -> None:
+        """Limit the ledger to the site, building or floor chosen in the navigator (or none)."""
+        self.place = (kind, ident)
+        self.apply_filter()
 
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())

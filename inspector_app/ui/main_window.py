@@ -1,43 +1,42 @@
-"""The main window: the site > building > floor navigator and the hazards of the chosen place.
+"""The main window: the site > building > floor navigator, the current inspection, the ledger view
+and the summary panel, with menus, a tool bar and shortcuts for every frequent action.
 
-Opening another ledger, switching the language (without losing anything on screen) and refreshing
-are here; the plan canvas, hazard editor and ledger view plug into this window as they arrive.
+It remembers its layout and the last place and inspection; switching the language re-labels every
+widget in place, so nothing being worked on is lost. Edits made here are undoable (one QUndoStack).
 """
 
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelection, Qt
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtCore import QByteArray, QItemSelection, Qt
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QTableView,
+    QTabWidget,
+    QToolBar,
     QTreeView,
-    QVBoxLayout,
-    QWidget,
 )
 
 from inspector_app import __version__
 from inspector_app.cli.context import AppContext
-from inspector_app.core import ledger
+from inspector_app.core import structure
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.ledger import LedgerFilter
+from inspector_app.core.hazards import find_hazard
 from inspector_app.core.settings import save_settings
-from inspector_app.core.structure import site_tree
-from inspector_app.core.workflow import Status, status_label
 from inspector_app.i18n import _, current_language, set_language
 from inspector_app.ui.app import QtTranslations
-from inspector_app.ui.ledger_model import LedgerModel
+from inspector_app.ui.checklist_dialog import ChecklistDialog
+from inspector_app.ui.inspection_dialog import InspectionDialog, kind_label
+from inspector_app.ui.ledger_view import LedgerView
 from inspector_app.ui.models import ID_ROLE, KIND_ROLE, SiteTreeModel
+from inspector_app.ui.summary_panel import SummaryPanel
 
 
 class MainWindow(QMainWindow):
@@ -46,66 +45,76 @@ class MainWindow(QMainWindow):
         self.context = context
         self.qt_translations = qt_translations
         self.selected: tuple[str, uuid.UUID] | None = None
+        self._place_name = ""
+        self.undo_stack = QUndoStack(self)
+        self.setObjectName("main_window")
         self.resize(1280, 800)
 
         self.tree_model = SiteTreeModel(self)
         self.tree = QTreeView()
         self.tree.setModel(self.tree_model)
         self.tree.setUniformRowHeights(True)
-        self.tree.setMinimumWidth(240)
+        self.tree.setMinimumWidth(220)
+        self.tree.setStyleSheet("QTreeView::item { min-height: 32px; }")  # finger-sized rows
         self.tree.selectionModel().selectionChanged.connect(self._on_place_selected)
         self.navigator = QDockWidget(self)
         self.navigator.setObjectName("navigator")
         self.navigator.setWidget(self.tree)
-        self.navigator.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.navigator)
 
-        self.hazard_model = LedgerModel(context.db, context.catalogue, self)
-        self.hazard_table = QTableView()
-        self.hazard_table.setModel(self.hazard_model)
-        self.hazard_table.setSortingEnabled(True)
-        self.hazard_table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.hazard_table.setAlternatingRowColors(True)
-        self.hazard_table.horizontalHeader().setStretchLastSection(True)
-        self.hazard_table.verticalHeader().setDefaultSectionSize(34)  # touch-friendly rows
+        self.ledger_view = LedgerView(context, self)
+        self.ledger_view.hazardActivated.connect(self.show_hazard)
+        self.ledger_view.ledgerChanged.connect(self._after_ledger_change)
+        # Other parts of the program (printing, the scan box) reach the hazard list through these.
+        self.hazard_table = self.ledger_view.table
+        self.hazard_model = self.ledger_view.model
+        self.summary = SummaryPanel(context, self)
+        self.summary_dock = QDockWidget(self)
+        self.summary_dock.setObjectName("summary")
+        self.summary_dock.setWidget(self.summary)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.summary_dock)
 
-        self.status_filter = QComboBox()
-        self.status_filter.currentIndexChanged.connect(self.refresh_hazards)
-        self.filter_label = QLabel()
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.ledger_view, "")
+        self.setCentralWidget(self.tabs)
+
+        self.inspection_combo = QComboBox()
+        self.inspection_combo.setMinimumContentsLength(24)
+        self.inspection_combo.currentIndexChanged.connect(self._on_inspection_chosen)
+        self.inspection_label = QLabel()
         self.place_label = QLabel()
-        self.place_label.setStyleSheet("font-size: 16px; font-weight: 600;")
-        bar = QHBoxLayout()
-        bar.addWidget(self.place_label, 1)
-        bar.addWidget(self.filter_label)
-        bar.addWidget(self.status_filter)
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.addLayout(bar)
-        layout.addWidget(self.hazard_table)
-        self.setCentralWidget(central)
+        self.place_label.setStyleSheet("font-weight: 600; padding: 0 8px;")
 
         self._build_actions()
         self.retranslate()
         self.reload()
+        self._restore_layout()
 
     # -- actions and texts -------------------------------------------------------------------
+    def _action(self, slot: object, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
+        action = QAction(self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        return action
+
     def _build_actions(self) -> None:
-        self.open_action = QAction(self)
-        self.open_action.setShortcut(QKeySequence.StandardKey.Open)
-        self.open_action.triggered.connect(self.choose_ledger)
-        self.refresh_action = QAction(self)
-        self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
-        self.refresh_action.triggered.connect(self.reload)
-        self.quit_action = QAction(self)
-        self.quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        self.quit_action.triggered.connect(self.close)
-        self.about_action = QAction(self)
-        self.about_action.triggered.connect(self.show_about)
+        self.open_action = self._action(self.choose_ledger, QKeySequence.StandardKey.Open)
+        self.refresh_action = self._action(self.reload, QKeySequence.StandardKey.Refresh)
+        self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
+        self.about_action = self._action(self.show_about)
+        self.new_inspection_action = self._action(self.new_inspection, "Ctrl+Shift+N")
+        self.checklist_action = self._action(self.run_checklist, "Ctrl+Shift+C")
+        self.ledger_tab_action = self._action(lambda: self.tabs.setCurrentWidget(self.ledger_view), "Ctrl+2")
+        self.undo_action = self.undo_stack.createUndoAction(self)
+        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
+        self.redo_action = self.undo_stack.createRedoAction(self)
+        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for code, native in (("zh_CN", "中文"), ("en", "English")):
             action = QAction(native, self, checkable=True)
-            action.setData(code)
             action.setChecked(code == current_language())
             action.triggered.connect(lambda _checked=False, c=code: self.switch_language(c))
             self.language_group.addAction(action)
@@ -115,9 +124,18 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.open_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
+        self.edit_menu = self.menuBar().addMenu("")
+        self.edit_menu.addAction(self.undo_action)
+        self.edit_menu.addAction(self.redo_action)
+        self.inspection_menu = self.menuBar().addMenu("")
+        self.inspection_menu.addAction(self.new_inspection_action)
+        self.inspection_menu.addAction(self.checklist_action)
         self.view_menu = self.menuBar().addMenu("")
+        self.view_menu.addAction(self.ledger_tab_action)
         self.view_menu.addAction(self.refresh_action)
+        self.view_menu.addSeparator()
         self.view_menu.addAction(self.navigator.toggleViewAction())
+        self.view_menu.addAction(self.summary_dock.toggleViewAction())
         self.settings_menu = self.menuBar().addMenu("")
         self.language_menu = self.settings_menu.addMenu("")
         for action in self.language_actions.values():
@@ -125,11 +143,31 @@ class MainWindow(QMainWindow):
         self.help_menu = self.menuBar().addMenu("")
         self.help_menu.addAction(self.about_action)
 
+        self.toolbar = QToolBar(self)
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setStyleSheet("QToolButton { min-height: 36px; padding: 0 10px; }")
+        self.toolbar.addWidget(self.inspection_label)
+        self.toolbar.addWidget(self.inspection_combo)
+        self.toolbar.addAction(self.new_inspection_action)
+        self.toolbar.addAction(self.checklist_action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.undo_action)
+        self.toolbar.addAction(self.redo_action)
+        self.toolbar.addSeparator()
+        self.toolbar.addWidget(self.place_label)
+        self.addToolBar(self.toolbar)
+
     def retranslate(self) -> None:
         """Set every text of the window in the current language (also after a switch)."""
         self.setWindowTitle(_("Fire-Risk Inspector") + f" — {self.context.url.removeprefix('sqlite:///')}")
         self.navigator.setWindowTitle(_("Places"))
+        self.summary_dock.setWindowTitle(_("Summary"))
+        self.toolbar.setWindowTitle(_("Tool bar"))
+        self.tabs.setTabText(self.tabs.indexOf(self.ledger_view), _("Ledger"))
         self.file_menu.setTitle(_("&File"))
+        self.edit_menu.setTitle(_("&Edit"))
+        self.inspection_menu.setTitle(_("&Inspection"))
         self.view_menu.setTitle(_("&View"))
         self.settings_menu.setTitle(_("&Settings"))
         self.language_menu.setTitle(_("&Language"))
@@ -138,53 +176,91 @@ class MainWindow(QMainWindow):
         self.refresh_action.setText(_("&Refresh"))
         self.quit_action.setText(_("&Quit"))
         self.about_action.setText(_("&About"))
-        self.filter_label.setText(_("Status:"))
-        current = self.status_filter.currentData()
-        self.status_filter.blockSignals(True)
-        self.status_filter.clear()
-        self.status_filter.addItem(_("All"), "")
-        for status in Status:
-            self.status_filter.addItem(status_label(status), status.value)
-        self.status_filter.setCurrentIndex(max(0, self.status_filter.findData(current or "")))
-        self.status_filter.blockSignals(False)
+        self.new_inspection_action.setText(_("New inspection…"))
+        self.checklist_action.setText(_("Checklist…"))
+        self.ledger_tab_action.setText(_("Ledger"))
+        self.undo_action.setText(_("Undo"))
+        self.redo_action.setText(_("Redo"))
+        self.inspection_label.setText(_("Inspection:") + " ")
         self.tree_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
-        self.hazard_model.retranslate()
+        self.ledger_view.retranslate()
+        self.summary.retranslate()
+        self._fill_inspections()
         self._update_place_label()
-        self._update_status_bar()
 
     def switch_language(self, language: str) -> None:
         set_language(language)
         if self.qt_translations is not None:
             self.qt_translations.apply(language)
         self.context.settings.language = language
-        try:
-            save_settings(self.context.settings)
-        except OSError as exc:
-            self.statusBar().showMessage(_("Could not save the settings: {problem}").format(problem=exc))
+        self.language_actions[language].setChecked(True)
+        self._save_settings()
         self.retranslate()
 
     # -- data -------------------------------------------------------------------------------
     def reload(self) -> None:
         with self.context.db.session() as session:
-            self.tree_model.set_sites(site_tree(session))
+            self.tree_model.set_sites(structure.site_tree(session))
         self.tree.expandAll()
-        self.refresh_hazards()
+        self._fill_inspections()
+        self.ledger_view.refresh()
+        self.summary.refresh()
 
-    def refresh_hazards(self) -> None:
-        status = self.status_filter.currentData() or ""
+    def _current_site(self) -> uuid.UUID | None:
         kind, ident = self.selected or ("", None)
-        self.hazard_model.set_filter(LedgerFilter(
-            statuses=frozenset({status}) if status else frozenset(),
-            site_id=ident if kind == "site" else None,
-            building_id=ident if kind == "building" else None,
-            floor_id=ident if kind == "floor" else None,
-        ))
-        self._update_status_bar()
+        if ident is None:
+            return None
+        if kind == "site":
+            return ident
+        with self.context.db.session() as session:
+            if kind == "floor":
+                return structure.site_of_floor(session, ident)
+            building = session.get(structure.Building, ident)
+            return building.site_id if building else None
+
+    def _fill_inspections(self, wanted: str | None = None) -> None:
+        wanted = wanted or self.inspection_combo.currentData() or self.context.settings.last_inspection_id
+        with self.context.db.session() as session:
+            inspections = [(str(i.id), f"{i.date.isoformat()} · {kind_label(i.kind)} · {i.inspectors}")
+                           for i in structure.list_inspections(session, self._current_site())]
+        self.inspection_combo.blockSignals(True)
+        self.inspection_combo.clear()
+        self.inspection_combo.addItem(_("(none chosen)"), "")
+        for ident, text in inspections:
+            self.inspection_combo.addItem(text, ident)
+        self.inspection_combo.setCurrentIndex(max(0, self.inspection_combo.findData(wanted)))
+        self.inspection_combo.blockSignals(False)
+        self._on_inspection_chosen()
+
+    def current_inspection(self) -> uuid.UUID | None:
+        data = self.inspection_combo.currentData()
+        return uuid.UUID(data) if data else None
+
+    def _on_inspection_chosen(self, _index: int = 0) -> None:
+        inspection = self.current_inspection()
+        self.context.settings.last_inspection_id = str(inspection) if inspection else ""
+        self.summary.set_scope(self._current_site(), inspection)
 
     def select_floor(self, floor_id: uuid.UUID | str) -> None:
         index = self.tree_model.find_floor(floor_id)
         if index.isValid():
             self.tree.setCurrentIndex(index)
+
+    def show_hazard(self, hazard_id: uuid.UUID | str) -> None:
+        """Go to a hazard: its floor in the navigator and its row in the ledger."""
+        try:
+            with self.context.db.session() as session:
+                hazard = find_hazard(session, str(hazard_id))
+                ident, floor_id = hazard.id, hazard.floor_id
+        except InspectorError as exc:
+            self.statusBar().showMessage(str(exc), 8000)
+            return
+        if floor_id is not None:
+            self.select_floor(floor_id)
+        if not self.ledger_view.select_hazard(ident):
+            self.ledger_view.search.clear()
+            self.ledger_view.apply_filter()
+            self.ledger_view.select_hazard(ident)
 
     def _on_place_selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         indexes = selected.indexes()
@@ -192,25 +268,62 @@ class MainWindow(QMainWindow):
             index = indexes[0]
             self.selected = (index.data(KIND_ROLE), uuid.UUID(index.data(ID_ROLE)))
             self._place_name = index.data()
+            if self.selected[0] == "floor":
+                self.context.settings.last_floor_id = str(self.selected[1])
         else:
             self.selected = None
         self._update_place_label()
-        self.refresh_hazards()
+        kind, ident = self.selected or ("", None)
+        self.ledger_view.set_place(kind, ident)
+        self._fill_inspections()
 
     def _update_place_label(self) -> None:
-        self.place_label.setText(getattr(self, "_place_name", "") if self.selected else _("All sites"))
+        self.place_label.setText(self._place_name if self.selected else _("All sites"))
 
-    def _update_status_bar(self) -> None:
-        shown = self.hazard_model.rowCount()
-        with self.context.db.session() as session:
-            overdue = ledger.count(session, replace(self.hazard_model.filter, overdue_only=True))
-        self.statusBar().showMessage(_("{count} hazards shown, {overdue} overdue").format(count=shown, overdue=overdue))
+    def _after_ledger_change(self) -> None:
+        self.summary.refresh()
 
     def selected_hazard_ids(self) -> list[str]:
-        return [self.hazard_model.index(i.row(), 0).data(ID_ROLE)
-                for i in self.hazard_table.selectionModel().selectedRows()]
+        return [str(i) for i in self.ledger_view.selected_ids()]
 
     # -- commands ---------------------------------------------------------------------------
+    def new_inspection(self) -> None:
+        site = self._current_site()
+        if site is None:
+            QMessageBox.information(self, _("New inspection"), _("Choose a site, building or floor first."))
+            return
+        dialog = InspectionDialog(self.context.settings.inspector_name, self)
+        if not dialog.exec():
+            return
+        day, kind, inspectors, notes = dialog.values()
+        with self.context.db.session() as session:
+            site_row = session.get(structure.Site, site)
+            assert site_row is not None
+            inspection = structure.create_inspection(session, site_row, day, kind, inspectors, notes)
+        self._fill_inspections(str(inspection.id))
+
+    def run_checklist(self) -> None:
+        inspection = self.current_inspection()
+        if inspection is None:
+            QMessageBox.information(self, _("Checklist"), _("Choose or start an inspection first."))
+            return
+        kind, ident = self.selected or ("", None)
+        building_id = floor_id = None
+        area_type = None
+        with self.context.db.session() as session:
+            if kind == "floor" and ident:
+                floor_id = ident
+                building_id = structure.get_floor(session, ident).building_id
+            elif kind == "building":
+                building_id = ident
+            if building_id:
+                building = session.get(structure.Building, building_id)
+                area_type = building.area_type if building else None
+        dialog = ChecklistDialog(self.context, inspection, area_type, building_id, floor_id, self)
+        dialog.hazardCreated.connect(lambda _id: self.ledger_view.refresh())
+        dialog.exec()
+        self.summary.refresh()
+
     def choose_ledger(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
             self, _("Open ledger"), str(Path.home()), _("Ledger files (*.sqlite *.db);;All files (*)"))
@@ -228,6 +341,8 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, _("Open ledger"), str(exc))
             return
         self.selected = None
+        self.undo_stack.clear()
+        self.ledger_view.model.set_database(self.context.db)
         self.retranslate()
         self.reload()
 
@@ -235,3 +350,25 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, _("About Fire-Risk Inspector"), _(
             "Fire-Risk Inspector {version}\nPin fire hazards on floor plans, issue rectification notices "
             "with QR codes and keep the hazard ledger until every hazard is closed.").format(version=__version__))
+
+    # -- layout memory ----------------------------------------------------------------------
+    def _restore_layout(self) -> None:
+        settings = self.context.settings
+        if settings.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(settings.window_geometry.encode()))
+        if settings.window_state:
+            self.restoreState(QByteArray.fromBase64(settings.window_state.encode()))
+        if settings.last_floor_id:
+            self.select_floor(settings.last_floor_id)
+
+    def _save_settings(self) -> None:
+        try:
+            save_settings(self.context.settings)
+        except OSError as exc:
+            self.statusBar().showMessage(_("Could not save the settings: {problem}").format(problem=exc))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.context.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        self.context.settings.window_state = bytes(self.saveState().toBase64().data()).decode()
+        self._save_settings()
+        super().closeEvent(event)

@@ -1,5 +1,6 @@
-"""The main window on a demo ledger: the navigator lists places, choosing one lists its hazards,
-the language switches without losing the selection, and the models behave as Qt expects."""
+"""The main window on a demo ledger: the navigator lists places, choosing one narrows the ledger,
+inspections are chosen and started, the language switches without losing the place, and the window
+remembers its last floor."""
 
 from __future__ import annotations
 
@@ -7,26 +8,38 @@ import argparse
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 
 from inspector_app.cli.context import AppContext
 from inspector_app.core.demo import create_demo
 from inspector_app.core.settings import Settings
 from inspector_app.i18n import set_language
+from inspector_app.ui import main_window as main_window_module
 from inspector_app.ui.main_window import MainWindow
 from inspector_app.ui.models import ID_ROLE, KIND_ROLE
 
 
 @pytest.fixture
-def window(qtbot, tmp_path, catalogue):
+def context(tmp_path, catalogue):
     set_language("en")
-    context = AppContext(settings=Settings())
-    context.configure(argparse.Namespace(db=str(tmp_path / "ui.sqlite"), database_url=None, actor="ui", forms=[]))
-    create_demo(context.db, catalogue)
+    ctx = AppContext(settings=Settings())
+    ctx.configure(argparse.Namespace(db=str(tmp_path / "ui.sqlite"), database_url=None, actor="ui", forms=[]))
+    create_demo(ctx.db, catalogue)
+    yield ctx
+    ctx.close()
+    set_language("en")
+
+
+@pytest.fixture
+def window(qtbot, context):
     main = MainWindow(context)
     qtbot.addWidget(main)
-    yield main
-    context.close()
-    set_language("en")
+    return main
+
+
+def _floor(window, building_row=1, floor_row=0):
+    model = window.tree_model
+    return model.index(floor_row, 0, model.index(building_row, 0, model.index(0, 0)))
 
 
 def test_navigator_lists_the_school_its_buildings_and_floors(window):
@@ -34,15 +47,12 @@ def test_navigator_lists_the_school_its_buildings_and_floors(window):
     assert model.rowCount() == 1
     site = model.index(0, 0)
     assert model.rowCount(site) == 3
-    floors = sum(model.rowCount(model.index(r, 0, site)) for r in range(3))
-    assert floors == 6
+    assert sum(model.rowCount(model.index(r, 0, site)) for r in range(3)) == 6
     assert window.hazard_model.rowCount() >= 40
 
 
-def test_choosing_a_floor_lists_only_its_hazards(window):
-    model = window.tree_model
-    building = model.index(1, 0, model.index(0, 0))
-    floor = model.index(0, 0, building)
+def test_choosing_a_floor_narrows_the_ledger(window):
+    floor = _floor(window)
     assert floor.data(KIND_ROLE) == "floor"
     window.tree.setCurrentIndex(floor)
     shown = [window.hazard_model.row_at(r) for r in range(window.hazard_model.rowCount())]
@@ -51,14 +61,28 @@ def test_choosing_a_floor_lists_only_its_hazards(window):
     assert window.place_label.text() == floor.data()
 
 
-def test_status_filter(window):
-    window.status_filter.setCurrentIndex(window.status_filter.findData("closed"))
-    statuses = {window.hazard_model.row_at(r).status for r in range(window.hazard_model.rowCount())}
-    assert statuses == {"closed"}
+def test_the_demo_inspection_is_offered_and_feeds_the_summary(window):
+    assert window.inspection_combo.count() == 2  # "(none chosen)" and the demo's inspection
+    window.inspection_combo.setCurrentIndex(1)
+    assert window.current_inspection() is not None
+    assert window.summary.last["inspection"].total >= 40
+
+
+def test_new_inspection_for_the_chosen_site(window, monkeypatch):
+    window.tree.setCurrentIndex(window.tree_model.index(0, 0))
+
+    def accept(dialog):
+        dialog.inspectors.setText("Wang, Li")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(main_window_module.InspectionDialog, "exec", accept)
+    window.new_inspection()
+    assert window.inspection_combo.count() == 3
+    assert "Wang, Li" in window.inspection_combo.currentText()
 
 
 def test_language_switch_keeps_the_place_and_rows(window):
-    floor = window.tree_model.index(0, 0, window.tree_model.index(0, 0, window.tree_model.index(0, 0)))
+    floor = _floor(window, 0, 0)
     window.tree.setCurrentIndex(floor)
     rows_before = window.hazard_model.rowCount()
     window.switch_language("zh_CN")
@@ -70,6 +94,21 @@ def test_language_switch_keeps_the_place_and_rows(window):
     assert window.file_menu.title() == "&File"
 
 
+def test_remembers_the_last_floor(qtbot, context, window):
+    floor = _floor(window, 2, 0)
+    window.tree.setCurrentIndex(floor)
+    window.close()
+    again = MainWindow(context)
+    qtbot.addWidget(again)
+    assert again.tree.currentIndex().data(ID_ROLE) == floor.data(ID_ROLE)
+
+
+def test_show_hazard_selects_its_floor_and_row(window):
+    target = window.hazard_model.row_at(9)
+    window.show_hazard(target.number)
+    assert window.tree.currentIndex().data(ID_ROLE) == str(target.floor_id)
+    assert window.ledger_view.selected_ids() == [target.id]
+
+
 def test_models_pass_qt_model_tester(window, qtmodeltester):
     qtmodeltester.check(window.tree_model)
-    qtmodeltester.check(window.hazard_model)
