@@ -58,15 +58,18 @@ class LedgerView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(34)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._activated)
+        self.table.setWordWrap(False)
+        for column, width in enumerate((96, 150, 220, 80, 220, 96, 90, 96)):
+            self.table.setColumnWidth(column, width)
 
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(200)
         self.search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self.search_timer.start)
         self.status = QComboBox()
         self.category = QComboBox()
-        self.category.setMinimumContentsLength(12)
         self.severity = QComboBox()
         self.building = QComboBox()
         self.overdue = QCheckBox()
@@ -77,6 +80,9 @@ class LedgerView(QWidget):
         self.use_dates = QCheckBox()
         for widget in (self.status, self.category, self.severity, self.building):
             widget.currentIndexChanged.connect(self.apply_filter)
+            # Long category names must not widen the window past a laptop screen.
+            widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            widget.setMinimumContentsLength(8)
         for box in (self.overdue, self.use_dates):
             box.toggled.connect(self.apply_filter)
         for edit in (self.date_from, self.date_to):
@@ -98,32 +104,29 @@ class LedgerView(QWidget):
 
         self.labels: dict[str, QLabel] = {key: QLabel() for key in (
             "search", "status", "category", "severity", "building", "responsible", "from", "to")}
-        first = QHBoxLayout()
-        filters: tuple[tuple[str, QWidget], ...] = (
-            ("search", self.search), ("status", self.status), ("category", self.category),
-            ("severity", self.severity), ("building", self.building))
-        for key, filter_widget in filters:
-            first.addWidget(self.labels[key])
-            first.addWidget(filter_widget, 2 if key == "search" else 1)
-        second = QHBoxLayout()
-        second.addWidget(self.overdue)
-        second.addWidget(self.labels["responsible"])
-        second.addWidget(self.responsible)
-        second.addWidget(self.use_dates)
-        second.addWidget(self.labels["from"])
-        second.addWidget(self.date_from)
-        second.addWidget(self.labels["to"])
-        second.addWidget(self.date_to)
-        second.addStretch(1)
-        second.addWidget(self.count_label)
+        rows = [QHBoxLayout(), QHBoxLayout(), QHBoxLayout()]
+        placed: tuple[tuple[int, str, QWidget], ...] = (
+            (0, "search", self.search), (0, "status", self.status), (0, "category", self.category),
+            (1, "severity", self.severity), (1, "building", self.building), (1, "responsible", self.responsible))
+        for row, key, filter_widget in placed:
+            rows[row].addWidget(self.labels[key])
+            rows[row].addWidget(filter_widget, 2 if key == "search" else 1)
+        rows[1].addWidget(self.overdue)
+        rows[2].addWidget(self.use_dates)
+        rows[2].addWidget(self.labels["from"])
+        rows[2].addWidget(self.date_from)
+        rows[2].addWidget(self.labels["to"])
+        rows[2].addWidget(self.date_to)
+        rows[2].addStretch(1)
+        rows[2].addWidget(self.count_label)
         actions = QHBoxLayout()
         actions.addWidget(self.status_button)
         actions.addWidget(self.reinspect_button)
         actions.addWidget(self.review_button)
         actions.addWidget(self.message, 1)
         layout = QVBoxLayout(self)
-        layout.addLayout(first)
-        layout.addLayout(second)
+        for row_layout in rows:
+            layout.addLayout(row_layout)
         layout.addWidget(self.table, 1)
         layout.addLayout(actions)
 

@@ -54,7 +54,7 @@ class MainWindow(QMainWindow):
         self.tree = QTreeView()
         self.tree.setModel(self.tree_model)
         self.tree.setUniformRowHeights(True)
-        self.tree.setMinimumWidth(220)
+        self.tree.setMinimumWidth(180)
         self.tree.setStyleSheet("QTreeView::item { min-height: 32px; }")  # finger-sized rows
         self.tree.selectionModel().selectionChanged.connect(self._on_place_selected)
         self.navigator = QDockWidget(self)
@@ -228,7 +228,9 @@ class MainWindow(QMainWindow):
         self.inspection_combo.addItem(_("(none chosen)"), "")
         for ident, text in inspections:
             self.inspection_combo.addItem(text, ident)
-        self.inspection_combo.setCurrentIndex(max(0, self.inspection_combo.findData(wanted)))
+        # Without a remembered one, the walk-through goes on in the newest inspection of the place.
+        found = self.inspection_combo.findData(wanted) if wanted else -1
+        self.inspection_combo.setCurrentIndex(found if found >= 0 else min(1, len(inspections)))
         self.inspection_combo.blockSignals(False)
         self._on_inspection_chosen()
 

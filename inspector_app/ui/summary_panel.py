@@ -30,6 +30,7 @@ class SummaryPanel(QWidget):
             box_layout = QFormLayout(box)
             box_layout.addRow(text)
         self.heat_map = QCheckBox()
+        self.setMinimumWidth(240)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heat_map)
         layout.addWidget(self.inspection_box)

@@ -63,7 +63,7 @@ def test_choosing_a_floor_narrows_the_ledger(window):
 
 def test_the_demo_inspection_is_offered_and_feeds_the_summary(window):
     assert window.inspection_combo.count() == 2  # "(none chosen)" and the demo's inspection
-    window.inspection_combo.setCurrentIndex(1)
+    assert window.inspection_combo.currentIndex() == 1, "the newest inspection is chosen at start"
     assert window.current_inspection() is not None
     assert window.summary.last["inspection"].total >= 40
 
