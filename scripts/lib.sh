@@ -26,18 +26,22 @@ install_debian_packages() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+python_ok() {
+  "$1" -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1
+}
+
 find_python() {
   local candidate
-  for candidate in python3.13 python3.12; do
-    if command -v "$candidate" >/dev/null 2>&1; then command -v "$candidate"; return 0; fi
+  # pyenv's shims answer to every name but fail for versions not selected: run each to be sure.
+  for candidate in python3.12 python3.13 python3; do
+    if command -v "$candidate" >/dev/null 2>&1 && python_ok "$candidate"; then
+      command -v "$candidate"; return 0
+    fi
   done
   if command -v pyenv >/dev/null 2>&1; then
-    for candidate in "$(pyenv root)"/versions/3.1[23]*/bin/python3; do
-      [ -x "$candidate" ] && { echo "$candidate"; return 0; }
+    for candidate in "$(pyenv root)"/versions/3.12*/bin/python3 "$(pyenv root)"/versions/3.13*/bin/python3; do
+      if [ -x "$candidate" ] && python_ok "$candidate"; then echo "$candidate"; return 0; fi
     done
-  fi
-  if python3 -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then
-    command -v python3; return 0
   fi
   echo "Python 3.12 or newer is needed (PySide6 6.12 crashes on 3.11)." >&2
   return 1
