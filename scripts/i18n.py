@@ -39,7 +39,7 @@ CATALOGUE_OF = {
     "inspector_app/web/": "web",
     "inspector_app/": "core",
 }
-PLACEHOLDER = re.compile(r"\{[a-z_0-9!:]*\}")
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 
 
 def catalogue_for(path: str) -> str:
