@@ -1,6 +1,7 @@
 """Translation catalogues: extract the program's strings, check the Chinese catalogue, compile .mo.
 
-    python scripts/i18n.py extract   add new strings of the code to the right .po (empty translation)
+    python scripts/i18n.py extract [NAME...]   add new strings of the code to the right .po (empty
+                                     translation); only to the named catalogues if names are given
     python scripts/i18n.py check     fail if a string lacks a translation, a {placeholder} differs,
                                      or a compiled .mo is out of date with its .po
     python scripts/i18n.py compile   write every .mo from its .po
@@ -33,6 +34,12 @@ CATALOGUE_OF = {
     "inspector_app/cli/serve_cmds.py": "web",
     "inspector_app/plans/": "plans",
     "inspector_app/ui/canvas/": "canvas",
+    "inspector_app/ui/ledger_view.py": "ui_ledger",
+    "inspector_app/ui/ledger_model.py": "ui_ledger",
+    "inspector_app/ui/status_dialogs.py": "ui_ledger",
+    "inspector_app/ui/checklist_dialog.py": "ui_ledger",
+    "inspector_app/ui/summary_panel.py": "ui_ledger",
+    "inspector_app/ui/inspection_dialog.py": "ui_ledger",
     "inspector_app/ui/": "ui",
     "inspector_app/notices/": "notices",
     "inspector_app/exports/": "exports",
@@ -86,9 +93,11 @@ def compile_one(po: Path, language: str) -> None:
         write_mo(fh, catalog, use_fuzzy=False)
 
 
-def cmd_extract() -> int:
+def cmd_extract(only: list[str]) -> int:
     for language in LANGUAGES:
         for name, messages in extracted().items():
+            if only and name not in only:
+                continue
             path = po_path(language, name)
             catalog = load(path, language)
             added = 0
@@ -154,7 +163,9 @@ def cmd_compile() -> int:
 
 
 if __name__ == "__main__":
-    commands = {"extract": cmd_extract, "check": cmd_check, "compile": cmd_compile}
+    if len(sys.argv) >= 2 and sys.argv[1] == "extract":
+        sys.exit(cmd_extract(sys.argv[2:]))
+    commands = {"check": cmd_check, "compile": cmd_compile}
     if len(sys.argv) != 2 or sys.argv[1] not in commands:
         print(__doc__)
         sys.exit(2)
