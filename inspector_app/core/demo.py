@@ -131,8 +131,10 @@ def create_demo(db: Database, catalogue: Catalogue, actor: str = "demo", seed: i
             found = today - dt.timedelta(days=rng.randint(2, 60))
             phrases = catalogue.categories[category].phrases
             description = phrases[0].get() if phrases else catalogue.categories[category].name.get()
+            # Campaign ledgers hold a few major hazards beyond the categories that are major by default.
+            severity = "major" if index % 9 == 4 else None
             hazard = add_hazard(
-                session, catalogue, db.store, actor=actor, category=category, floor_id=floor.id,
+                session, catalogue, db.store, actor=actor, category=category, floor_id=floor.id, severity=severity,
                 x=round(rng.uniform(0.12, 0.88), 4), y=round(rng.uniform(0.15, 0.85), 4),
                 description=description, room=f"{rng.randint(1, 3)}{rng.randint(1, 16):02d}",
                 inspection_id=inspection.id, responsible_unit=unit, responsible_person=rng.choice(PEOPLE),

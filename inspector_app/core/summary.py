@@ -8,6 +8,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
+import numpy as np
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
@@ -67,3 +68,28 @@ def pin_positions(session: Session, floor_id: uuid.UUID, page: int = 0) -> list[
     rows = session.execute(select(Hazard.x, Hazard.y).where(
         Hazard.floor_id == floor_id, Hazard.page == page, Hazard.x.is_not(None), Hazard.status != "withdrawn"))
     return [(float(x), float(y)) for x, y in rows if x is not None and y is not None]
+
+
+def density_grid(positions: list[tuple[float, float]], columns: int = 64, rows: int = 40,
+                 radius: float = 1.5) -> np.ndarray:
+    """Hazard density over a page as a rows×columns grid scaled to 0..1 (1 = the densest spot).
+
+    Each pin spreads a Gaussian of ``radius`` cells, so a cluster reads as one hot area rather
+    than a speckle of separate cells.
+    """
+    grid = np.zeros((rows, columns), dtype=np.float32)
+    if not positions:
+        return grid
+    points = np.asarray(positions, dtype=np.float32)
+    xs = np.clip(points[:, 0] * columns, 0, columns - 1e-3)
+    ys = np.clip(points[:, 1] * rows, 0, rows - 1e-3)
+    np.add.at(grid, (ys.astype(int), xs.astype(int)), 1.0)
+    # Separable Gaussian blur, done with two 1-D convolutions.
+    reach = max(1, round(radius * 3))
+    offsets = np.arange(-reach, reach + 1, dtype=np.float32)
+    kernel = np.exp(-(offsets**2) / (2 * radius * radius))
+    kernel /= kernel.sum()
+    grid = np.apply_along_axis(lambda row: np.convolve(row, kernel, mode="same"), 1, grid)
+    grid = np.apply_along_axis(lambda col: np.convolve(col, kernel, mode="same"), 0, grid)
+    peak = float(grid.max())
+    return grid / peak if peak > 0 else grid

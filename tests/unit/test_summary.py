@@ -34,3 +34,17 @@ def test_empty_ledger_has_a_zero_rate(db):
     with db.session() as session:
         summary = summarise(session)
     assert (summary.total, summary.on_spot_rate) == (0, 0.0)
+
+
+def test_density_grid_is_hot_where_pins_cluster():
+    from inspector_app.core.summary import density_grid
+
+    cluster = [(0.25 + 0.01 * i, 0.5) for i in range(5)]
+    grid = density_grid([*cluster, (0.9, 0.1)], columns=20, rows=10)
+    assert grid.shape == (10, 20)
+    assert grid.max() == 1.0
+    hottest = divmod(int(grid.argmax()), 20)
+    assert hottest[0] == 5 and 4 <= hottest[1] <= 6
+    assert grid[1, 18] < grid[5, 5]
+    assert grid[9, 0] < 0.01
+    assert not density_grid([], columns=4, rows=3).any()
