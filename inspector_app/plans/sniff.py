@@ -1,0 +1,74 @@
+"""Tell a plan's format from its first bytes, never from its extension (files arrive misnamed)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from inspector_app.i18n import _
+from inspector_app.plans.errors import PlanError
+
+RASTER_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpeg"),
+    (b"II*\x00", "tiff"),
+    (b"MM\x00*", "tiff"),
+    (b"II+\x00", "tiff"),  # BigTIFF
+    (b"MM\x00+", "tiff"),
+    (b"BM", "bmp"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+)
+
+
+def sniff_format(path: Path) -> str:
+    """Return one of png, jpeg, tiff, bmp, webp, gif, pdf, svg, dxf; PlanError otherwise."""
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except FileNotFoundError as exc:
+        raise PlanError(path, _("the file does not exist")) from exc
+    except IsADirectoryError as exc:
+        raise PlanError(path, _("this is a folder, not a plan file")) from exc
+    except OSError as exc:
+        raise PlanError(path, _("cannot read the file: {error}").format(error=exc.strerror)) from exc
+    if size == 0:
+        raise PlanError(path, _("the file is empty (0 bytes)"))
+    for magic, fmt in RASTER_MAGIC:
+        if head.startswith(magic):
+            return fmt
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    # PDF allows junk before the header (within the first 1024 bytes).
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    text = _decode_head(head)
+    stripped = text.lstrip("\ufeff \t\r\n")
+    if "<svg" in text[:4096] and (stripped.startswith("<") or stripped.startswith("<?xml")):
+        return "svg"
+    if _looks_like_dxf(stripped):
+        return "dxf"
+    if head.startswith(b"AutoCAD Binary DXF"):
+        return "dxf"
+    if head.startswith(b"AC10"):
+        raise PlanError(path, _("this is an AutoCAD DWG drawing; export it as DXF or PDF first"))
+    raise PlanError(path, _("not a plan format this program can read (PNG, JPEG, TIFF, BMP, WebP, "
+                            "GIF, PDF, SVG or DXF)"))
+
+
+def _decode_head(head: bytes) -> str:
+    for encoding in ("utf-8", "utf-16"):
+        try:
+            return head.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return head.decode("latin-1")
+
+
+def _looks_like_dxf(text: str) -> bool:
+    # An ASCII DXF starts with group code 0 and SECTION (possibly after 999 comments).
+    lines = [line.strip() for line in text.splitlines()[:12]]
+    for i in range(len(lines) - 1):
+        if lines[i] == "0" and lines[i + 1] == "SECTION":
+            return True
+    return False
