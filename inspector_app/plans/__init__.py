@@ -15,7 +15,7 @@ from inspector_app.plans.document import FULL_PAGE, Layer, PageInfo, PlanDocumen
 from inspector_app.plans.errors import PlanError
 from inspector_app.plans.opener import open_plan
 
-open = open_plan  # noqa: A001 - reads as plans.open(path), like the rest of the API
+open = open_plan
 
 __all__ = [
     "FULL_PAGE",

@@ -174,7 +174,7 @@ class PlanDocument(abc.ABC):
     @abc.abstractmethod
     def _render(self, page: int, region: Region, width: int, height: int) -> Image.Image: ...
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most readers hold nothing to release
         """Release file handles and caches; the document must not be used afterwards."""
 
     def __enter__(self) -> PlanDocument:

@@ -68,7 +68,4 @@ def _decode_head(head: bytes) -> str:
 def _looks_like_dxf(text: str) -> bool:
     # An ASCII DXF starts with group code 0 and SECTION (possibly after 999 comments).
     lines = [line.strip() for line in text.splitlines()[:12]]
-    for i in range(len(lines) - 1):
-        if lines[i] == "0" and lines[i + 1] == "SECTION":
-            return True
-    return False
+    return any(lines[i] == "0" and lines[i + 1] == "SECTION" for i in range(len(lines) - 1))

@@ -1,0 +1,120 @@
+"""`inspector-app plan info | render | import | nudge`: read any plan file, render a page, attach a
+plan (a new version) to a floor, and shift a floor's pins when a revised drawing is offset."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from inspector_app import plans
+from inspector_app.cli.context import AppContext, print_json
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.plans_store import PageFacts, add_plan_version, nudge_pins
+from inspector_app.core.structure import find_floor_by_names, get_floor
+from inspector_app.i18n import _
+
+MAX_RENDER_WIDTH = 20_000
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("plan", help=_("floor plans: inspect, render, attach"))
+    sub = parser.add_subparsers(dest="plan_command", required=True)
+
+    info = sub.add_parser("info", help=_("describe a plan file (format, pages, sizes, layers)"))
+    info.add_argument("file", type=Path)
+    info.set_defaults(handler=run_info)
+
+    render = sub.add_parser("render", help=_("render a page of a plan to PNG"))
+    render.add_argument("file", type=Path)
+    render.add_argument("--page", type=int, default=1, help=_("page number, from 1"))
+    render.add_argument("--width", type=int, required=True, help=_("width of the image in pixels"))
+    render.add_argument("--out", type=Path, required=True)
+    render.set_defaults(handler=run_render)
+
+    attach = sub.add_parser("import", help=_("attach a plan file to a floor (as its newest version)"))
+    attach.add_argument("file", type=Path)
+    attach.add_argument("--floor", help=_("the floor's id"))
+    attach.add_argument("--site", help=_("the site's name or code (with --building and --floor-name)"))
+    attach.add_argument("--building", help=_("the building's name"))
+    attach.add_argument("--floor-name", help=_("the floor's name"))
+    attach.add_argument("--page", type=int, default=1, help=_("the page that shows this floor, from 1"))
+    attach.set_defaults(handler=run_import)
+
+    nudge = sub.add_parser("nudge", help=_("shift every open pin of a floor (a revised drawing is offset)"))
+    nudge.add_argument("--floor", required=True, help=_("the floor's id"))
+    nudge.add_argument("--dx", type=float, default=0.0, help=_("fraction of the page width, e.g. 0.01"))
+    nudge.add_argument("--dy", type=float, default=0.0, help=_("fraction of the page height"))
+    nudge.set_defaults(handler=run_nudge)
+
+
+def describe(path: Path) -> dict[str, Any]:
+    with plans.open(path) as doc:
+        return {
+            "file": str(path),
+            "format": doc.format,
+            "pages": [{"page": i + 1, **page.to_dict()} for i, page in enumerate(doc.pages)],
+            "layers": [{"name": layer.name, "visible": layer.visible, "entities": layer.entity_count}
+                       for layer in doc.layers(0)],
+            "warnings": list(doc.warnings),
+        }
+
+
+def _as_inspector_error(exc: plans.PlanError) -> InspectorError:
+    return InspectorError(str(exc))
+
+
+def run_info(context: AppContext, args: argparse.Namespace) -> int:
+    try:
+        print_json(describe(args.file))
+    except plans.PlanError as exc:
+        raise _as_inspector_error(exc) from exc
+    return 0
+
+
+def run_render(context: AppContext, args: argparse.Namespace) -> int:
+    if not 0 < args.width <= MAX_RENDER_WIDTH:
+        raise InspectorError(_("--width must be between 1 and {max} pixels.").format(max=MAX_RENDER_WIDTH))
+    try:
+        with plans.open(args.file) as doc:
+            image = doc.render_page(args.page - 1, args.width)
+    except plans.PlanError as exc:
+        raise _as_inspector_error(exc) from exc
+    try:
+        image.save(args.out, format="PNG")
+    except OSError as exc:
+        raise InspectorError(_("Cannot write {path}: {problem}").format(path=args.out, problem=exc)) from exc
+    print_json({"out": str(args.out), "width": image.width, "height": image.height})
+    return 0
+
+
+def run_import(context: AppContext, args: argparse.Namespace) -> int:
+    try:
+        with plans.open(args.file) as doc:
+            page = doc.page(args.page - 1)
+            facts = PageFacts(doc.format, doc.page_count, float(page.width_px), float(page.height_px), "px")
+    except plans.PlanError as exc:
+        raise _as_inspector_error(exc) from exc
+    db = context.db
+    with db.session() as session:
+        if args.floor:
+            floor = get_floor(session, args.floor)
+        elif args.site and args.building and args.floor_name:
+            floor = find_floor_by_names(session, args.site, args.building, args.floor_name)
+        else:
+            raise InspectorError(_("Say where: --floor ID, or --site, --building and --floor-name."))
+        plan = add_plan_version(session, db.store, floor, args.file, facts, page=args.page - 1)
+        print_json({"plan_id": str(plan.id), "floor_id": str(floor.id), "version": plan.version,
+                    "format": plan.format, "page": plan.page + 1, "pages": plan.page_count,
+                    "width_px": plan.width, "height_px": plan.height, "file_hash": plan.file_hash})
+    return 0
+
+
+def run_nudge(context: AppContext, args: argparse.Namespace) -> int:
+    if not (-1 < args.dx < 1 and -1 < args.dy < 1):
+        raise InspectorError(_("--dx and --dy are fractions of the page, between -1 and 1."))
+    with context.db.session() as session:
+        floor = get_floor(session, args.floor)
+        moved = nudge_pins(session, floor.id, args.dx, args.dy, context.actor)
+    print_json({"floor_id": args.floor, "moved": moved})
+    return 0
