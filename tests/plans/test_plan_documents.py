@@ -135,9 +135,8 @@ def test_bad_files_are_refused_by_name(tmp_path, floorplans, kind):
     elif kind == "dwg":
         path = tmp_path / "plan.dwg"
         path.write_bytes(b"AC1027" + b"\0" * 200)
-    with pytest.raises(plans.PlanError) as refused:
-        with plans.open(path) as doc:
-            doc.render_page(0, 400)
+    with pytest.raises(plans.PlanError) as refused, plans.open(path) as doc:
+        doc.render_page(0, 400)
     assert path.name in str(refused.value)
 
 
