@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core import audit
@@ -22,8 +22,10 @@ from inspector_app.core.models import (
     Building,
     Floor,
     Hazard,
+    HazardEvent,
     Site,
     SupersededToken,
+    notice_hazards,
     utcnow,
 )
 from inspector_app.core.photos import store_photo
@@ -275,3 +277,26 @@ def change_status_many(session: Session, store: FileStore, hazard_ids: Sequence[
         except InspectorError as exc:
             refused.append((hazard.number, str(exc)))
     return refused
+
+
+UNDOABLE_EVENTS = frozenset({"created", "photo_added", "edited", "pin_moved"})
+
+
+def discard_new_hazard(session: Session, hazard_id: uuid.UUID) -> None:
+    """Remove a hazard recorded by mistake, as the undo of adding it.
+
+    Only a hazard that nothing official has happened to yet may go: once its status changed or a
+    notice was printed for it, it stays in the ledger and can only be withdrawn with a reason.
+    """
+    hazard = session.get(Hazard, hazard_id)
+    if hazard is None:
+        return
+    kinds = set(session.scalars(select(HazardEvent.kind).where(HazardEvent.hazard_id == hazard_id)))
+    noticed = session.scalar(select(notice_hazards.c.notice_id).where(notice_hazards.c.hazard_id == hazard_id))
+    if kinds - UNDOABLE_EVENTS or noticed is not None:
+        raise InspectorError(_("Hazard {number} has been acted on and can no longer be undone; withdraw it "
+                               "with a reason instead.").format(number=hazard.number))
+    session.execute(delete(Attachment).where(Attachment.hazard_id == hazard_id))
+    session.execute(delete(HazardEvent).where(HazardEvent.hazard_id == hazard_id))
+    session.delete(hazard)
+    session.flush()

@@ -36,6 +36,7 @@ from inspector_app.ui.checklist_dialog import ChecklistDialog
 from inspector_app.ui.inspection_dialog import InspectionDialog, kind_label
 from inspector_app.ui.ledger_view import LedgerView
 from inspector_app.ui.models import ID_ROLE, KIND_ROLE, SiteTreeModel
+from inspector_app.ui.plan_panel import PlanPanel
 from inspector_app.ui.summary_panel import SummaryPanel
 
 
@@ -74,8 +75,14 @@ class MainWindow(QMainWindow):
         self.summary_dock.setWidget(self.summary)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.summary_dock)
 
+        self.plan_panel = PlanPanel(context, self.undo_stack, self)
+        self.plan_panel.ledgerChanged.connect(self._after_plan_change)
+        self.plan_panel.hazardActivated.connect(self._show_in_ledger)
+        self.summary.heat_map.toggled.connect(self.plan_panel.heat_action.setChecked)
+        self.plan_panel.heat_action.toggled.connect(self.summary.heat_map.setChecked)
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.plan_panel, "")
         self.tabs.addTab(self.ledger_view, "")
         self.setCentralWidget(self.tabs)
 
@@ -106,7 +113,8 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(self.show_about)
         self.new_inspection_action = self._action(self.new_inspection, "Ctrl+Shift+N")
         self.checklist_action = self._action(self.run_checklist, "Ctrl+Shift+C")
-        self.ledger_tab_action = self._action(lambda: self.tabs.setCurrentWidget(self.ledger_view), "Ctrl+2")
+        self.plan_tab_action = self._action(lambda: self.tabs.setCurrentWidget(self.plan_panel), "Alt+1")
+        self.ledger_tab_action = self._action(lambda: self.tabs.setCurrentWidget(self.ledger_view), "Alt+2")
         self.undo_action = self.undo_stack.createUndoAction(self)
         self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         self.redo_action = self.undo_stack.createRedoAction(self)
@@ -131,6 +139,7 @@ class MainWindow(QMainWindow):
         self.inspection_menu.addAction(self.new_inspection_action)
         self.inspection_menu.addAction(self.checklist_action)
         self.view_menu = self.menuBar().addMenu("")
+        self.view_menu.addAction(self.plan_tab_action)
         self.view_menu.addAction(self.ledger_tab_action)
         self.view_menu.addAction(self.refresh_action)
         self.view_menu.addSeparator()
@@ -164,7 +173,9 @@ class MainWindow(QMainWindow):
         self.navigator.setWindowTitle(_("Places"))
         self.summary_dock.setWindowTitle(_("Summary"))
         self.toolbar.setWindowTitle(_("Tool bar"))
+        self.tabs.setTabText(self.tabs.indexOf(self.plan_panel), _("Plan"))
         self.tabs.setTabText(self.tabs.indexOf(self.ledger_view), _("Ledger"))
+        self.plan_tab_action.setText(_("Plan"))
         self.file_menu.setTitle(_("&File"))
         self.edit_menu.setTitle(_("&Edit"))
         self.inspection_menu.setTitle(_("&Inspection"))
@@ -184,6 +195,7 @@ class MainWindow(QMainWindow):
         self.inspection_label.setText(_("Inspection:") + " ")
         self.tree_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
         self.ledger_view.retranslate()
+        self.plan_panel.retranslate()
         self.summary.retranslate()
         self._fill_inspections()
         self._update_place_label()
@@ -242,6 +254,7 @@ class MainWindow(QMainWindow):
         inspection = self.current_inspection()
         self.context.settings.last_inspection_id = str(inspection) if inspection else ""
         self.summary.set_scope(self._current_site(), inspection)
+        self.plan_panel.inspection_id = inspection
 
     def select_floor(self, floor_id: uuid.UUID | str) -> None:
         index = self.tree_model.find_floor(floor_id)
@@ -259,6 +272,8 @@ class MainWindow(QMainWindow):
             return
         if floor_id is not None:
             self.select_floor(floor_id)
+            self.tabs.setCurrentWidget(self.plan_panel)
+            self.plan_panel.select_hazard(str(ident))
         if not self.ledger_view.select_hazard(ident):
             self.ledger_view.search.clear()
             self.ledger_view.apply_filter()
@@ -278,12 +293,22 @@ class MainWindow(QMainWindow):
         kind, ident = self.selected or ("", None)
         self.ledger_view.set_place(kind, ident)
         self._fill_inspections()
+        self.plan_panel.set_floor(ident if kind == "floor" else None, self.current_inspection())
 
     def _update_place_label(self) -> None:
         self.place_label.setText(self._place_name if self.selected else _("All sites"))
 
     def _after_ledger_change(self) -> None:
         self.summary.refresh()
+        self.plan_panel.refresh_pins()
+
+    def _after_plan_change(self) -> None:
+        self.summary.refresh()
+        self.ledger_view.refresh()
+
+    def _show_in_ledger(self, hazard_id: str) -> None:
+        self.tabs.setCurrentWidget(self.ledger_view)
+        self.ledger_view.select_hazard(uuid.UUID(hazard_id))
 
     def selected_hazard_ids(self) -> list[str]:
         return [str(i) for i in self.ledger_view.selected_ids()]
@@ -373,4 +398,5 @@ class MainWindow(QMainWindow):
         self.context.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
         self.context.settings.window_state = bytes(self.saveState().toBase64().data()).decode()
         self._save_settings()
+        self.plan_panel.shutdown()
         super().closeEvent(event)

@@ -1,0 +1,85 @@
+"""The quick dialog shown when a hazard is pinned on the plan: category (type to search, in Chinese
+or English), severity prefilled from the category, a description with the category's quick phrases,
+and the room. Everything else is filled in later in the ledger or the editor."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QWidget,
+)
+
+from inspector_app.core.forms import Catalogue
+from inspector_app.i18n import _
+
+
+class NewHazardDialog(QDialog):
+    def __init__(self, catalogue: Catalogue, recent: list[str] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.catalogue = catalogue
+        self.setWindowTitle(_("New hazard"))
+        self.setMinimumWidth(520)
+        self.category = QComboBox()
+        self.category.setEditable(True)
+        self.category.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        ordered = [c for c in (recent or []) if c in catalogue.categories]
+        ordered += sorted((c for c in catalogue.categories if c not in ordered),
+                          key=lambda code: (catalogue.categories[code].group, code))
+        for code in ordered:
+            category = catalogue.categories[code]
+            self.category.addItem(f"{category.name.zh} · {category.name.en}", code)
+        completer = QCompleter(self.category.model(), self)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.category.setCompleter(completer)
+        self.category.currentIndexChanged.connect(self._category_changed)
+        self.severity = QComboBox()
+        self.severity.addItem(_("General"), "general")
+        self.severity.addItem(_("Major"), "major")
+        self.description = QLineEdit()
+        self.phrases = QHBoxLayout()
+        self.room = QLineEdit()
+        self.room.setPlaceholderText(_("e.g. 305, east stairwell"))
+        form = QFormLayout(self)
+        form.addRow(_("Category:"), self.category)
+        form.addRow(_("Severity:"), self.severity)
+        form.addRow(_("Description:"), self.description)
+        form.addRow("", self.phrases)
+        form.addRow(_("Room or spot:"), self.room)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self._category_changed()
+
+    def _category_changed(self, _index: int = 0) -> None:
+        code = self.category.currentData()
+        category = self.catalogue.categories.get(code) if code else None
+        if category is None:
+            return
+        self.severity.setCurrentIndex(self.severity.findData(category.default_severity))
+        while self.phrases.count():
+            item = self.phrases.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        for phrase in category.phrases[:3]:
+            text = phrase.get()
+            button = QPushButton(text)
+            button.setMinimumHeight(36)
+            button.clicked.connect(lambda _checked=False, chosen=text: self.description.setText(chosen))
+            self.phrases.addWidget(button)
+
+    def values(self) -> dict[str, Any]:
+        return {"category": self.category.currentData(), "severity": self.severity.currentData(),
+                "description": self.description.text().strip(), "room": self.room.text().strip()}

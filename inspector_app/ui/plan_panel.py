@@ -1,0 +1,355 @@
+"""The plan tab: the canvas of the chosen floor with its tool bar (add hazard, zoom, fit, 1:1,
+page, filters, heat map, plan revision, nudge), the overview map and the DXF layer panel.
+
+It reads the floor's current plan and pins through core use cases and turns what the user does on
+the canvas into undo commands that call core use cases."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QSpinBox,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app import plans
+from inspector_app.cli.context import AppContext
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.plans_store import PageFacts, add_plan_version, current_plan, nudge_pins
+from inspector_app.core.queries import list_hazards
+from inspector_app.core.structure import get_floor
+from inspector_app.core.summary import density_grid, pin_positions
+from inspector_app.core.workflow import Status, status_label
+from inspector_app.i18n import _
+from inspector_app.ui.canvas.commands import AddHazardCommand, MovePinsCommand
+from inspector_app.ui.canvas.overview import OverviewMap
+from inspector_app.ui.canvas.pins import Pin, PinSet
+from inspector_app.ui.canvas.plan_view import ZOOM_STEP, PlanView
+from inspector_app.ui.new_hazard_dialog import NewHazardDialog
+
+PLAN_FILTER = "*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.pdf *.svg *.dxf"
+
+
+class PlanPanel(QWidget):
+    hazardSelected = Signal(str)
+    hazardActivated = Signal(str)
+    ledgerChanged = Signal()
+
+    def __init__(self, context: AppContext, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.undo_stack = undo_stack
+        self.floor_id: uuid.UUID | None = None
+        self.inspection_id: uuid.UUID | None = None
+        self.document: plans.PlanDocument | None = None
+        self.recent_categories: list[str] = []
+        self.view = PlanView(self)
+        self.view.pinAddRequested.connect(self.add_hazard_at)
+        self.view.pinsMoved.connect(self.move_pins)
+        self.view.selectionChanged.connect(self._selection_changed)
+        self.view.pinActivated.connect(self.hazardActivated)
+        self.overview = OverviewMap(self.view)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b71c1c; padding: 6px;")
+        self.layers = QListWidget()
+        self.layers.itemChanged.connect(self._layer_toggled)
+        self.layers_label = QLabel()
+
+        self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.toolbar.setStyleSheet("QToolButton { min-height: 34px; padding: 0 8px; }")
+        self.add_action = QAction(self, checkable=True)
+        self.add_action.setShortcut(QKeySequence("A"))
+        self.add_action.toggled.connect(self._add_mode)
+        self.fit_action = QAction(self)
+        self.fit_action.setShortcuts([QKeySequence("F"), QKeySequence("Ctrl+0")])
+        self.fit_action.triggered.connect(self.view.fit)
+        self.actual_action = QAction(self)
+        self.actual_action.setShortcut(QKeySequence("Ctrl+1"))
+        self.actual_action.triggered.connect(self.view.actual_size)
+        self.zoom_in_action = QAction(self)
+        self.zoom_in_action.setShortcut(QKeySequence.StandardKey.ZoomIn)
+        self.zoom_in_action.triggered.connect(lambda: self.view.zoom_by(ZOOM_STEP))
+        self.zoom_out_action = QAction(self)
+        self.zoom_out_action.setShortcut(QKeySequence.StandardKey.ZoomOut)
+        self.zoom_out_action.triggered.connect(lambda: self.view.zoom_by(1 / ZOOM_STEP))
+        self.replace_action = QAction(self)
+        self.replace_action.triggered.connect(self.replace_plan)
+        self.nudge_action = QAction(self)
+        self.nudge_action.triggered.connect(self.nudge)
+        self.heat_action = QAction(self, checkable=True)
+        self.heat_action.setShortcut(QKeySequence("H"))
+        self.heat_action.toggled.connect(self.show_heat_map)
+        for action in (self.add_action, self.fit_action, self.actual_action, self.zoom_in_action,
+                       self.zoom_out_action):
+            self.toolbar.addAction(action)
+        self.page_label = QLabel()
+        self.page_box = QSpinBox()
+        self.page_box.setMinimum(1)
+        self.page_box.valueChanged.connect(self._page_changed)
+        self.toolbar.addWidget(self.page_label)
+        self.toolbar.addWidget(self.page_box)
+        self.toolbar.addSeparator()
+        self.status_filter = QComboBox()
+        self.severity_filter = QComboBox()
+        for combo in (self.status_filter, self.severity_filter):
+            combo.currentIndexChanged.connect(self.apply_filter)
+            self.toolbar.addWidget(combo)
+        self.toolbar.addAction(self.heat_action)
+        self.toolbar.addSeparator()
+        self.toolbar.addAction(self.replace_action)
+        self.toolbar.addAction(self.nudge_action)
+
+        side = QVBoxLayout()
+        side.addWidget(self.overview)
+        side.addWidget(self.layers_label)
+        side.addWidget(self.layers, 1)
+        body = QHBoxLayout()
+        body.addWidget(self.view, 1)
+        body.addLayout(side)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.toolbar)
+        layout.addWidget(self.message)
+        layout.addLayout(body, 1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.add_action.setText(_("Add hazard (A)"))
+        self.fit_action.setText(_("Fit (F)"))
+        self.actual_action.setText(_("1:1"))
+        self.zoom_in_action.setText(_("Zoom in"))
+        self.zoom_out_action.setText(_("Zoom out"))
+        self.replace_action.setText(_("New plan version…"))
+        self.nudge_action.setText(_("Nudge pins…"))
+        self.heat_action.setText(_("Density (H)"))
+        self.page_label.setText(_("Page:"))
+        self.layers_label.setText(_("Layers"))
+        for combo, items in ((self.status_filter, [(s.value, status_label(s)) for s in Status]),
+                             (self.severity_filter, [("general", _("General")), ("major", _("Major"))])):
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(_("All states") if combo is self.status_filter else _("All levels"), "")
+            for data, text in items:
+                combo.addItem(text, data)
+            combo.setCurrentIndex(max(0, combo.findData(current or "")))
+            combo.blockSignals(False)
+        self.view.pin_layer.clear_sprites()
+
+    def shutdown(self) -> None:
+        """Stop the render worker and release the plan file (the window is closing)."""
+        self.view.close_document()
+        if self.document is not None:
+            self.document.close()
+            self.document = None
+
+    # -- loading ----------------------------------------------------------------------------------
+    def set_floor(self, floor_id: uuid.UUID | None, inspection_id: uuid.UUID | None = None) -> None:
+        self.inspection_id = inspection_id
+        if floor_id == self.floor_id and self.document is not None:
+            self.refresh_pins()
+            return
+        self.floor_id = floor_id
+        self._open_plan()
+
+    def _open_plan(self, page: int | None = None) -> None:
+        if self.document is not None:
+            self.view.set_document(None)
+            self.document.close()
+            self.document = None
+        self.message.clear()
+        self.layers.clear()
+        if self.floor_id is None:
+            self.message.setText(_("Choose a floor in the navigator to see its plan."))
+            return
+        with self.context.db.session() as session:
+            plan = current_plan(session, self.floor_id)
+            path = self.context.db.store.find(plan.file_hash) if plan else None
+            plan_page = plan.page if plan else 0
+        if plan is None or path is None:
+            self.message.setText(_("This floor has no plan yet: add one with “New plan version…”. "
+                                   "Hazards can still be recorded from a checklist or the ledger."))
+            self.refresh_pins()
+            return
+        try:
+            self.document = plans.open(path)
+        except plans.PlanError as exc:
+            self.message.setText(_("The plan of this floor cannot be shown: {problem}").format(problem=exc))
+            return
+        self.page_box.blockSignals(True)
+        self.page_box.setMaximum(self.document.page_count)
+        self.page_box.setValue((plan_page if page is None else page) + 1)
+        self.page_box.blockSignals(False)
+        self.page_box.setEnabled(self.document.page_count > 1)
+        self.layers.blockSignals(True)
+        for layer in self.document.layers(0):
+            item = QListWidgetItem(layer.name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if layer.visible else Qt.CheckState.Unchecked)
+            self.layers.addItem(item)
+        self.layers.blockSignals(False)
+        self.layers.setVisible(self.layers.count() > 0)
+        self.layers_label.setVisible(self.layers.count() > 0)
+        self.view.set_document(self.document, self.page_box.value() - 1)
+        self.refresh_pins()
+
+    def _page_changed(self, value: int) -> None:
+        if self.document is not None:
+            self.view.set_document(self.document, value - 1)
+            self.refresh_pins()
+
+    def _layer_toggled(self, item: QListWidgetItem) -> None:
+        if self.document is None:
+            return
+        self.document.set_layer_visible(item.text(), item.checkState() == Qt.CheckState.Checked)
+        self.view.set_document(self.document, self.view.page)
+
+    def refresh_pins(self) -> None:
+        if self.floor_id is None:
+            self.view.set_pins(PinSet())
+            return
+        with self.context.db.session() as session:
+            rows = list_hazards(session, floor_id=self.floor_id)
+        page = self.view.page
+        pins = [Pin(str(r.id), r.x, r.y, r.status, r.category, r.severity, self.context.catalogue.icon_for(r.category),
+                    r.number) for r in rows if r.x is not None and r.y is not None and r.page == page
+                and r.status != Status.WITHDRAWN]
+        pinset = PinSet(pins)
+        self.view.set_pins(pinset)
+        self.apply_filter()
+        if self.heat_action.isChecked():
+            self.show_heat_map(True)
+
+    def apply_filter(self) -> None:
+        status, severity = self.status_filter.currentData(), self.severity_filter.currentData()
+        self.view.pin_layer.pinset.set_filter(statuses={status} if status else None,
+                                              severities={severity} if severity else None)
+        self.view.pin_layer.update()
+
+    def show_heat_map(self, on: bool) -> None:
+        if not on or self.floor_id is None:
+            self.view.set_heat_map(None)
+            return
+        with self.context.db.session() as session:
+            positions = pin_positions(session, self.floor_id, self.view.page)
+        aspect = self.view.page_height / max(self.view.page_width, 1.0)
+        self.view.set_heat_map(density_grid(positions, columns=64, rows=max(8, round(64 * aspect))))
+
+    def select_hazard(self, hazard_id: str) -> None:
+        if hazard_id in self.view.pin_layer.pinset.index:
+            self.view.set_selection([hazard_id])
+            pin = self.view.pin_layer.pinset.pins[self.view.pin_layer.pinset.index[hazard_id]]
+            self.view.centerOn(pin.x * self.view.page_width, pin.y * self.view.page_height)
+
+    def _selection_changed(self, ids: list[str]) -> None:
+        if ids:
+            self.hazardSelected.emit(ids[0])
+
+    # -- edits ------------------------------------------------------------------------------------
+    def _add_mode(self, on: bool) -> None:
+        self.view.add_mode = on
+        self.view.setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.OpenHandCursor)
+
+    def _changed(self) -> None:
+        self.refresh_pins()
+        self.ledgerChanged.emit()
+
+    def add_hazard_at(self, x: float, y: float) -> None:
+        dialog = NewHazardDialog(self.context.catalogue, self.recent_categories, self)
+        if not dialog.exec():
+            return
+        values = dialog.values()
+        self.recent_categories = [values["category"], *[c for c in self.recent_categories
+                                                        if c != values["category"]]][:8]
+        command = AddHazardCommand(self.context.db, self.context.catalogue, self.context.actor, {
+            **values, "floor_id": self.floor_id, "x": round(x, 5), "y": round(y, 5), "page": self.view.page,
+            "inspection_id": self.inspection_id}, self._changed)
+        try:
+            self.undo_stack.push(command)
+        except InspectorError as exc:
+            QMessageBox.warning(self, _("New hazard"), str(exc))
+            return
+        if command.hazard_id is not None:
+            self.view.set_selection([str(command.hazard_id)])
+            self.hazardSelected.emit(str(command.hazard_id))
+
+    def move_pins(self, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]]) -> None:
+        self.undo_stack.push(MovePinsCommand(self.context.db, self.context.actor, moves, self._changed))
+
+    def replace_plan(self) -> None:
+        if self.floor_id is None:
+            return
+        path, _filter = QFileDialog.getOpenFileName(self, _("New plan version"), str(Path.home()),
+                                                    _("Plans ({patterns})").format(patterns=PLAN_FILTER))
+        if path:
+            self.attach_plan(Path(path))
+
+    def attach_plan(self, path: Path, page: int = 0) -> None:
+        """Make a file the floor's newest plan version; the old versions are kept, pins stay put."""
+        assert self.floor_id is not None
+        try:
+            with plans.open(path) as document:
+                info = document.page(page)
+                facts = PageFacts(document.format, document.page_count, float(info.width_px), float(info.height_px))
+            with self.context.db.session() as session:
+                add_plan_version(session, self.context.db.store, get_floor(session, self.floor_id), path, facts,
+                                 page=page)
+        except (plans.PlanError, InspectorError) as exc:
+            QMessageBox.warning(self, _("New plan version"), str(exc))
+            return
+        self._open_plan(page)
+
+    def nudge(self) -> None:
+        if self.floor_id is None:
+            return
+        dialog = NudgeDialog(self)
+        if dialog.exec():
+            dx, dy = dialog.offsets()
+            with self.context.db.session() as session:
+                moved = nudge_pins(session, self.floor_id, dx, dy, self.context.actor)
+            self.message.setText(_("{count} pins moved.").format(count=moved))
+            self._changed()
+
+
+class NudgeDialog(QDialog):
+    """Shift every pin of the floor by a percentage of the page (a revised drawing is offset)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Nudge pins"))
+        self.dx = QDoubleSpinBox()
+        self.dy = QDoubleSpinBox()
+        for box in (self.dx, self.dy):
+            box.setRange(-50.0, 50.0)
+            box.setSingleStep(0.5)
+            box.setSuffix(" %")
+        form = QFormLayout(self)
+        form.addRow(QLabel(_("Move every open pin of this floor by a share of the page:")))
+        form.addRow(_("Right by:"), self.dx)
+        form.addRow(_("Down by:"), self.dy)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def offsets(self) -> tuple[float, float]:
+        return self.dx.value() / 100.0, self.dy.value() / 100.0

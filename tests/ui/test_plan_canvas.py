@@ -1,0 +1,211 @@
+"""The plan canvas: pins stay on their plan spot when zooming and after a plan revision; clicking
+adds, dragging moves, filters hide; on the plan panel every edit is undoable through the core."""
+
+from __future__ import annotations
+
+import argparse
+import uuid
+
+import pytest
+from PIL import Image, ImageDraw
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtWidgets import QDialog
+
+from inspector_app import plans
+from inspector_app.cli.context import AppContext
+from inspector_app.core.audit import verify
+from inspector_app.core.hazards import find_hazard
+from inspector_app.core.models import Hazard
+from inspector_app.core.settings import Settings
+from inspector_app.i18n import set_language
+from inspector_app.ui import plan_panel as plan_panel_module
+from inspector_app.ui.canvas.pins import Pin, PinSet
+from inspector_app.ui.canvas.plan_view import PlanView
+from inspector_app.ui.plan_panel import PlanPanel
+
+SPOT = (0.3, 0.6)
+
+
+def _plan_with_red_spot(path, width, height):
+    image = Image.new("RGB", (width, height), "white")
+    draw = ImageDraw.Draw(image)
+    x, y = SPOT[0] * width, SPOT[1] * height
+    r = max(3, width // 150)
+    draw.ellipse([x - r, y - r, x + r, y + r], fill=(255, 0, 0))
+    draw.rectangle([10, 10, width - 10, height - 10], outline="black", width=3)
+    image.save(path)
+    return path
+
+
+@pytest.fixture
+def view(qtbot):
+    widget = PlanView()
+    widget.resize(800, 600)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    yield widget
+    widget.close_document()
+
+
+def _colour_under_pin(view, qtbot, pin_xy):
+    view.pin_layer.setVisible(False)
+    scene = QPointF(pin_xy[0] * view.page_width, pin_xy[1] * view.page_height)
+    screen = view.mapFromScene(scene)
+    image = view.viewport().grab().toImage()
+    view.pin_layer.setVisible(True)
+    return image.pixelColor(screen)
+
+
+def _is_red(colour):
+    return colour.red() > 200 and colour.green() < 90 and colour.blue() < 90
+
+
+def test_pin_stays_on_its_plan_spot_when_zooming(view, qtbot, tmp_path):
+    document = plans.open(_plan_with_red_spot(tmp_path / "plan.png", 3000, 2000))
+    view.set_document(document)
+    view.set_pins(PinSet([Pin("p1", *SPOT, "open", "electrical.aging_wiring", "general", "bolt", "S-0001")]))
+    assert _is_red(_colour_under_pin(view, qtbot, SPOT))
+    pin_screen = view.mapFromScene(QPointF(SPOT[0] * view.page_width, SPOT[1] * view.page_height))
+    view.zoom_by(4.0, QPointF(pin_screen))
+    view.request_detail()
+    qtbot.waitUntil(lambda: view.detail_item.isVisible() and not view.detail_item.pixmap().isNull(), timeout=5000)
+    assert view.scale_factor() == pytest.approx(view.pin_layer.fit_scale * 4, rel=1e-6)
+    assert _is_red(_colour_under_pin(view, qtbot, SPOT))
+    # The pin is still found where it is drawn, and its stored position did not change.
+    screen = view.mapFromScene(QPointF(SPOT[0] * view.page_width, SPOT[1] * view.page_height))
+    assert view.pin_layer.pins_near(view.mapToScene(screen), view.scale_factor()) == ["p1"]
+    assert (view.pin_layer.pinset.pins[0].x, view.pin_layer.pinset.pins[0].y) == SPOT
+
+
+def test_pin_stays_on_its_spot_after_a_plan_revision_of_another_size(view, qtbot, tmp_path):
+    view.set_document(plans.open(_plan_with_red_spot(tmp_path / "v1.png", 1200, 800)))
+    view.set_pins(PinSet([Pin("p1", *SPOT, "open", "x.y", "general", "bolt", "S-0001")]))
+    view.set_document(plans.open(_plan_with_red_spot(tmp_path / "v2.png", 4800, 3200)))
+    assert view.page_width == 4800
+    assert _is_red(_colour_under_pin(view, qtbot, SPOT))
+
+
+def test_click_in_add_mode_asks_for_a_hazard_at_that_spot(view, qtbot, tmp_path):
+    view.set_document(plans.open(_plan_with_red_spot(tmp_path / "plan.png", 1000, 1000)))
+    view.add_mode = True
+    target = view.mapFromScene(QPointF(250, 750))
+    with qtbot.waitSignal(view.pinAddRequested) as asked:
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=target)
+    x, y = asked.args
+    assert x == pytest.approx(0.25, abs=0.01) and y == pytest.approx(0.75, abs=0.01)
+
+
+def test_dragging_a_pin_reports_old_and_new_position(view, qtbot, tmp_path):
+    view.set_document(plans.open(_plan_with_red_spot(tmp_path / "plan.png", 1000, 1000)))
+    view.set_pins(PinSet([Pin("p1", 0.5, 0.5, "open", "x.y", "general", "bolt", "S-0001")]))
+    start = view.mapFromScene(QPointF(500, 500))
+    end = start + QPoint(60, 0)
+    with qtbot.waitSignal(view.pinsMoved) as moved:
+        qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, pos=start)
+        qtbot.mouseMove(view.viewport(), start + QPoint(30, 0))
+        qtbot.mouseMove(view.viewport(), end)
+        qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, pos=end)
+    (old, new), = moved.args[0].values()
+    assert old == (0.5, 0.5)
+    assert new[0] == pytest.approx(0.5 + 60 / view.scale_factor() / 1000, abs=1e-3) and new[1] == 0.5
+
+
+def test_filters_hide_pins_from_drawing_and_hit_testing(view, tmp_path):
+    view.set_document(plans.open(_plan_with_red_spot(tmp_path / "plan.png", 1000, 1000)))
+    pins = PinSet([Pin("a", 0.5, 0.5, "open", "x.y", "general", "bolt", "1"),
+                   Pin("b", 0.5, 0.5, "closed", "x.y", "major", "bolt", "2")])
+    view.set_pins(pins)
+    centre = QPointF(500, 500)
+    assert set(view.pin_layer.pins_near(centre, view.scale_factor())) == {"a", "b"}
+    pins.set_filter(statuses={"closed"})
+    assert view.pin_layer.pins_near(centre, view.scale_factor()) == ["b"]
+    pins.set_filter(severities={"general"})
+    assert view.pin_layer.pins_near(centre, view.scale_factor()) == ["a"]
+
+
+@pytest.fixture
+def panel(qtbot, tmp_path, catalogue):
+    from PySide6.QtGui import QUndoStack
+
+    from inspector_app.core.demo import create_demo
+    from inspector_app.core.queries import list_hazards
+
+    set_language("en")
+    context = AppContext(settings=Settings())
+    context.configure(argparse.Namespace(db=str(tmp_path / "p.sqlite"), database_url=None, actor="li", forms=[]))
+    create_demo(context.db, catalogue)
+    with context.db.session() as session:
+        floor_id = list_hazards(session)[0].floor_id
+    stack = QUndoStack()
+    widget = PlanPanel(context, stack)
+    widget.resize(1000, 700)
+    qtbot.addWidget(widget)
+    widget.set_floor(floor_id)
+    yield widget, stack, context
+    widget.shutdown()
+    context.close()
+
+
+def test_panel_add_undo_redo_and_move(panel, monkeypatch):
+    widget, stack, context = panel
+    before = len(widget.view.pin_layer.pinset.pins)
+    assert before > 0
+
+    def fill(dialog):
+        dialog.category.setCurrentIndex(dialog.category.findData("evacuation.blocked_route"))
+        dialog.description.setText("bikes in the stairwell")
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(plan_panel_module.NewHazardDialog, "exec", fill)
+    widget.add_hazard_at(0.42, 0.61)
+    assert len(widget.view.pin_layer.pinset.pins) == before + 1
+    added_id = widget.view.pin_layer.selected.copy().pop()
+    with context.db.session() as session:
+        hazard = find_hazard(session, added_id)
+        assert (hazard.x, hazard.y, hazard.category) == (0.42, 0.61, "evacuation.blocked_route")
+    stack.undo()
+    with context.db.session() as session:
+        assert session.get(Hazard, uuid.UUID(added_id)) is None
+    assert len(widget.view.pin_layer.pinset.pins) == before
+    stack.redo()
+    assert len(widget.view.pin_layer.pinset.pins) == before + 1
+
+    pin = widget.view.pin_layer.pinset.pins[0]
+    widget.move_pins({pin.id: ((pin.x, pin.y), (0.2, 0.2))})
+    with context.db.session() as session:
+        assert (find_hazard(session, pin.id).x, find_hazard(session, pin.id).y) == (0.2, 0.2)
+    stack.undo()
+    with context.db.session() as session:
+        moved_back = find_hazard(session, pin.id)
+        assert (moved_back.x, moved_back.y) == (pin.x, pin.y)
+        assert verify(session).ok
+
+
+def test_panel_new_plan_version_keeps_pins_and_old_version(panel, floorplans):
+    from inspector_app.core.plans_store import plan_versions
+
+    widget, _stack, context = panel
+    pins_before = [(p.id, p.x, p.y) for p in widget.view.pin_layer.pinset.pins]
+    widget.attach_plan(floorplans / "pdf" / "joelegner_floorplan.pdf")
+    assert widget.document is not None and widget.document.format == "pdf"
+    assert [(p.id, p.x, p.y) for p in widget.view.pin_layer.pinset.pins] == pins_before
+    with context.db.session() as session:
+        assert [v.version for v in plan_versions(session, widget.floor_id)] == [1, 2]
+
+
+def test_panel_reports_a_broken_plan_file_without_crashing(panel, tmp_path):
+    widget, _stack, _context = panel
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.4 nothing more")
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    original = QMessageBox.warning
+    QMessageBox.warning = lambda *args: shown.append(args[2])  # type: ignore[method-assign]
+    try:
+        widget.attach_plan(broken)
+    finally:
+        QMessageBox.warning = original  # type: ignore[method-assign]
+    assert shown and "broken.pdf" in shown[0]
+    assert widget.document is not None  # the previous plan is still shown
