@@ -73,3 +73,10 @@ def private_user_folders(tmp_path_factory, monkeypatch):
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_qapplication(qapp):
+    """Create the session's QApplication first: the SVG reader would otherwise make a bare
+    QGuiApplication, and Qt aborts when a QApplication is created after it."""
+    return qapp

@@ -126,7 +126,8 @@ def create_demo(db: Database, catalogue: Catalogue, actor: str = "demo", seed: i
         counts: dict[str, int] = {}
         for index, target in enumerate(plan):
             floor, groups, unit = floors[index % len(floors)]
-            codes = by_group.get(groups[index % len(groups)]) or sorted(catalogue.categories)
+            # Cycle the groups across a floor's hazards, not across floors, so each floor has a mix.
+            codes = by_group.get(groups[(index // len(floors)) % len(groups)]) or sorted(catalogue.categories)
             category = codes[rng.randrange(len(codes))]
             found = today - dt.timedelta(days=rng.randint(2, 60))
             phrases = catalogue.categories[category].phrases

@@ -69,6 +69,7 @@ class PlanPanel(QWidget):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b71c1c; padding: 6px;")
+        self.message.setVisible(False)
         self.layers = QListWidget()
         self.layers.itemChanged.connect(self._layer_toggled)
         self.layers_label = QLabel()
@@ -112,6 +113,8 @@ class PlanPanel(QWidget):
         self.severity_filter = QComboBox()
         for combo in (self.status_filter, self.severity_filter):
             combo.currentIndexChanged.connect(self.apply_filter)
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(6)
             self.toolbar.addWidget(combo)
         self.toolbar.addAction(self.heat_action)
         self.toolbar.addSeparator()
@@ -122,6 +125,8 @@ class PlanPanel(QWidget):
         side.addWidget(self.overview)
         side.addWidget(self.layers_label)
         side.addWidget(self.layers, 1)
+        side.addStretch(1)
+        side.setAlignment(self.overview, Qt.AlignmentFlag.AlignTop)
         body = QHBoxLayout()
         body.addWidget(self.view, 1)
         body.addLayout(side)
@@ -136,8 +141,10 @@ class PlanPanel(QWidget):
         self.add_action.setText(_("Add hazard (A)"))
         self.fit_action.setText(_("Fit (F)"))
         self.actual_action.setText(_("1:1"))
-        self.zoom_in_action.setText(_("Zoom in"))
-        self.zoom_out_action.setText(_("Zoom out"))
+        self.zoom_in_action.setText("+")
+        self.zoom_out_action.setText("−")
+        self.zoom_in_action.setToolTip(_("Zoom in"))
+        self.zoom_out_action.setToolTip(_("Zoom out"))
         self.replace_action.setText(_("New plan version…"))
         self.nudge_action.setText(_("Nudge pins…"))
         self.heat_action.setText(_("Density (H)"))
@@ -154,6 +161,10 @@ class PlanPanel(QWidget):
             combo.setCurrentIndex(max(0, combo.findData(current or "")))
             combo.blockSignals(False)
         self.view.pin_layer.clear_sprites()
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
 
     def shutdown(self) -> None:
         """Stop the render worker and release the plan file (the window is closing)."""
@@ -176,24 +187,24 @@ class PlanPanel(QWidget):
             self.view.set_document(None)
             self.document.close()
             self.document = None
-        self.message.clear()
+        self._say("")
         self.layers.clear()
         if self.floor_id is None:
-            self.message.setText(_("Choose a floor in the navigator to see its plan."))
+            self._say(_("Choose a floor in the navigator to see its plan."))
             return
         with self.context.db.session() as session:
             plan = current_plan(session, self.floor_id)
             path = self.context.db.store.find(plan.file_hash) if plan else None
             plan_page = plan.page if plan else 0
         if plan is None or path is None:
-            self.message.setText(_("This floor has no plan yet: add one with “New plan version…”. "
+            self._say(_("This floor has no plan yet: add one with “New plan version…”. "
                                    "Hazards can still be recorded from a checklist or the ledger."))
             self.refresh_pins()
             return
         try:
             self.document = plans.open(path)
         except plans.PlanError as exc:
-            self.message.setText(_("The plan of this floor cannot be shown: {problem}").format(problem=exc))
+            self._say(_("The plan of this floor cannot be shown: {problem}").format(problem=exc))
             return
         self.page_box.blockSignals(True)
         self.page_box.setMaximum(self.document.page_count)
@@ -326,7 +337,7 @@ class PlanPanel(QWidget):
             dx, dy = dialog.offsets()
             with self.context.db.session() as session:
                 moved = nudge_pins(session, self.floor_id, dx, dy, self.context.actor)
-            self.message.setText(_("{count} pins moved.").format(count=moved))
+            self._say(_("{count} pins moved.").format(count=moved))
             self._changed()
 
 
