@@ -2,10 +2,11 @@
 
 A 10000×7000 plan is decoded once, never on every pan: the full-resolution image is kept (in a mode
 Pillow can scale without converting the whole image first) together with 1/4 and 1/16 copies, and
-each render crops and scales from the smallest level that still has enough pixels. JPEGs are first
-shown from a DCT-scaled "draft" decode (about 5× faster than a full decode), so the first coarse
-paint does not wait for the full image. Images that claim more than MAX_SOURCE_PIXELS are refused
-from their header, before any pixel is decoded, so a decompression bomb cannot exhaust memory.
+each render crops and scales from the smallest level that still has enough pixels. JPEG views that
+are at least 2× coarser than the image come from a DCT-scaled "draft" decode (3-5× faster than a
+full decode), so the first coarse paint does not wait for the full image. Images that claim more
+than MAX_SOURCE_PIXELS are refused from their header, before any pixel is decoded, so a
+decompression bomb cannot exhaust memory.
 """
 
 from __future__ import annotations
@@ -116,15 +117,15 @@ class RasterDocument(PlanDocument):
                     raise PlanError(self.path, _("the JPEG is truncated (no end marker)"))
 
     # --- decoding ------------------------------------------------------------------------------
-    def _pyramid(self, page: int, need_full: bool) -> _Pyramid:
+    def _pyramid(self, page: int, need_full: bool, needed: float = 8.0) -> _Pyramid:
         with self._lock:
             pyramid = self._pyramids.get(page)
             if pyramid is not None:
                 self._pyramids.move_to_end(page)
-                if pyramid.complete or not need_full:
+                if pyramid.complete or (not need_full and pyramid.levels[0].factor <= max(needed, 1.0)):
                     return pyramid
             if not need_full and self.format == "jpeg":
-                pyramid = _Pyramid(levels=[self._jpeg_draft()])
+                pyramid = _Pyramid(levels=[self._jpeg_draft(needed)])
             else:
                 pyramid = _Pyramid(levels=self._decode_full(page), complete=True)
             self._pyramids[page] = pyramid
@@ -132,10 +133,12 @@ class RasterDocument(PlanDocument):
                 self._pyramids.popitem(last=False)
             return pyramid
 
-    def _jpeg_draft(self) -> _Level:
+    def _jpeg_draft(self, needed: float) -> _Level:
+        """Decode at the coarsest DCT scale (1/2, 1/4, 1/8) that still has ``needed`` detail."""
         info = self.pages[0]
         with self._open_image() as im:
-            im.draft("RGB", (max(1, im.width // 8), max(1, im.height // 8)))
+            scale = max(1.0, min(8.0, needed))
+            im.draft("RGB", (max(1, int(im.width / scale)), max(1, int(im.height / scale))))
             image = self._normalise(self._load(im), self._orientations[0])
         return _Level(factor=info.width_px / image.width, image=image)
 
@@ -193,7 +196,9 @@ class RasterDocument(PlanDocument):
     def _render(self, page: int, region: Region, width: int, height: int) -> Image.Image:
         info = self.pages[page]
         needed = region.width * info.width_px / width  # source pixels per output pixel
-        pyramid = self._pyramid(page, need_full=needed < 6)
+        # A JPEG draft serves any view that is at least 2x coarser than the image; closer views
+        # (and every other format) use the full decode and its reduced copies.
+        pyramid = self._pyramid(page, need_full=needed < 2 or self.format != "jpeg", needed=needed)
         level = pyramid.levels[0]
         for candidate in pyramid.levels:
             if candidate.factor <= max(needed, 1.0):
