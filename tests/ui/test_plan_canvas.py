@@ -209,3 +209,19 @@ def test_panel_reports_a_broken_plan_file_without_crashing(panel, tmp_path):
         QMessageBox.warning = original  # type: ignore[method-assign]
     assert shown and "broken.pdf" in shown[0]
     assert widget.document is not None  # the previous plan is still shown
+
+
+def _real_plans():
+    from tests.plans.test_plan_documents import real_plans
+
+    return real_plans()
+
+
+@pytest.mark.parametrize("path", _real_plans(), ids=lambda p: p.name)
+def test_every_real_plan_shows_in_the_canvas(view, qtbot, path):
+    with plans.open(path) as document:
+        view.set_document(document, first_paint_now=False)  # the background path the GUI takes
+        qtbot.waitUntil(lambda: view.base_image is not None, timeout=30000)
+        assert view.base_image.width() > 100
+        assert view.scale_factor() == pytest.approx(view.pin_layer.fit_scale)
+        view.set_document(None)

@@ -35,6 +35,7 @@ DETAIL_DELAY_MS = 120  # wait for the view to settle before rendering detail
 ZOOM_STEP = 1.25
 MAX_ZOOM = 64.0  # screen px per page px
 DRAG_THRESHOLD_PX = 6
+SYNC_FIRST_PAINT_PIXELS = 16_000_000
 
 
 class PlanView(QGraphicsView):
@@ -82,8 +83,12 @@ class PlanView(QGraphicsView):
         self.verticalScrollBar().valueChanged.connect(self._view_moved)
 
     # -- the document ----------------------------------------------------------------------------
-    def set_document(self, document: PlanDocument | None, page: int = 0, first_paint_now: bool = True) -> None:
-        """Show a page of a document (None: no plan). Pins keep their normalised positions."""
+    def set_document(self, document: PlanDocument | None, page: int = 0, first_paint_now: bool | None = None) -> None:
+        """Show a page of a document (None: no plan). Pins keep their normalised positions.
+
+        The first paint is rendered at once for small raster plans; anything that may take long
+        (big images, vector drawings) renders in the background while the pins already show.
+        """
         self.generation += 1
         self.renderer.set_document(document)
         self.detail_item.setPixmap(QPixmap())
@@ -101,6 +106,9 @@ class PlanView(QGraphicsView):
         scale = min(1.0, BASE_MAX_EDGE / max(self.page_width, self.page_height))
         request = RenderRequest("base", self.generation, page, Region(), max(1, round(self.page_width * scale)),
                                 max(1, round(self.page_height * scale)))
+        if first_paint_now is None:
+            first_paint_now = document.format not in ("pdf", "dxf", "svg") and \
+                self.page_width * self.page_height <= SYNC_FIRST_PAINT_PIXELS
         if first_paint_now:
             image = self.renderer.render_now(request)
             if image is not None:
