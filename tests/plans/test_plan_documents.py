@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageDraw
 
 from inspector_app import plans
 
@@ -155,3 +155,40 @@ def test_exif_orientation_of_a_phone_photo_is_honoured(tmp_path):
     image.save(path, exif=exif.tobytes())
     with plans.open(path) as doc:
         assert (doc.page(0).width_px, doc.page(0).height_px) == (100, 300)
+
+
+def _drawing(mode: str, size=(400, 300)) -> Image.Image:
+    image = Image.new("RGB", size, "white")
+    ImageDraw.Draw(image).rectangle([50, 50, 350, 250], outline="black", width=8)
+    if mode == "I;16":
+        return Image.fromarray((np.asarray(image.convert("L"), dtype=np.uint16) * 257))
+    return image.convert(mode)
+
+
+@pytest.mark.parametrize(("suffix", "mode", "save_args"), [
+    (".tif", "CMYK", {}),
+    (".tif", "I;16", {}),
+    (".webp", "RGB", {}),
+    (".gif", "P", {}),
+    (".bmp", "RGB", {}),
+    (".jpg", "L", {}),
+])
+def test_raster_formats_and_modes(tmp_path, suffix, mode, save_args):
+    path = tmp_path / f"plan{suffix}"
+    _drawing(mode).save(path, **save_args)
+    with plans.open(path) as doc:
+        image = doc.render_page(0, 200)
+    pixels = np.asarray(image.convert("L"), dtype=np.float32)
+    assert image.size == (200, 150)
+    assert pixels[75, 27] < 100  # the left wall (x 50..58 of 400) at half size
+    assert pixels[75, 100] > 200  # inside the room: paper
+
+
+def test_multi_page_tiff_pages(tmp_path):
+    path = tmp_path / "floors.tif"
+    first, second = _drawing("RGB"), _drawing("RGB", size=(300, 600))
+    first.save(path, save_all=True, append_images=[second])
+    with plans.open(path) as doc:
+        assert doc.page_count == 2
+        assert (doc.page(1).width_px, doc.page(1).height_px) == (300, 600)
+        assert doc.render_page(1, 150).size == (150, 300)
