@@ -161,7 +161,7 @@ def _drawing(mode: str, size=(400, 300)) -> Image.Image:
     image = Image.new("RGB", size, "white")
     ImageDraw.Draw(image).rectangle([50, 50, 350, 250], outline="black", width=8)
     if mode == "I;16":
-        return Image.fromarray((np.asarray(image.convert("L"), dtype=np.uint16) * 257))
+        return Image.fromarray(np.asarray(image.convert("L"), dtype=np.uint16) * 257)
     return image.convert(mode)
 
 
