@@ -100,7 +100,8 @@ def run_add(context: AppContext, args: argparse.Namespace) -> int:
             room=args.room, deadline=args.deadline, responsible_unit=args.responsible_unit,
             responsible_person=args.responsible_person, photos=args.photo, previous_hazard_id=previous,
         )
-        print_json(hazard_json(hazard))
+        result = hazard_json(hazard)
+    print_json(result)  # after the commit: a reader that goes away must not undo the record
     return 0
 
 
@@ -140,5 +141,6 @@ def run_status(context: AppContext, args: argparse.Namespace) -> int:
     with db.session() as session:
         hazard = find_hazard(session, args.hazard)
         change_status(session, db.store, hazard, args.to, context.actor, note=args.note, photos=args.photo)
-        print_json(hazard_json(hazard))
+        result = hazard_json(hazard)
+    print_json(result)
     return 0

@@ -104,9 +104,10 @@ def run_import(context: AppContext, args: argparse.Namespace) -> int:
         else:
             raise InspectorError(_("Say where: --floor ID, or --site, --building and --floor-name."))
         plan = add_plan_version(session, db.store, floor, args.file, facts, page=args.page - 1)
-        print_json({"plan_id": str(plan.id), "floor_id": str(floor.id), "version": plan.version,
-                    "format": plan.format, "page": plan.page + 1, "pages": plan.page_count,
-                    "width_px": plan.width, "height_px": plan.height, "file_hash": plan.file_hash})
+        result = {"plan_id": str(plan.id), "floor_id": str(floor.id), "version": plan.version,
+                  "format": plan.format, "page": plan.page + 1, "pages": plan.page_count,
+                  "width_px": plan.width, "height_px": plan.height, "file_hash": plan.file_hash}
+    print_json(result)  # after the commit
     return 0
 
 
