@@ -1,0 +1,1 @@
+"""The public status server: the page a QR code on a posted notice opens, and its JSON twin."""

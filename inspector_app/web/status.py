@@ -1,0 +1,120 @@
+"""What the public may see of a hazard, looked up by its QR token: no Qt, no HTTP, just the facts.
+
+A token that is malformed, unknown, or belongs to a withdrawn hazard gives nothing at all (the
+caller answers the same 404 for all three, so nobody can probe which tokens exist). A token printed
+on an older notice (rotated since) says the notice was superseded. Personal names appear only when
+the organisation turned that on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from inspector_app.core.forms import Catalogue
+from inspector_app.core.models import Building, Floor, Hazard, HazardEvent, Organisation, Site, SupersededToken
+from inspector_app.core.workflow import Status, days_overdue
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+# What the public timeline shows of the history; edits of wording or pins are the office's business.
+PUBLIC_EVENTS = ("created", "notice_issued", "rectification_started", "rectification_reported",
+                 "reinspection_passed", "reinspection_failed", "fixed_on_spot")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    date: dt.date
+    kind: str
+
+
+@dataclass
+class PublicStatus:
+    number: str
+    site: str
+    building: str
+    floor: str
+    room: str
+    category_code: str
+    category_zh: str
+    category_en: str
+    severity: str
+    status: str
+    deadline: dt.date | None
+    overdue_days: int
+    fixed_on_spot: bool
+    updated: dt.date
+    responsible_person: str | None
+    history: list[HistoryEntry] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "number": self.number, "site": self.site, "building": self.building, "floor": self.floor,
+            "room": self.room, "category": {"code": self.category_code, "zh": self.category_zh,
+                                             "en": self.category_en},
+            "severity": self.severity, "status": self.status,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "overdue": self.overdue_days > 0, "overdue_days": self.overdue_days,
+            "fixed_on_spot": self.fixed_on_spot, "last_update": self.updated.isoformat(),
+            "responsible_person": self.responsible_person,
+            "history": [{"date": h.date.isoformat(), "event": h.kind} for h in self.history],
+        }
+
+
+@dataclass(frozen=True)
+class Superseded:
+    number: str
+
+
+def _date(value: dt.datetime) -> dt.date:
+    return value.date()
+
+
+def hazard_version(session: Session, token: str) -> tuple[Any, ...] | None:
+    """A cheap fingerprint of what the page shows (changes whenever the hazard changes)."""
+    if not TOKEN_PATTERN.match(token):
+        return None
+    row = session.execute(select(Hazard.id, Hazard.updated_at, Hazard.status)
+                          .where(Hazard.public_token == token)).first()
+    return tuple(row) if row else None
+
+
+def lookup(session: Session, catalogue: Catalogue, token: str,
+           today: dt.date | None = None) -> PublicStatus | Superseded | None:
+    if not TOKEN_PATTERN.match(token):
+        return None
+    row = session.execute(
+        select(Hazard, Site.name, Building.name, Floor.name, Organisation.show_personal_data)
+        .join(Site, Hazard.site_id == Site.id)
+        .join(Organisation, Site.organisation_id == Organisation.id)
+        .outerjoin(Floor, Hazard.floor_id == Floor.id)
+        .outerjoin(Building, Floor.building_id == Building.id)
+        .where(Hazard.public_token == token)
+    ).first()
+    if row is None:
+        old = session.execute(select(Hazard.number, Hazard.status).join(
+            SupersededToken, SupersededToken.hazard_id == Hazard.id).where(SupersededToken.token == token)).first()
+        if old is None or old.status == Status.WITHDRAWN:
+            return None
+        return Superseded(old.number)
+    hazard, site, building, floor, personal = row
+    if hazard.status == Status.WITHDRAWN:
+        return None
+    category = catalogue.categories.get(hazard.category)
+    events = session.execute(select(HazardEvent.kind, HazardEvent.at).where(
+        HazardEvent.hazard_id == hazard.id, HazardEvent.kind.in_(PUBLIC_EVENTS)).order_by(HazardEvent.seq)).all()
+    return PublicStatus(
+        number=hazard.number, site=site, building=building or "", floor=floor or "", room=hazard.room,
+        category_code=hazard.category,
+        category_zh=category.name.zh if category else hazard.category,
+        category_en=category.name.en if category else hazard.category,
+        severity=hazard.severity, status=hazard.status, deadline=hazard.deadline,
+        overdue_days=days_overdue(hazard.status, hazard.deadline, today),
+        fixed_on_spot=hazard.fixed_on_spot, updated=_date(hazard.updated_at),
+        responsible_person=hazard.responsible_person if personal else None,
+        history=[HistoryEntry(_date(at), kind) for kind, at in events],
+    )
