@@ -30,6 +30,7 @@ from inspector_app.core import structure
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import find_hazard
 from inspector_app.core.settings import save_settings
+from inspector_app.core.workflow import Status
 from inspector_app.i18n import _, current_language, set_language
 from inspector_app.ui.app import QtTranslations
 from inspector_app.ui.checklist_dialog import ChecklistDialog
@@ -37,6 +38,7 @@ from inspector_app.ui.inspection_dialog import InspectionDialog, kind_label
 from inspector_app.ui.ledger_view import LedgerView
 from inspector_app.ui.models import ID_ROLE, KIND_ROLE, SiteTreeModel
 from inspector_app.ui.plan_panel import PlanPanel
+from inspector_app.ui.scan_box import ScanBox
 from inspector_app.ui.summary_panel import SummaryPanel
 
 
@@ -107,6 +109,11 @@ class MainWindow(QMainWindow):
         return action
 
     def _build_actions(self) -> None:
+        self.scan_box = ScanBox(self.context, self)
+        self.scan_box.hazardFound.connect(self._scanned)
+        self.scan_box.notFound.connect(lambda message: self.statusBar().showMessage(message, 8000))
+        self.scan_action = self._action(self._focus_scan, "Ctrl+K")
+        self.addAction(self.scan_action)
         self.open_action = self._action(self.choose_ledger, QKeySequence.StandardKey.Open)
         self.refresh_action = self._action(self.reload, QKeySequence.StandardKey.Refresh)
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
@@ -165,6 +172,7 @@ class MainWindow(QMainWindow):
         self.toolbar.addAction(self.redo_action)
         self.toolbar.addSeparator()
         self.toolbar.addWidget(self.place_label)
+        self.toolbar.addWidget(self.scan_box)
         self.addToolBar(self.toolbar)
 
     def retranslate(self) -> None:
@@ -194,6 +202,7 @@ class MainWindow(QMainWindow):
         self.redo_action.setText(_("Redo"))
         self.inspection_label.setText(_("Inspection:") + " ")
         self.tree_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
+        self.scan_box.retranslate()
         self.ledger_view.retranslate()
         self.plan_panel.retranslate()
         self.summary.retranslate()
@@ -312,6 +321,16 @@ class MainWindow(QMainWindow):
 
     def selected_hazard_ids(self) -> list[str]:
         return [str(i) for i in self.ledger_view.selected_ids()]
+
+    def _focus_scan(self) -> None:
+        self.scan_box.setFocus()
+        self.scan_box.selectAll()
+
+    def _scanned(self, hazard_id: str, status: str) -> None:
+        """A scanned notice: show the hazard, and offer its re-inspection when one is due."""
+        self.show_hazard(hazard_id)
+        if status == Status.AWAITING_REINSPECTION:
+            self.ledger_view.reinspect()
 
     # -- commands ---------------------------------------------------------------------------
     def new_inspection(self) -> None:

@@ -112,3 +112,34 @@ def test_show_hazard_selects_its_floor_and_row(window):
 
 def test_models_pass_qt_model_tester(window, qtmodeltester):
     qtmodeltester.check(window.tree_model)
+
+
+def test_scanning_a_notice_goes_to_the_hazard_and_offers_reinspection(window, monkeypatch, jpeg_photo):
+    from inspector_app.core.hazards import find_hazard
+    from inspector_app.core.queries import list_hazards
+    from inspector_app.ui import ledger_view as ledger_view_module
+
+    with window.context.db.session() as session:
+        rows = list_hazards(session)
+    awaiting = next(r for r in rows if r.status == "awaiting_reinspection")
+    opened = next(r for r in rows if r.status == "open")
+
+    window.scan_box.setText(opened.short_code.lower())
+    window.scan_box.resolve()
+    assert window.ledger_view.selected_ids() == [opened.id]
+    assert window.tree.currentIndex().data(ID_ROLE) == str(opened.floor_id)
+
+    def passed(dialog):
+        dialog.photos.set_paths([jpeg_photo])
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ledger_view_module.ReinspectionDialog, "exec", passed)
+    window.scan_box.setText(f"http://192.0.2.1:8470/h/{awaiting.token}")  # what a USB scanner types
+    window.scan_box.resolve()
+    with window.context.db.session() as session:
+        assert find_hazard(session, str(awaiting.id)).status == "closed"
+
+    window.scan_box.setText("NOPE1234")
+    window.scan_box.resolve()
+    assert "NOPE1234" in window.statusBar().currentMessage()
+    assert window.scan_box.text() == "NOPE1234"  # kept, selected, for correcting
