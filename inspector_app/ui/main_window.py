@@ -39,6 +39,7 @@ from inspector_app.ui.ledger_view import LedgerView
 from inspector_app.ui.models import ID_ROLE, KIND_ROLE, SiteTreeModel
 from inspector_app.ui.plan_panel import PlanPanel
 from inspector_app.ui.scan_box import ScanBox
+from inspector_app.ui.status_server import LocalStatusServer, StatusServerDialog
 from inspector_app.ui.summary_panel import SummaryPanel
 
 
@@ -114,6 +115,8 @@ class MainWindow(QMainWindow):
         self.scan_box.notFound.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.scan_action = self._action(self._focus_scan, "Ctrl+K")
         self.addAction(self.scan_action)
+        self.status_server = LocalStatusServer(self.context)
+        self.status_server_action = self._action(self.show_status_server)
         self.open_action = self._action(self.choose_ledger, QKeySequence.StandardKey.Open)
         self.refresh_action = self._action(self.reload, QKeySequence.StandardKey.Refresh)
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
@@ -153,6 +156,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.navigator.toggleViewAction())
         self.view_menu.addAction(self.summary_dock.toggleViewAction())
         self.settings_menu = self.menuBar().addMenu("")
+        self.settings_menu.addAction(self.status_server_action)
         self.language_menu = self.settings_menu.addMenu("")
         for action in self.language_actions.values():
             self.language_menu.addAction(action)
@@ -195,6 +199,7 @@ class MainWindow(QMainWindow):
         self.refresh_action.setText(_("&Refresh"))
         self.quit_action.setText(_("&Quit"))
         self.about_action.setText(_("&About"))
+        self.status_server_action.setText(_("Status server…"))
         self.new_inspection_action.setText(_("New inspection…"))
         self.checklist_action.setText(_("Checklist…"))
         self.ledger_tab_action.setText(_("Ledger"))
@@ -322,6 +327,9 @@ class MainWindow(QMainWindow):
     def selected_hazard_ids(self) -> list[str]:
         return [str(i) for i in self.ledger_view.selected_ids()]
 
+    def show_status_server(self) -> None:
+        StatusServerDialog(self.context, self.status_server, self).exec()
+
     def _focus_scan(self) -> None:
         self.scan_box.setFocus()
         self.scan_box.selectAll()
@@ -418,4 +426,5 @@ class MainWindow(QMainWindow):
         self.context.settings.window_state = bytes(self.saveState().toBase64().data()).decode()
         self._save_settings()
         self.plan_panel.shutdown()
+        self.status_server.stop()
         super().closeEvent(event)

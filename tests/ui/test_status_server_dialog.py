@@ -1,0 +1,58 @@
+"""The status server dialog: serving from the laptop answers over HTTP, the test QR decodes to the
+server's address, and the public base URL is saved for the QR codes printed afterwards."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+
+import httpx
+import numpy as np
+import zxingcpp
+
+from inspector_app.cli.context import AppContext
+from inspector_app.core.settings import Settings, load_settings
+from inspector_app.ui.status_server import LocalStatusServer, StatusServerDialog
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_serve_from_laptop_and_save_the_base_url(qtbot, tmp_path):
+    context = AppContext(settings=Settings())
+    context.configure(argparse.Namespace(db=str(tmp_path / "s.sqlite"), database_url=None, actor="t", forms=[]))
+    server = LocalStatusServer(context, host="127.0.0.1")
+    dialog = StatusServerDialog(context, server)
+    qtbot.addWidget(dialog)
+    port = _free_port()
+    dialog.port.setValue(port)
+    dialog.serve.setChecked(True)
+    try:
+        assert server.running
+        assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).json() == {"ok": True}
+        dialog.base_url.setText(f"http://127.0.0.1:{port}/")
+        image = dialog.qr.pixmap().toImage().convertToFormat(dialog.qr.pixmap().toImage().Format.Format_Grayscale8)
+        pixels = np.frombuffer(image.constBits(), dtype=np.uint8).reshape(image.height(), image.bytesPerLine())
+        decoded = zxingcpp.read_barcodes(pixels[:, : image.width()].copy())
+        assert [code.text for code in decoded] == [f"http://127.0.0.1:{port}/healthz"]
+        dialog.save()
+        assert load_settings().public_base_url == f"http://127.0.0.1:{port}"
+    finally:
+        server.stop()
+        context.close()
+    assert not server.running
+
+
+def test_bad_base_url_is_refused_and_not_saved(qtbot, tmp_path):
+    context = AppContext(settings=Settings())
+    context.configure(argparse.Namespace(db=str(tmp_path / "s.sqlite"), database_url=None, actor="t", forms=[]))
+    dialog = StatusServerDialog(context, LocalStatusServer(context, host="127.0.0.1"))
+    qtbot.addWidget(dialog)
+    dialog.base_url.setText("school-laptop:8470")
+    dialog.save()
+    assert "http://" in dialog.error.text()
+    assert load_settings().public_base_url == Settings().public_base_url
+    context.close()
