@@ -11,9 +11,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from inspector_app.core.db import Database, open_database, sqlite_url
+from inspector_app.core.errors import InspectorError
 from inspector_app.core.forms import Catalogue, load_catalogue
+from inspector_app.core.models import Floor
 from inspector_app.core.settings import Settings, load_settings
+from inspector_app.core.structure import find_floor_by_names, get_floor
+from inspector_app.i18n import _
 from inspector_app.paths import default_database_path
 
 
@@ -68,3 +74,12 @@ class AppContext:
 def print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+def floor_from_args(session: Session, args: argparse.Namespace) -> Floor:
+    """The floor named by --floor ID, or by --site, --building and --floor-name."""
+    if args.floor:
+        return get_floor(session, args.floor)
+    if args.site and args.building and args.floor_name:
+        return find_floor_by_names(session, args.site, args.building, args.floor_name)
+    raise InspectorError(_("Say where: --floor ID, or --site, --building and --floor-name."))

@@ -11,12 +11,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from inspector_app.cli.context import AppContext, print_json
-from inspector_app.core.errors import InspectorError
+from inspector_app.cli.context import AppContext, floor_from_args, print_json
 from inspector_app.core.hazards import add_hazard, attachments_of, change_status, find_hazard
 from inspector_app.core.models import Hazard, HazardEvent
 from inspector_app.core.queries import CSV_COLUMNS, list_hazards
-from inspector_app.core.structure import find_floor_by_names, get_floor
+from inspector_app.core.structure import get_floor
 from inspector_app.core.workflow import Status, is_overdue, parse_status
 from inspector_app.i18n import _
 
@@ -87,12 +86,7 @@ def hazard_json(hazard: Hazard) -> dict[str, Any]:
 def run_add(context: AppContext, args: argparse.Namespace) -> int:
     db, catalogue = context.db, context.catalogue
     with db.session() as session:
-        if args.floor:
-            floor = get_floor(session, args.floor)
-        elif args.site and args.building and args.floor_name:
-            floor = find_floor_by_names(session, args.site, args.building, args.floor_name)
-        else:
-            raise InspectorError(_("Say where: --floor ID, or --site, --building and --floor-name."))
+        floor = floor_from_args(session, args)
         previous = find_hazard(session, args.previous).id if args.previous else None
         hazard = add_hazard(
             session, catalogue, db.store, actor=context.actor, category=args.category, floor_id=floor.id,

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import Any
 
 from inspector_app import plans
-from inspector_app.cli.context import AppContext, print_json
+from inspector_app.cli.context import AppContext, floor_from_args, print_json
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.plans_store import PageFacts, add_plan_version, nudge_pins
-from inspector_app.core.structure import find_floor_by_names, get_floor
+from inspector_app.core.structure import get_floor
 from inspector_app.i18n import _
 
 MAX_RENDER_WIDTH = 20_000
@@ -97,12 +97,7 @@ def run_import(context: AppContext, args: argparse.Namespace) -> int:
         raise _as_inspector_error(exc) from exc
     db = context.db
     with db.session() as session:
-        if args.floor:
-            floor = get_floor(session, args.floor)
-        elif args.site and args.building and args.floor_name:
-            floor = find_floor_by_names(session, args.site, args.building, args.floor_name)
-        else:
-            raise InspectorError(_("Say where: --floor ID, or --site, --building and --floor-name."))
+        floor = floor_from_args(session, args)
         plan = add_plan_version(session, db.store, floor, args.file, facts, page=args.page - 1)
         result = {"plan_id": str(plan.id), "floor_id": str(floor.id), "version": plan.version,
                   "format": plan.format, "page": plan.page + 1, "pages": plan.page_count,

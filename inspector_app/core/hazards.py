@@ -176,6 +176,12 @@ def update_hazard(session: Session, hazard: Hazard, actor: str, catalogue: Catal
         _check_severity(values["severity"])
     if "category" in values and catalogue is not None:
         catalogue.category(values["category"])
+    return _record_changes(session, hazard, values, "edited", actor, note)
+
+
+def _record_changes(session: Session, hazard: Hazard, values: dict[str, Any], kind: str, actor: str,
+                    note: str = "") -> dict[str, list[Any]]:
+    """Set the fields that really change and write them, old and new, into one event."""
     changes: dict[str, list[Any]] = {}
     for name, value in values.items():
         old = getattr(hazard, name)
@@ -183,7 +189,7 @@ def update_hazard(session: Session, hazard: Hazard, actor: str, catalogue: Catal
             changes[name] = [audit.json_value(old), audit.json_value(value)]
             setattr(hazard, name, value)
     if changes:
-        audit.append_event(session, hazard, "edited", actor, changes=changes, note=note)
+        audit.append_event(session, hazard, kind, actor, changes=changes, note=note)
     return changes
 
 
@@ -192,15 +198,7 @@ def move_pin(session: Session, hazard: Hazard, actor: str, x: float, y: float,
     """Put a hazard's pin at a new spot (normalised page coordinates)."""
     _check_position(x, y)
     new = {"x": x, "y": y, "floor_id": floor_id or hazard.floor_id, "page": hazard.page if page is None else page}
-    changes: dict[str, list[Any]] = {}
-    for name, value in new.items():
-        old = getattr(hazard, name)
-        if old != value:
-            changes[name] = [audit.json_value(old), audit.json_value(value)]
-            setattr(hazard, name, value)
-    if changes:
-        audit.append_event(session, hazard, "pin_moved", actor, changes=changes)
-    return changes
+    return _record_changes(session, hazard, new, "pin_moved", actor)
 
 
 def attach_photo(session: Session, store: FileStore, hazard: Hazard, path: Path, role: str, actor: str) -> Attachment:
