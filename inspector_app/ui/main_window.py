@@ -33,6 +33,7 @@ from inspector_app.core.settings import save_settings
 from inspector_app.core.workflow import Status
 from inspector_app.i18n import _, current_language, set_language
 from inspector_app.ui.app import QtTranslations
+from inspector_app.ui.camera_scan import CameraScanDialog, camera_available
 from inspector_app.ui.checklist_dialog import ChecklistDialog
 from inspector_app.ui.inspection_dialog import InspectionDialog, kind_label
 from inspector_app.ui.ledger_view import LedgerView
@@ -115,6 +116,8 @@ class MainWindow(QMainWindow):
         self.scan_box.notFound.connect(lambda message: self.statusBar().showMessage(message, 8000))
         self.scan_action = self._action(self._focus_scan, "Ctrl+K")
         self.addAction(self.scan_action)
+        self.camera_action = self._action(self.scan_with_camera, "Ctrl+Shift+K")
+        self.camera_action.setVisible(camera_available())
         self.status_server = LocalStatusServer(self.context)
         self.status_server_action = self._action(self.show_status_server)
         self.open_action = self._action(self.choose_ledger, QKeySequence.StandardKey.Open)
@@ -177,6 +180,7 @@ class MainWindow(QMainWindow):
         self.toolbar.addSeparator()
         self.toolbar.addWidget(self.place_label)
         self.toolbar.addWidget(self.scan_box)
+        self.toolbar.addAction(self.camera_action)
         self.addToolBar(self.toolbar)
 
     def retranslate(self) -> None:
@@ -200,6 +204,7 @@ class MainWindow(QMainWindow):
         self.quit_action.setText(_("&Quit"))
         self.about_action.setText(_("&About"))
         self.status_server_action.setText(_("Status server…"))
+        self.camera_action.setText(_("Camera"))
         self.new_inspection_action.setText(_("New inspection…"))
         self.checklist_action.setText(_("Checklist…"))
         self.ledger_tab_action.setText(_("Ledger"))
@@ -329,6 +334,12 @@ class MainWindow(QMainWindow):
 
     def show_status_server(self) -> None:
         StatusServerDialog(self.context, self.status_server, self).exec()
+
+    def scan_with_camera(self) -> None:
+        dialog = CameraScanDialog(self)
+        if dialog.exec() and dialog.text:
+            self.scan_box.setText(dialog.text)
+            self.scan_box.resolve()
 
     def _focus_scan(self) -> None:
         self.scan_box.setFocus()
