@@ -109,7 +109,7 @@ class LedgerModel(QAbstractTableModel):
         return ledger.as_uuid(self._ids[row])
 
     def row_at(self, row: int) -> HazardRow | None:
-        return self._row(row)
+        return self._row(row) if 0 <= row < len(self._ids) else None
 
     def row_of(self, hazard_id: uuid.UUID) -> int:
         for raw in (hazard_id.hex, hazard_id, str(hazard_id)):  # as SQLite or PostgreSQL hand it back

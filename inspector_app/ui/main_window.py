@@ -425,6 +425,10 @@ class MainWindow(QMainWindow):
             self.restoreState(QByteArray.fromBase64(settings.window_state.encode()))
         if settings.last_floor_id:
             self.select_floor(settings.last_floor_id)
+        if not self.tree.currentIndex().isValid():
+            first_floor = self.tree_model.first_floor()
+            if first_floor.isValid():  # a first start opens on a plan, not on an empty canvas
+                self.tree.setCurrentIndex(first_floor)
 
     def _save_settings(self) -> None:
         try:

@@ -103,3 +103,11 @@ class SiteTreeModel(QAbstractItemModel):
                     if floor.node is not None and str(floor.node.id) == wanted:
                         return self.createIndex(floor.row, 0, floor)
         return QModelIndex()
+
+    def first_floor(self) -> QModelIndex:
+        for site in self._root.children:
+            for building in site.children:
+                if building.children:
+                    floor = building.children[0]
+                    return self.createIndex(floor.row, 0, floor)
+        return QModelIndex()

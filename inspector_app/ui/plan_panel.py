@@ -136,6 +136,7 @@ class PlanPanel(QWidget):
         layout.addWidget(self.message)
         layout.addLayout(body, 1)
         self.retranslate()
+        self._open_plan()
 
     def retranslate(self) -> None:
         self.add_action.setText(_("Add hazard (A)"))
@@ -189,6 +190,8 @@ class PlanPanel(QWidget):
             self.document = None
         self._say("")
         self.layers.clear()
+        for widget in (self.layers, self.layers_label, self.overview):
+            widget.setVisible(False)
         if self.floor_id is None:
             self._say(_("Choose a floor in the navigator to see its plan."))
             return
@@ -220,6 +223,7 @@ class PlanPanel(QWidget):
         self.layers.blockSignals(False)
         self.layers.setVisible(self.layers.count() > 0)
         self.layers_label.setVisible(self.layers.count() > 0)
+        self.overview.setVisible(True)
         self.view.set_document(self.document, self.page_box.value() - 1)
         self.refresh_pins()
 

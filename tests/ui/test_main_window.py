@@ -48,6 +48,10 @@ def test_navigator_lists_the_school_its_buildings_and_floors(window):
     site = model.index(0, 0)
     assert model.rowCount(site) == 3
     assert sum(model.rowCount(model.index(r, 0, site)) for r in range(3)) == 6
+    # A first start opens on the first floor's plan, not on an empty canvas.
+    assert window.tree.currentIndex().data(KIND_ROLE) == "floor"
+    assert window.plan_panel.document is not None
+    window.tree.setCurrentIndex(site)
     assert window.hazard_model.rowCount() >= 40
 
 
@@ -104,6 +108,7 @@ def test_remembers_the_last_floor(qtbot, context, window):
 
 
 def test_show_hazard_selects_its_floor_and_row(window):
+    window.tree.setCurrentIndex(window.tree_model.index(0, 0))  # the whole site
     target = window.hazard_model.row_at(9)
     window.show_hazard(target.number)
     assert window.tree.currentIndex().data(ID_ROLE) == str(target.floor_id)
