@@ -12,12 +12,12 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
 from pathlib import Path
+
+from timing import median_ms  # benchmarks/timing.py, beside this script
 
 from inspector_app.core import ledger, structure
 from inspector_app.core.db import open_database, sqlite_url
@@ -62,15 +62,6 @@ def fill(db_path: Path, count: int) -> None:
         for start in range(0, len(rows), 5000):
             conn.execute(Hazard.__table__.insert(), rows[start:start + 5000])
     db.dispose()
-
-
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:

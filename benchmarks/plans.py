@@ -13,29 +13,19 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PIL import Image, ImageDraw
+from timing import median_ms  # benchmarks/timing.py, beside this script
 
 from inspector_app import plans
 
 FLOORPLANS = Path(__file__).resolve().parents[2] / "shared" / "floorplans"
 BASE_EDGE = 2048
-
-
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def make_big_raster(path: Path) -> None:

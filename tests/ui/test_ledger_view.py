@@ -4,33 +4,22 @@ passes Qt's model tester."""
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QDialog
 
-from inspector_app.cli.context import AppContext
 from inspector_app.core.audit import verify
-from inspector_app.core.demo import create_demo
 from inspector_app.core.models import Hazard
 from inspector_app.core.reviews import reviews_of
-from inspector_app.core.settings import Settings
-from inspector_app.i18n import set_language
 from inspector_app.ui import ledger_view as ledger_view_module
 from inspector_app.ui.ledger_view import LedgerView
 
 
 @pytest.fixture
-def view(qtbot, tmp_path, catalogue):
-    set_language("en")
-    context = AppContext(settings=Settings())
-    context.configure(argparse.Namespace(db=str(tmp_path / "l.sqlite"), database_url=None, actor="li", forms=[]))
-    create_demo(context.db, catalogue)
-    widget = LedgerView(context)
+def view(qtbot, demo_context):
+    widget = LedgerView(demo_context)
     qtbot.addWidget(widget)
-    yield widget
-    context.close()
+    return widget
 
 
 def _rows(view):

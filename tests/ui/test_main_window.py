@@ -4,30 +4,18 @@ remembers its last floor."""
 
 from __future__ import annotations
 
-import argparse
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from inspector_app.cli.context import AppContext
-from inspector_app.core.demo import create_demo
-from inspector_app.core.settings import Settings
-from inspector_app.i18n import set_language
 from inspector_app.ui import main_window as main_window_module
 from inspector_app.ui.main_window import MainWindow
 from inspector_app.ui.models import ID_ROLE, KIND_ROLE
 
 
 @pytest.fixture
-def context(tmp_path, catalogue):
-    set_language("en")
-    ctx = AppContext(settings=Settings())
-    ctx.configure(argparse.Namespace(db=str(tmp_path / "ui.sqlite"), database_url=None, actor="ui", forms=[]))
-    create_demo(ctx.db, catalogue)
-    yield ctx
-    ctx.close()
-    set_language("en")
+def context(demo_context):
+    return demo_context
 
 
 @pytest.fixture

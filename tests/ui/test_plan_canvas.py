@@ -3,7 +3,6 @@ adds, dragging moves, filters hide; on the plan panel every edit is undoable thr
 
 from __future__ import annotations
 
-import argparse
 import uuid
 
 import pytest
@@ -12,12 +11,9 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtWidgets import QDialog
 
 from inspector_app import plans
-from inspector_app.cli.context import AppContext
 from inspector_app.core.audit import verify
 from inspector_app.core.hazards import find_hazard
 from inspector_app.core.models import Hazard
-from inspector_app.core.settings import Settings
-from inspector_app.i18n import set_language
 from inspector_app.ui import plan_panel as plan_panel_module
 from inspector_app.ui.canvas.pins import Pin, PinSet
 from inspector_app.ui.canvas.plan_view import PlanView
@@ -125,16 +121,12 @@ def test_filters_hide_pins_from_drawing_and_hit_testing(view, tmp_path):
 
 
 @pytest.fixture
-def panel(qtbot, tmp_path, catalogue):
+def panel(qtbot, demo_context):
     from PySide6.QtGui import QUndoStack
 
-    from inspector_app.core.demo import create_demo
     from inspector_app.core.queries import list_hazards
 
-    set_language("en")
-    context = AppContext(settings=Settings())
-    context.configure(argparse.Namespace(db=str(tmp_path / "p.sqlite"), database_url=None, actor="li", forms=[]))
-    create_demo(context.db, catalogue)
+    context = demo_context
     with context.db.session() as session:
         floor_id = list_hazards(session)[0].floor_id
     stack = QUndoStack()
@@ -144,7 +136,6 @@ def panel(qtbot, tmp_path, catalogue):
     widget.set_floor(floor_id)
     yield widget, stack, context
     widget.shutdown()
-    context.close()
 
 
 def test_panel_add_undo_redo_and_move(panel, monkeypatch):

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
-
-from inspector_app.cli.context import AppContext
-from inspector_app.core.demo import create_demo
 from inspector_app.core.models import Inspection, Site
-from inspector_app.core.settings import Settings
-from inspector_app.i18n import set_language
 from inspector_app.ui.summary_panel import SummaryPanel
 
 
-def test_panel_shows_site_and_inspection_figures(qtbot, tmp_path, catalogue):
-    set_language("en")
-    context = AppContext(settings=Settings())
-    context.configure(argparse.Namespace(db=str(tmp_path / "s.sqlite"), database_url=None, actor="t", forms=[]))
-    create_demo(context.db, catalogue)
+def test_panel_shows_site_and_inspection_figures(qtbot, demo_context):
+    context = demo_context
     with context.db.session() as session:
         site_id = session.query(Site.id).scalar()
         inspection_id = session.query(Inspection.id).scalar()
@@ -29,4 +20,3 @@ def test_panel_shows_site_and_inspection_figures(qtbot, tmp_path, catalogue):
     assert "Fixed on the spot: 4" in panel.site_text.text()
     assert not panel.inspection_box.isHidden()
     assert panel.last["inspection"].total == site.total  # the demo has one inspection
-    context.close()

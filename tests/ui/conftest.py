@@ -1,0 +1,23 @@
+"""Fixtures of the UI tests: the program's context on a fresh demo ledger, in English."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from inspector_app.cli.context import AppContext
+from inspector_app.core.demo import create_demo
+from inspector_app.core.settings import Settings
+from inspector_app.i18n import set_language
+
+
+@pytest.fixture
+def demo_context(tmp_path, catalogue):
+    set_language("en")
+    context = AppContext(settings=Settings())
+    context.configure(argparse.Namespace(db=str(tmp_path / "demo.sqlite"), database_url=None, actor="li", forms=[]))
+    create_demo(context.db, catalogue)
+    yield context
+    context.close()
+    set_language("en")
