@@ -79,8 +79,8 @@ class LedgerModel(QAbstractTableModel):
         self._pages.clear()
         self.endResetModel()
 
-    def refresh_rows(self, ids: set[uuid.UUID] | None = None) -> None:
-        """Forget cached rows (all, or the pages holding ``ids``) after an edit, and repaint them."""
+    def refresh_rows(self) -> None:
+        """Forget the cached rows after an edit and repaint them (the order and set stay)."""
         self._pages.clear()
         if self._ids:
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(LEDGER_COLUMNS) - 1))
