@@ -10,12 +10,21 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from inspector_app.cli import audit_cmds, demo_cmds, forms_cmds, gui_cmds, hazard_cmds, plan_cmds, serve_cmds
+from inspector_app.cli import (
+    audit_cmds,
+    demo_cmds,
+    forms_cmds,
+    gui_cmds,
+    hazard_cmds,
+    ledger_cmds,
+    plan_cmds,
+    serve_cmds,
+)
 from inspector_app.cli.context import AppContext
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, normalise_language, set_language, system_language
 
-COMMAND_MODULES = (gui_cmds, demo_cmds, hazard_cmds, audit_cmds, forms_cmds, plan_cmds, serve_cmds)
+COMMAND_MODULES = (gui_cmds, demo_cmds, hazard_cmds, audit_cmds, forms_cmds, plan_cmds, serve_cmds, ledger_cmds)
 
 
 class Parser(argparse.ArgumentParser):

@@ -12,9 +12,15 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.models import Building, Floor, Inspection, Organisation, Site
-from inspector_app.i18n import _
+from inspector_app.i18n import N_, _
 
 INSPECTION_KINDS = ("patrol", "periodic", "special", "joint")
+INSPECTION_KIND_LABELS = {"patrol": N_("Daily patrol"), "periodic": N_("Periodic inspection"),
+                          "special": N_("Special inspection"), "joint": N_("Joint inspection")}
+
+
+def inspection_kind_label(kind: str) -> str:
+    return _(INSPECTION_KIND_LABELS.get(kind, kind))
 
 
 def create_organisation(session: Session, name: str, kind: str = "school", notice_prefix: str = "",

@@ -7,16 +7,10 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
 
-from inspector_app.core.structure import INSPECTION_KINDS
-from inspector_app.i18n import N_, _
+from inspector_app.core.structure import INSPECTION_KINDS, inspection_kind_label
+from inspector_app.i18n import _
 
-KIND_LABELS = {"patrol": N_("Daily patrol"), "periodic": N_("Periodic inspection"),
-               "special": N_("Special inspection"), "joint": N_("Joint inspection")}
-
-
-def kind_label(kind: str) -> str:
-    return _(KIND_LABELS.get(kind, kind))
-
+kind_label = inspection_kind_label
 
 class InspectionDialog(QDialog):
     def __init__(self, inspectors: str = "", parent: QWidget | None = None) -> None:

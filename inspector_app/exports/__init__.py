@@ -1,0 +1,1 @@
+"""Ledger exports for people outside the program: spreadsheets now, project bundles later."""
