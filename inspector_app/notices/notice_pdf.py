@@ -1,0 +1,317 @@
+"""The rectification notice (火灾隐患整改通知书) on A4, in two forms from one set of page furniture:
+
+- per hazard, to post at the spot: number, addressee, the order to correct by a date, a table of the
+  hazard's facts, the plan excerpt with the pin, the before-photo, the QR with the hazard number and
+  short code under it, inspectors' signatures and the issuer's seal, and a receipt stub to return;
+- per inspected unit: every hazard listed and numbered with place, facts, basis, deadline and its
+  own QR, then the same signatures and receipt.
+
+Drawing works from HazardFacts (no database) in the language current at the call: wrap calls in
+``use_language(...)``. Per-hazard pages are drawn straight onto the canvas (fast: batches of
+hundreds); the per-unit list flows over pages with platypus.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from inspector_app.core.errors import InspectorError
+from inspector_app.i18n import _
+from inspector_app.notices import layout as L
+from inspector_app.notices.facts import HazardFacts, printable_photo
+from inspector_app.notices.fonts import cjk_font
+from inspector_app.notices.plan_excerpt import plan_excerpt
+from inspector_app.notices.qr import QrFlowable, draw_qr, qr_matrix
+from inspector_app.plans import PlanError
+
+EXCERPT_W, PHOTO_W, QR_SIZE, IMAGES_H = 66 * mm, 52 * mm, 30 * mm, 46 * mm
+EXCERPT_DPI = 200
+SIGNATURES_H = 16 * mm
+LABEL_W = 26 * mm
+Progress = Callable[[int, int], bool]  # (done, total) -> keep going?
+
+
+@dataclass(frozen=True)
+class PageImages:
+    """The images of one notice page, prepared apart from drawing (the benchmark times both)."""
+
+    excerpt: bytes | None  # JPEG
+    pin: tuple[float, float] | None  # where the pin falls in the excerpt, 0..1 from top-left
+    photo: bytes | None  # JPEG
+    qr: tuple[tuple[bool, ...], ...]
+
+
+def prepare_images(facts: HazardFacts) -> PageImages:
+    excerpt = pin = None
+    if facts.plan is not None:
+        w_px = round(EXCERPT_W / 72 * EXCERPT_DPI)
+        h_px = round(IMAGES_H / 72 * EXCERPT_DPI)
+        try:
+            cut = plan_excerpt(facts.plan.path, facts.plan.page, facts.plan.x, facts.plan.y, w_px, h_px)
+        except PlanError:
+            cut = None  # an unreadable plan must not stop a batch of notices: the box says so
+        if cut is not None:
+            out = io.BytesIO()
+            cut.image.save(out, format="JPEG", quality=88)
+            excerpt, pin = out.getvalue(), (cut.pin_x, cut.pin_y)
+    photo = printable_photo(facts.photo) if facts.photo else None
+    return PageImages(excerpt, pin, photo, qr_matrix(facts.url))
+
+
+def notice_statement(facts: HazardFacts, number: str) -> str:
+    return _("We have received the Fire Hazard Rectification Notice {number} (hazard {hazard}) and will "
+             "correct the hazard by the deadline.").format(number=number, hazard=facts.number)
+
+
+def _fact_rows(f: HazardFacts) -> list[tuple[str, str, str, str] | tuple[str, str]]:
+    safeguards = f.safeguards or _("Until the hazard is removed, keep the spot watched and marked with warning signs.")
+    responsible = " ".join(p for p in (f.responsible_unit, f.responsible_person) if p)
+    return [
+        (_("Hazard No."), f.number, _("Level"), f.severity),
+        (_("Category"), f.category, _("Inspection date"), L.long_date(f.inspection_date)),
+        (_("Location"), f.place or "—"),
+        (_("Findings"), f.description or f.category),
+        (_("Legal basis"), f.legal_basis or "—"),
+        (_("Required measures"), f.measures or "—"),
+        (_("Interim safeguards"), safeguards),
+        (_("Deadline"), L.long_date(f.deadline) or "—", _("Funding"), f.funding or "—"),
+        (_("Responsible"), responsible or "—"),
+    ]
+
+
+def _draw_fact_table(canvas: Canvas, f: HazardFacts, top: float, size: float) -> float:
+    label_w, value_w = LABEL_W, L.BLOCK_W / 2 - LABEL_W
+    pad = 1.3 * mm
+    label_style, value_style = L.style(size - 0.5, align=L.CENTER), L.style(size)
+    y = top
+    for row in _fact_rows(f):
+        if len(row) == 4:
+            cells = [(row[0], label_w, label_style), (row[1], value_w, value_style),
+                     (row[2], label_w, label_style), (row[3], value_w, value_style)]
+        else:
+            cells = [(row[0], label_w, label_style), (row[1], L.BLOCK_W - label_w, value_style)]
+        paras = [(L.para(t, st), w) for t, w, st in cells]
+        height = max(p.wrapOn(canvas, w - 2 * pad, L.PAGE_H)[1] for p, w in paras) + 2 * pad
+        x = L.LEFT
+        for index, (p, w) in enumerate(paras):
+            if index % 2 == 0:  # label cells shaded, as on printed forms
+                canvas.setFillColorRGB(0.94, 0.94, 0.94)
+                canvas.rect(x, L.PAGE_H - y - height, w, height, stroke=0, fill=1)
+                canvas.setFillColorRGB(0, 0, 0)
+            p.drawOn(canvas, x + pad, L.PAGE_H - y - pad - p.height)
+            canvas.rect(x, L.PAGE_H - y - height, w, height, stroke=1, fill=0)
+            x += w
+        y += height
+    return y - top
+
+
+def _draw_pin(canvas: Canvas, x: float, y: float) -> None:
+    canvas.saveState()
+    canvas.setStrokeColorRGB(1, 1, 1)
+    canvas.setFillColorRGB(0.85, 0.1, 0.1)
+    canvas.setLineWidth(1.2)
+    canvas.circle(x, y, 2.6 * mm, stroke=1, fill=0)
+    canvas.setStrokeColorRGB(0.85, 0.1, 0.1)
+    canvas.setLineWidth(0.9)
+    canvas.circle(x, y, 2.6 * mm, stroke=1, fill=0)
+    canvas.circle(x, y, 1.1 * mm, stroke=0, fill=1)
+    canvas.restoreState()
+
+
+def _image_box(canvas: Canvas, data: bytes | None, x: float, top: float, w: float, h: float, caption: str,
+               missing: str) -> tuple[float, float, float, float]:
+    """An image fitted into a framed box with a caption under it; returns the drawn image's rect."""
+    bottom = L.PAGE_H - top - h
+    rect = (x, bottom, w, h)
+    if data is not None:
+        reader = ImageReader(io.BytesIO(data))
+        iw, ih = reader.getSize()
+        scale = min(w / iw, h / ih)
+        dw, dh = iw * scale, ih * scale
+        rect = (x + (w - dw) / 2, bottom + (h - dh) / 2, dw, dh)
+        canvas.drawImage(reader, *rect)
+    else:
+        canvas.saveState()
+        canvas.setFillColorRGB(0.5, 0.5, 0.5)
+        L.text(canvas, x + w / 2, top + h / 2, missing, size=9, align="center")
+        canvas.restoreState()
+    canvas.saveState()
+    canvas.setLineWidth(0.5)
+    canvas.rect(x, bottom, w, h, stroke=1, fill=0)
+    canvas.restoreState()
+    L.text(canvas, x + w / 2, top + h + 4 * mm, caption, size=9, align="center")
+    return rect
+
+
+def draw_hazard_notice(canvas: Canvas, f: HazardFacts, number: str, issued: dt.date, images: PageImages) -> None:
+    """One per-hazard notice page (the caller ends the page)."""
+    L.title(canvas, _("Fire Hazard Rectification Notice"), L.TOP + 6 * mm)
+    L.text(canvas, L.RIGHT, L.TOP + 14 * mm, number, size=11, align="right")
+    y = L.TOP + 18 * mm
+    y += L.draw_para(canvas, L.para(_("{unit}:").format(unit=f.unit), L.style(12)), L.LEFT, y, L.BLOCK_W) + 1 * mm
+    intro = _("On {date}, inspectors of {issuer} inspected your unit for fire safety and found the fire hazard "
+              "below. Under the Fire Protection Law of the People's Republic of China and related regulations, "
+              "you are ordered to correct it by {deadline}, and to keep the interim safeguards in place until "
+              "then. Report the correction when it is done; it will be re-inspected.").format(
+        date=L.long_date(f.inspection_date), issuer=f.issuer, deadline=L.long_date(f.deadline) or "—")
+    y += L.draw_para(canvas, L.para(intro, L.style(10.5, indent=21 if L.is_chinese() else 0)),
+                     L.LEFT, y, L.BLOCK_W) + 3 * mm
+    # The table takes what it needs; long texts shrink it a size or two so that the page still holds
+    # the images, the signatures and the receipt (all measured on a scratch canvas first).
+    reserved = 4 * mm + IMAGES_H + 8 * mm + SIGNATURES_H
+    size = 10.0
+    while size > 7.5 and y + _measure_table(f, size) + reserved > L.BOTTOM - L.STUB_H:
+        size -= 0.5
+    y += _draw_fact_table(canvas, f, y, size) + 4 * mm
+    x = L.LEFT
+    ex, ey, ew, eh = _image_box(canvas, images.excerpt, x, y, EXCERPT_W, IMAGES_H, _("Location on the floor plan"),
+                                _("No plan for this floor"))
+    if images.excerpt is not None and images.pin is not None:
+        _draw_pin(canvas, ex + images.pin[0] * ew, ey + (1 - images.pin[1]) * eh)
+    x += EXCERPT_W + 4 * mm
+    _image_box(canvas, images.photo, x, y, PHOTO_W, IMAGES_H, _("Photo of the hazard"), _("No photo"))
+    qr_x = L.RIGHT - QR_SIZE
+    draw_qr(canvas, images.qr, qr_x, L.PAGE_H - y - QR_SIZE, QR_SIZE)
+    centre = qr_x + QR_SIZE / 2
+    L.text(canvas, centre, y + QR_SIZE + 3.5 * mm, f.number, size=10, align="center")
+    L.text(canvas, centre, y + QR_SIZE + 7.5 * mm, _("Code {code}").format(code=f.short_code), size=9,
+           align="center")
+    L.text(canvas, centre, y + IMAGES_H + 4 * mm, _("Scan for the current status"), size=8, align="center")
+    y += IMAGES_H + 14 * mm
+    L.signature_line(canvas, L.LEFT, y, _("Inspectors (signature):"), 48 * mm)
+    L.text(canvas, L.RIGHT, y, _("{issuer} (seal)").format(issuer=f.issuer), align="right")
+    L.text(canvas, L.RIGHT, y + 6 * mm, L.long_date(issued), align="right")
+    L.receipt_stub(canvas, L.BOTTOM - L.STUB_H, notice_statement(f, number))
+
+
+_scratch: Canvas | None = None
+
+
+def _measure_table(f: HazardFacts, size: float) -> float:
+    global _scratch
+    if _scratch is None:
+        _scratch = Canvas(io.BytesIO())
+    total = 0.0
+    for row in _fact_rows(f):
+        half = L.BLOCK_W / 2 - LABEL_W
+        widths = (LABEL_W, half, LABEL_W, half) if len(row) == 4 else (LABEL_W, L.BLOCK_W - LABEL_W)
+        total += max(L.para(t, L.style(size)).wrapOn(_scratch, w - 2.6 * mm, L.PAGE_H)[1]
+                     for t, w in zip(row, widths, strict=True)) + 2.6 * mm
+    return total
+
+
+def new_canvas(out: io.BytesIO, title: str) -> Canvas:
+    canvas = Canvas(out, pagesize=(L.PAGE_W, L.PAGE_H), pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setCreator("Fire-Risk Inspector")
+    canvas.setLineWidth(0.6)
+    return canvas
+
+
+def hazard_notices_pdf(items: Sequence[tuple[HazardFacts, str]], issued: dt.date,
+                       progress: Progress | None = None) -> bytes:
+    """One PDF with a per-hazard notice page for each (facts, notice number); InspectorError if cancelled."""
+    out = io.BytesIO()
+    canvas = new_canvas(out, _("Fire Hazard Rectification Notice"))
+    for index, (facts, number) in enumerate(items):
+        draw_hazard_notice(canvas, facts, number, issued, prepare_images(facts))
+        canvas.showPage()
+        if progress is not None and not progress(index + 1, len(items)):
+            raise InspectorError(_("Cancelled."))
+    canvas.save()
+    return out.getvalue()
+
+
+class _Furniture(Flowable):
+    """Title, number and addressee at the top of the per-unit notice."""
+
+    def __init__(self, unit: str, number: str) -> None:
+        super().__init__()
+        self.unit, self.number = unit, number
+        self.width, self.height = L.BLOCK_W, 20 * mm
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        c.setFillColorRGB(0.75, 0.05, 0.05)
+        c.setFont(cjk_font().name, 22 if L.is_chinese() else 18)
+        c.drawCentredString(L.BLOCK_W / 2, 14 * mm, _("Fire Hazard Rectification Notice"))
+        c.restoreState()
+        c.setFont(cjk_font().name, 11)
+        c.drawRightString(L.BLOCK_W, 6 * mm, self.number)
+
+
+def unit_notice_pdf(facts: Sequence[HazardFacts], number: str, issued: dt.date) -> bytes:
+    """The per-unit notice listing every given hazard (all of one inspected unit) with its QR."""
+    if not facts:
+        raise InspectorError(_("There is no hazard to put on the notice."))
+    first = facts[0]
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(out, pagesize=(L.PAGE_W, L.PAGE_H), leftMargin=L.LEFT, rightMargin=L.PAGE_W - L.RIGHT,
+                            topMargin=L.TOP, bottomMargin=L.PAGE_H - L.BOTTOM,
+                            title=_("Fire Hazard Rectification Notice"), creator="Fire-Risk Inspector")
+    body, small, head = L.style(10.5, indent=21 if L.is_chinese() else 0), L.style(9), L.style(9, align=L.CENTER)
+    dates = sorted({f.inspection_date for f in facts})
+    story: list[Flowable] = [
+        _Furniture(first.unit, number), L.para(_("{unit}:").format(unit=first.unit), L.style(12)), Spacer(1, 2 * mm),
+        L.para(_("On {date}, inspectors of {issuer} inspected your unit for fire safety and found the {count} fire "
+                 "hazards listed below. Under the Fire Protection Law of the People's Republic of China and related "
+                 "regulations, you are ordered to correct each by its deadline, and to keep interim safeguards in "
+                 "place until then. Report each correction when it is done; it will be re-inspected.").format(
+            date=", ".join(L.long_date(d) for d in dates), issuer=first.issuer, count=len(facts)), body),
+        Spacer(1, 4 * mm),
+    ]
+    rows: list[list[object]] = [[L.para(h, head) for h in (
+        _("No."), _("Hazard No. and location"), _("Findings and legal basis"), _("Deadline"), _("Status QR"))]]
+    for index, f in enumerate(facts, start=1):
+        facts_text = Paragraph(
+            L.escape_text(f"【{f.category}】{f.description or ''}") + "<br/>"
+            + f"<font size='8' color='#444444'>{L.escape_text(_('Basis:') + ' ' + (f.legal_basis or '—'))}</font>",
+            small)
+        rows.append([
+            L.para(str(index), head),
+            L.para(f"{f.number}\n{f.place}\n" + _("Code {code}").format(code=f.short_code), small),
+            facts_text, L.para(L.long_date(f.deadline) or "—", head), QrFlowable(f.url, 20 * mm),
+        ])
+    table = Table(rows, colWidths=[10 * mm, 36 * mm, 64 * mm, 24 * mm, 22 * mm], repeatRows=1)
+    table.setStyle(TableStyle([
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.94, 0.94, 0.94)),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("LEFTPADDING", (4, 1), (4, -1), 1 * mm), ("RIGHTPADDING", (4, 1), (4, -1), 1 * mm),
+    ]))
+    story += [table, Spacer(1, 8 * mm), _SignatureBlock(first.issuer, issued, len(facts), number)]
+    doc.build(story)
+    return out.getvalue()
+
+
+class _SignatureBlock(Flowable):
+    """Inspectors' signatures, the issuer's seal and date, then the receipt stub; kept on one page."""
+
+    def __init__(self, issuer: str, issued: dt.date, count: int, number: str) -> None:
+        super().__init__()
+        self.issuer, self.issued, self.count, self.number = issuer, issued, count, number
+        self.width, self.height = L.BLOCK_W, 14 * mm + L.STUB_H
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        # The layout helpers measure from the page top: shift so that their "top" is ours.
+        c.translate(-L.LEFT, self.height - L.PAGE_H)
+        y = 6 * mm
+        L.signature_line(c, L.LEFT, y, _("Inspectors (signature):"), 48 * mm)
+        L.text(c, L.RIGHT, y, _("{issuer} (seal)").format(issuer=self.issuer), align="right")
+        L.text(c, L.RIGHT, y + 7 * mm, L.long_date(self.issued), align="right")
+        statement = _("We have received the Fire Hazard Rectification Notice {number} listing {count} hazards "
+                      "and will correct each by its deadline.").format(number=self.number, count=self.count)
+        L.receipt_stub(c, y + 14 * mm, statement)
+        c.restoreState()
