@@ -126,7 +126,7 @@ def gather(session: Session, catalogue: Catalogue, store: FileStore, hazard_ids:
             plan_path = store.find(plan.file_hash) if plan is not None else None
             if plan_path is not None:
                 plan_ref = PlanRef(plan_path, hazard.page, hazard.x, hazard.y)
-        digest = photos.get(hazard.id)
+        photo_digest = photos.get(hazard.id)
         category = catalogue.categories.get(hazard.category)
         facts.append(HazardFacts(
             id=hazard.id, number=hazard.number, short_code=hazard.short_code,
@@ -144,7 +144,7 @@ def gather(session: Session, catalogue: Catalogue, store: FileStore, hazard_ids:
             responsible_unit=hazard.responsible_unit, responsible_person=hazard.responsible_person,
             funding=hazard.funding, fixed_on_spot=hazard.fixed_on_spot, found_at=hazard.found_at.date(),
             closed_at=hazard.closed_at.date() if hazard.closed_at else None, notice_prefix=org.notice_prefix,
-            photo=store.find(digest) if digest else None, plan=plan_ref,
+            photo=store.find(photo_digest) if photo_digest else None, plan=plan_ref,
         ))
     return facts
 

@@ -1,0 +1,94 @@
+"""`inspector-app notice HAZARD... --out FILE.pdf [--per-unit] [--lang zh|en]` and
+`inspector-app labels HAZARD... --out FILE.pdf [--grid 3x8]`: print rectification notices (numbered
+in the register, recorded in each hazard's history) and QR label sheets.
+
+Hazards are named by id, number, short code or token; `--inspection ID` adds every unfinished
+hazard of an inspection, `--building NAME` every unfinished hazard of a building.
+"""
+
+from __future__ import annotations
+
+import argparse
+import uuid
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from inspector_app.cli.context import AppContext, print_json
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.hazards import find_hazard
+from inspector_app.core.models import Building, Floor, Hazard
+from inspector_app.core.structure import parse_uuid
+from inspector_app.core.workflow import FINAL_STATES
+from inspector_app.i18n import _, current_language
+from inspector_app.notices.labels import parse_grid
+from inspector_app.notices.printing import print_labels, print_notices
+
+
+def register(subparsers: Any) -> None:
+    notice = subparsers.add_parser("notice", help=_("print rectification notices (recorded in the register)"))
+    _selection_arguments(notice)
+    notice.add_argument("--per-unit", action="store_true",
+                        help=_("one notice per inspected unit listing all its hazards, instead of one per hazard"))
+    notice.add_argument("--prefix", help=_("notice number prefix (default: the setting, or the organisation's)"))
+    notice.set_defaults(handler=run_notice)
+
+    labels = subparsers.add_parser("labels", help=_("print a sheet of QR labels"))
+    _selection_arguments(labels)
+    labels.add_argument("--grid", default="3x8", type=_grid, help=_("labels per page as columns x rows (default 3x8)"))
+    labels.set_defaults(handler=run_labels)
+
+
+def _grid(value: str) -> tuple[int, int]:
+    try:
+        return parse_grid(value)
+    except InspectorError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _selection_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("hazards", nargs="*", metavar="HAZARD", help=_("id, number, short code or token"))
+    parser.add_argument("--inspection", metavar="ID", help=_("every unfinished hazard of this inspection"))
+    parser.add_argument("--building", metavar="NAME", help=_("every unfinished hazard of this building"))
+    parser.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
+
+
+def selected_hazards(context: AppContext, args: argparse.Namespace) -> list[uuid.UUID]:
+    ids: list[uuid.UUID] = []
+    with context.db.session() as session:
+        ids.extend(find_hazard(session, ref).id for ref in args.hazards)
+        unfinished = Hazard.status.not_in([s.value for s in FINAL_STATES])
+        if args.inspection:
+            inspection_id = parse_uuid(args.inspection, _("inspection"))
+            ids.extend(session.scalars(select(Hazard.id).where(Hazard.inspection_id == inspection_id, unfinished)
+                                       .order_by(Hazard.seq)))
+        if args.building:
+            found = list(session.scalars(
+                select(Hazard.id).join(Floor, Hazard.floor_id == Floor.id)
+                .join(Building, Floor.building_id == Building.id)
+                .where(Building.name == args.building, unfinished).order_by(Hazard.seq)))
+            if not found:
+                raise InspectorError(_("No unfinished hazard in a building named '{name}'.").format(name=args.building))
+            ids.extend(found)
+    if not ids:
+        raise InspectorError(_("Name at least one hazard (or give --inspection or --building)."))
+    return list(dict.fromkeys(ids))
+
+
+def run_notice(context: AppContext, args: argparse.Namespace) -> int:
+    ids = selected_hazards(context, args)
+    printed = print_notices(
+        context.db, context.catalogue, ids, args.out, per_unit=args.per_unit, language=current_language(),
+        actor=context.actor, base_url=context.settings.public_base_url,
+        prefix=args.prefix or context.settings.notice_prefix)
+    print_json(printed.as_json())
+    return 0
+
+
+def run_labels(context: AppContext, args: argparse.Namespace) -> int:
+    ids = selected_hazards(context, args)
+    printed = print_labels(context.db, context.catalogue, ids, args.out, grid=args.grid, language=current_language(),
+                           base_url=context.settings.public_base_url)
+    print_json(printed.as_json())
+    return 0
