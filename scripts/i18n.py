@@ -30,6 +30,8 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 CATALOGUE_OF = {
     "inspector_app/cli/plan_cmds.py": "plans",
     "inspector_app/cli/notice_cmds.py": "notices",
+    "inspector_app/core/notice_register.py": "notices",
+    "inspector_app/ui/print_dialogs.py": "ui_print",
     "inspector_app/cli/ledger_cmds.py": "exports",
     "inspector_app/cli/serve_cmds.py": "web",
     "inspector_app/plans/": "plans",

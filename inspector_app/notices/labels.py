@@ -21,7 +21,7 @@ from inspector_app.i18n import _
 from inspector_app.notices import layout as L
 from inspector_app.notices.facts import HazardFacts
 from inspector_app.notices.fonts import cjk_font
-from inspector_app.notices.notice_pdf import Progress
+from inspector_app.notices.notice_pdf import Progress, new_plain_canvas
 from inspector_app.notices.qr import MIN_PRINT_SIZE, draw_qr, qr_matrix
 
 PADDING = 3 * mm
@@ -47,7 +47,7 @@ def labels_pdf(facts: Sequence[HazardFacts], grid: tuple[int, int] = (3, 8), pro
     if not facts:
         raise InspectorError(_("There is no hazard to print a label for."))
     out = io.BytesIO()
-    canvas = Canvas(out, pagesize=(L.PAGE_W, L.PAGE_H), pageCompression=1)
+    canvas = new_plain_canvas(out)
     canvas.setTitle(_("QR labels"))
     per_page = columns * rows
     font = cjk_font().name
@@ -70,7 +70,7 @@ def labels_pdf(facts: Sequence[HazardFacts], grid: tuple[int, int] = (3, 8), pro
         L.text(canvas, tx, ty, f.number, size=11)
         ty += 1.5 * mm
         ty += L.draw_para(canvas, L.para(f.category, L.style(7.5, leading=9)), tx, ty, width)
-        deadline = L.long_date(f.deadline) if f.deadline else "—"
+        deadline = f.deadline.isoformat() if f.deadline else "—"  # the short form fits a small label
         lines = [_("Deadline: {date}").format(date=deadline), _("Code {code}").format(code=f.short_code)]
         for line in lines:
             ty += 3.8 * mm

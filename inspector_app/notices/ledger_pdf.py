@@ -27,9 +27,9 @@ from inspector_app.notices.fonts import cjk_font
 # key of a LedgerLine value (several joined with a line break), header, width in mm: 267 mm in all.
 PDF_COLUMNS: tuple[tuple[tuple[str, ...], str, float], ...] = (
     (("number",), N_("Number"), 20), (("found",), N_("Date found"), 19), (("place",), N_("Location"), 28),
-    (("category",), N_("Category"), 28), (("description",), N_("Description"), 44), (("severity",), N_("Level"), 13),
-    (("measures",), N_("Rectification measures"), 44), (("unit", "person"), N_("Responsible"), 24),
-    (("deadline",), N_("Deadline"), 19), (("status",), N_("Status"), 15), (("closed",), N_("Date closed"), 13),
+    (("category",), N_("Category"), 28), (("description",), N_("Description"), 40), (("severity",), N_("Level"), 15),
+    (("measures",), N_("Rectification measures"), 42), (("unit", "person"), N_("Responsible"), 22),
+    (("deadline",), N_("Deadline"), 19), (("status",), N_("Status"), 15), (("closed",), N_("Date closed"), 19),
 )
 PAGE = landscape(A4)
 MARGIN = 15 * mm
@@ -39,7 +39,8 @@ def ledger_pdf(lines: Sequence[LedgerLine], unit: str, today: dt.date | None = N
     today = today or dt.date.today()
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN + 4 * mm, title=_("Hazard ledger"), creator="Fire-Risk Inspector")
+                            bottomMargin=MARGIN + 4 * mm, title=_("Hazard ledger"), creator="Fire-Risk Inspector",
+                            initialFontName=cjk_font().name)
     head, cell, body = L.style(8.5, align=L.CENTER), L.style(8, leading=10.5), L.style(10.5)
     statuses = Counter(line.values["status"] for line in lines)
     overdue = sum(1 for line in lines if line.overdue)

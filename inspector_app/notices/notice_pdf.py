@@ -209,8 +209,13 @@ def _measure_table(f: HazardFacts, size: float) -> float:
     return total
 
 
+def new_plain_canvas(out: io.BytesIO) -> Canvas:
+    # The CJK font from the start: otherwise every page names an unembedded Helvetica.
+    return Canvas(out, pagesize=(L.PAGE_W, L.PAGE_H), pageCompression=1, initialFontName=cjk_font().name)
+
+
 def new_canvas(out: io.BytesIO, title: str) -> Canvas:
-    canvas = Canvas(out, pagesize=(L.PAGE_W, L.PAGE_H), pageCompression=1)
+    canvas = new_plain_canvas(out)
     canvas.setTitle(title)
     canvas.setCreator("Fire-Risk Inspector")
     canvas.setLineWidth(0.6)
@@ -258,7 +263,8 @@ def unit_notice_pdf(facts: Sequence[HazardFacts], number: str, issued: dt.date) 
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=(L.PAGE_W, L.PAGE_H), leftMargin=L.LEFT, rightMargin=L.PAGE_W - L.RIGHT,
                             topMargin=L.TOP, bottomMargin=L.PAGE_H - L.BOTTOM,
-                            title=_("Fire Hazard Rectification Notice"), creator="Fire-Risk Inspector")
+                            title=_("Fire Hazard Rectification Notice"), creator="Fire-Risk Inspector",
+                            initialFontName=cjk_font().name)
     body, small, head = L.style(10.5, indent=21 if L.is_chinese() else 0), L.style(9), L.style(9, align=L.CENTER)
     dates = sorted({f.inspection_date for f in facts})
     story: list[Flowable] = [
