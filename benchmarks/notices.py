@@ -18,22 +18,22 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from timing import median_ms  # noqa: E402
+from timing import median_ms
 
-from inspector_app.core.db import open_database, sqlite_url  # noqa: E402
-from inspector_app.core.demo import create_demo  # noqa: E402
-from inspector_app.core.forms import load_catalogue  # noqa: E402
-from inspector_app.core.models import Hazard  # noqa: E402
-from inspector_app.i18n import use_language  # noqa: E402
-from inspector_app.notices.facts import HazardFacts, PlanRef, gather  # noqa: E402
-from inspector_app.notices.fonts import cjk_font  # noqa: E402
-from inspector_app.notices.notice_pdf import (  # noqa: E402
+from inspector_app.core.db import open_database, sqlite_url
+from inspector_app.core.demo import create_demo
+from inspector_app.core.forms import load_catalogue
+from inspector_app.core.models import Hazard
+from inspector_app.i18n import use_language
+from inspector_app.notices.facts import HazardFacts, PlanRef, gather
+from inspector_app.notices.fonts import cjk_font
+from inspector_app.notices.notice_pdf import (
     draw_hazard_notice,
     hazard_notices_pdf,
     new_canvas,
     prepare_images,
 )
-from inspector_app.notices.qr import hazard_url, qr_matrix  # noqa: E402
+from inspector_app.notices.qr import hazard_url, qr_matrix
 
 BASE = "http://192.168.1.20:8470"
 

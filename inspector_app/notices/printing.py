@@ -95,7 +95,7 @@ def print_labels(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.U
     return Printed(out, _page_count(out))
 
 
-def print_ledger(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.UUID], out: Path, *, unit: str,
+def print_ledger(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.UUID] | None, out: Path, *, unit: str,
                  language: str = "zh_CN") -> Printed:
     _check_out(out)
     with use_language(language), db.session() as session:

@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         self.language_menu = self.settings_menu.addMenu("")
         for action in self.language_actions.values():
             self.language_menu.addAction(action)
+        self._build_print_menu()
         self.help_menu = self.menuBar().addMenu("")
         self.help_menu.addAction(self.about_action)
 
@@ -183,8 +184,29 @@ class MainWindow(QMainWindow):
         self.toolbar.addAction(self.camera_action)
         self.addToolBar(self.toolbar)
 
+    def _build_print_menu(self) -> None:
+        """Print menu (notices, QR labels, PDF ledger of the ledger's selection): see ui/print_dialogs.py."""
+        from inspector_app.ui.print_dialogs import print_menu_texts, print_selected
+
+        self._print_menu_texts = print_menu_texts
+
+        self.print_menu = self.menuBar().addMenu("")
+        self.print_actions: list[tuple[QAction, str]] = []
+        for kind in ("notice", "labels", "ledger"):
+            action = self._action(
+                lambda _c=False, k=kind: print_selected(self, self.context, self.selected_hazard_ids(), k))
+            self.print_menu.addAction(action)
+            self.print_actions.append((action, kind))
+
+    def _retranslate_print_menu(self) -> None:
+        texts = self._print_menu_texts()
+        self.print_menu.setTitle(texts["menu"])
+        for action, kind in self.print_actions:
+            action.setText(texts[kind])
+
     def retranslate(self) -> None:
         """Set every text of the window in the current language (also after a switch)."""
+        self._retranslate_print_menu()
         self.setWindowTitle(_("Fire-Risk Inspector") + f" — {self.context.url.removeprefix('sqlite:///')}")
         self.navigator.setWindowTitle(_("Places"))
         self.summary_dock.setWindowTitle(_("Summary"))

@@ -1,0 +1,148 @@
+"""Printing from the desktop program: notices, QR labels and the PDF ledger for the hazards chosen in
+the main window, made in a background thread (a QRunnable) behind a progress dialog that can cancel,
+then opened in the system's PDF viewer or sent to the print dialog (pages rendered by pypdfium2).
+
+The documents themselves come from inspector_app.notices.printing, the same calls as the CLI's.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QImage, QPainter
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from inspector_app.cli.context import AppContext
+from inspector_app.core.errors import InspectorError
+from inspector_app.i18n import _, current_language
+from inspector_app.notices.printing import Printed, print_labels, print_ledger, print_notices
+from inspector_app.plans.pdf import PDFIUM_LOCK
+
+Job = Callable[[Callable[[int, int], bool]], Printed]
+
+
+class _Signals(QObject):
+    progress = Signal(int, int)
+    finished = Signal(object)
+    failed = Signal(str)
+
+
+class _PrintJob(QRunnable):
+    def __init__(self, job: Job) -> None:
+        super().__init__()
+        self.job = job
+        self.signals = _Signals()
+        self.cancelled = False
+
+    def run(self) -> None:
+        def progress(done: int, total: int) -> bool:
+            self.signals.progress.emit(done, total)
+            return not self.cancelled
+
+        try:
+            self.signals.finished.emit(self.job(progress))
+        except InspectorError as exc:
+            self.signals.failed.emit(str(exc))
+
+
+def run_in_background(parent: QWidget, label: str, job: Job, on_done: Callable[[Printed], None]) -> _PrintJob:
+    dialog = QProgressDialog(label, _("Cancel"), 0, 0, parent)
+    dialog.setMinimumDuration(300)
+    task = _PrintJob(job)
+    task.setAutoDelete(False)  # kept alive by the dialog's closures until a signal arrives
+    dialog.canceled.connect(lambda: setattr(task, "cancelled", True))
+
+    def progressed(done: int, total: int) -> None:
+        dialog.setMaximum(total)
+        dialog.setValue(done)
+
+    def finished(printed: Printed) -> None:
+        dialog.reset()
+        on_done(printed)
+
+    def failed(message: str) -> None:
+        dialog.reset()
+        QMessageBox.warning(parent, label, message)
+
+    task.signals.progress.connect(progressed)
+    task.signals.finished.connect(finished)
+    task.signals.failed.connect(failed)
+    QThreadPool.globalInstance().start(task)
+    return task
+
+
+def _ask_file(parent: QWidget, title: str, name: str) -> Path | None:
+    path, _filter = QFileDialog.getSaveFileName(parent, title, name, _("PDF files (*.pdf)"))
+    return Path(path) if path else None
+
+
+def open_or_print(parent: QWidget, printed: Printed) -> None:
+    """Offer to open the PDF in the system viewer or to print it at once."""
+    message = _("{pages} pages written to {path}.").format(pages=printed.pages, path=printed.out)
+    box = QMessageBox(QMessageBox.Icon.Information, _("Printed"), message, parent=parent)
+    open_button = box.addButton(_("Open"), QMessageBox.ButtonRole.AcceptRole)
+    print_button = box.addButton(_("Print…"), QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    if box.clickedButton() is open_button:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(printed.out)))
+    elif box.clickedButton() is print_button:
+        send_to_printer(parent, printed.out)
+
+
+def send_to_printer(parent: QWidget, pdf: Path) -> None:
+    import pypdfium2
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    if QPrintDialog(printer, parent).exec() != QPrintDialog.DialogCode.Accepted:
+        return
+    painter = QPainter(printer)
+    try:
+        with PDFIUM_LOCK:  # PDFium is not thread-safe, even across documents
+            document = pypdfium2.PdfDocument(str(pdf))
+            for index, page in enumerate(document):
+                if index:
+                    printer.newPage()
+                target = painter.viewport()
+                scale = min(target.width() / page.get_width(), target.height() / page.get_height())
+                image = page.render(scale=scale).to_pil().convert("RGB")
+                data = image.tobytes()
+                qimage = QImage(data, image.width, image.height, image.width * 3, QImage.Format.Format_RGB888)
+                painter.drawImage(0, 0, qimage)
+    finally:
+        painter.end()
+
+
+def print_menu_texts() -> dict[str, str]:
+    """Texts of the main window's Print menu (kept here so that they live in this part's catalogue)."""
+    return {"menu": _("&Print"), "notice": _("Notice for selected hazards…"), "labels": _("QR labels for selected…"),
+            "ledger": _("Export ledger…")}
+
+
+def print_selected(parent: QWidget, context: AppContext, hazard_ids: list[str], kind: str) -> None:
+    """kind: "notice", "labels" or "ledger" (the ledger of the selection, or of all when none)."""
+    ids = [uuid.UUID(i) for i in hazard_ids]
+    if kind != "ledger" and not ids:
+        QMessageBox.information(parent, _("Print"), _("Select hazards in the ledger first."))
+        return
+    names = {"notice": _("notices.pdf"), "labels": _("labels.pdf"), "ledger": _("ledger.pdf")}
+    out = _ask_file(parent, _("Save the PDF"), names[kind])
+    if out is None:
+        return
+    language, settings = current_language(), context.settings
+    db, catalogue, actor = context.db, context.catalogue, context.actor
+
+    def job(progress: Callable[[int, int], bool]) -> Printed:
+        if kind == "notice":
+            return print_notices(db, catalogue, ids, out, language=language, actor=actor,
+                                 base_url=settings.public_base_url, prefix=settings.notice_prefix, progress=progress)
+        if kind == "labels":
+            return print_labels(db, catalogue, ids, out, language=language, base_url=settings.public_base_url,
+                                progress=progress)
+        return print_ledger(db, catalogue, ids or None, out, unit="", language=language)
+
+    run_in_background(parent, _("Making the PDF…"), job, lambda printed: open_or_print(parent, printed))
