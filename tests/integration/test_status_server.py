@@ -166,3 +166,24 @@ def test_rate_limit_answers_429(db, catalogue):
         answers = [client.get(f"/h/{token}") for _ in range(5)]
     assert [a.status_code for a in answers] == [200, 200, 200, 429, 429]
     assert answers[3].headers["retry-after"] == "1"
+
+
+def test_qr_of_a_printed_notice_opens_the_hazard_on_the_running_server(served, catalogue, tmp_path):
+    """The whole chain: print a notice with the server's base URL, decode its QR from a 150-dpi
+    render, fetch exactly that URL from the running server."""
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    from inspector_app.notices.printing import print_notices
+
+    client, db = served
+    row = next(r for r in _rows(db) if r.status == "open")
+    out = tmp_path / "notice.pdf"
+    print_notices(db, catalogue, [row.id], out, actor="li", base_url=str(client.base_url).rstrip("/"))
+    document = pdfium.PdfDocument(str(out))
+    image = document[0].render(scale=150 / 72).to_pil()
+    document.close()
+    urls = [code.text for code in zxingcpp.read_barcodes(image) if code.format == zxingcpp.BarcodeFormat.QRCode]
+    assert urls == [f"{str(client.base_url).rstrip('/')}/h/{row.token}"]
+    page = client.get(urls[0], headers={"Accept-Language": "zh-CN"})
+    assert page.status_code == 200 and row.number in page.text
