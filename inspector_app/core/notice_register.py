@@ -3,9 +3,9 @@ SHA-256 of the PDF it was printed in, and writes a "notice_issued" event into ev
 
 Numbers run per prefix and per year (e.g. 吕教安〔2026〕第0001号), restarting each January as school
 registers do. The caller draws the PDF with the numbers it is given: a number is reserved, the PDF
-drawn with it, then its hash recorded, all in one transaction, so a failed print leaves no gap-less
-register behind with a notice nobody holds. The PDF is written to disk before the commit: if the file
-cannot be written, nothing is recorded.
+drawn with it, then its hash recorded, all in one transaction, so a failed print neither uses up a
+number nor records a notice that nobody holds. The PDF is written to disk before the commit: if the
+file cannot be written, nothing is recorded.
 """
 
 from __future__ import annotations
