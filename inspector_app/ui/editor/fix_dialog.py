@@ -1,0 +1,91 @@
+"""Asking for what "fixed on the spot" needs: a note saying how it was fixed and, unless the hazard
+already has one, an after-photo (picked from a file or pasted from the clipboard)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.i18n import _, ngettext
+from inspector_app.ui.editor.photo_strip import save_jpeg
+
+
+class FixOnSpotDialog(QDialog):
+    def __init__(self, after_photos: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Fixed on the spot"))
+        self.setMinimumWidth(440)
+        self._photo: Path | None = None
+        self._tmp = tempfile.TemporaryDirectory(prefix="inspector-after-")
+        self.note_edit = QPlainTextEdit()
+        self.note_edit.setTabChangesFocus(True)
+        self.note_edit.setPlaceholderText(_("e.g. Power strip removed from the bed in the presence of the "
+                                            "dormitory supervisor."))
+        self.note_edit.setMaximumHeight(100)
+        if after_photos:
+            text = ngettext("The hazard already has {n} after-photo.", "The hazard already has {n} after-photos.",
+                            after_photos).format(n=after_photos)
+        else:
+            text = _("No after-photo yet: add one showing the fixed state.")
+        self.photo_label = QLabel(text)
+        self.photo_label.setWordWrap(True)
+        pick = QPushButton(_("Choose after-photo…"))
+        paste = QPushButton(_("Paste after-photo"))
+        for button in (pick, paste):
+            button.setMinimumHeight(40)
+        pick.clicked.connect(self._pick)
+        paste.clicked.connect(self._paste)
+        photo_row = QHBoxLayout()
+        photo_row.addWidget(pick)
+        photo_row.addWidget(paste)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(_("Close as fixed on the spot"))
+        ok.setMinimumHeight(40)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(_("How was it fixed? (closing note)")))
+        layout.addWidget(self.note_edit)
+        layout.addWidget(self.photo_label)
+        layout.addLayout(photo_row)
+        layout.addWidget(buttons)
+
+    def _pick(self) -> None:
+        name, _filter = QFileDialog.getOpenFileName(self, _("Choose after-photo"), "",
+                                                    _("Photos ({patterns})").format(
+                                                        patterns="*.jpg *.jpeg *.png *.bmp *.webp"))
+        if name:
+            self._set_photo(Path(name))
+
+    def _paste(self) -> None:
+        image = QApplication.clipboard().image()
+        if image.isNull():
+            self.photo_label.setText(_("There is no image on the clipboard."))
+            return
+        path = Path(self._tmp.name) / "after.jpg"
+        if save_jpeg(image, path):
+            self._set_photo(path)
+
+    def _set_photo(self, path: Path) -> None:
+        self._photo = path
+        self.photo_label.setText(_("After-photo: {name}").format(name=path.name))
+
+    def note(self) -> str:
+        return self.note_edit.toPlainText()
+
+    def photo_path(self) -> Path | None:
+        return self._photo

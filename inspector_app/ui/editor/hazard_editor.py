@@ -1,0 +1,623 @@
+"""The hazard editor widget (lives in a dock beside the plan): every field of one hazard, its photos
+and the "fixed on the spot" step. Each change is saved at once through a core use case, as a
+QUndoCommand on the main window's stack; typing is saved after a short pause or when the field is
+left, and one typing run is one undo step. Closed and withdrawn hazards are shown read-only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QApplication,
+    QButtonGroup,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.core.db import Database
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.forms import Catalogue
+from inspector_app.core.hazards import attachments_of, change_status, find_hazard
+from inspector_app.core.workflow import FINAL_STATES, STATUS_COLOURS, Status, status_label
+from inspector_app.i18n import _
+from inspector_app.ui.editor.category_picker import CategoryPicker, CategoryPopup, remember
+from inspector_app.ui.editor.commands import (
+    AttachPhotoCommand,
+    EditHazardFieldsCommand,
+    SetOverlayCommand,
+    SetPhotoRoleCommand,
+)
+from inspector_app.ui.editor.photo_strip import PhotoInfo, PhotoStrip, save_jpeg
+
+TOUCH = 40  # px: the smallest target a cold finger or a pen hits reliably
+TYPING_PAUSE_MS = 800
+TEXT_FIELDS = ("description", "legal_basis", "required_measures", "room", "responsible_unit",
+               "responsible_person", "funding")
+PHOTO_FILTER = "*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff"
+
+
+class HazardEditor(QWidget):
+    """Edit one hazard; ``set_hazard(id)`` shows it, ``hazardChanged(id)`` follows every saved change."""
+
+    hazardChanged = Signal(str)
+    recentCategoriesChanged = Signal(list)
+
+    def __init__(self, db: Database, catalogue: Catalogue, actor: str, undo_stack: QUndoStack,
+                 recent_categories: list[str] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.catalogue, self.actor, self.undo_stack = db, catalogue, actor, undo_stack
+        self.hazard_id: str | None = None
+        self._saved: dict[str, Any] = {}  # the hazard's values as last read from the database
+        self._status = ""
+        self._found_on: dt.date | None = None
+        self._typing_run: dict[str, int] = dict.fromkeys(TEXT_FIELDS, 0)
+        self._timers: dict[str, QTimer] = {}
+        self._loading = False
+        self._markup: Any = None  # the open MarkupDialog, kept in step with undo/redo of its markup
+        self._build()
+        self.retranslate()
+        self.set_hazard(None)
+
+    # -- building the widgets ----------------------------------------------------------------
+    def _text_field(self, name: str, multiline: bool) -> QLineEdit | QPlainTextEdit:
+        widget: QLineEdit | QPlainTextEdit
+        if multiline:
+            widget = QPlainTextEdit()
+            widget.setTabChangesFocus(True)  # Tab moves on, as in every other field of the form
+            widget.setUndoRedoEnabled(False)  # Ctrl+Z belongs to the editor's undo stack
+            widget.setMinimumHeight(64)
+            widget.setMaximumHeight(110)
+        else:
+            widget = QLineEdit()
+            widget.setMinimumHeight(TOUCH)
+        widget.setObjectName(name)
+        widget.textChanged.connect(lambda *_args, field=name: self._typed(field))
+        widget.installEventFilter(self)
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(TYPING_PAUSE_MS)
+        timer.timeout.connect(lambda field=name: self.commit_text(field))
+        self._timers[name] = timer
+        return widget
+
+    def _button(self, slot: Any, shortcut: str | None = None) -> QPushButton:
+        button = QPushButton()
+        button.setMinimumHeight(TOUCH)
+        button.clicked.connect(slot)
+        if shortcut:
+            button.setShortcut(QKeySequence(shortcut))
+        return button
+
+    def _build(self) -> None:
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.status_chip = QLabel()
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+
+        self.category_button = self._button(self.open_category_picker)
+        self.category_button.setStyleSheet("text-align: left; padding: 4px 8px;")
+        self.picker = CategoryPicker(self.catalogue)
+        self.picker.categoryChosen.connect(self.choose_category)
+        self.category_popup = CategoryPopup(self.picker, self)
+
+        self.severity_general = self._button(lambda: self.set_severity("general"))
+        self.severity_major = self._button(lambda: self.set_severity("major"))
+        self.severity_group = QButtonGroup(self)
+        for button in (self.severity_general, self.severity_major):
+            button.setCheckable(True)
+            self.severity_group.addButton(button)
+        self.severity_major.setStyleSheet("QPushButton:checked { background: #d32f2f; color: white; }")
+        severity_row = QHBoxLayout()
+        severity_row.addWidget(self.severity_general)
+        severity_row.addWidget(self.severity_major)
+
+        self.texts: dict[str, QLineEdit | QPlainTextEdit] = {
+            name: self._text_field(name, name in ("description", "legal_basis", "required_measures"))
+            for name in TEXT_FIELDS
+        }
+        self.phrase_box = QVBoxLayout()
+        self.phrase_box.setSpacing(2)
+        self.area_type = QComboBox()
+        self.area_type.setMinimumHeight(TOUCH)
+        self.area_type.currentIndexChanged.connect(self._area_type_chosen)
+        self.deadline = QDateEdit()
+        self.deadline.setCalendarPopup(True)
+        self.deadline.setMinimumHeight(TOUCH)
+        self.deadline.setDisplayFormat("yyyy-MM-dd")
+        self.deadline.dateChanged.connect(self._deadline_chosen)
+
+        self.strip = PhotoStrip()
+        self.strip.filesDropped.connect(lambda paths: self.attach_files(paths))
+        self.strip.doubleClicked.connect(lambda _index: self.open_photo())
+        self.strip.selectionModel().currentChanged.connect(lambda *_args: self._update_photo_buttons())
+        self.add_photo_button = self._button(self.pick_photo_files)
+        self.paste_photo_button = self._button(self.paste_photo)
+        self.camera_button = self._button(self.capture_photo)
+        self.role_button = self._button(self.toggle_photo_role)
+        self.markup_button = self._button(self.open_photo)
+        photo_buttons = QGridLayout()
+        for position, button in enumerate((self.add_photo_button, self.paste_photo_button, self.camera_button,
+                                           self.role_button, self.markup_button)):
+            photo_buttons.addWidget(button, position // 3, position % 3)
+        from inspector_app.ui.editor.camera_capture import camera_available
+
+        self.camera_button.setVisible(camera_available())
+        self.fix_button = self._button(self.open_fix_on_spot)
+        self.fix_button.setStyleSheet("QPushButton { background: #388e3c; color: white; font-weight: 600; }"
+                                      "QPushButton:disabled { background: #a5d6a7; }")
+        # Paste an image anywhere in the editor except where text is pasted.
+        paste = QShortcut(QKeySequence.StandardKey.Paste, self.strip)
+        paste.setContext(Qt.ShortcutContext.WidgetShortcut)
+        paste.activated.connect(self.paste_photo)
+
+        self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.labels: dict[str, QLabel] = {}
+
+        def row(key: str, field: QWidget | Any, buddy: QWidget | None = None) -> None:
+            label = QLabel()
+            target = buddy or (field if isinstance(field, QWidget) else None)
+            if target is not None:
+                label.setBuddy(target)
+            self.labels[key] = label
+            self.form.addRow(label, field)
+
+        row("category", self.category_button)
+        row("severity", severity_row, self.severity_general)
+        row("description", self.texts["description"])
+        self.phrases_label = QLabel()
+        self.phrases_label.setStyleSheet("color: #555;")
+        self.form.addRow(self.phrases_label, self.phrase_box)
+        row("legal_basis", self.texts["legal_basis"])
+        row("required_measures", self.texts["required_measures"])
+        row("area_type", self.area_type)
+        row("room", self.texts["room"])
+        row("responsible_unit", self.texts["responsible_unit"])
+        row("responsible_person", self.texts["responsible_person"])
+        row("funding", self.texts["funding"])
+        row("deadline", self.deadline)
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.status_chip)
+        body_layout.addLayout(header)
+        body_layout.addWidget(self.message)
+        body_layout.addLayout(self.form)
+        self.photos_label = QLabel()
+        self.photos_label.setStyleSheet("font-weight: 600; margin-top: 6px;")
+        body_layout.addWidget(self.photos_label)
+        body_layout.addWidget(self.strip)
+        body_layout.addLayout(photo_buttons)
+        body_layout.addSpacing(8)
+        body_layout.addWidget(self.fix_button)
+        body_layout.addStretch(1)
+        self.body = body
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+        self.setMinimumWidth(360)
+        self.setTabOrder(self.category_button, self.severity_general)
+        chain: list[QWidget] = [self.severity_general, self.severity_major, self.texts["description"],
+                                self.texts["legal_basis"], self.texts["required_measures"], self.area_type,
+                                self.texts["room"], self.texts["responsible_unit"], self.texts["responsible_person"],
+                                self.texts["funding"], self.deadline, self.strip, self.add_photo_button]
+        for first, second in itertools.pairwise(chain):
+            self.setTabOrder(first, second)
+
+    def retranslate(self) -> None:
+        texts = {
+            "category": _("Hazard &category:"), "severity": _("Se&verity:"), "description": _("&Description:"),
+            "legal_basis": _("&Legal basis:"), "required_measures": _("Re&quirement:"),
+            "area_type": _("&Area type:"), "room": _("&Room or spot:"), "responsible_unit": _("Responsible &unit:"),
+            "responsible_person": _("Responsible &person:"), "funding": _("&Funding:"),
+            "deadline": _("Dead&line:"),
+        }
+        for key, text in texts.items():
+            self.labels[key].setText(text)
+        self.phrases_label.setText(_("Quick phrases:"))
+        self.severity_general.setText(_("General hazard"))
+        self.severity_major.setText(_("Major hazard"))
+        self.texts["room"].setPlaceholderText(_("e.g. 305, east stairwell"))
+        self.texts["funding"].setPlaceholderText(_("e.g. 2000 yuan, school budget"))
+        self.photos_label.setText(_("Photos (drop files here, or paste with Ctrl+V)"))
+        self.add_photo_button.setText(_("Add photos…"))
+        self.add_photo_button.setToolTip(_("Choose photo files (Ctrl+Shift+O)"))
+        self.add_photo_button.setShortcut(QKeySequence("Ctrl+Shift+O"))
+        self.paste_photo_button.setText(_("Paste"))
+        self.paste_photo_button.setToolTip(_("Attach the image on the clipboard"))
+        self.camera_button.setText(_("Camera…"))
+        self.markup_button.setText(_("View / mark up"))
+        self.markup_button.setToolTip(_("Full view with arrow, circle and text markup (Enter)"))
+        self.fix_button.setText(_("Fixed on the spot…"))
+        self.fix_button.setToolTip(_("Close this hazard as fixed on the spot: needs an after-photo and a note"))
+        self.picker.retranslate()
+        self._fill_area_types()
+        if self.hazard_id is not None:
+            self.reload()
+        else:
+            self.title.setText(_("No hazard selected"))
+        self._update_photo_buttons()
+
+    def _fill_area_types(self) -> None:
+        self.area_type.blockSignals(True)
+        current = self.area_type.currentData()
+        self.area_type.clear()
+        self.area_type.addItem(_("(not set)"), "")
+        for code, area in self.catalogue.area_types.items():
+            self.area_type.addItem(area.name.get(), code)
+        self.area_type.setCurrentIndex(max(0, self.area_type.findData(current)))
+        self.area_type.blockSignals(False)
+
+    # -- showing a hazard ---------------------------------------------------------------------
+    def set_hazard(self, hazard_id: str | uuid.UUID | None) -> None:
+        """Show a hazard (by id, number or short code), or nothing; pending typing is saved first."""
+        self.commit_pending()
+        self.category_popup.hide()
+        self.hazard_id = None
+        if hazard_id is not None:
+            try:
+                with self.db.session() as session:
+                    self.hazard_id = str(find_hazard(session, str(hazard_id)).id)
+            except InspectorError as exc:
+                self.show_message(str(exc))
+        self._typing_run = dict.fromkeys(TEXT_FIELDS, 0)
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the hazard again from the database and show it (after undo, redo or a change elsewhere)."""
+        if self.hazard_id is None:
+            self._saved, self._status = {}, ""
+            self.title.setText(_("No hazard selected"))
+            self.status_chip.clear()
+            self.strip.photo_model.set_photos([])
+            self.body.setEnabled(False)
+            self.body.setVisible(True)
+            return
+        with self.db.session() as session:
+            hazard = find_hazard(session, self.hazard_id)
+            values = {name: getattr(hazard, name) for name in (*TEXT_FIELDS, "category", "severity",
+                                                                "area_type", "deadline")}
+            number, status, found = hazard.number, hazard.status, hazard.found_at
+            photos = [PhotoInfo(str(a.id), a.role, a.filename, self.db.store.find(a.file_hash),
+                                a.width, a.height, dict(a.overlay or {})) for a in attachments_of(session, hazard.id)]
+        self._saved, self._status, self._found_on = values, status, found.date()
+        self.body.setEnabled(True)
+        self._show_values(values)
+        self.title.setText(_("Hazard {number}").format(number=number))
+        self.status_chip.setText(status_label(status))
+        self.status_chip.setStyleSheet(f"background: {STATUS_COLOURS.get(status, '#757575')}; color: white;"
+                                       " padding: 2px 8px; border-radius: 8px;")
+        current = self.strip.current_photo()
+        self.strip.photo_model.set_photos(photos)
+        if self._markup is not None:
+            self._markup.follow(next((p for p in photos if p.id == self._markup.photo.id), None))
+        if current is not None:
+            for row, photo in enumerate(photos):
+                if photo.id == current.id:
+                    self.strip.setCurrentIndex(self.strip.photo_model.index(row))
+        self._apply_read_only()
+
+    def _show_values(self, values: dict[str, Any]) -> None:
+        self._loading = True
+        try:
+            for name in TEXT_FIELDS:
+                widget = self.texts[name]
+                text = values[name] or ""
+                if self._widget_text(name) != text and not self._timers[name].isActive():
+                    if isinstance(widget, QPlainTextEdit):
+                        widget.setPlainText(text)
+                    else:
+                        widget.setText(text)
+            category = self.catalogue.categories.get(values["category"])
+            self.category_button.setText(category.name.get() if category else values["category"])
+            self.category_button.setToolTip(values["category"])
+            (self.severity_major if values["severity"] == "major" else self.severity_general).setChecked(True)
+            self.area_type.setCurrentIndex(max(0, self.area_type.findData(values["area_type"] or "")))
+            deadline = values["deadline"]
+            if deadline is not None:
+                self.deadline.setDate(QDate(deadline.year, deadline.month, deadline.day))
+            self._show_phrases(category.phrases if category else [])
+        finally:
+            self._loading = False
+
+    def _show_phrases(self, phrases: list[Any]) -> None:
+        while self.phrase_box.count():
+            item = self.phrase_box.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        for phrase in phrases[:4]:
+            text = phrase.get()
+            button = QPushButton(text)
+            button.setMinimumHeight(TOUCH)
+            button.setStyleSheet("text-align: left; padding: 2px 8px;")
+            button.setToolTip(_("Add this phrase to the description"))
+            button.clicked.connect(lambda _checked=False, chosen=text: self.add_phrase(chosen))
+            self.phrase_box.addWidget(button)
+        self.phrases_label.setVisible(bool(phrases))
+
+    def is_read_only(self) -> bool:
+        return self._status in FINAL_STATES
+
+    def _apply_read_only(self) -> None:
+        final = self.is_read_only()
+        for text in self.texts.values():
+            text.setReadOnly(final)  # read-only, not disabled: the text can still be selected and copied
+        for widget in (self.category_button, self.severity_general, self.severity_major, self.area_type,
+                       self.deadline, self.add_photo_button, self.paste_photo_button, self.camera_button):
+            widget.setEnabled(not final)
+        for index in range(self.phrase_box.count()):
+            item = self.phrase_box.itemAt(index)
+            phrase = item.widget() if item is not None else None
+            if phrase is not None:
+                phrase.setEnabled(not final)
+        self.strip.setAcceptDrops(not final)
+        self.fix_button.setVisible(self._status == Status.OPEN)
+        if final:
+            self.show_message(_("This hazard is {status}: it is final and shown read-only.").format(
+                status=status_label(self._status)), error=False)
+        else:
+            self.message.setVisible(False)
+        self._update_photo_buttons()
+
+    def show_message(self, text: str, error: bool = True) -> None:
+        colour = "#fdecea; color: #b71c1c" if error else "#e8f5e9; color: #1b5e20"
+        self.message.setStyleSheet(f"background: {colour}; padding: 6px; border-radius: 4px;")
+        self.message.setText(text)
+        self.message.setVisible(True)
+
+    # -- saving fields ------------------------------------------------------------------------
+    def _push_edit(self, new_values: dict[str, Any], text: str = "", merge_key: object = None) -> None:
+        if self.hazard_id is None or self.is_read_only():
+            return
+        changed = {k: v for k, v in new_values.items() if self._saved.get(k) != v}
+        if not changed:
+            return
+        old = {k: self._saved.get(k) for k in changed}
+        self._saved.update(changed)  # so a second commit before the reload does not repeat the change
+        self.undo_stack.push(EditHazardFieldsCommand(
+            self.db, self.hazard_id, old, changed, self.actor, self.catalogue, merge_key=merge_key, text=text,
+            on_done=self._saved_change, on_error=self._failed))
+
+    def _saved_change(self, hazard_id: str) -> None:
+        if hazard_id == self.hazard_id:
+            self.reload()
+        self.hazardChanged.emit(hazard_id)
+
+    def _failed(self, message: str) -> None:
+        self.show_message(message)
+        if self.hazard_id is not None:
+            self.reload()
+
+    def _widget_text(self, name: str) -> str:
+        widget = self.texts[name]
+        return widget.toPlainText() if isinstance(widget, QPlainTextEdit) else widget.text()
+
+    def _typed(self, name: str) -> None:
+        if not self._loading and self.hazard_id is not None:
+            self._timers[name].start()
+
+    def commit_text(self, name: str) -> None:
+        """Save what was typed in one text field (called after a pause, on leaving it, or before undo)."""
+        self._timers[name].stop()
+        if self.hazard_id is None:
+            return
+        value = self._widget_text(name).strip()
+        labels = {"description": _("Edit description"), "legal_basis": _("Edit legal basis"),
+                  "required_measures": _("Edit requirement")}
+        self._push_edit({name: value}, labels.get(name, _("Edit hazard")),
+                        merge_key=(self.hazard_id, name, self._typing_run[name]))
+
+    def commit_pending(self) -> None:
+        """Save typing still waiting for its pause; call before undo or before showing another hazard."""
+        for name, timer in self._timers.items():
+            if timer.isActive():
+                self.commit_text(name)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusOut:
+            name = watched.objectName()
+            if name in self.texts:
+                self.commit_text(name)
+                self._typing_run[name] += 1  # coming back later is a new undo step
+        return super().eventFilter(watched, event)
+
+    def add_phrase(self, phrase: str) -> None:
+        current = self._widget_text("description").strip()
+        if phrase in current:
+            return
+        value = f"{current}；{phrase}" if current else phrase
+        self._push_edit({"description": value}, _("Edit description"))
+
+    def set_severity(self, severity: str) -> None:
+        if not self._loading:
+            self._push_edit({"severity": severity}, _("Change severity"))
+
+    def _area_type_chosen(self, _index: int) -> None:
+        if not self._loading:
+            self._push_edit({"area_type": self.area_type.currentData() or ""}, _("Change area type"))
+
+    def _deadline_chosen(self, date: QDate) -> None:
+        if not self._loading:
+            self._push_edit({"deadline": dt.date(date.year(), date.month(), date.day())}, _("Change deadline"))
+
+    # -- category -----------------------------------------------------------------------------
+    def open_category_picker(self) -> None:
+        self.category_popup.show_under(self.category_button)
+
+    def recent_categories(self) -> list[str]:
+        return self.picker.recent()
+
+    def set_recent_categories(self, codes: list[str]) -> None:
+        self.picker.set_recent(codes)
+
+    def choose_category(self, code: str) -> None:
+        """Change the category; texts, severity and deadline the user left as prefilled follow it."""
+        self.picker.set_recent(remember(self.picker.recent(), code))
+        self.recentCategoriesChanged.emit(self.picker.recent())
+        if self.hazard_id is None or self.is_read_only() or code == self._saved.get("category"):
+            return
+        self.commit_pending()
+        old = self.catalogue.categories.get(self._saved["category"])
+        new = self.catalogue.category(code)
+        values: dict[str, Any] = {"category": code}
+
+        def untouched(value: str, texts: Any) -> bool:
+            return not value or (texts is not None and value in (texts.zh, texts.en))
+
+        if untouched(self._saved["legal_basis"], old.legal_basis if old else None):
+            values["legal_basis"] = new.legal_basis.get()
+        if untouched(self._saved["required_measures"], old.requirement if old else None):
+            values["required_measures"] = new.requirement.get()
+        if old is None or self._saved["severity"] == old.default_severity:
+            values["severity"] = new.default_severity
+        deadline = self._saved.get("deadline")
+        if self._found_on is not None and (deadline is None or (
+                old is not None and abs((deadline - self._found_on).days - old.deadline_days) <= 1)):
+            values["deadline"] = self._found_on + dt.timedelta(days=new.deadline_days)
+        self._push_edit(values, _("Change category"))
+
+    # -- photos -------------------------------------------------------------------------------
+    def _update_photo_buttons(self) -> None:
+        photo = self.strip.current_photo()
+        editable = self.hazard_id is not None and not self.is_read_only()
+        self.role_button.setEnabled(editable and photo is not None)
+        self.markup_button.setEnabled(photo is not None)
+        if photo is not None and photo.role == "after":
+            self.role_button.setText(_("Mark as before"))
+        else:
+            self.role_button.setText(_("Mark as after"))
+
+    def attach_files(self, paths: list[Path], role: str = "before") -> None:
+        """Attach photo files, each one undo step (as dropped, picked or pasted)."""
+        if self.hazard_id is None or self.is_read_only():
+            return
+        for path in paths:
+            self.undo_stack.push(AttachPhotoCommand(self.db, self.hazard_id, Path(path), role, self.actor,
+                                                    on_done=self._saved_change, on_error=self._failed))
+
+    def pick_photo_files(self) -> None:
+        names, _filter = QFileDialog.getOpenFileNames(self, _("Choose photos"), "",
+                                                      _("Photos ({patterns})").format(patterns=PHOTO_FILTER))
+        self.attach_files([Path(name) for name in names])
+
+    def attach_image(self, image: QImage, role: str = "before") -> bool:
+        """Attach an image held in memory (clipboard, camera) through a temporary JPEG."""
+        if image.isNull():
+            self.show_message(_("There is no image on the clipboard."))
+            return False
+        with tempfile.TemporaryDirectory(prefix="inspector-photo-") as folder:
+            path = Path(folder) / "photo.jpg"
+            if not save_jpeg(image, path):
+                self.show_message(_("The image could not be saved as a photo."))
+                return False
+            self.attach_files([path], role)
+        return True
+
+    def paste_photo(self) -> None:
+        self.attach_image(QApplication.clipboard().image())
+
+    def capture_photo(self) -> None:
+        from inspector_app.ui.editor.camera_capture import CameraCaptureDialog
+
+        dialog = CameraCaptureDialog(self)
+        if dialog.exec() and not dialog.image.isNull():
+            self.attach_image(dialog.image)
+
+    def toggle_photo_role(self) -> None:
+        photo = self.strip.current_photo()
+        if photo is None or self.hazard_id is None or self.is_read_only():
+            return
+        new_role = "before" if photo.role == "after" else "after"
+        self.undo_stack.push(SetPhotoRoleCommand(self.db, self.hazard_id, photo.id, photo.role, new_role,
+                                                 self.actor, on_done=self._saved_change, on_error=self._failed))
+
+    def save_overlay(self, attachment_id: str, overlay: dict[str, Any]) -> None:
+        """Store new markup for a photo (one undo step); the photo file is never changed."""
+        if self.hazard_id is None or self.is_read_only():
+            return
+        old = next((p.overlay for p in self.strip.photo_model.photos() if p.id == attachment_id), {})
+        self.undo_stack.push(SetOverlayCommand(self.db, self.hazard_id, attachment_id, old, overlay, self.actor,
+                                               on_done=self._saved_change, on_error=self._failed))
+
+    def open_photo(self) -> None:
+        photo = self.strip.current_photo()
+        if photo is None:
+            return
+        dialog = self.markup_dialog(photo)
+        try:
+            dialog.exec()
+        finally:
+            self._markup = None
+
+    def markup_dialog(self, photo: PhotoInfo) -> Any:
+        """The full view of a photo, wired so each shape drawn is saved (and undo shows in it)."""
+        from inspector_app.ui.editor.markup_dialog import MarkupDialog
+
+        dialog = MarkupDialog(photo, read_only=self.is_read_only(), parent=self)
+        dialog.overlayChanged.connect(lambda overlay: self.save_overlay(photo.id, overlay))
+        self._markup = dialog
+        return dialog
+
+    # -- fixed on the spot --------------------------------------------------------------------
+    def after_photo_count(self) -> int:
+        return sum(1 for p in self.strip.photo_model.photos() if p.role == "after")
+
+    def open_fix_on_spot(self) -> None:
+        from inspector_app.ui.editor.fix_dialog import FixOnSpotDialog
+
+        dialog = FixOnSpotDialog(self.after_photo_count(), self)
+        if dialog.exec():
+            self.fix_on_spot(dialog.note(), dialog.photo_path())
+
+    def fix_on_spot(self, note: str, after_photo: Path | None = None) -> bool:
+        """Close an open hazard as fixed on the spot; refused (with a message) without a note or an
+        after-photo. Not undoable: a closed hazard is final (a new hazard is recorded if it comes back)."""
+        if self.hazard_id is None or self._status != Status.OPEN:
+            return False
+        self.commit_pending()
+        if not note.strip():
+            self.show_message(_("Say in a note how it was fixed on the spot."))
+            return False
+        if after_photo is None and not self.after_photo_count():
+            self.show_message(_("Fixed on the spot needs an after-photo showing the fixed state."))
+            return False
+        try:
+            with self.db.session() as session:
+                change_status(session, self.db.store, find_hazard(session, self.hazard_id), Status.CLOSED.value,
+                              self.actor, note=note.strip(), photos=[after_photo] if after_photo else [])
+        except InspectorError as exc:
+            self.show_message(str(exc))
+            return False
+        hazard_id = self.hazard_id
+        self.reload()
+        self.hazardChanged.emit(hazard_id)
+        return True
