@@ -42,6 +42,9 @@ CATALOGUE_OF = {
     "inspector_app/ui/checklist_dialog.py": "ui_ledger",
     "inspector_app/ui/summary_panel.py": "ui_ledger",
     "inspector_app/ui/inspection_dialog.py": "ui_ledger",
+    "inspector_app/ui/editor/": "ui_editor",
+    "inspector_app/core/photo_markup.py": "ui_editor",
+    "inspector_app/core/attachments.py": "ui_editor",
     "inspector_app/ui/": "ui",
     "inspector_app/notices/": "notices",
     "inspector_app/exports/": "exports",
@@ -122,6 +125,11 @@ def _translated(catalog: Catalog, message: str | tuple[str, str]) -> str | None:
     return strings[0] if all(strings) else None
 
 
+def _key(value: object) -> object:
+    # A plural message's ids and strings come back as lists from a .mo but as tuples from a .po.
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
 def cmd_check() -> int:
     problems: list[str] = []
     for language in LANGUAGES:
@@ -146,8 +154,8 @@ def cmd_check() -> int:
                 continue
             with mo.open("rb") as fh:
                 compiled = read_mo(fh)
-            wanted = {m.id: m.string for m in catalog if m.id and not m.fuzzy and m.string}
-            have = {m.id: m.string for m in compiled if m.id}
+            wanted = {_key(m.id): _key(m.string) for m in catalog if m.id and not m.fuzzy and m.string}
+            have = {_key(m.id): _key(m.string) for m in compiled if m.id}
             if wanted != have:
                 problems.append(f"{mo.relative_to(ROOT)} is out of date with {name}.po: run scripts/i18n.py compile")
     for problem in problems:
