@@ -29,6 +29,7 @@ class FixOnSpotDialog(QDialog):
         self.setWindowTitle(_("Fixed on the spot"))
         self.setMinimumWidth(440)
         self._photo: Path | None = None
+        self._after_photos = after_photos
         self._tmp = tempfile.TemporaryDirectory(prefix="inspector-after-")
         self.note_edit = QPlainTextEdit()
         self.note_edit.setTabChangesFocus(True)
@@ -55,6 +56,8 @@ class FixOnSpotDialog(QDialog):
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setText(_("Close as fixed on the spot"))
         ok.setMinimumHeight(40)
+        self.ok = ok
+        self.note_edit.textChanged.connect(self._update_ok)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -63,6 +66,7 @@ class FixOnSpotDialog(QDialog):
         layout.addWidget(self.photo_label)
         layout.addLayout(photo_row)
         layout.addWidget(buttons)
+        self._update_ok()
 
     def _pick(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(self, _("Choose after-photo"), "",
@@ -83,6 +87,11 @@ class FixOnSpotDialog(QDialog):
     def _set_photo(self, path: Path) -> None:
         self._photo = path
         self.photo_label.setText(_("After-photo: {name}").format(name=path.name))
+        self._update_ok()
+
+    def _update_ok(self) -> None:
+        # Both are required: better to say so here than to lose the typed note to a refusal later.
+        self.ok.setEnabled(bool(self.note().strip()) and (self._photo is not None or self._after_photos > 0))
 
     def note(self) -> str:
         return self.note_edit.toPlainText()

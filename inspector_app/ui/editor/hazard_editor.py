@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -49,10 +50,64 @@ from inspector_app.ui.editor.commands import (
 from inspector_app.ui.editor.photo_strip import PhotoInfo, PhotoStrip, save_jpeg
 
 TOUCH = 40  # px: the smallest target a cold finger or a pen hits reliably
+TEXT_HEIGHT = 68
 TYPING_PAUSE_MS = 800
 TEXT_FIELDS = ("description", "legal_basis", "required_measures", "room", "responsible_unit",
                "responsible_person", "funding")
 PHOTO_FILTER = "*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff"
+
+
+class _PhraseButton(QPushButton):
+    """A quick-phrase button that shortens a long phrase to its width (the whole text is in the
+    tooltip), so the dock never has to grow for a phrase."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.full_text = text
+        self.setMinimumHeight(TOUCH)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setText(text)
+        self.setStyleSheet("QPushButton:disabled { color: #999; }")  # a phrase already used reads as such
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, self.width() - 16))
+
+
+class _PhraseGrid(QWidget):
+    """The quick phrases: two side by side when each fits in half the width (Chinese, mostly),
+    else one per row, so a phrase is never cut so short that it cannot be read."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(0, 0, 0, 0)
+        self.grid.setSpacing(4)
+        self.buttons: list[_PhraseButton] = []
+        self.columns = 0
+
+    def set_buttons(self, buttons: list[_PhraseButton]) -> None:
+        for old in self.buttons:
+            self.grid.removeWidget(old)
+            old.deleteLater()
+        self.buttons = buttons
+        self.columns = 0
+        self._place()
+
+    def _place(self) -> None:
+        half = (self.width() - self.grid.spacing()) // 2 - 20
+        columns = 2 if all(b.fontMetrics().horizontalAdvance(b.full_text) <= half for b in self.buttons) else 1
+        if columns == self.columns:
+            return
+        self.columns = columns
+        for button in self.buttons:
+            self.grid.removeWidget(button)
+        for position, button in enumerate(self.buttons):
+            self.grid.addWidget(button, position // columns, position % columns)
+
+    def resizeEvent(self, event: Any) -> None:
+        super().resizeEvent(event)
+        self._place()
 
 
 class HazardEditor(QWidget):
@@ -84,8 +139,8 @@ class HazardEditor(QWidget):
             widget = QPlainTextEdit()
             widget.setTabChangesFocus(True)  # Tab moves on, as in every other field of the form
             widget.setUndoRedoEnabled(False)  # Ctrl+Z belongs to the editor's undo stack
-            widget.setMinimumHeight(64)
-            widget.setMaximumHeight(110)
+            # Three lines show without scrolling; the dock must keep photos and the fix button in view.
+            widget.setFixedHeight(TEXT_HEIGHT)
         else:
             widget = QLineEdit()
             widget.setMinimumHeight(TOUCH)
@@ -127,6 +182,8 @@ class HazardEditor(QWidget):
         for button in (self.severity_general, self.severity_major):
             button.setCheckable(True)
             self.severity_group.addButton(button)
+        # The chosen level must read at a glance: filled, white text; major in the "open" red.
+        self.severity_general.setStyleSheet("QPushButton:checked { background: #546e7a; color: white; }")
         self.severity_major.setStyleSheet("QPushButton:checked { background: #d32f2f; color: white; }")
         severity_row = QHBoxLayout()
         severity_row.addWidget(self.severity_general)
@@ -136,8 +193,7 @@ class HazardEditor(QWidget):
             name: self._text_field(name, name in ("description", "legal_basis", "required_measures"))
             for name in TEXT_FIELDS
         }
-        self.phrase_box = QVBoxLayout()
-        self.phrase_box.setSpacing(2)
+        self.phrase_box = _PhraseGrid()
         self.area_type = QComboBox()
         self.area_type.setMinimumHeight(TOUCH)
         self.area_type.currentIndexChanged.connect(self._area_type_chosen)
@@ -162,7 +218,8 @@ class HazardEditor(QWidget):
             photo_buttons.addWidget(button, position // 3, position % 3)
         from inspector_app.ui.editor.camera_capture import camera_available
 
-        self.camera_button.setVisible(camera_available())
+        self._has_camera = camera_available()
+        self.camera_button.setVisible(self._has_camera)
         self.fix_button = self._button(self.open_fix_on_spot)
         self.fix_button.setStyleSheet("QPushButton { background: #388e3c; color: white; font-weight: 600; }"
                                       "QPushButton:disabled { background: #a5d6a7; }")
@@ -171,33 +228,40 @@ class HazardEditor(QWidget):
         paste.setContext(Qt.ShortcutContext.WidgetShortcut)
         paste.activated.connect(self.paste_photo)
 
-        self.form = QFormLayout()
-        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.labels: dict[str, QLabel] = {}
 
-        def row(key: str, field: QWidget | Any, buddy: QWidget | None = None) -> None:
+        def form() -> QFormLayout:
+            layout = QFormLayout()
+            layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+            layout.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            return layout
+
+        def row(layout: QFormLayout, key: str, field: QWidget | Any, buddy: QWidget | None = None) -> None:
             label = QLabel()
             target = buddy or (field if isinstance(field, QWidget) else None)
             if target is not None:
                 label.setBuddy(target)
             self.labels[key] = label
-            self.form.addRow(label, field)
+            layout.addRow(label, field)
 
-        row("category", self.category_button)
-        row("severity", severity_row, self.severity_general)
-        row("description", self.texts["description"])
+        # What is done standing at the hazard comes first (what, where, photos, fix it now); the
+        # rectification facts, often filled in later at a desk, follow under their own heading.
+        self.form = form()
+        row(self.form, "category", self.category_button)
+        row(self.form, "severity", severity_row, self.severity_general)
+        row(self.form, "room", self.texts["room"])
+        row(self.form, "area_type", self.area_type)
+        row(self.form, "description", self.texts["description"])
         self.phrases_label = QLabel()
         self.phrases_label.setStyleSheet("color: #555;")
         self.form.addRow(self.phrases_label, self.phrase_box)
-        row("legal_basis", self.texts["legal_basis"])
-        row("required_measures", self.texts["required_measures"])
-        row("area_type", self.area_type)
-        row("room", self.texts["room"])
-        row("responsible_unit", self.texts["responsible_unit"])
-        row("responsible_person", self.texts["responsible_person"])
-        row("funding", self.texts["funding"])
-        row("deadline", self.deadline)
+        self.rectification_form = form()
+        row(self.rectification_form, "legal_basis", self.texts["legal_basis"])
+        row(self.rectification_form, "required_measures", self.texts["required_measures"])
+        row(self.rectification_form, "responsible_unit", self.texts["responsible_unit"])
+        row(self.rectification_form, "responsible_person", self.texts["responsible_person"])
+        row(self.rectification_form, "funding", self.texts["funding"])
+        row(self.rectification_form, "deadline", self.deadline)
 
         body = QWidget()
         body_layout = QVBoxLayout(body)
@@ -208,13 +272,18 @@ class HazardEditor(QWidget):
         body_layout.addWidget(self.message)
         body_layout.addLayout(self.form)
         self.photos_label = QLabel()
-        self.photos_label.setStyleSheet("font-weight: 600; margin-top: 6px;")
+        self.rectification_label = QLabel()
+        for heading in (self.photos_label, self.rectification_label):
+            heading.setStyleSheet("font-weight: 600; margin-top: 8px;")
         body_layout.addWidget(self.photos_label)
         body_layout.addWidget(self.strip)
         body_layout.addLayout(photo_buttons)
-        body_layout.addSpacing(8)
         body_layout.addWidget(self.fix_button)
+        body_layout.addWidget(self.rectification_label)
+        body_layout.addLayout(self.rectification_form)
         body_layout.addStretch(1)
+        # Values of a final hazard stay readable (disabled widgets would fade them out).
+        body.setStyleSheet("QPushButton:disabled, QComboBox:disabled, QDateEdit:disabled { color: #333; }")
         self.body = body
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -245,9 +314,8 @@ class HazardEditor(QWidget):
         self.phrases_label.setText(_("Quick phrases:"))
         self.severity_general.setText(_("General hazard"))
         self.severity_major.setText(_("Major hazard"))
-        self.texts["room"].setPlaceholderText(_("e.g. 305, east stairwell"))
-        self.texts["funding"].setPlaceholderText(_("e.g. 2000 yuan, school budget"))
         self.photos_label.setText(_("Photos (drop files here, or paste with Ctrl+V)"))
+        self.rectification_label.setText(_("Rectification"))
         self.add_photo_button.setText(_("Add photos…"))
         self.add_photo_button.setToolTip(_("Choose photo files (Ctrl+Shift+O)"))
         self.add_photo_button.setShortcut(QKeySequence("Ctrl+Shift+O"))
@@ -258,6 +326,10 @@ class HazardEditor(QWidget):
         self.markup_button.setToolTip(_("Full view with arrow, circle and text markup (Enter)"))
         self.fix_button.setText(_("Fixed on the spot…"))
         self.fix_button.setToolTip(_("Close this hazard as fixed on the spot: needs an after-photo and a note"))
+        # Both forms share one label column width, so their fields line up.
+        width = max(label.sizeHint().width() for label in self.labels.values())
+        for label in self.labels.values():
+            label.setMinimumWidth(width)
         self.picker.retranslate()
         self._fill_area_types()
         if self.hazard_id is not None:
@@ -319,10 +391,10 @@ class HazardEditor(QWidget):
         self.strip.photo_model.set_photos(photos)
         if self._markup is not None:
             self._markup.follow(next((p for p in photos if p.id == self._markup.photo.id), None))
-        if current is not None:
-            for row, photo in enumerate(photos):
-                if photo.id == current.id:
-                    self.strip.setCurrentIndex(self.strip.photo_model.index(row))
+        # Keep the photo the user was on; else the newest, so mark/view work without a first tap.
+        rows = [row for row, photo in enumerate(photos) if current is not None and photo.id == current.id]
+        if rows or photos:
+            self.strip.setCurrentIndex(self.strip.photo_model.index(rows[0] if rows else len(photos) - 1))
         self._apply_read_only()
 
     def _show_values(self, values: dict[str, Any]) -> None:
@@ -349,19 +421,17 @@ class HazardEditor(QWidget):
             self._loading = False
 
     def _show_phrases(self, phrases: list[Any]) -> None:
-        while self.phrase_box.count():
-            item = self.phrase_box.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        current = self._widget_text("description")
+        buttons: list[_PhraseButton] = []
         for phrase in phrases[:4]:
             text = phrase.get()
-            button = QPushButton(text)
-            button.setMinimumHeight(TOUCH)
-            button.setStyleSheet("text-align: left; padding: 2px 8px;")
-            button.setToolTip(_("Add this phrase to the description"))
+            used = text in current
+            button = _PhraseButton(("✓ " if used else "") + text)
+            button.setToolTip(text if used else _("Add to the description: {phrase}").format(phrase=text))
+            button.setEnabled(not used and not self.is_read_only())
             button.clicked.connect(lambda _checked=False, chosen=text: self.add_phrase(chosen))
-            self.phrase_box.addWidget(button)
+            buttons.append(button)
+        self.phrase_box.set_buttons(buttons)
         self.phrases_label.setVisible(bool(phrases))
 
     def is_read_only(self) -> bool:
@@ -372,13 +442,18 @@ class HazardEditor(QWidget):
         for text in self.texts.values():
             text.setReadOnly(final)  # read-only, not disabled: the text can still be selected and copied
         for widget in (self.category_button, self.severity_general, self.severity_major, self.area_type,
-                       self.deadline, self.add_photo_button, self.paste_photo_button, self.camera_button):
+                       self.deadline):
             widget.setEnabled(not final)
-        for index in range(self.phrase_box.count()):
-            item = self.phrase_box.itemAt(index)
-            phrase = item.widget() if item is not None else None
-            if phrase is not None:
-                phrase.setEnabled(not final)
+        # Adding photos or phrases means nothing on a final hazard: hidden, not greyed out.
+        for widget in (self.add_photo_button, self.paste_photo_button, self.role_button):
+            widget.setVisible(not final)
+        self.camera_button.setVisible(not final and self._has_camera)
+        self.phrases_label.setVisible(not final and bool(self.phrase_box.buttons))
+        self.phrase_box.setVisible(not final)
+        # An example in an empty read-only field would read as if it were the value.
+        self.texts["room"].setPlaceholderText("" if final else _("e.g. 305, east stairwell"))
+        self.texts["funding"].setPlaceholderText("" if final else _("e.g. 2000 yuan, school budget"))
+        self.photos_label.setText(_("Photos") if final else _("Photos (drop files here, or paste with Ctrl+V)"))
         self.strip.setAcceptDrops(not final)
         self.fix_button.setVisible(self._status == Status.OPEN)
         if final:

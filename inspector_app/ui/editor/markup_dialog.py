@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGraphicsView,
     QHBoxLayout,
     QInputDialog,
+    QLabel,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -43,24 +44,29 @@ def draw_overlay(scene: QGraphicsScene, overlay: dict[str, Any], width: float, h
     for shape in overlay.get("shapes", []):
         colour = shape.get("colour", DEFAULT_COLOUR)
         pen = _pen(colour, stroke)
+        halo = _pen("#ffffff", stroke * 2)  # a white rim keeps red marks visible on a red or dark photo
         if shape["kind"] == "arrow":
             tail = QPointF(shape["x1"] * width, shape["y1"] * height)
             head = QPointF(shape["x2"] * width, shape["y2"] * height)
-            scene.addLine(QLineF(tail, head), pen)
             angle = math.atan2(head.y() - tail.y(), head.x() - tail.x())
-            size = stroke * 5
+            size = stroke * 7
             wing = [QPointF(head.x() - size * math.cos(angle - s), head.y() - size * math.sin(angle - s))
                     for s in (0.45, -0.45)]
             path = QPainterPath()
             path.addPolygon(QPolygonF([head, *wing]))
+            path.closeSubpath()
+            scene.addLine(QLineF(tail, head), halo)
+            scene.addPath(path, halo)
+            scene.addLine(QLineF(tail, head), pen)
             scene.addPath(path, pen, QBrush(QColor(colour)))
         elif shape["kind"] == "circle":
             rect = QRectF(QPointF(shape["x1"] * width, shape["y1"] * height),
                           QPointF(shape["x2"] * width, shape["y2"] * height)).normalized()
+            scene.addEllipse(rect, halo)
             scene.addEllipse(rect, pen)
         elif shape["kind"] == "text":
             font = QFont()
-            font.setPixelSize(int(stroke * 8))
+            font.setPixelSize(int(stroke * 10))
             font.setBold(True)
             item = scene.addSimpleText(shape["text"], font)
             item.setBrush(QBrush(QColor(colour)))
@@ -136,11 +142,19 @@ class MarkupDialog(QDialog):
         row.addStretch(1)
         row.addWidget(self.remove_last)
         row.addWidget(close)
+        self.hint = QLabel(_("Choose a tool, then drag on the photo (arrow: from tail to tip); "
+                             "for a text, tap where it goes. The photo itself is never changed."))
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555;")
+        self.hint.setVisible(not read_only)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
+        layout.addWidget(self.hint)
         layout.addWidget(self.view)
         for button in (*self.tool_buttons.values(), self.remove_last):
             button.setEnabled(not read_only)
+        if not read_only:
+            self.tool_buttons["arrow"].setChecked(True)  # the commonest mark, ready without a tap
         self._redraw()
 
     def follow(self, photo: PhotoInfo | None) -> None:
@@ -190,6 +204,8 @@ class MarkupDialog(QDialog):
         self._redraw()
 
     def drag_finished(self, start: QPointF, end: QPointF) -> None:
+        if self.tool not in ("arrow", "circle"):
+            return
         (x1, y1), (x2, y2) = self._fraction(start), self._fraction(end)
         if abs(x2 - x1) < 0.01 and abs(y2 - y1) < 0.01:
             return  # a tap, not a drag: nothing to draw

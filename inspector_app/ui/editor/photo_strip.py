@@ -102,7 +102,9 @@ class PhotoListModel(QAbstractListModel):
             # A coloured band at the bottom says before/after without reading the label.
             painter.fillRect(0, THUMB - 6, THUMB, 6, QColor(ROLE_COLOURS.get(photo.role, "#757575")))
             painter.end()
-            self._thumbs[key] = QIcon(pixmap)
+            icon = QIcon(pixmap)
+            icon.addPixmap(pixmap, QIcon.Mode.Selected)  # no selection tint: the photo's colours are evidence
+            self._thumbs[key] = icon
         return self._thumbs[key]
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -145,8 +147,7 @@ class PhotoStrip(QListView):
         self.setWrapping(False)
         self.setIconSize(QSize(THUMB, THUMB))
         self.setGridSize(QSize(THUMB + 16, THUMB + 30))
-        self.setMinimumHeight(THUMB + 40)
-        self.setMaximumHeight(THUMB + 50)
+        self.setFixedHeight(THUMB + 44)  # one row of thumbnails and a scroll bar, nothing more
         self.setMovement(QListView.Movement.Static)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setAcceptDrops(True)
