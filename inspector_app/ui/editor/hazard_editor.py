@@ -8,19 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import tempfile
 import uuid
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QKeySequence, QShortcut, QUndoStack
+from PySide6.QtGui import QKeySequence, QShortcut, QUndoStack
 from PySide6.QtWidgets import (
-    QApplication,
     QButtonGroup,
     QComboBox,
     QDateEdit,
-    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -29,7 +26,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -42,75 +38,20 @@ from inspector_app.core.workflow import FINAL_STATES, STATUS_COLOURS, Status, st
 from inspector_app.i18n import _
 from inspector_app.ui.editor.category_picker import CategoryPicker, CategoryPopup, remember
 from inspector_app.ui.editor.commands import (
-    AttachPhotoCommand,
     EditHazardFieldsCommand,
-    SetOverlayCommand,
-    SetPhotoRoleCommand,
 )
-from inspector_app.ui.editor.photo_strip import PhotoInfo, PhotoStrip, save_jpeg
+from inspector_app.ui.editor.photo_actions import PhotoActions
+from inspector_app.ui.editor.photo_strip import PhotoInfo, PhotoStrip
+from inspector_app.ui.editor.phrases import PhraseButton, PhraseGrid
 
 TOUCH = 40  # px: the smallest target a cold finger or a pen hits reliably
 TEXT_HEIGHT = 68
 TYPING_PAUSE_MS = 800
 TEXT_FIELDS = ("description", "legal_basis", "required_measures", "room", "responsible_unit",
                "responsible_person", "funding")
-PHOTO_FILTER = "*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff"
 
 
-class _PhraseButton(QPushButton):
-    """A quick-phrase button that shortens a long phrase to its width (the whole text is in the
-    tooltip), so the dock never has to grow for a phrase."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.full_text = text
-        self.setMinimumHeight(TOUCH)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.setText(text)
-        self.setStyleSheet("QPushButton:disabled { color: #999; }")  # a phrase already used reads as such
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self.setText(self.fontMetrics().elidedText(self.full_text, Qt.TextElideMode.ElideRight, self.width() - 16))
-
-
-class _PhraseGrid(QWidget):
-    """The quick phrases: two side by side when each fits in half the width (Chinese, mostly),
-    else one per row, so a phrase is never cut so short that it cannot be read."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.grid = QGridLayout(self)
-        self.grid.setContentsMargins(0, 0, 0, 0)
-        self.grid.setSpacing(4)
-        self.buttons: list[_PhraseButton] = []
-        self.columns = 0
-
-    def set_buttons(self, buttons: list[_PhraseButton]) -> None:
-        for old in self.buttons:
-            self.grid.removeWidget(old)
-            old.deleteLater()
-        self.buttons = buttons
-        self.columns = 0
-        self._place()
-
-    def _place(self) -> None:
-        half = (self.width() - self.grid.spacing()) // 2 - 20
-        columns = 2 if all(b.fontMetrics().horizontalAdvance(b.full_text) <= half for b in self.buttons) else 1
-        if columns == self.columns:
-            return
-        self.columns = columns
-        for button in self.buttons:
-            self.grid.removeWidget(button)
-        for position, button in enumerate(self.buttons):
-            self.grid.addWidget(button, position // columns, position % columns)
-
-    def resizeEvent(self, event: Any) -> None:
-        super().resizeEvent(event)
-        self._place()
-
-
-class HazardEditor(QWidget):
+class HazardEditor(PhotoActions, QWidget):
     """Edit one hazard; ``set_hazard(id)`` shows it, ``hazardChanged(id)`` follows every saved change."""
 
     hazardChanged = Signal(str)
@@ -193,7 +134,7 @@ class HazardEditor(QWidget):
             name: self._text_field(name, name in ("description", "legal_basis", "required_measures"))
             for name in TEXT_FIELDS
         }
-        self.phrase_box = _PhraseGrid()
+        self.phrase_box = PhraseGrid()
         self.area_type = QComboBox()
         self.area_type.setMinimumHeight(TOUCH)
         self.area_type.currentIndexChanged.connect(self._area_type_chosen)
@@ -422,11 +363,11 @@ class HazardEditor(QWidget):
 
     def _show_phrases(self, phrases: list[Any]) -> None:
         current = self._widget_text("description")
-        buttons: list[_PhraseButton] = []
+        buttons: list[PhraseButton] = []
         for phrase in phrases[:4]:
             text = phrase.get()
             used = text in current
-            button = _PhraseButton(("✓ " if used else "") + text)
+            button = PhraseButton(("✓ " if used else "") + text)
             button.setToolTip(text if used else _("Add to the description: {phrase}").format(phrase=text))
             button.setEnabled(not used and not self.is_read_only())
             button.clicked.connect(lambda _checked=False, chosen=text: self.add_phrase(chosen))
@@ -580,92 +521,7 @@ class HazardEditor(QWidget):
             values["deadline"] = self._found_on + dt.timedelta(days=new.deadline_days)
         self._push_edit(values, _("Change category"))
 
-    # -- photos -------------------------------------------------------------------------------
-    def _update_photo_buttons(self) -> None:
-        photo = self.strip.current_photo()
-        editable = self.hazard_id is not None and not self.is_read_only()
-        self.role_button.setEnabled(editable and photo is not None)
-        self.markup_button.setEnabled(photo is not None)
-        if photo is not None and photo.role == "after":
-            self.role_button.setText(_("Mark as before"))
-        else:
-            self.role_button.setText(_("Mark as after"))
-
-    def attach_files(self, paths: list[Path], role: str = "before") -> None:
-        """Attach photo files, each one undo step (as dropped, picked or pasted)."""
-        if self.hazard_id is None or self.is_read_only():
-            return
-        for path in paths:
-            self.undo_stack.push(AttachPhotoCommand(self.db, self.hazard_id, Path(path), role, self.actor,
-                                                    on_done=self._saved_change, on_error=self._failed))
-
-    def pick_photo_files(self) -> None:
-        names, _filter = QFileDialog.getOpenFileNames(self, _("Choose photos"), "",
-                                                      _("Photos ({patterns})").format(patterns=PHOTO_FILTER))
-        self.attach_files([Path(name) for name in names])
-
-    def attach_image(self, image: QImage, role: str = "before") -> bool:
-        """Attach an image held in memory (clipboard, camera) through a temporary JPEG."""
-        if image.isNull():
-            self.show_message(_("There is no image on the clipboard."))
-            return False
-        with tempfile.TemporaryDirectory(prefix="inspector-photo-") as folder:
-            path = Path(folder) / "photo.jpg"
-            if not save_jpeg(image, path):
-                self.show_message(_("The image could not be saved as a photo."))
-                return False
-            self.attach_files([path], role)
-        return True
-
-    def paste_photo(self) -> None:
-        self.attach_image(QApplication.clipboard().image())
-
-    def capture_photo(self) -> None:
-        from inspector_app.ui.editor.camera_capture import CameraCaptureDialog
-
-        dialog = CameraCaptureDialog(self)
-        if dialog.exec() and not dialog.image.isNull():
-            self.attach_image(dialog.image)
-
-    def toggle_photo_role(self) -> None:
-        photo = self.strip.current_photo()
-        if photo is None or self.hazard_id is None or self.is_read_only():
-            return
-        new_role = "before" if photo.role == "after" else "after"
-        self.undo_stack.push(SetPhotoRoleCommand(self.db, self.hazard_id, photo.id, photo.role, new_role,
-                                                 self.actor, on_done=self._saved_change, on_error=self._failed))
-
-    def save_overlay(self, attachment_id: str, overlay: dict[str, Any]) -> None:
-        """Store new markup for a photo (one undo step); the photo file is never changed."""
-        if self.hazard_id is None or self.is_read_only():
-            return
-        old = next((p.overlay for p in self.strip.photo_model.photos() if p.id == attachment_id), {})
-        self.undo_stack.push(SetOverlayCommand(self.db, self.hazard_id, attachment_id, old, overlay, self.actor,
-                                               on_done=self._saved_change, on_error=self._failed))
-
-    def open_photo(self) -> None:
-        photo = self.strip.current_photo()
-        if photo is None:
-            return
-        dialog = self.markup_dialog(photo)
-        try:
-            dialog.exec()
-        finally:
-            self._markup = None
-
-    def markup_dialog(self, photo: PhotoInfo) -> Any:
-        """The full view of a photo, wired so each shape drawn is saved (and undo shows in it)."""
-        from inspector_app.ui.editor.markup_dialog import MarkupDialog
-
-        dialog = MarkupDialog(photo, read_only=self.is_read_only(), parent=self)
-        dialog.overlayChanged.connect(lambda overlay: self.save_overlay(photo.id, overlay))
-        self._markup = dialog
-        return dialog
-
     # -- fixed on the spot --------------------------------------------------------------------
-    def after_photo_count(self) -> int:
-        return sum(1 for p in self.strip.photo_model.photos() if p.role == "after")
-
     def open_fix_on_spot(self) -> None:
         from inspector_app.ui.editor.fix_dialog import FixOnSpotDialog
 
