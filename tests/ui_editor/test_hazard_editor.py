@@ -179,8 +179,10 @@ def test_a_closed_hazard_is_shown_read_only_and_undo_of_older_edits_is_refused(e
 def test_no_hazard_shows_an_empty_disabled_editor(qtbot, db, catalogue, stack, english):
     from inspector_app.ui.editor import HazardEditor
 
-    widget = HazardEditor(db, catalogue, "li", stack)
+    widget = HazardEditor(db, catalogue, "li", stack, recent_categories=["fire_use.smoking"])
     qtbot.addWidget(widget)
+    assert widget.recent_categories() == ["fire_use.smoking"]
+    assert widget.picker.visible_codes()[0] == "fire_use.smoking"
     assert not widget.body.isEnabled()
     widget.set_hazard("NO-SUCH")
     assert widget.hazard_id is None

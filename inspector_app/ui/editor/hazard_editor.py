@@ -70,6 +70,7 @@ class HazardEditor(PhotoActions, QWidget):
         self._loading = False
         self._markup: Any = None  # the open MarkupDialog, kept in step with undo/redo of its markup
         self._build()
+        self.picker.set_recent(recent_categories or [])
         self.retranslate()
         self.set_hazard(None)
 
