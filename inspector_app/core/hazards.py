@@ -88,8 +88,13 @@ def add_hazard(
     previous_hazard_id: uuid.UUID | None = None,
     today: dt.date | None = None,
     found_at: dt.datetime | None = None,
+    hazard_id: uuid.UUID | None = None,
 ) -> Hazard:
-    """Record a hazard, prefilled from its category, with its first event and its photos."""
+    """Record a hazard, prefilled from its category, with its first event and its photos.
+
+    ``hazard_id`` is given only by the redo of an undone add, so later undo steps that name the
+    hazard find it again.
+    """
     cat = catalogue.category(category)
     severity = severity or cat.default_severity
     _check_severity(severity)
@@ -114,7 +119,7 @@ def add_hazard(
     language = current_language()
     seq = (session.scalar(select(func.max(Hazard.seq)).where(Hazard.site_id == site.id)) or 0) + 1
     hazard = Hazard(
-        id=uuid.uuid4(), site_id=site.id, seq=seq, number=f"{site.code}-{seq:04d}",
+        id=hazard_id or uuid.uuid4(), site_id=site.id, seq=seq, number=f"{site.code}-{seq:04d}",
         inspection_id=inspection_id, floor_id=floor_id, page=page, x=x, y=y, room=room,
         area_type=area_type, category=cat.code, severity=severity, description=description,
         legal_basis=cat.legal_basis.get(language), required_measures=cat.requirement.get(language),
@@ -199,6 +204,24 @@ def move_pin(session: Session, hazard: Hazard, actor: str, x: float, y: float,
     _check_position(x, y)
     new = {"x": x, "y": y, "floor_id": floor_id or hazard.floor_id, "page": hazard.page if page is None else page}
     return _record_changes(session, hazard, new, "pin_moved", actor)
+
+
+def place_pin(session: Session, hazard: Hazard, actor: str, floor_id: uuid.UUID | None, page: int,
+              x: float | None, y: float | None) -> dict[str, list[Any]]:
+    """Give a hazard its pin on a floor of its own site (a checklist's hazard waits for one), or take
+    the pin off again with x and y None (the undo of placing it)."""
+    _check_position(x, y)
+    if (x is None) != (y is None):
+        raise InspectorError(_("A pin needs both x and y."))
+    if floor_id is not None:
+        floor = session.get(Floor, floor_id)
+        if floor is None:
+            raise NotFoundError(_("No floor with the id {id}.").format(id=floor_id))
+        building = session.get(Building, floor.building_id)
+        if building is None or building.site_id != hazard.site_id:
+            raise InspectorError(_("Hazard {number} belongs to another site: its pin cannot go on this plan.").format(
+                number=hazard.number))
+    return _record_changes(session, hazard, {"floor_id": floor_id, "page": page, "x": x, "y": y}, "pin_moved", actor)
 
 
 def attach_photo(session: Session, store: FileStore, hazard: Hazard, path: Path, role: str, actor: str) -> Attachment:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QWidget,
 )
@@ -79,6 +80,20 @@ class NewHazardDialog(QDialog):
             button.setMinimumHeight(36)
             button.clicked.connect(lambda _checked=False, chosen=text: self.description.setText(chosen))
             self.phrases.addWidget(button)
+
+    def accept(self) -> None:
+        """Refuse to record a hazard whose typed category matches no single category (no silent guess)."""
+        typed = self.category.currentText().strip()
+        if self.category.currentIndex() < 0 or typed != self.category.itemText(self.category.currentIndex()):
+            matches = [row for row in range(self.category.count())
+                       if typed and typed.casefold() in self.category.itemText(row).casefold()]
+            if len(matches) != 1:
+                QMessageBox.warning(self, _("New hazard"), _(
+                    "'{typed}' is not one hazard category: choose one from the list.").format(typed=typed))
+                self.category.setFocus()
+                return
+            self.category.setCurrentIndex(matches[0])
+        super().accept()
 
     def values(self) -> dict[str, Any]:
         return {"category": self.category.currentData(), "severity": self.severity.currentData(),

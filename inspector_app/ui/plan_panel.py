@@ -38,7 +38,7 @@ from inspector_app.core.structure import get_floor
 from inspector_app.core.summary import density_grid, pin_positions
 from inspector_app.core.workflow import Status, status_label
 from inspector_app.i18n import _
-from inspector_app.ui.canvas.commands import AddHazardCommand, MovePinsCommand
+from inspector_app.ui.canvas.commands import AddHazardCommand, MovePinsCommand, PlacePinCommand
 from inspector_app.ui.canvas.overview import OverviewMap
 from inspector_app.ui.canvas.pins import Pin, PinSet
 from inspector_app.ui.canvas.plan_view import ZOOM_STEP, PlanView
@@ -62,6 +62,7 @@ class PlanPanel(QWidget):
         self.recent_categories: list[str] = []
         self.view = PlanView(self)
         self.view.pinAddRequested.connect(self.add_hazard_at)
+        self.placing: tuple[str, str] | None = None  # (id, number) of a hazard waiting for its pin
         self.view.pinsMoved.connect(self.move_pins)
         self.view.selectionChanged.connect(self._selection_changed)
         self.view.pinActivated.connect(self.hazardActivated)
@@ -80,6 +81,7 @@ class PlanPanel(QWidget):
         self.add_action = QAction(self, checkable=True)
         self.add_action.setShortcut(QKeySequence("A"))
         self.add_action.toggled.connect(self._add_mode)
+        self.view.addModeCancelled.connect(lambda: self.add_action.setChecked(False))
         self.fit_action = QAction(self)
         self.fit_action.setShortcuts([QKeySequence("F"), QKeySequence("Ctrl+0")])
         self.fit_action.triggered.connect(self.view.fit)
@@ -182,6 +184,8 @@ class PlanPanel(QWidget):
             return
         self.floor_id = floor_id
         self._open_plan()
+        if self.placing is not None:  # still waiting for that pin, now on this floor
+            self.start_placing(*self.placing)
 
     def _open_plan(self, page: int | None = None) -> None:
         if self.document is not None:
@@ -283,12 +287,28 @@ class PlanPanel(QWidget):
     def _add_mode(self, on: bool) -> None:
         self.view.add_mode = on
         self.view.setCursor(Qt.CursorShape.CrossCursor if on else Qt.CursorShape.OpenHandCursor)
+        if not on and self.placing is not None:
+            self.placing = None
+            self._say("")
+
+    def start_placing(self, hazard_id: str, number: str) -> None:
+        """The next click on the plan puts this hazard's pin there (Esc gives up)."""
+        if self.document is None:
+            self._say(_("Open the floor's plan first: hazard {number} is waiting for its pin.").format(number=number))
+            return
+        self.add_action.setChecked(True)
+        self.placing = (hazard_id, number)
+        self._say(_("Click the plan where hazard {number} is (Esc to cancel).").format(number=number))
+        self.view.setFocus()
 
     def _changed(self) -> None:
         self.refresh_pins()
         self.ledgerChanged.emit()
 
     def add_hazard_at(self, x: float, y: float) -> None:
+        if self.placing is not None:
+            self._place_at(x, y)
+            return
         dialog = NewHazardDialog(self.context.catalogue, self.recent_categories, self)
         if not dialog.exec():
             return
@@ -297,18 +317,28 @@ class PlanPanel(QWidget):
                                                         if c != values["category"]]][:8]
         command = AddHazardCommand(self.context.db, self.context.catalogue, self.context.actor, {
             **values, "floor_id": self.floor_id, "x": round(x, 5), "y": round(y, 5), "page": self.view.page,
-            "inspection_id": self.inspection_id}, self._changed)
-        try:
-            self.undo_stack.push(command)
-        except InspectorError as exc:
-            QMessageBox.warning(self, _("New hazard"), str(exc))
-            return
+            "inspection_id": self.inspection_id}, self._changed, self._add_refused)
+        self.undo_stack.push(command)
         if command.hazard_id is not None:
             self.view.set_selection([str(command.hazard_id)])
             self.hazardSelected.emit(str(command.hazard_id))
 
+    def _add_refused(self, message: str) -> None:
+        QMessageBox.warning(self, _("New hazard"), message)
+
+    def _place_at(self, x: float, y: float) -> None:
+        assert self.placing is not None
+        hazard_id = self.placing[0]
+        self.add_action.setChecked(False)  # also forgets ``placing`` and the prompt
+        self.undo_stack.push(PlacePinCommand(self.context.db, self.context.actor, hazard_id,
+                                             (self.floor_id, self.view.page, round(x, 5), round(y, 5)),
+                                             self._changed, self._say))
+        if hazard_id in self.view.pin_layer.pinset.index:
+            self.view.set_selection([hazard_id])
+        self.hazardSelected.emit(hazard_id)
+
     def move_pins(self, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]]) -> None:
-        self.undo_stack.push(MovePinsCommand(self.context.db, self.context.actor, moves, self._changed))
+        self.undo_stack.push(MovePinsCommand(self.context.db, self.context.actor, moves, self._changed, self._say))
 
     def replace_plan(self) -> None:
         if self.floor_id is None:

@@ -40,6 +40,7 @@ SYNC_FIRST_PAINT_PIXELS = 16_000_000
 
 class PlanView(QGraphicsView):
     pinAddRequested = Signal(float, float)
+    addModeCancelled = Signal()  # Esc while adding: back to selecting
     pinsMoved = Signal(dict)
     selectionChanged = Signal(list)
     pinActivated = Signal(str)
@@ -177,6 +178,8 @@ class PlanView(QGraphicsView):
             self.zoom_by(ZOOM_STEP)
         elif key == Qt.Key.Key_Minus:
             self.zoom_by(1 / ZOOM_STEP)
+        elif key == Qt.Key.Key_Escape and self.add_mode:
+            self.addModeCancelled.emit()
         elif key == Qt.Key.Key_Escape:
             self.set_selection([])
         else:
