@@ -27,6 +27,7 @@ class Settings(BaseModel):
     last_database: str = ""
     last_floor_id: str = ""
     last_inspection_id: str = ""
+    recent_categories: list[str] = Field(default_factory=list)  # hazard category codes, newest first
     window_geometry: str = ""  # base64 of QMainWindow.saveGeometry(), kept as text for JSON
     window_state: str = ""
 

@@ -42,12 +42,14 @@ SEARCH_DELAY_MS = 250
 
 class LedgerView(QWidget):
     hazardActivated = Signal(str)
+    hazardSelected = Signal(str)  # the current row changed to this hazard (the editor follows it)
     ledgerChanged = Signal()
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.place: tuple[str, uuid.UUID | None] = ("", None)  # from the main window's navigator
+        self._reselecting = False
         self.model = LedgerModel(context.db, context.catalogue, self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -58,6 +60,7 @@ class LedgerView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(34)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(self._activated)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.setWordWrap(False)
         for column, width in enumerate((96, 150, 220, 80, 220, 96, 90, 96)):
             self.table.setColumnWidth(column, width)
@@ -213,9 +216,18 @@ class LedgerView(QWidget):
         self.count_label.setText(_("{count} hazards").format(count=self.model.rowCount()))
 
     def refresh(self) -> None:
-        """Re-read the ledger after a change elsewhere (editor, plan, another view)."""
+        """Re-read the ledger after a change elsewhere (editor, plan, another view), keeping the row
+        the user is on."""
+        current = self.table.currentIndex()
+        kept = self.model.id_at(current.row()) if current.isValid() else None
         self.model.reload()
         self._update_count()
+        if kept is not None:
+            self._reselecting = True  # the same hazard again: the editor need not be told
+            try:
+                self.select_hazard(kept)
+            finally:
+                self._reselecting = False
 
     # -- selection and actions ----------------------------------------------------------------
     def selected_ids(self) -> list[uuid.UUID]:
@@ -228,6 +240,10 @@ class LedgerView(QWidget):
         self.table.selectRow(row)
         self.table.scrollTo(self.model.index(row, 0))
         return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and not self._reselecting:
+            self.hazardSelected.emit(str(self.model.id_at(current.row())))
 
     def _activated(self, index: QModelIndex) -> None:
         if index.isValid():

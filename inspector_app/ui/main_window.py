@@ -1,5 +1,6 @@
-"""The main window: the site > building > floor navigator, the current inspection, the ledger view
-and the summary panel, with menus, a tool bar and shortcuts for every frequent action.
+"""The main window: the site > building > floor navigator, the current inspection, the plan and the
+ledger views, the hazard editor beside them and the summary panel, with menus, a tool bar and
+shortcuts for every frequent action.
 
 It remembers its layout and the last place and inspection; switching the language re-labels every
 widget in place, so nothing being worked on is lost. Edits made here are undoable (one QUndoStack).
@@ -35,6 +36,7 @@ from inspector_app.i18n import _, current_language, set_language
 from inspector_app.ui.app import QtTranslations
 from inspector_app.ui.camera_scan import CameraScanDialog, camera_available
 from inspector_app.ui.checklist_dialog import ChecklistDialog
+from inspector_app.ui.editor import HazardEditor
 from inspector_app.ui.inspection_dialog import InspectionDialog, kind_label
 from inspector_app.ui.ledger_view import LedgerView
 from inspector_app.ui.models import ID_ROLE, KIND_ROLE, SiteTreeModel
@@ -80,8 +82,24 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.summary_dock)
 
         self.plan_panel = PlanPanel(context, self.undo_stack, self)
+        self.plan_panel.recent_categories = list(context.settings.recent_categories)
         self.plan_panel.ledgerChanged.connect(self._after_plan_change)
         self.plan_panel.hazardActivated.connect(self._show_in_ledger)
+
+        self.editor = HazardEditor(context.db, context.catalogue, context.actor, self.undo_stack,
+                                   list(context.settings.recent_categories), self)
+        self.editor.hazardChanged.connect(self._after_editor_change)
+        self.editor.recentCategoriesChanged.connect(self._remember_categories)
+        self.editor.placePinRequested.connect(self._place_pin)
+        self.plan_panel.hazardSelected.connect(self.editor.set_hazard)
+        self.ledger_view.hazardSelected.connect(self.editor.set_hazard)
+        self.editor_dock = QDockWidget(self)
+        self.editor_dock.setObjectName("editor")
+        self.editor_dock.setWidget(self.editor)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.editor_dock)
+        # The editor is what a walk-through works in; the summary is a glance: it shares the side as a tab.
+        self.tabifyDockWidget(self.editor_dock, self.summary_dock)
+        self.editor_dock.raise_()
         self.summary.heat_map.toggled.connect(self.plan_panel.heat_action.setChecked)
         self.plan_panel.heat_action.toggled.connect(self.summary.heat_map.setChecked)
         self.tabs = QTabWidget()
@@ -128,10 +146,19 @@ class MainWindow(QMainWindow):
         self.checklist_action = self._action(self.run_checklist, "Ctrl+Shift+C")
         self.plan_tab_action = self._action(lambda: self.tabs.setCurrentWidget(self.plan_panel), "Alt+1")
         self.ledger_tab_action = self._action(lambda: self.tabs.setCurrentWidget(self.ledger_view), "Alt+2")
-        self.undo_action = self.undo_stack.createUndoAction(self)
-        self.undo_action.setShortcut(QKeySequence.StandardKey.Undo)
-        self.redo_action = self.undo_stack.createRedoAction(self)
-        self.redo_action.setShortcut(QKeySequence.StandardKey.Redo)
+        # Own actions rather than QUndoStack.createUndoAction: typing still waiting in the editor must
+        # become its undo step before undo runs, or Ctrl+Z would skip the words just typed.
+        self.undo_action = self._action(self.undo, QKeySequence.StandardKey.Undo)
+        self.redo_action = self._action(self.redo, QKeySequence.StandardKey.Redo)
+        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
+        # The texts come with the signals: the stack also signals while it is being destroyed, when
+        # asking it for its texts would fail.
+        self.undo_stack.undoTextChanged.connect(self._show_undo_text)
+        self.undo_stack.redoTextChanged.connect(self._show_redo_text)
+        self.undo_action.setEnabled(False)
+        self.redo_action.setEnabled(False)
+        self.editor_action = self._action(self.focus_editor, "Ctrl+E")
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for code, native in (("zh_CN", "中文"), ("en", "English")):
@@ -156,7 +183,9 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.ledger_tab_action)
         self.view_menu.addAction(self.refresh_action)
         self.view_menu.addSeparator()
+        self.view_menu.addAction(self.editor_action)
         self.view_menu.addAction(self.navigator.toggleViewAction())
+        self.view_menu.addAction(self.editor_dock.toggleViewAction())
         self.view_menu.addAction(self.summary_dock.toggleViewAction())
         self.settings_menu = self.menuBar().addMenu("")
         self.settings_menu.addAction(self.status_server_action)
@@ -210,6 +239,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(_("Fire-Risk Inspector") + f" — {self.context.url.removeprefix('sqlite:///')}")
         self.navigator.setWindowTitle(_("Places"))
         self.summary_dock.setWindowTitle(_("Summary"))
+        self.editor_dock.setWindowTitle(_("Hazard"))
+        self.editor_action.setText(_("Edit hazard"))
         self.toolbar.setWindowTitle(_("Tool bar"))
         self.tabs.setTabText(self.tabs.indexOf(self.plan_panel), _("Plan"))
         self.tabs.setTabText(self.tabs.indexOf(self.ledger_view), _("Ledger"))
@@ -230,14 +261,14 @@ class MainWindow(QMainWindow):
         self.new_inspection_action.setText(_("New inspection…"))
         self.checklist_action.setText(_("Checklist…"))
         self.ledger_tab_action.setText(_("Ledger"))
-        self.undo_action.setText(_("Undo"))
-        self.redo_action.setText(_("Redo"))
+        self._update_undo_texts()
         self.inspection_label.setText(_("Inspection:") + " ")
         self.tree_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
         self.scan_box.retranslate()
         self.ledger_view.retranslate()
         self.plan_panel.retranslate()
         self.summary.retranslate()
+        self.editor.retranslate()
         self._fill_inspections()
         self._update_place_label()
 
@@ -342,10 +373,57 @@ class MainWindow(QMainWindow):
     def _after_ledger_change(self) -> None:
         self.summary.refresh()
         self.plan_panel.refresh_pins()
+        self.editor.reload()
 
     def _after_plan_change(self) -> None:
         self.summary.refresh()
         self.ledger_view.refresh()
+        self.editor.reload()
+        if self.plan_panel.recent_categories != self.context.settings.recent_categories:
+            self._remember_categories(self.plan_panel.recent_categories)
+            self.editor.set_recent_categories(self.plan_panel.recent_categories)
+
+    def _after_editor_change(self, _hazard_id: str) -> None:
+        self.summary.refresh()
+        self.ledger_view.refresh()
+        self.plan_panel.refresh_pins()
+
+    def _place_pin(self, hazard_id: str, number: str) -> None:
+        """Pin a hazard made without one (by a checklist) on the plan of the floor it was found on."""
+        with self.context.db.session() as session:
+            floor_id = find_hazard(session, hazard_id).floor_id
+        if floor_id is not None:
+            self.select_floor(floor_id)
+        self.tabs.setCurrentWidget(self.plan_panel)
+        self.plan_panel.start_placing(hazard_id, number)
+
+    def _remember_categories(self, codes: list[str]) -> None:
+        self.context.settings.recent_categories = list(codes)
+        self.plan_panel.recent_categories = list(codes)
+
+    # -- undo -------------------------------------------------------------------------------
+    def undo(self) -> None:
+        self.editor.commit_pending()
+        self.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.editor.commit_pending()
+        self.undo_stack.redo()
+
+    def _update_undo_texts(self) -> None:
+        self._show_undo_text(self.undo_stack.undoText())
+        self._show_redo_text(self.undo_stack.redoText())
+
+    def _show_undo_text(self, step: str) -> None:
+        self.undo_action.setText(_("Undo {step}").format(step=step) if step else _("Undo"))
+
+    def _show_redo_text(self, step: str) -> None:
+        self.redo_action.setText(_("Redo {step}").format(step=step) if step else _("Redo"))
+
+    def focus_editor(self) -> None:
+        self.editor_dock.show()
+        self.editor_dock.raise_()
+        self.editor.texts["description"].setFocus()
 
     def _show_in_ledger(self, hazard_id: str) -> None:
         self.tabs.setCurrentWidget(self.ledger_view)
@@ -407,9 +485,14 @@ class MainWindow(QMainWindow):
                 building = session.get(structure.Building, building_id)
                 area_type = building.area_type if building else None
         dialog = ChecklistDialog(self.context, inspection, area_type, building_id, floor_id, self)
+        created: list[str] = []
+        dialog.hazardCreated.connect(created.append)
         dialog.hazardCreated.connect(lambda _id: self.ledger_view.refresh())
         dialog.exec()
         self.summary.refresh()
+        if created:  # the last failed item's hazard, in the editor, offering to place its pin
+            self.editor.set_hazard(created[-1])
+            self.focus_editor()
 
     def choose_ledger(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -418,6 +501,7 @@ class MainWindow(QMainWindow):
             self.open_ledger(Path(path))
 
     def open_ledger(self, path: Path) -> None:
+        self.editor.set_hazard(None)  # saves typing still waiting, into the ledger it belongs to
         previous = (self.context.db_path, self.context.database_url)
         self.context.close()
         self.context.db_path, self.context.database_url = path, None
@@ -430,6 +514,7 @@ class MainWindow(QMainWindow):
         self.selected = None
         self.undo_stack.clear()
         self.ledger_view.model.set_database(self.context.db)
+        self.editor.db = self.context.db
         self.retranslate()
         self.reload()
 

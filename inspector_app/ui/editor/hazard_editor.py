@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.db import Database
-from inspector_app.core.errors import InspectorError
+from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.hazards import attachments_of, change_status, find_hazard
 from inspector_app.core.workflow import FINAL_STATES, STATUS_COLOURS, Status, status_label
@@ -55,6 +55,7 @@ class HazardEditor(PhotoActions, QWidget):
     """Edit one hazard; ``set_hazard(id)`` shows it, ``hazardChanged(id)`` follows every saved change."""
 
     hazardChanged = Signal(str)
+    placePinRequested = Signal(str, str)  # id and number of a hazard with no pin yet
     recentCategoriesChanged = Signal(list)
 
     def __init__(self, db: Database, catalogue: Catalogue, actor: str, undo_stack: QUndoStack,
@@ -62,6 +63,8 @@ class HazardEditor(PhotoActions, QWidget):
         super().__init__(parent)
         self.db, self.catalogue, self.actor, self.undo_stack = db, catalogue, actor, undo_stack
         self.hazard_id: str | None = None
+        self._number = ""
+        self._pinned = True
         self._saved: dict[str, Any] = {}  # the hazard's values as last read from the database
         self._status = ""
         self._found_on: dt.date | None = None
@@ -162,6 +165,8 @@ class HazardEditor(PhotoActions, QWidget):
 
         self._has_camera = camera_available()
         self.camera_button.setVisible(self._has_camera)
+        self.place_button = self._button(self._ask_for_pin)
+        self.place_button.setStyleSheet("QPushButton { background: #1565c0; color: white; font-weight: 600; }")
         self.fix_button = self._button(self.open_fix_on_spot)
         self.fix_button.setStyleSheet("QPushButton { background: #388e3c; color: white; font-weight: 600; }"
                                       "QPushButton:disabled { background: #a5d6a7; }")
@@ -212,6 +217,7 @@ class HazardEditor(PhotoActions, QWidget):
         header.addWidget(self.status_chip)
         body_layout.addLayout(header)
         body_layout.addWidget(self.message)
+        body_layout.addWidget(self.place_button)
         body_layout.addLayout(self.form)
         self.photos_label = QLabel()
         self.rectification_label = QLabel()
@@ -267,6 +273,8 @@ class HazardEditor(PhotoActions, QWidget):
         self.markup_button.setText(_("View / mark up"))
         self.markup_button.setToolTip(_("Full view with arrow, circle and text markup (Enter)"))
         self.fix_button.setText(_("Fixed on the spot…"))
+        self.place_button.setText(_("Place its pin on the plan"))
+        self.place_button.setToolTip(_("This hazard has no spot on a plan yet: click the plan where it is"))
         self.fix_button.setToolTip(_("Close this hazard as fixed on the spot: needs an after-photo and a note"))
         # Both forms share one label column width, so their fields line up.
         width = max(label.sizeHint().width() for label in self.labels.values())
@@ -312,20 +320,30 @@ class HazardEditor(PhotoActions, QWidget):
             self.title.setText(_("No hazard selected"))
             self.status_chip.clear()
             self.strip.photo_model.set_photos([])
+            self._loading = True  # a disabled form must not go on showing the last hazard's words
+            for name in TEXT_FIELDS:
+                self.texts[name].clear()
+                self._timers[name].stop()
+            self.category_button.setText("")
+            self.phrase_box.set_buttons([])
+            self._loading = False
+            self.place_button.setVisible(False)
             self.body.setEnabled(False)
             self.body.setVisible(True)
             return
-        with self.db.session() as session:
-            hazard = find_hazard(session, self.hazard_id)
-            values = {name: getattr(hazard, name) for name in (*TEXT_FIELDS, "category", "severity",
-                                                                "area_type", "deadline")}
-            number, status, found = hazard.number, hazard.status, hazard.found_at
-            photos = [PhotoInfo(str(a.id), a.role, a.filename, self.db.store.find(a.file_hash),
-                                a.width, a.height, dict(a.overlay or {})) for a in attachments_of(session, hazard.id)]
+        try:
+            with self.db.session() as session:
+                hazard = find_hazard(session, self.hazard_id)
+                values, number, status, found, photos = self._read(session, hazard)
+        except NotFoundError:  # its adding was undone: nothing left to show
+            self.hazard_id = None
+            self.reload()
+            return
         self._saved, self._status, self._found_on = values, status, found.date()
         self.body.setEnabled(True)
         self._show_values(values)
         self.title.setText(_("Hazard {number}").format(number=number))
+        self._number = number
         self.status_chip.setText(status_label(status))
         self.status_chip.setStyleSheet(f"background: {STATUS_COLOURS.get(status, '#757575')}; color: white;"
                                        " padding: 2px 8px; border-radius: 8px;")
@@ -338,6 +356,14 @@ class HazardEditor(PhotoActions, QWidget):
         if rows or photos:
             self.strip.setCurrentIndex(self.strip.photo_model.index(rows[0] if rows else len(photos) - 1))
         self._apply_read_only()
+
+    def _read(self, session: Any, hazard: Any) -> tuple[dict[str, Any], str, str, dt.datetime, list[PhotoInfo]]:
+        values = {name: getattr(hazard, name) for name in (*TEXT_FIELDS, "category", "severity", "area_type",
+                                                            "deadline")}
+        photos = [PhotoInfo(str(a.id), a.role, a.filename, self.db.store.find(a.file_hash),
+                            a.width, a.height, dict(a.overlay or {})) for a in attachments_of(session, hazard.id)]
+        self._pinned = hazard.x is not None
+        return values, hazard.number, hazard.status, hazard.found_at, photos
 
     def _show_values(self, values: dict[str, Any]) -> None:
         self._loading = True
@@ -398,6 +424,7 @@ class HazardEditor(PhotoActions, QWidget):
         self.photos_label.setText(_("Photos") if final else _("Photos (drop files here, or paste with Ctrl+V)"))
         self.strip.setAcceptDrops(not final)
         self.fix_button.setVisible(self._status == Status.OPEN)
+        self.place_button.setVisible(not final and not self._pinned)
         if final:
             self.show_message(_("This hazard is {status}: it is final and shown read-only.").format(
                 status=status_label(self._status)), error=False)
@@ -521,6 +548,10 @@ class HazardEditor(PhotoActions, QWidget):
                 old is not None and abs((deadline - self._found_on).days - old.deadline_days) <= 1)):
             values["deadline"] = self._found_on + dt.timedelta(days=new.deadline_days)
         self._push_edit(values, _("Change category"))
+
+    def _ask_for_pin(self) -> None:
+        if self.hazard_id is not None:
+            self.placePinRequested.emit(self.hazard_id, self._number)
 
     # -- fixed on the spot --------------------------------------------------------------------
     def open_fix_on_spot(self) -> None:
