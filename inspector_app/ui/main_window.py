@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QTabWidget,
     QToolBar,
     QTreeView,
@@ -78,7 +79,11 @@ class MainWindow(QMainWindow):
         self.summary = SummaryPanel(context, self)
         self.summary_dock = QDockWidget(self)
         self.summary_dock.setObjectName("summary")
-        self.summary_dock.setWidget(self.summary)
+        summary_scroll = QScrollArea()  # its long lists must not make the window taller than a laptop screen
+        summary_scroll.setWidgetResizable(True)
+        summary_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        summary_scroll.setWidget(self.summary)
+        self.summary_dock.setWidget(summary_scroll)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.summary_dock)
 
         self.plan_panel = PlanPanel(context, self.undo_stack, self)

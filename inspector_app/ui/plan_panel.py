@@ -9,7 +9,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -44,6 +44,7 @@ from inspector_app.ui.canvas.pins import Pin, PinSet
 from inspector_app.ui.canvas.plan_view import ZOOM_STEP, PlanView
 from inspector_app.ui.new_hazard_dialog import NewHazardDialog
 
+OVERVIEW_MARGIN = 10
 PLAN_FILTER = "*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.pdf *.svg *.dxf"
 
 
@@ -66,7 +67,10 @@ class PlanPanel(QWidget):
         self.view.pinsMoved.connect(self.move_pins)
         self.view.selectionChanged.connect(self._selection_changed)
         self.view.pinActivated.connect(self.hazardActivated)
-        self.overview = OverviewMap(self.view)
+        # The overview floats in the plan's top-right corner: a column of its own beside the plan
+        # took a fifth of a laptop screen's width from the plan.
+        self.overview = OverviewMap(self.view, self.view)
+        self.view.installEventFilter(self)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b71c1c; padding: 6px;")
@@ -124,11 +128,8 @@ class PlanPanel(QWidget):
         self.toolbar.addAction(self.nudge_action)
 
         side = QVBoxLayout()
-        side.addWidget(self.overview)
         side.addWidget(self.layers_label)
         side.addWidget(self.layers, 1)
-        side.addStretch(1)
-        side.setAlignment(self.overview, Qt.AlignmentFlag.AlignTop)
         body = QHBoxLayout()
         body.addWidget(self.view, 1)
         body.addLayout(side)
@@ -187,6 +188,16 @@ class PlanPanel(QWidget):
         if self.placing is not None:  # still waiting for that pin, now on this floor
             self.start_placing(*self.placing)
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self._place_overview()
+        return super().eventFilter(watched, event)
+
+    def _place_overview(self) -> None:
+        viewport = self.view.viewport().geometry()
+        self.overview.move(viewport.right() - self.overview.width() - OVERVIEW_MARGIN, viewport.top() + OVERVIEW_MARGIN)
+        self.overview.raise_()
+
     def _open_plan(self, page: int | None = None) -> None:
         if self.document is not None:
             self.view.set_document(None)
@@ -194,8 +205,9 @@ class PlanPanel(QWidget):
             self.document = None
         self._say("")
         self.layers.clear()
-        for widget in (self.layers, self.layers_label, self.overview):
+        for widget in (self.layers, self.layers_label):
             widget.setVisible(False)
+        self.overview.set_active(False)
         if self.floor_id is None:
             self._say(_("Choose a floor in the navigator to see its plan."))
             return
@@ -227,8 +239,9 @@ class PlanPanel(QWidget):
         self.layers.blockSignals(False)
         self.layers.setVisible(self.layers.count() > 0)
         self.layers_label.setVisible(self.layers.count() > 0)
-        self.overview.setVisible(True)
+        self._place_overview()
         self.view.set_document(self.document, self.page_box.value() - 1)
+        self.overview.set_active(True)
         self.refresh_pins()
 
     def _page_changed(self, value: int) -> None:
@@ -277,7 +290,10 @@ class PlanPanel(QWidget):
         if hazard_id in self.view.pin_layer.pinset.index:
             self.view.set_selection([hazard_id])
             pin = self.view.pin_layer.pinset.pins[self.view.pin_layer.pinset.index[hazard_id]]
-            self.view.centerOn(pin.x * self.view.page_width, pin.y * self.view.page_height)
+            spot = QPointF(pin.x * self.view.page_width, pin.y * self.view.page_height)
+            shown = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
+            if not shown.contains(spot):  # a pin in sight stays put: the plan does not jump under the finger
+                self.view.centerOn(spot)
 
     def _selection_changed(self, ids: list[str]) -> None:
         if ids:
@@ -317,14 +333,11 @@ class PlanPanel(QWidget):
                                                         if c != values["category"]]][:8]
         command = AddHazardCommand(self.context.db, self.context.catalogue, self.context.actor, {
             **values, "floor_id": self.floor_id, "x": round(x, 5), "y": round(y, 5), "page": self.view.page,
-            "inspection_id": self.inspection_id}, self._changed, self._add_refused)
+            "inspection_id": self.inspection_id}, self._changed, self._say)
         self.undo_stack.push(command)
         if command.hazard_id is not None:
             self.view.set_selection([str(command.hazard_id)])
             self.hazardSelected.emit(str(command.hazard_id))
-
-    def _add_refused(self, message: str) -> None:
-        QMessageBox.warning(self, _("New hazard"), message)
 
     def _place_at(self, x: float, y: float) -> None:
         assert self.placing is not None

@@ -22,6 +22,7 @@ class ScanBox(QLineEdit):
         self.context = context
         self.setClearButtonEnabled(True)
         self.setMinimumWidth(200)
+        self.setMaximumWidth(420)  # a short code or URL fits; the rest of the tool bar stays free
         self.returnPressed.connect(self.resolve)
         self.retranslate()
 

@@ -21,3 +21,23 @@ def demo_context(tmp_path, catalogue):
     yield context
     context.close()
     set_language("en")
+
+
+@pytest.fixture
+def panel(qtbot, demo_context):
+    """A plan panel on the floor of the demo's first hazard, with its own undo stack."""
+    from PySide6.QtGui import QUndoStack
+
+    from inspector_app.core.queries import list_hazards
+    from inspector_app.ui.plan_panel import PlanPanel
+
+    context = demo_context
+    with context.db.session() as session:
+        floor_id = list_hazards(session)[0].floor_id
+    stack = QUndoStack()
+    widget = PlanPanel(context, stack)
+    widget.resize(1000, 700)
+    qtbot.addWidget(widget)
+    widget.set_floor(floor_id)
+    yield widget, stack, context
+    widget.shutdown()

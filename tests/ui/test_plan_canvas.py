@@ -17,7 +17,6 @@ from inspector_app.core.models import Hazard
 from inspector_app.ui import plan_panel as plan_panel_module
 from inspector_app.ui.canvas.pins import Pin, PinSet
 from inspector_app.ui.canvas.plan_view import PlanView
-from inspector_app.ui.plan_panel import PlanPanel
 
 SPOT = (0.3, 0.6)
 
@@ -118,24 +117,6 @@ def test_filters_hide_pins_from_drawing_and_hit_testing(view, tmp_path):
     assert view.pin_layer.pins_near(centre, view.scale_factor()) == ["b"]
     pins.set_filter(severities={"general"})
     assert view.pin_layer.pins_near(centre, view.scale_factor()) == ["a"]
-
-
-@pytest.fixture
-def panel(qtbot, demo_context):
-    from PySide6.QtGui import QUndoStack
-
-    from inspector_app.core.queries import list_hazards
-
-    context = demo_context
-    with context.db.session() as session:
-        floor_id = list_hazards(session)[0].floor_id
-    stack = QUndoStack()
-    widget = PlanPanel(context, stack)
-    widget.resize(1000, 700)
-    qtbot.addWidget(widget)
-    widget.set_floor(floor_id)
-    yield widget, stack, context
-    widget.shutdown()
 
 
 def test_panel_add_undo_redo_and_move(panel, monkeypatch):

@@ -1,5 +1,5 @@
 """The overview map: the whole page small, with the part shown in the canvas outlined; clicking or
-dragging in it moves the canvas there."""
+dragging in it moves the canvas there. It floats over the plan and shows itself only when zoomed in."""
 
 from __future__ import annotations
 
@@ -9,14 +9,27 @@ from PySide6.QtWidgets import QWidget
 
 from inspector_app.ui.canvas.plan_view import PlanView
 
+WHOLE = 0.995  # a visible share of the page this close to 1 counts as the whole page
+
 
 class OverviewMap(QWidget):
     def __init__(self, view: PlanView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = view
-        self.setFixedSize(200, 140)
+        self.setFixedSize(180, 124)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        view.viewChanged.connect(self.update)
+        self.active = False  # set by the owner while a plan is open
+        view.viewChanged.connect(self.follow)
+
+    def set_active(self, active: bool) -> None:
+        self.active = active
+        self.follow()
+
+    def follow(self) -> None:
+        """Show only while part of the page is out of sight: at fit it would just cover a corner of the plan."""
+        region = self.view.visible_region()
+        self.setVisible(self.active and (region.width < WHOLE or region.height < WHOLE))
+        self.update()
 
     def _page_rect(self) -> QRectF:
         width, height = self.view.page_width, self.view.page_height
@@ -26,7 +39,9 @@ class OverviewMap(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#eeeeee"))
+        painter.fillRect(self.rect(), QColor(238, 238, 238, 230))  # floats over the plan: a little see-through
+        painter.setPen(QPen(QColor("#9e9e9e"), 1))
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
         page = self._page_rect()
         if self.view.base_image is not None:
             painter.drawImage(page, self.view.base_image)

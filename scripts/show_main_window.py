@@ -1,0 +1,90 @@
+"""Show the real main window on a fresh demo ledger, for looking at it (and screenshots under Xvfb).
+
+    xvfb-run -s "-screen 0 1600x1000x24" python scripts/show_main_window.py zh_CN --shot main-zh.png
+    python scripts/show_main_window.py en [--ledger] [--closed] [--markup] [--size 1366x768]
+
+The window opens on the first floor with an open hazard that has a marked-up photo selected, as an
+inspector sees it mid-walk; --ledger shows the ledger tab, --closed a closed hazard, --markup the
+photo's full view. Settings go to a temporary folder, never to the user's own. With --shot it saves
+the screen (or the open dialog) after the event loop settled, and quits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+TMP = Path(tempfile.mkdtemp(prefix="inspector-show-"))
+os.environ["XDG_CONFIG_HOME"] = str(TMP / "config")  # before platformdirs is first asked
+os.environ["XDG_DATA_HOME"] = str(TMP / "data")
+
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from inspector_app.cli.context import AppContext  # noqa: E402
+from inspector_app.core.demo import create_demo  # noqa: E402
+from inspector_app.core.hazards import attachments_of  # noqa: E402
+from inspector_app.core.ledger import LedgerFilter, as_uuid, ledger_ids  # noqa: E402
+from inspector_app.core.photo_markup import set_photo_overlay  # noqa: E402
+from inspector_app.core.settings import Settings  # noqa: E402
+from inspector_app.i18n import set_language  # noqa: E402
+from inspector_app.ui.app import QtTranslations  # noqa: E402
+from inspector_app.ui.main_window import MainWindow  # noqa: E402
+
+MARKUP = {"version": 1, "shapes": [
+    {"kind": "arrow", "x1": 0.15, "y1": 0.2, "x2": 0.45, "y2": 0.45},
+    {"kind": "circle", "x1": 0.45, "y1": 0.35, "x2": 0.8, "y2": 0.8},
+    {"kind": "text", "x": 0.05, "y": 0.75, "text": "插线板放在床上"},
+]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("language", nargs="?", default="zh_CN", choices=("zh_CN", "en"))
+    parser.add_argument("--shot", help="save a PNG here and quit")
+    parser.add_argument("--ledger", action="store_true", help="show the ledger tab")
+    parser.add_argument("--closed", action="store_true", help="select a closed hazard")
+    parser.add_argument("--markup", action="store_true", help="open the selected photo's full view")
+    parser.add_argument("--size", default="1600x1000", help="window size, e.g. 1366x768")
+    args = parser.parse_args()
+    set_language(args.language)
+    app = QApplication(sys.argv[:1])
+    translations = QtTranslations(app)
+    translations.apply(args.language)
+
+    context = AppContext(settings=Settings(language=args.language, inspector_name="李明"))
+    context.configure(argparse.Namespace(db=str(TMP / "demo.sqlite"), database_url=None, actor="李明", forms=[]))
+    create_demo(context.db, context.catalogue)
+    with context.db.session() as session:
+        wanted = frozenset({"closed" if args.closed else "open"})
+        ids = [as_uuid(raw) for raw in ledger_ids(session, LedgerFilter(statuses=wanted))]
+        hazard_id = next((i for i in ids if attachments_of(session, i)), ids[0])
+        photos = attachments_of(session, hazard_id)
+        if photos and not args.closed:
+            set_photo_overlay(session, photos[0].id, MARKUP, "demo")
+
+    window = MainWindow(context, translations)
+    width, height = (int(part) for part in args.size.split("x"))
+    window.resize(width, height)
+    window.show()
+    window.show_hazard(str(hazard_id))
+    window.editor.set_hazard(str(hazard_id))
+    if args.ledger:
+        window.ledger_tab_action.trigger()
+    if args.markup:
+        QTimer.singleShot(400, window.editor.open_photo)
+    if args.shot:
+        def shoot() -> None:
+            modal = app.activeModalWidget()
+            picture = modal.grab() if modal is not None else window.screen().grabWindow(0)
+            picture.save(args.shot)
+            app.quit()
+        QTimer.singleShot(2000, shoot)
+    return app.exec()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
