@@ -55,6 +55,17 @@ def _check_position(x: float | None, y: float | None) -> None:
             raise InspectorError(
                 _("A pin position is a fraction of the page from 0 to 1; got {value}.").format(value=value)
             )
+    if (x is None) != (y is None):
+        raise InspectorError(_("A pin needs both x and y."))
+
+
+def _building_of_floor(session: Session, floor_id: uuid.UUID) -> Building:
+    floor = session.get(Floor, floor_id)
+    if floor is None:
+        raise NotFoundError(_("No floor with the id {id}.").format(id=floor_id))
+    building = session.get(Building, floor.building_id)
+    assert building is not None  # a floor's building is a foreign key
+    return building
 
 
 def _check_severity(severity: str) -> None:
@@ -99,14 +110,8 @@ def add_hazard(
     severity = severity or cat.default_severity
     _check_severity(severity)
     _check_position(x, y)
-    if (x is None) != (y is None):
-        raise InspectorError(_("A pin needs both x and y."))
     if floor_id is not None:
-        floor = session.get(Floor, floor_id)
-        if floor is None:
-            raise NotFoundError(_("No floor with the id {id}.").format(id=floor_id))
-        building = session.get(Building, floor.building_id)
-        assert building is not None
+        building = _building_of_floor(session, floor_id)
         site_id = building.site_id
         area_type = area_type or building.area_type
     if site_id is None:
@@ -211,16 +216,9 @@ def place_pin(session: Session, hazard: Hazard, actor: str, floor_id: uuid.UUID 
     """Give a hazard its pin on a floor of its own site (a checklist's hazard waits for one), or take
     the pin off again with x and y None (the undo of placing it)."""
     _check_position(x, y)
-    if (x is None) != (y is None):
-        raise InspectorError(_("A pin needs both x and y."))
-    if floor_id is not None:
-        floor = session.get(Floor, floor_id)
-        if floor is None:
-            raise NotFoundError(_("No floor with the id {id}.").format(id=floor_id))
-        building = session.get(Building, floor.building_id)
-        if building is None or building.site_id != hazard.site_id:
-            raise InspectorError(_("Hazard {number} belongs to another site: its pin cannot go on this plan.").format(
-                number=hazard.number))
+    if floor_id is not None and _building_of_floor(session, floor_id).site_id != hazard.site_id:
+        raise InspectorError(_("Hazard {number} belongs to another site: its pin cannot go on this plan.").format(
+            number=hazard.number))
     return _record_changes(session, hazard, {"floor_id": floor_id, "page": page, "x": x, "y": y}, "pin_moved", actor)
 
 

@@ -7,77 +7,65 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
-
 from inspector_app.core.db import Database
-from inspector_app.core.errors import InspectorError
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.hazards import add_hazard, discard_new_hazard, find_hazard, move_pin, place_pin
 from inspector_app.i18n import _
+from inspector_app.ui.refusable_command import Notify, RefusableCommand
 
 
-class AddHazardCommand(QUndoCommand):
+class AddHazardCommand(RefusableCommand):
     """Pin a new hazard; undo discards it while nothing official has happened to it.
 
-    Redo recreates it under the same id, so the editor's later steps on it still apply. When a step
-    is refused (bad values; or undo after the hazard was closed on the spot or printed) ``on_error``
-    says why and the command makes itself obsolete: the stack drops it rather than pretend it ran.
+    Redo recreates it under the same id, so the editor's later steps on it still apply. A refused
+    step (bad values; or undo after the hazard was closed on the spot or printed) is said and dropped.
     """
 
     def __init__(self, db: Database, catalogue: Catalogue, actor: str, values: dict[str, Any],
-                 on_change: Callable[[], None], on_error: Callable[[str], None] | None = None) -> None:
-        super().__init__(_("Add hazard"))
+                 on_change: Callable[[], None], on_error: Notify | None = None) -> None:
+        super().__init__(_("Add hazard"), on_error)
         self.db, self.catalogue, self.actor, self.values, self.on_change = db, catalogue, actor, values, on_change
-        self.on_error = on_error
         self.hazard_id: uuid.UUID | None = None
         self.number = ""
 
+    def _add(self) -> None:
+        with self.db.session() as session:
+            hazard = add_hazard(session, self.catalogue, self.db.store, actor=self.actor,
+                                hazard_id=self.hazard_id, **self.values)
+            self.hazard_id, self.number = hazard.id, hazard.number
+
+    def _discard(self) -> None:
+        assert self.hazard_id is not None
+        with self.db.session() as session:
+            discard_new_hazard(session, self.hazard_id)
+
     def redo(self) -> None:
-        try:
-            with self.db.session() as session:
-                hazard = add_hazard(session, self.catalogue, self.db.store, actor=self.actor,
-                                    hazard_id=self.hazard_id, **self.values)
-                self.hazard_id, self.number = hazard.id, hazard.number
-        except InspectorError as exc:  # nothing was recorded; the stack drops the command
-            self.setObsolete(True)
-            if self.on_error is not None:
-                self.on_error(str(exc))
-            return
-        self.setText(_("Add hazard {number}").format(number=self.number))
-        self.on_change()
+        if self.attempt(self._add):
+            self.setText(_("Add hazard {number}").format(number=self.number))
+            self.on_change()
 
     def undo(self) -> None:
-        assert self.hazard_id is not None
-        try:
-            with self.db.session() as session:
-                discard_new_hazard(session, self.hazard_id)
-        except InspectorError as exc:
-            self.setObsolete(True)
-            if self.on_error is not None:
-                self.on_error(str(exc))
-            return
-        self.on_change()
+        if self.attempt(self._discard):
+            self.on_change()
 
 
-class MovePinsCommand(QUndoCommand):
+class MovePinsCommand(RefusableCommand):
     """Move one or more pins; ``moves`` maps hazard id -> ((old x, old y), (new x, new y))."""
 
     def __init__(self, db: Database, actor: str, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
-                 on_change: Callable[[], None], on_error: Callable[[str], None] | None = None) -> None:
-        super().__init__(_("Move {count} pins").format(count=len(moves)) if len(moves) > 1 else _("Move pin"))
+                 on_change: Callable[[], None], on_error: Notify | None = None) -> None:
+        super().__init__(_("Move {count} pins").format(count=len(moves)) if len(moves) > 1 else _("Move pin"),
+                         on_error)
         self.db, self.actor, self.moves, self.on_change = db, actor, moves, on_change
-        self.on_error = on_error
 
     def _apply(self, which: int) -> None:
-        try:
+        def move() -> None:  # one session: a refused pin (withdrawn meanwhile) leaves none half-moved
             with self.db.session() as session:
                 for hazard_id, positions in self.moves.items():
                     x, y = positions[which]
                     move_pin(session, find_hazard(session, hazard_id), self.actor, x, y)
-        except InspectorError as exc:  # e.g. a moved hazard was withdrawn since: nothing is half-moved
-            self.setObsolete(True)
-            if self.on_error is not None:
-                self.on_error(str(exc))
+
+        self.attempt(move)
         self.on_change()
 
     def redo(self) -> None:
@@ -87,28 +75,25 @@ class MovePinsCommand(QUndoCommand):
         self._apply(0)
 
 
-class PlacePinCommand(QUndoCommand):
+class PlacePinCommand(RefusableCommand):
     """Give a hazard that has no pin yet (one a checklist created) its spot on this plan; undo takes
     the pin off again and puts back the floor it had."""
 
     def __init__(self, db: Database, actor: str, hazard_id: str, spot: tuple[uuid.UUID | None, int, float, float],
-                 on_change: Callable[[], None], on_error: Callable[[str], None] | None = None) -> None:
-        super().__init__(_("Place pin"))
-        self.db, self.actor, self.hazard_id, self.spot = db, actor, hazard_id, spot
-        self.on_change, self.on_error = on_change, on_error
+                 on_change: Callable[[], None], on_error: Notify | None = None) -> None:
+        super().__init__(_("Place pin"), on_error)
+        self.db, self.actor, self.hazard_id, self.spot, self.on_change = db, actor, hazard_id, spot, on_change
         self.before: tuple[uuid.UUID | None, int, float | None, float | None] | None = None
 
     def _apply(self, place: tuple[uuid.UUID | None, int, float | None, float | None]) -> None:
-        try:
+        def put() -> None:
             with self.db.session() as session:
                 hazard = find_hazard(session, self.hazard_id)
                 if self.before is None:
                     self.before = (hazard.floor_id, hazard.page, hazard.x, hazard.y)
                 place_pin(session, hazard, self.actor, *place)
-        except InspectorError as exc:
-            self.setObsolete(True)
-            if self.on_error is not None:
-                self.on_error(str(exc))
+
+        self.attempt(put)
         self.on_change()
 
     def redo(self) -> None:

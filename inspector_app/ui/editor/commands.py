@@ -17,32 +17,24 @@ from PySide6.QtGui import QUndoCommand
 
 from inspector_app.core import attachments
 from inspector_app.core.db import Database
-from inspector_app.core.errors import InspectorError
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.hazards import attach_photo, find_hazard, update_hazard
 from inspector_app.core.photo_markup import set_photo_overlay
 from inspector_app.i18n import _
+from inspector_app.ui.refusable_command import Notify, RefusableCommand
 
-Notify = Callable[[str], None]
 TEXT_MERGE_ID = 4101  # any constant: commands merge only with the same id()
 
 
-class _HazardCommand(QUndoCommand):
+class _HazardCommand(RefusableCommand):
     def __init__(self, db: Database, hazard_id: str, actor: str, text: str,
                  on_done: Notify | None = None, on_error: Notify | None = None) -> None:
-        super().__init__(text)
+        super().__init__(text, on_error)
         self.db, self.hazard_id, self.actor = db, hazard_id, actor
-        self.on_done, self.on_error = on_done, on_error
+        self.on_done = on_done
 
     def _run(self, step: Callable[[], None]) -> None:
-        try:
-            step()
-        except InspectorError as exc:
-            self.setObsolete(True)
-            if self.on_error is not None:
-                self.on_error(str(exc))
-            return
-        if self.on_done is not None:
+        if self.attempt(step) and self.on_done is not None:
             self.on_done(self.hazard_id)
 
 

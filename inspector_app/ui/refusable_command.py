@@ -1,0 +1,31 @@
+"""An undo step the ledger may refuse (the hazard was closed, withdrawn or printed meanwhile, or the
+values are wrong): it says why through ``on_error`` and makes itself obsolete, so QUndoStack drops it
+instead of pretending it ran, or failing again on every undo. Shared by the plan's and the editor's
+commands."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QUndoCommand
+
+from inspector_app.core.errors import InspectorError
+
+Notify = Callable[[str], None]
+
+
+class RefusableCommand(QUndoCommand):
+    def __init__(self, text: str, on_error: Notify | None = None) -> None:
+        super().__init__(text)
+        self.on_error = on_error
+
+    def attempt(self, step: Callable[[], None]) -> bool:
+        """Run one direction of the command; False (and obsolete, and said) when the core refused it."""
+        try:
+            step()
+        except InspectorError as exc:
+            self.setObsolete(True)
+            if self.on_error is not None:
+                self.on_error(str(exc))
+            return False
+        return True
