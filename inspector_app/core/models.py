@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Column,
     Date,
@@ -58,7 +59,13 @@ class Organisation(Base):
     kind: Mapped[str] = mapped_column(String(20), default="school")  # region / county / school / owner
     notice_prefix: Mapped[str] = mapped_column(String(40), default="")
     show_personal_data: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What every laptop of the organisation prints the same way: the address its QR codes carry and
+    # the language of its documents. Data in the ledger, synced like the rest (not a user setting).
+    public_base_url: Mapped[str] = mapped_column(String(300), default="")
+    language: Mapped[str] = mapped_column(String(10), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
+    sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
 
     sites: Mapped[list[Site]] = relationship(back_populates="organisation", lazy="raise")
 
@@ -72,6 +79,8 @@ class Site(Base):
     code: Mapped[str] = mapped_column(String(20), unique=True)
     address: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
+    sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
 
     organisation: Mapped[Organisation] = relationship(back_populates="sites", lazy="raise")
     buildings: Mapped[list[Building]] = relationship(back_populates="site", lazy="raise")
@@ -85,6 +94,8 @@ class Building(Base):
     name: Mapped[str] = mapped_column(String(200))
     area_type: Mapped[str] = mapped_column(String(40), default="other")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
+    sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
 
     site: Mapped[Site] = relationship(back_populates="buildings", lazy="raise")
     floors: Mapped[list[Floor]] = relationship(back_populates="building", lazy="raise")
@@ -97,6 +108,8 @@ class Floor(Base):
     building_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("buildings.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     level: Mapped[int] = mapped_column(Integer, default=1)
+    # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
+    sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
 
     building: Mapped[Building] = relationship(back_populates="floors", lazy="raise")
 
@@ -122,6 +135,8 @@ class PlanDocument(Base):
     offset_x: Mapped[float] = mapped_column(Float, default=0.0)
     offset_y: Mapped[float] = mapped_column(Float, default=0.0)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
+    sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
 
 
 class Inspection(Base):
@@ -134,6 +149,8 @@ class Inspection(Base):
     inspectors: Mapped[str] = mapped_column(String(300), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
+    sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
 
 
 # Covering indexes: the ledger reads the ids of 100,000 hazards in any order from the index alone.
@@ -197,6 +214,8 @@ class SupersededToken(Base):
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), index=True)
     superseded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
+    sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
 
 
 class HazardEvent(Base):
@@ -240,6 +259,8 @@ class Notice(Base):
     issued_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     issued_by: Mapped[str] = mapped_column(String(100), default="")
     pdf_hash: Mapped[str] = mapped_column(String(64), default="")
+    # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
+    sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
 
 
 class Attachment(Base):
@@ -258,6 +279,8 @@ class Attachment(Base):
     overlay: Mapped[dict[str, Any]] = mapped_column(default=dict)  # markup drawn over, never burnt in
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     created_by: Mapped[str] = mapped_column(String(100), default="")
+    # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
+    sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
 
 
 class ChecklistRun(Base):
@@ -273,6 +296,8 @@ class ChecklistRun(Base):
     actor: Mapped[str] = mapped_column(String(100), default="")
     started_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
+    sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
 
 
 class ChecklistAnswer(Base):
@@ -286,6 +311,8 @@ class ChecklistAnswer(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     hazard_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("hazards.id"))
     answered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
+    sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
 
 
 review_hazards = Table(
@@ -308,3 +335,103 @@ class Review(Base):
     signature_hash: Mapped[str] = mapped_column(String(64), default="")  # a PNG in the file store
     recorded_by: Mapped[str] = mapped_column(String(100), default="")
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
+    sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
+
+
+# --- The shared ledger: who this ledger is, what a server hands out, what a laptop knows of it ---
+
+
+class Replica(Base):
+    """This ledger's own identity in a shared ledger (one row): the laptop every event names."""
+
+    __tablename__ = "replica"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    # Given by the server on the first sync; new hazard and notice numbers are taken from this
+    # laptop's own block (index * NUMBER_BLOCK + n), so two laptops offline never take the same one.
+    device_index: Mapped[int | None] = mapped_column(Integer)
+    server_url: Mapped[str] = mapped_column(String(300), default="")
+    pull_cursor: Mapped[int] = mapped_column(BigInteger, default=0)
+    pushed_clock: Mapped[str] = mapped_column(String(60), default="")
+    clock: Mapped[str] = mapped_column(String(60), default="")
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_sync_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SyncHead(Base):
+    """A laptop's knowledge of the server: the last event of a hazard's chain that the server holds."""
+
+    __tablename__ = "sync_heads"
+
+    hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class ChangeLog(Base):
+    """Every change of a replicated row, in commit order: what a pull hands out after a cursor."""
+
+    __tablename__ = "change_log"
+
+    cursor: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+                                        autoincrement=True)
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[uuid.UUID] = mapped_column()
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The account whose push made the change (server side); empty for changes made on this ledger.
+    token_id: Mapped[uuid.UUID | None] = mapped_column()
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class KnownReplica(Base):
+    """Server side: each laptop that has synced, the account it used and the number block it holds."""
+
+    __tablename__ = "known_replicas"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    device_index: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    token_id: Mapped[uuid.UUID | None] = mapped_column()
+    first_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+api_token_organisations = Table(
+    "api_token_organisations",
+    Base.metadata,
+    Column("token_id", ForeignKey("api_tokens.id"), primary_key=True),
+    # Not a foreign key: a grant may be made before the organisation's first push reaches the server.
+    Column("organisation_id", Uuid, primary_key=True),
+)
+
+
+class ApiToken(Base):
+    """An inspector's account on the central server; only the SHA-256 of the secret is kept."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    inspector: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20), default="inspector")  # inspector / admin
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class SyncRefusal(Base):
+    """Server side: a pushed change that was refused, with the account, the laptop and the reason."""
+
+    __tablename__ = "sync_refusals"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    token_id: Mapped[uuid.UUID | None] = mapped_column()
+    replica_id: Mapped[uuid.UUID | None] = mapped_column()
+    entity: Mapped[str] = mapped_column(String(30))
+    entity_id: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
