@@ -28,6 +28,21 @@ LANGUAGES = ("zh_CN",)
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 # Longest prefix wins.
 CATALOGUE_OF = {
+    "inspector_app/core/sync/": "sync",
+    "inspector_app/core/bundles.py": "sync",
+    "inspector_app/cli/sync_cmds.py": "sync",
+    "inspector_app/cli/bundle_cmds.py": "sync",
+    "inspector_app/web/sync_api.py": "sync",
+    "inspector_app/ui/sync_panel.py": "sync",
+    "inspector_app/core/organisation.py": "org",
+    "inspector_app/cli/org_cmds.py": "org",
+    "inspector_app/ui/org_dialogs.py": "org",
+    "inspector_app/core/accounts.py": "server",
+    "inspector_app/cli/token_cmds.py": "server",
+    "inspector_app/web/server_config.py": "server",
+    "inspector_app/core/rollup.py": "rollup",
+    "inspector_app/exports/rollup_xlsx.py": "rollup",
+    "inspector_app/cli/summary_cmds.py": "rollup",
     "inspector_app/cli/plan_cmds.py": "plans",
     "inspector_app/cli/notice_cmds.py": "notices",
     "inspector_app/core/notice_register.py": "notices",
