@@ -80,3 +80,22 @@ def _one_qapplication(qapp):
     """Create the session's QApplication first: the SVG reader would otherwise make a bare
     QGuiApplication, and Qt aborts when a QApplication is created after it."""
     return qapp
+
+
+@pytest.fixture
+def postgres_url():
+    """A new, empty PostgreSQL database on the server scripts/test.sh starts; dropped afterwards."""
+    import uuid
+
+    from sqlalchemy import create_engine, text
+
+    url = os.environ.get("INSPECTOR_TEST_PG_URL")
+    assert url, "INSPECTOR_TEST_PG_URL must point at a PostgreSQL server (scripts/test.sh starts one)"
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    yield url.rsplit("/", 1)[0] + f"/{name}"
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()

@@ -3,11 +3,10 @@ data survives; everything downgrades to nothing and upgrades again. On SQLite an
 
 from __future__ import annotations
 
-import os
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from inspector_app.core import db as dbmod
 from inspector_app.core.models import Base
@@ -72,20 +71,6 @@ def _roundtrip(url: str) -> None:
 
 def test_sqlite_first_schema_with_data_upgrades_and_everything_downgrades(tmp_path):
     _roundtrip(f"sqlite:///{tmp_path / 'ledger.sqlite'}")
-
-
-@pytest.fixture
-def postgres_url():
-    url = os.environ.get("INSPECTOR_TEST_PG_URL")
-    assert url, "INSPECTOR_TEST_PG_URL must point at a PostgreSQL server (scripts/test.sh starts one)"
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 @pytest.mark.postgres
