@@ -33,6 +33,7 @@ CATALOGUE_OF = {
     "inspector_app/cli/sync_cmds.py": "sync",
     "inspector_app/cli/bundle_cmds.py": "sync",
     "inspector_app/web/sync_api.py": "sync",
+    "inspector_app/web/sync_client.py": "sync",
     "inspector_app/ui/sync_panel.py": "sync",
     "inspector_app/core/organisation.py": "org",
     "inspector_app/cli/org_cmds.py": "org",

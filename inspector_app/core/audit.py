@@ -20,6 +20,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.models import Hazard, HazardEvent, utcnow
+from inspector_app.core.sync import tracking
 from inspector_app.i18n import _
 
 GENESIS = "0" * 64
@@ -88,6 +89,9 @@ def append_event(
     data: dict[str, Any] = {"changes": changes or {}}
     if extra:
         data.update(extra)
+    origin = tracking.origin_of(session)
+    if origin:
+        data["origin"] = origin  # the laptop that wrote it, so "who did this" survives a merge
     event = HazardEvent(
         id=uuid.uuid4(), hazard_id=hazard.id, seq=seq, kind=kind, actor=actor,
         at=utcnow(), data=data, note=note, prev_hash=prev_hash,

@@ -100,6 +100,11 @@ class Database:
         finally:
             session.close()
 
+    def replica_id(self) -> object:
+        """This ledger's own id in a shared ledger (the laptop its events name)."""
+        tracker = self.sessions.kw.get("info", {}).get("tracker")
+        return tracker.replica_id if tracker else None
+
     def dispose(self) -> None:
         self.engine.dispose()
 
@@ -128,4 +133,8 @@ def open_database(url: str, store_dir: Path | None = None, migrate: bool = True)
             _("Cannot open the database {url}: {problem}").format(url=parsed.render_as_string(), problem=exc)
         ) from exc
     sessions = sessionmaker(engine, expire_on_commit=False)
+    if migrate:
+        from inspector_app.core.sync import tracking
+
+        tracking.install(sessions)
     return Database(engine=engine, sessions=sessions, store=FileStore(store_dir), url=url)

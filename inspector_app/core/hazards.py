@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core import audit
@@ -25,11 +25,13 @@ from inspector_app.core.models import (
     HazardEvent,
     Site,
     SupersededToken,
+    SyncHead,
     notice_hazards,
     utcnow,
 )
 from inspector_app.core.photos import store_photo
 from inspector_app.core.store import FileStore
+from inspector_app.core.sync import tracking
 from inspector_app.core.workflow import Severity, Status, check_transition
 from inspector_app.i18n import _, current_language
 
@@ -122,7 +124,7 @@ def add_hazard(
     if deadline is None:
         deadline = (today or dt.date.today()) + dt.timedelta(days=cat.deadline_days)
     language = current_language()
-    seq = (session.scalar(select(func.max(Hazard.seq)).where(Hazard.site_id == site.id)) or 0) + 1
+    seq = tracking.next_hazard_seq(session, site.id)
     hazard = Hazard(
         id=hazard_id or uuid.uuid4(), site_id=site.id, seq=seq, number=f"{site.code}-{seq:04d}",
         inspection_id=inspection_id, floor_id=floor_id, page=page, x=x, y=y, room=room,
@@ -313,6 +315,9 @@ def discard_new_hazard(session: Session, hazard_id: uuid.UUID) -> None:
     hazard = session.get(Hazard, hazard_id)
     if hazard is None:
         return
+    if session.get(SyncHead, hazard_id) is not None:
+        raise InspectorError(_("Hazard {number} is already in the shared ledger and can no longer be undone; "
+                               "withdraw it with a reason instead.").format(number=hazard.number))
     kinds = set(session.scalars(select(HazardEvent.kind).where(HazardEvent.hazard_id == hazard_id)))
     noticed = session.scalar(select(notice_hazards.c.notice_id).where(notice_hazards.c.hazard_id == hazard_id))
     if kinds - UNDOABLE_EVENTS or noticed is not None:

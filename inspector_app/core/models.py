@@ -353,8 +353,8 @@ class Replica(Base):
     # laptop's own block (index * NUMBER_BLOCK + n), so two laptops offline never take the same one.
     device_index: Mapped[int | None] = mapped_column(Integer)
     server_url: Mapped[str] = mapped_column(String(300), default="")
-    pull_cursor: Mapped[int] = mapped_column(BigInteger, default=0)
-    pushed_clock: Mapped[str] = mapped_column(String(60), default="")
+    pull_cursor: Mapped[int] = mapped_column(BigInteger, default=0)  # the server's change log, read up to here
+    push_cursor: Mapped[int] = mapped_column(BigInteger, default=0)  # this ledger's change log, sent up to here
     clock: Mapped[str] = mapped_column(String(60), default="")
     last_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_sync_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -376,12 +376,16 @@ class ChangeLog(Base):
     """Every change of a replicated row, in commit order: what a pull hands out after a cursor."""
 
     __tablename__ = "change_log"
+    __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id"),)
 
     cursor: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                                         autoincrement=True)
     entity: Mapped[str] = mapped_column(String(30))
     entity_id: Mapped[uuid.UUID] = mapped_column()
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # local: made on this ledger (a laptop pushes these); pulled: arrived from the server; pushed:
+    # (server side) arrived in a push.
+    source: Mapped[str] = mapped_column(String(10), default="local")
     # The account whose push made the change (server side); empty for changes made on this ledger.
     token_id: Mapped[uuid.UUID | None] = mapped_column()
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -19,12 +19,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from inspector_app.core import audit
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import Hazard, Notice, notice_hazards
+from inspector_app.core.sync import tracking
 from inspector_app.i18n import _
 
 NOTICE_KINDS = ("per_hazard", "per_unit")
@@ -35,7 +36,7 @@ def format_number(prefix: str, year: int, seq: int) -> str:
 
 
 def next_seq(session: Session, prefix: str, year: int) -> int:
-    return (session.scalar(select(func.max(Notice.seq)).where(Notice.prefix == prefix, Notice.year == year)) or 0) + 1
+    return tracking.next_notice_seq(session, prefix, year)
 
 
 @dataclass(frozen=True)

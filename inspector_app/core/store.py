@@ -38,6 +38,21 @@ class FileStore:
             raise
         return digest
 
+    def partial_path(self, digest: str, purpose: str) -> Path:
+        """Where a file being received is collected until it is complete and its hash checked."""
+        folder = self.root / ".partial"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{digest}.{purpose}"
+
+    def adopt(self, source: Path, digest: str, suffix: str = "") -> Path:
+        """Move a received file whose content was checked to hash to ``digest`` into the store."""
+        target = self.path_for(digest, suffix)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with source.open("rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(source, target)
+        return target
+
     def find(self, digest: str) -> Path | None:
         folder = self.root / digest[:2]
         if not folder.is_dir():

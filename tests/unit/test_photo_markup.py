@@ -55,7 +55,9 @@ def test_overlay_is_stored_with_an_event_and_no_field_changes(db, photo):
         assert attachments_of(session, hazard_id)[0].overlay == GOOD
         events = [e for e in session.query(HazardEvent).filter_by(hazard_id=hazard_id) if e.kind == "photo_marked"]
         assert len(events) == 1
-        assert events[0].data == {"changes": {}, "attachment_id": str(attachment_id), "shapes": 3}
+        data = dict(events[0].data)
+        assert data.pop("origin") == str(db.replica_id())  # the laptop that wrote it
+        assert data == {"changes": {}, "attachment_id": str(attachment_id), "shapes": 3}
         assert audit.verify(session).ok
 
 

@@ -36,7 +36,7 @@ def upgrade() -> None:
         sa.Column("device_index", sa.Integer(), nullable=True),
         sa.Column("server_url", sa.String(length=300), nullable=False),
         sa.Column("pull_cursor", sa.BigInteger(), nullable=False),
-        sa.Column("pushed_clock", sa.String(length=60), nullable=False),
+        sa.Column("push_cursor", sa.BigInteger(), nullable=False),
         sa.Column("clock", sa.String(length=60), nullable=False),
         sa.Column("last_attempt_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("last_sync_at", sa.DateTime(timezone=True), nullable=True),
@@ -59,10 +59,12 @@ def upgrade() -> None:
         sa.Column("entity", sa.String(length=30), nullable=False),
         sa.Column("entity_id", sa.Uuid(), nullable=False),
         sa.Column("deleted", sa.Boolean(), nullable=False),
+        sa.Column("source", sa.String(length=10), nullable=False),
         sa.Column("token_id", sa.Uuid(), nullable=True),
         sa.Column("at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("cursor", name=op.f("pk_change_log")),
     )
+    op.create_index("ix_change_log_entity", "change_log", ["entity", "entity_id"])
     op.create_table(
         "known_replicas",
         sa.Column("id", sa.Uuid(), nullable=False),
@@ -108,6 +110,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_change_log_entity", table_name="change_log")
     for table in ("sync_refusals", "api_token_organisations", "api_tokens", "known_replicas", "change_log",
                   "sync_heads", "replica"):
         op.drop_table(table)

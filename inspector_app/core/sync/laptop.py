@@ -1,0 +1,257 @@
+"""A laptop's side of the shared ledger: what it has to send, and merging what it receives.
+
+Received rows are merged by clock (the newer row wins, a local change not yet sent stays); a received
+hazard brings the server's whole history, which this ledger adopts, re-appending its own unsent
+events after it (core.sync.chains.rebase). Everything received in one page is written in one
+transaction together with the cursor, so an interrupted sync resumes where it stopped, and a page
+received twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.orm import Session
+
+from inspector_app.core import audit
+from inspector_app.core.audit import GENESIS
+from inspector_app.core.models import ChangeLog, Hazard, HazardEvent, Notice, Replica, Site, SyncHead
+from inspector_app.core.sync import tracking
+from inspector_app.core.sync.chains import (
+    ChainError,
+    add_superseded,
+    chain_of,
+    check_links,
+    check_row_matches,
+    event_from_json,
+    hazard_from_json,
+    hazard_payload,
+    rebase,
+    set_row,
+)
+from inspector_app.core.sync.entities import CLOCKED, FILE_COLUMNS, links_of, row_to_json, row_values
+from inspector_app.core.sync.server import replace_links, sort_items
+from inspector_app.i18n import _
+
+
+@dataclass
+class MergeReport:
+    pulled: int = 0
+    conflicts: int = 0
+    renumbered: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def replica(session: Session) -> Replica:
+    found = session.scalars(select(Replica).limit(1)).first()
+    assert found is not None, "open_database makes the replica row"
+    return found
+
+
+# --- what to send ---
+
+@dataclass
+class Outgoing:
+    items: list[dict[str, Any]]
+    up_to: int  # this ledger's change-log cursor the items cover
+    files: set[str]
+
+
+def pending(session: Session, push_cursor: int) -> Outgoing:
+    """Every local change after ``push_cursor``: rows as they are now, hazards with unsent events."""
+    up_to = session.scalar(select(func.max(ChangeLog.cursor))) or 0
+    rows = session.execute(select(ChangeLog.entity, ChangeLog.entity_id).where(
+        ChangeLog.cursor > push_cursor, ChangeLog.cursor <= up_to, ChangeLog.source == "local").distinct()).all()
+    items: list[dict[str, Any]] = []
+    files: set[str] = set()
+    hazards: set[uuid.UUID] = set()
+    for entity, entity_id in rows:
+        if entity == "event":
+            hazard_id = session.scalar(select(HazardEvent.hazard_id).where(HazardEvent.id == entity_id))
+            if hazard_id is not None:
+                hazards.add(hazard_id)
+        elif entity == "hazard":
+            hazards.add(entity_id)
+        elif entity in CLOCKED:
+            obj = session.get(CLOCKED[entity], entity_id)
+            if obj is None:
+                if entity == "attachment":
+                    items.append({"entity": entity, "id": str(entity_id), "deleted": True})
+                continue
+            item: dict[str, Any] = {"entity": entity, "row": row_to_json(obj)}
+            links = links_of(session, entity, entity_id)
+            if links is not None:
+                item["links"] = links
+            column = FILE_COLUMNS.get(entity)
+            if column and item["row"].get(column):
+                files.add(item["row"][column])
+            items.append(item)
+    for hazard_id in hazards:
+        hazard = session.get(Hazard, hazard_id)
+        if hazard is None:
+            continue  # recorded by mistake and undone before it was ever sent
+        head = session.get(SyncHead, hazard_id)
+        events = list(session.scalars(select(HazardEvent).where(
+            HazardEvent.hazard_id == hazard_id, HazardEvent.seq > (head.seq if head else 0)).order_by(HazardEvent.seq)))
+        item = {"entity": "hazard", **hazard_payload(session, hazard, events)}
+        item["base"] = [head.seq, head.hash] if head else [0, GENESIS]
+        items.append(item)
+    return Outgoing(sort_items(items), up_to, files)
+
+
+def record_pushed(session: Session, items: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
+    """Remember which hazard events the server now holds."""
+    accepted = {(r["entity"], r["id"]) for r in results if r["status"] in ("accepted", "unchanged")}
+    for item in items:
+        if item["entity"] != "hazard" or ("hazard", item["row"]["id"]) not in accepted or not item["events"]:
+            continue
+        last = item["events"][-1]
+        set_head(session, uuid.UUID(item["row"]["id"]), int(last["seq"]), str(last["hash"]))
+
+
+def set_head(session: Session, hazard_id: uuid.UUID, seq: int, digest: str) -> None:
+    head = session.get(SyncHead, hazard_id)
+    if head is None:
+        session.add(SyncHead(hazard_id=hazard_id, seq=seq, hash=digest))
+    else:
+        head.seq, head.hash = seq, digest
+
+
+# --- what arrives ---
+
+def apply_page(session: Session, items: list[dict[str, Any]], actor: str) -> MergeReport:
+    """Merge one page of received rows and hazards into this ledger (inside the caller's transaction)."""
+    report = MergeReport()
+    session.info["sync_source"] = "pulled"
+    tracker = tracking.tracker_of(session)
+    if session.connection().dialect.name == "sqlite":
+        session.execute(text("PRAGMA defer_foreign_keys=ON"))
+    try:
+        for item in sort_items(items):
+            entity = str(item.get("entity"))
+            try:
+                with session.begin_nested():
+                    if entity == "hazard":
+                        _merge_hazard(session, item, actor, report)
+                    elif entity in CLOCKED:
+                        _merge_row(session, entity, item, tracker)
+                    else:
+                        raise ValueError(f"unknown kind of record '{entity}'")
+            except (ChainError, ValueError, KeyError, TypeError) as exc:
+                report.problems.append(_("received {entity} {id}: {problem}").format(
+                    entity=entity, id=(item.get("row") or {}).get("id", item.get("id")), problem=exc))
+            else:
+                report.pulled += 1
+    finally:
+        session.info["sync_source"] = "local"
+    return report
+
+
+def _merge_row(session: Session, entity: str, item: dict[str, Any], tracker: tracking.Tracker | None) -> None:
+    model = CLOCKED[entity]
+    if item.get("deleted"):
+        existing = session.get(model, uuid.UUID(str(item["id"])))
+        if existing is not None:
+            session.delete(existing)
+            session.flush()
+        return
+    values = row_values(model, item["row"])
+    if tracker is not None:
+        tracker.clock.receive(str(values.get("sync_clock", "")))
+    existing = session.get(model, values["id"])
+    if existing is not None and str(values.get("sync_clock", "")) <= existing.sync_clock:  # type: ignore[attr-defined]
+        return  # ours is newer: it goes up with the next push
+    if entity == "notice" and existing is None:
+        _free_notice_number(session, values)
+    if existing is None:
+        session.add(model(**values))
+    else:
+        for key, value in values.items():
+            setattr(existing, key, value)
+    session.flush()
+    if item.get("links") is not None:
+        replace_links(session, entity, values["id"], item["links"])
+
+
+def _merge_hazard(session: Session, item: dict[str, Any], actor: str, report: MergeReport) -> None:
+    values = row_values(Hazard, item["row"])
+    hazard_id, number = values["id"], values.get("number", "?")
+    server_chain = [event_from_json(e) for e in item.get("events", [])]
+    check_links(number, hazard_id, server_chain, 1, GENESIS)
+    check_row_matches(number, hazard_from_json(item["row"]), server_chain)
+    existing = session.get(Hazard, hazard_id)
+    local = chain_of(session, hazard_id) if existing is not None else []
+    common = 0
+    while (common < len(local) and common < len(server_chain)
+           and local[common].hash == server_chain[common].hash):
+        common += 1
+    local_only, server_new = local[common:], server_chain[common:]
+    if existing is None:
+        _free_hazard_number(session, values, actor, report)
+    if server_new:
+        if local_only:
+            session.execute(delete(HazardEvent).where(HazardEvent.id.in_([e.id for e in local_only])))
+            session.flush()
+        hazard = set_row(session, existing, values)
+        session.flush()
+        for event in server_new:
+            session.add(event)
+        session.flush()
+        if local_only:
+            head = (server_chain[-1].seq, server_chain[-1].hash)
+            result = rebase(session, hazard, local_only, server_new, head)
+            report.conflicts += result.conflicts
+            session.flush()
+            tracking.log_change(session, "hazard", hazard_id)  # the rebased events still have to go up
+    add_superseded(session, hazard_id, item.get("superseded", []))
+    if server_chain:
+        set_head(session, hazard_id, server_chain[-1].seq, server_chain[-1].hash)
+    session.flush()
+
+
+def _free_hazard_number(session: Session, incoming: dict[str, Any], actor: str, report: MergeReport) -> None:
+    """A hazard of ours never sent that holds the number a received one has: ours takes the next one.
+
+    Only hazards written before this laptop had its number block can meet this; the received one
+    reached the server first, so it keeps the number. The QR on a printed notice carries the
+    token, not the number, and keeps working; the history says what happened.
+    """
+    clash = session.scalars(select(Hazard).where(Hazard.site_id == incoming["site_id"],
+                                                 Hazard.seq == incoming["seq"], Hazard.id != incoming["id"])).first()
+    if clash is None or session.get(SyncHead, clash.id) is not None:
+        return
+    site = session.get(Site, clash.site_id)
+    assert site is not None
+    old_number = clash.number
+    session.info["sync_source"] = "local"
+    try:
+        new_seq = max(tracking.next_hazard_seq(session, site.id), int(incoming["seq"]) + 1)
+        clash.seq = new_seq
+        clash.number = f"{site.code}-{new_seq:04d}"
+        session.flush()
+        audit.append_event(session, clash, "renumbered", actor, changes={"number": [old_number, clash.number]},
+                           note=_("Another laptop gave the number {old} to another hazard first.").format(
+                               old=old_number), extra={"seq": new_seq})
+        session.flush()
+    finally:
+        session.info["sync_source"] = "pulled"
+    report.renumbered.append(f"{old_number} → {clash.number}")
+
+
+def _free_notice_number(session: Session, incoming: dict[str, Any]) -> None:
+    clash = session.scalars(select(Notice).where(Notice.prefix == incoming["prefix"], Notice.year == incoming["year"],
+                                                 Notice.seq == incoming["seq"], Notice.id != incoming["id"])).first()
+    if clash is None:
+        return
+    from inspector_app.core.notice_register import format_number
+
+    session.info["sync_source"] = "local"
+    try:
+        clash.seq = max(tracking.next_notice_seq(session, clash.prefix, clash.year), int(incoming["seq"]) + 1)
+        clash.number = format_number(clash.prefix, clash.year, clash.seq)
+        session.flush()
+    finally:
+        session.info["sync_source"] = "pulled"

@@ -1,0 +1,199 @@
+"""One sync of a laptop with the server: say hello, pull every page, send files then changes, and keep
+the status (last success, pending changes, last error) that the program shows.
+
+The order is pull, then push: pushing after pulling means our unsent events are already rebased onto
+the server's history, so a push is refused as "stale" only when another laptop pushed in between;
+then we pull and push again (a few rounds at most). The transport (HTTP, see web/sync_client.py)
+is handed in, so this module speaks no HTTP.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import func, select
+
+from inspector_app.core.db import Database
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.models import ChangeLog, utcnow
+from inspector_app.core.sync import laptop, tracking
+from inspector_app.core.sync.conflicts import open_conflicts
+from inspector_app.i18n import _
+
+PUSH_BATCH = 400
+MAX_ROUNDS = 4
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+class Transport(Protocol):
+    def hello(self, replica_id: uuid.UUID, name: str) -> dict[str, Any]: ...
+    def pull(self, cursor: int) -> dict[str, Any]: ...
+    def push(self, replica_id: uuid.UUID, items: list[dict[str, Any]]) -> dict[str, Any]: ...
+    def missing_files(self, hashes: list[str]) -> list[str]: ...
+    def upload(self, digest: str, path: str, progress: Callable[[int, int], None] | None = None) -> None: ...
+    def download(self, digest: str, database: Database) -> None: ...
+
+
+@dataclass
+class SyncReport:
+    pushed: int = 0
+    pulled: int = 0
+    conflicts: int = 0
+    open_conflicts: int = 0
+    files_sent: int = 0
+    files_received: int = 0
+    renumbered: list[str] = field(default_factory=list)
+    refused: list[dict[str, Any]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    device_index: int | None = None
+    stale: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _no_progress(_phase: str, _done: int, _total: int) -> None:
+    return None
+
+
+def synchronise(database: Database, transport: Transport, actor: str, server_url: str = "",
+                progress: Progress = _no_progress) -> SyncReport:
+    report = SyncReport()
+    with database.session() as session:
+        me = laptop.replica(session)
+        me.last_attempt_at = utcnow()
+        replica_id, name = me.id, me.name
+    try:
+        _run(database, transport, actor, replica_id, name, server_url, report, progress)
+    except Exception as exc:
+        with database.session() as session:
+            laptop.replica(session).last_error = str(exc)[:2000]
+        raise
+    with database.session() as session:
+        me = laptop.replica(session)
+        me.last_sync_at = utcnow()
+        me.last_error = "; ".join(r["reason"] for r in report.refused)[:2000] if report.refused else ""
+        tracker = tracking.tracker_of(session)
+        if tracker is not None:
+            me.clock = tracker.clock.last
+        report.open_conflicts = len(open_conflicts(session))
+    return report
+
+
+def _run(database: Database, transport: Transport, actor: str, replica_id: uuid.UUID, name: str, server_url: str,
+         report: SyncReport, progress: Progress) -> None:
+    welcome = transport.hello(replica_id, name)
+    index = int(welcome["device_index"])
+    report.device_index = index
+    with database.session() as session:
+        me = laptop.replica(session)
+        me.device_index, me.server_url = index, server_url or me.server_url
+        tracker = tracking.tracker_of(session)
+        if tracker is not None:
+            tracker.device_index = index
+    for _round in range(MAX_ROUNDS):
+        _pull_all(database, transport, actor, report, progress)
+        if _push_all(database, transport, replica_id, report, progress):
+            return
+    if report.problems:
+        raise InspectorError(_("Sync stopped: {problems}").format(problems="; ".join(report.problems[:3])))
+    raise InspectorError(_("The server kept changing while this laptop synced; try again in a moment."))
+
+
+def _pull_all(database: Database, transport: Transport, actor: str, report: SyncReport, progress: Progress) -> None:
+    while True:
+        with database.session() as session:
+            cursor = laptop.replica(session).pull_cursor
+        page = transport.pull(cursor)
+        needed = {row[column] for item in page["items"] if (row := item.get("row"))
+                  for entity, column in _file_columns() if item["entity"] == entity and row.get(column)}
+        for digest in sorted(needed):
+            if database.store.find(digest) is None:
+                transport.download(digest, database)
+                report.files_received += 1
+        with database.session() as session:
+            merged = laptop.apply_page(session, page["items"], actor)
+            laptop.replica(session).pull_cursor = int(page["cursor"])  # with the data, never before it
+        report.pulled += merged.pulled
+        report.conflicts += merged.conflicts
+        report.renumbered += merged.renumbered
+        report.problems += merged.problems
+        progress("pull", report.pulled, report.pulled + (1 if page.get("more") else 0))
+        if not page.get("more"):
+            return
+
+
+def _file_columns() -> list[tuple[str, str]]:
+    from inspector_app.core.sync.entities import FILE_COLUMNS
+
+    return list(FILE_COLUMNS.items())
+
+
+def _push_all(database: Database, transport: Transport, replica_id: uuid.UUID, report: SyncReport,
+              progress: Progress) -> bool:
+    """Send everything pending; False if the server moved on meanwhile (pull and try again)."""
+    with database.session() as session:
+        me = laptop.replica(session)
+        outgoing = laptop.pending(session, me.push_cursor)
+    if not outgoing.items:
+        with database.session() as session:
+            laptop.replica(session).push_cursor = outgoing.up_to
+        return True
+    missing = transport.missing_files(sorted(outgoing.files)) if outgoing.files else []
+    for number, digest in enumerate(missing, start=1):
+        path = database.store.find(digest)
+        if path is None:
+            report.problems.append(_("the file {hash} is missing from this laptop's store").format(hash=digest[:12]))
+            continue
+        transport.upload(digest, str(path))
+        report.files_sent += 1
+        progress("files", number, len(missing))
+    again = False
+    last_stale: dict[str, Any] = {}
+    refused: list[dict[str, Any]] = []
+    cursor_ranges: list[list[int]] = []
+    for start in range(0, len(outgoing.items), PUSH_BATCH):
+        batch = outgoing.items[start:start + PUSH_BATCH]
+        answer = transport.push(replica_id, batch)
+        results = answer["results"]
+        with database.session() as session:
+            laptop.record_pushed(session, batch, results)
+        for result in results:
+            if result["status"] == "accepted":
+                report.pushed += 1
+            elif result["status"] in ("stale", "number_taken"):
+                again = True
+                last_stale = result
+            elif result["status"] != "unchanged":
+                refused.append(result)
+        if answer.get("cursor_range"):
+            cursor_ranges.append(answer["cursor_range"])
+        progress("push", min(start + PUSH_BATCH, len(outgoing.items)), len(outgoing.items))
+    report.refused = refused
+    with database.session() as session:
+        me = laptop.replica(session)
+        if not again and not refused:
+            me.push_cursor = outgoing.up_to
+        # Our own changes need not come back in the next pull when nobody else wrote in between.
+        for low, high in cursor_ranges:
+            if me.pull_cursor == low - 1:
+                me.pull_cursor = high
+    if again:
+        report.stale = last_stale
+    return not again
+
+
+def status(database: Database) -> dict[str, Any]:
+    """What the program shows about sync: last success and error, what waits to be sent, conflicts."""
+    with database.session() as session:
+        me = laptop.replica(session)
+        waiting = session.scalar(select(func.count(func.distinct(ChangeLog.entity_id))).where(
+            ChangeLog.cursor > me.push_cursor, ChangeLog.source == "local")) or 0
+        return {
+            "replica": str(me.id), "server": me.server_url, "device_index": me.device_index,
+            "last_sync_at": me.last_sync_at, "last_attempt_at": me.last_attempt_at, "last_error": me.last_error,
+            "pending_changes": int(waiting), "open_conflicts": len(open_conflicts(session)),
+        }

@@ -1,0 +1,309 @@
+"""The central ledger's side of a sync: taking a push (checked, all or nothing per row) and handing out
+a pull page after a cursor. Called by the sync API (web/sync_api.py) with the account it checked.
+
+Every pushed row is checked before it is written: the account must reach the row's organisation
+(before and after the change), the files it names must have arrived, and a hazard's history must
+continue the server's chain with intact hashes and give exactly the row that was sent. Each refusal
+is answered with its reason and recorded in sync_refusals; the rest of the push still lands.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from inspector_app.core.accounts import Principal, organisation_parents
+from inspector_app.core.audit import GENESIS
+from inspector_app.core.models import (
+    ChangeLog,
+    Hazard,
+    HazardEvent,
+    KnownReplica,
+    SyncRefusal,
+    notice_hazards,
+    review_hazards,
+    utcnow,
+)
+from inspector_app.core.store import FileStore
+from inspector_app.core.sync.chains import (
+    ChainError,
+    add_superseded,
+    chain_of,
+    check_links,
+    check_row_matches,
+    event_from_json,
+    hazard_from_json,
+    hazard_payload,
+    set_row,
+)
+from inspector_app.core.sync.entities import (
+    CLOCKED,
+    FILE_COLUMNS,
+    OrganisationResolver,
+    entity_order,
+    links_of,
+    row_to_json,
+    row_values,
+)
+from inspector_app.i18n import _
+
+log = logging.getLogger("inspector_app.sync")
+PROTOCOL_VERSION = 1
+PULL_PAGE_LIMIT = 2000
+
+
+def hello(session: Session, principal: Principal, replica_id: uuid.UUID, name: str) -> dict[str, Any]:
+    """Register a laptop (once) and give it its number block."""
+    known = session.get(KnownReplica, replica_id)
+    if known is None:
+        index = (session.scalar(select(func.max(KnownReplica.device_index))) or 0) + 1
+        known = KnownReplica(id=replica_id, device_index=index, name=name[:200], token_id=principal.token_id)
+        session.add(known)
+    known.last_seen = utcnow()
+    known.token_id = principal.token_id
+    known.name = name[:200] or known.name
+    session.flush()
+    return {"device_index": known.device_index, "inspector": principal.inspector, "role": principal.role,
+            "organisations": sorted(str(o) for o in principal.granted), "protocol": PROTOCOL_VERSION}
+
+
+class _Refused(Exception):
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code, self.reason = code, reason
+
+
+def _stale(number: str) -> _Refused:
+    return _Refused("stale", _("hazard {number}: the server's history moved on; pull first").format(number=number))
+
+
+def sort_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Parents before children: by table, then organisations and hazards that refer to others later."""
+    def key(item: dict[str, Any]) -> int:
+        return entity_order(str(item.get("entity")))
+
+    ordered = sorted(items, key=key)
+    by_id = {str((i.get("row") or {}).get("id")): i for i in ordered if i.get("entity") in ("organisation", "hazard")}
+    reference = {"organisation": "parent_id", "hazard": "previous_hazard_id"}
+    depth: dict[str, int] = {}
+
+    def depth_of(item_id: str, seen: frozenset[str] = frozenset()) -> int:
+        if item_id in depth:
+            return depth[item_id]
+        item = by_id[item_id]
+        parent = str((item.get("row") or {}).get(reference[item["entity"]]))
+        result = 0 if parent not in by_id or parent in seen else 1 + depth_of(parent, seen | {item_id})
+        depth[item_id] = result
+        return result
+
+    return sorted(ordered, key=lambda i: (key(i), depth_of(str(i["row"]["id"]))
+                                          if i.get("entity") in reference and i.get("row") else 0))
+
+
+class PushApplier:
+    def __init__(self, session: Session, store: FileStore, principal: Principal, replica_id: uuid.UUID | None) -> None:
+        self.session, self.store, self.principal, self.replica_id = session, store, principal, replica_id
+        self.parents = organisation_parents(session)
+        self.resolver = OrganisationResolver(session)
+
+    def _reach(self, organisation_id: uuid.UUID | None, what: str) -> None:
+        if organisation_id is None:
+            raise _Refused("missing_parent", _("{what}: the site or organisation it belongs to is not on the server "
+                                               "(send it first)").format(what=what))
+        if not self.principal.may_reach(organisation_id, self.parents):
+            raise _Refused("forbidden", _("{what}: the account of {inspector} may not change organisation "
+                                          "{organisation}").format(what=what, inspector=self.principal.inspector,
+                                                                   organisation=organisation_id))
+
+    def apply(self, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        results = []
+        for item in sort_items(list(items)):
+            entity = str(item.get("entity"))
+            row = item.get("row") or {}
+            item_id = str(row.get("id") or item.get("id") or "")
+            try:
+                with self.session.begin_nested():
+                    status = self._apply_one(entity, item)
+                results.append({"entity": entity, "id": item_id, "status": status})
+            except _Refused as refused:
+                results.append({"entity": entity, "id": item_id, "status": refused.code, "reason": refused.reason})
+                if refused.code != "stale":
+                    self._record_refusal(entity, item_id, refused.reason)
+            except (ValueError, TypeError, KeyError) as exc:
+                reason = _("{entity} {id}: malformed ({problem})").format(entity=entity, id=item_id, problem=exc)
+                results.append({"entity": entity, "id": item_id, "status": "malformed", "reason": reason})
+                self._record_refusal(entity, item_id, reason)
+        return results
+
+    def _record_refusal(self, entity: str, item_id: str, reason: str) -> None:
+        log.warning("sync push refused: account %s (%s), laptop %s, %s %s: %s", self.principal.token_id,
+                    self.principal.inspector, self.replica_id, entity, item_id, reason)
+        self.session.add(SyncRefusal(token_id=self.principal.token_id, replica_id=self.replica_id, entity=entity,
+                                     entity_id=item_id[:40], reason=reason))
+        self.session.flush()
+
+    def _apply_one(self, entity: str, item: dict[str, Any]) -> str:
+        if entity == "hazard":
+            return self._apply_hazard(item)
+        model = CLOCKED.get(entity)
+        if model is None:
+            raise _Refused("malformed", _("unknown kind of record '{entity}'").format(entity=entity))
+        if item.get("deleted"):
+            return self._apply_delete(entity, model, uuid.UUID(str(item["id"])))
+        values = row_values(model, item["row"])
+        links = item.get("links")
+        what = f"{entity} {values['id']}"
+        existing = self.session.get(model, values["id"])
+        self._reach(self.resolver.of_values(entity, values, links), what)
+        if existing is not None:
+            self._reach(self.resolver.of_row(entity, existing), what)
+            if str(values.get("sync_clock", "")) <= existing.sync_clock:  # type: ignore[attr-defined]
+                return "unchanged"
+        file_column = FILE_COLUMNS.get(entity)
+        if file_column and values.get(file_column) and self.store.find(values[file_column]) is None:
+            raise _Refused("file_missing", _("{what}: its file {hash} has not arrived").format(
+                what=what, hash=values[file_column][:12]))
+        try:
+            if existing is None:
+                self.session.add(model(**values))
+            else:
+                for key, value in values.items():
+                    setattr(existing, key, value)
+            self.session.flush()
+            if links is not None:
+                replace_links(self.session, entity, values["id"], links)
+        except IntegrityError as exc:
+            raise _Refused("collision", _("{what}: clashes with a record already on the server ({problem})").format(
+                what=what, problem=str(exc.orig).splitlines()[0])) from exc
+        if entity == "organisation":
+            self.parents[values["id"]] = values.get("parent_id")
+        return "accepted"
+
+    def _apply_delete(self, entity: str, model: type, row_id: uuid.UUID) -> str:
+        if entity != "attachment":
+            raise _Refused("malformed", _("{entity} records are never deleted").format(entity=entity))
+        existing = self.session.get(model, row_id)
+        if existing is None:
+            return "unchanged"
+        self._reach(self.resolver.of_row(entity, existing), f"{entity} {row_id}")
+        self.session.delete(existing)
+        self.session.flush()
+        return "accepted"
+
+    def _apply_hazard(self, item: dict[str, Any]) -> str:
+        values = row_values(Hazard, item["row"])
+        hazard_id, number = values["id"], values.get("number", "?")
+        events = [event_from_json(e) for e in item.get("events", [])]
+        existing = self.session.get(Hazard, hazard_id)
+        self._reach(self.resolver.of_values("hazard", values), _("hazard {number}").format(number=number))
+        if existing is not None:
+            self._reach(self.resolver.of_site(existing.site_id), _("hazard {number}").format(number=number))
+        chain = chain_of(self.session, hazard_id) if existing is not None else []
+        known = {e.id: e.hash for e in chain}
+        if any(e.id in known and known[e.id] != e.hash for e in events):
+            raise _stale(number)
+        new_events = [e for e in events if e.id not in known]
+        if not new_events:
+            add_superseded(self.session, hazard_id, item.get("superseded", []))
+            return "unchanged"
+        head = (chain[-1].seq, chain[-1].hash) if chain else (0, GENESIS)
+        if (new_events[0].seq, new_events[0].prev_hash) != (head[0] + 1, head[1]):
+            raise _stale(number)
+        try:
+            check_links(number, hazard_id, new_events, head[0] + 1, head[1])
+            check_row_matches(number, hazard_from_json(item["row"]), chain + new_events)
+        except ChainError as exc:
+            raise _Refused("tampered", str(exc)) from exc
+        if existing is None:
+            taken = self.session.scalar(select(Hazard.id).where(Hazard.site_id == values["site_id"],
+                                                                 Hazard.seq == values["seq"]))
+            if taken is not None:
+                raise _Refused("number_taken", _("hazard {number}: another laptop took this number first").format(
+                    number=number))
+        try:
+            set_row(self.session, existing, values)
+            self.session.flush()
+            for event in new_events:
+                self.session.add(event)
+            add_superseded(self.session, hazard_id, item.get("superseded", []))
+            self.session.flush()
+        except IntegrityError as exc:
+            raise _Refused("collision", _("hazard {number}: clashes with a record already on the server "
+                                          "({problem})").format(number=number,
+                                                                problem=str(exc.orig).splitlines()[0])) from exc
+        return "accepted"
+
+
+def replace_links(session: Session, entity: str, row_id: uuid.UUID, links: list[str]) -> None:
+    if entity == "notice":
+        session.execute(delete(notice_hazards).where(notice_hazards.c.notice_id == row_id))
+        for position, hazard_id in enumerate(links):
+            session.execute(insert(notice_hazards).values(notice_id=row_id, hazard_id=uuid.UUID(str(hazard_id)),
+                                                          position=position))
+    elif entity == "review":
+        session.execute(delete(review_hazards).where(review_hazards.c.review_id == row_id))
+        for hazard_id in links:
+            session.execute(insert(review_hazards).values(review_id=row_id, hazard_id=uuid.UUID(str(hazard_id))))
+
+
+def push(session: Session, store: FileStore, principal: Principal, replica_id: uuid.UUID | None,
+         items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Apply a push; the answer lists every item's fate and the cursors this push's changes took."""
+    session.info["sync_source"] = "pushed"
+    session.info["token_id"] = principal.token_id
+    before = session.scalar(select(func.max(ChangeLog.cursor))) or 0
+    results = PushApplier(session, store, principal, replica_id).apply(items)
+    session.flush()
+    span = session.execute(select(func.min(ChangeLog.cursor), func.max(ChangeLog.cursor))
+                           .where(ChangeLog.cursor > before, ChangeLog.token_id == principal.token_id)).one()
+    cursor_range = [span[0], span[1]] if span[0] is not None else None
+    return {"results": results, "cursor_range": cursor_range}
+
+
+def pull(session: Session, principal: Principal, cursor: int, limit: int = PULL_PAGE_LIMIT) -> dict[str, Any]:
+    """The rows changed after ``cursor`` that the account may reach, each in its current state; a
+    hazard comes with its whole history, so a page never leaves a row ahead of its events."""
+    limit = max(1, min(limit, PULL_PAGE_LIMIT))
+    entries = session.execute(select(ChangeLog.cursor, ChangeLog.entity, ChangeLog.entity_id, ChangeLog.deleted)
+                              .where(ChangeLog.cursor > cursor).order_by(ChangeLog.cursor).limit(limit)).all()
+    touched: dict[tuple[str, uuid.UUID], bool] = {}
+    for _cursor, entity, entity_id, deleted in entries:
+        if entity == "event":
+            hazard_id = session.scalar(select(HazardEvent.hazard_id).where(HazardEvent.id == entity_id))
+            if hazard_id is not None:
+                touched[("hazard", hazard_id)] = False
+            continue
+        touched[(entity, entity_id)] = deleted
+    parents = organisation_parents(session)
+    resolver = OrganisationResolver(session)
+    items: list[dict[str, Any]] = []
+    for (entity, entity_id), deleted in touched.items():
+        if entity == "hazard":
+            hazard = session.get(Hazard, entity_id)
+            if hazard is None or not principal.may_reach(resolver.of_site(hazard.site_id), parents):
+                continue
+            items.append({"entity": "hazard", **hazard_payload(session, hazard, chain_of(session, entity_id))})
+            continue
+        model = CLOCKED.get(entity)
+        if model is None:
+            continue
+        obj = session.get(model, entity_id)
+        if obj is None:
+            if deleted and entity == "attachment":
+                items.append({"entity": entity, "id": str(entity_id), "deleted": True})
+            continue
+        if not principal.may_reach(resolver.of_row(entity, obj), parents):
+            continue
+        item: dict[str, Any] = {"entity": entity, "row": row_to_json(obj)}
+        links = links_of(session, entity, entity_id)
+        if links is not None:
+            item["links"] = links
+        items.append(item)
+    new_cursor = entries[-1][0] if entries else cursor
+    return {"items": sort_items(items), "cursor": new_cursor, "more": len(entries) == limit}

@@ -1,0 +1,145 @@
+"""The laptop's end of the sync API over HTTP (httpx): requests with the token and the protocol
+version, retries with backoff for a network that drops, and resumable file transfer by hash.
+
+A broken connection during a file resumes from what the other side already holds; a file whose
+bytes do not hash to its name is never put in the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from inspector_app.core.db import Database
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.sync.server import PROTOCOL_VERSION
+from inspector_app.i18n import _
+from inspector_app.web.sync_api import PROTOCOL_HEADER
+
+UPLOAD_CHUNK = 4 * 1024 * 1024
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
+
+
+class HttpTransport:
+    def __init__(self, server_url: str, token: str, timeout: float = 60.0,
+                 sleep: Callable[[float], None] = time.sleep, client: httpx.Client | None = None) -> None:
+        """``client`` lets a test hand in an in-process one (Starlette's TestClient) instead of a socket."""
+        url = server_url.strip().rstrip("/")
+        if not url.startswith(("http://", "https://")):
+            raise InspectorError(_("The server address must start with http:// or https://; got '{url}'.").format(
+                url=server_url))
+        if not token.strip():
+            raise InspectorError(_("A sync needs the inspector's token (--token)."))
+        self.server_url = url
+        self._sleep = sleep
+        self._client = client or httpx.Client(base_url=url + "/sync", timeout=timeout)
+        self._client.headers.update({"authorization": f"Bearer {token.strip()}",
+                                     PROTOCOL_HEADER: str(PROTOCOL_VERSION)})
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        last: Exception | None = None
+        for delay in (*RETRY_DELAYS, None):
+            try:
+                response = self._client.request(method, path, **kwargs)
+            except httpx.TransportError as exc:
+                last = exc
+            else:
+                if response.status_code < 500:
+                    return self._check(response)
+                last = InspectorError(_("The server answered {status}: {text}").format(
+                    status=response.status_code, text=response.text[:200]))
+            if delay is None:
+                break
+            self._sleep(delay)
+        raise InspectorError(_("Cannot reach the server {url}: {problem}").format(url=self.server_url, problem=last))
+
+    def _check(self, response: httpx.Response) -> httpx.Response:
+        if response.status_code == 401:
+            raise InspectorError(_("The server refused the token (unknown or revoked): ask the administrator "
+                                   "for a new one."))
+        if response.status_code == 426:
+            raise InspectorError(_("The server needs a newer version of the program: {message}").format(
+                message=_message(response)))
+        if response.status_code >= 400 and response.status_code != 409:
+            raise InspectorError(_("The server refused the request ({status}): {message}").format(
+                status=response.status_code, message=_message(response)))
+        return response
+
+    def hello(self, replica_id: uuid.UUID, name: str) -> dict[str, Any]:
+        return dict(self._request("POST", "/hello", json={"replica_id": str(replica_id), "name": name}).json())
+
+    def pull(self, cursor: int) -> dict[str, Any]:
+        return dict(self._request("POST", "/pull", json={"cursor": cursor}).json())
+
+    def push(self, replica_id: uuid.UUID, items: list[dict[str, Any]]) -> dict[str, Any]:
+        return dict(self._request("POST", "/push", json={"replica_id": str(replica_id), "items": items}).json())
+
+    def missing_files(self, hashes: list[str]) -> list[str]:
+        return list(self._request("POST", "/files/missing", json={"hashes": hashes}).json()["missing"])
+
+    def upload(self, digest: str, path: str, progress: Callable[[int, int], None] | None = None) -> None:
+        source = Path(path)
+        total = source.stat().st_size
+        suffix = source.name[len(digest):]
+        state = self._request("GET", f"/files/{digest}/size").json()
+        if state.get("complete"):
+            return
+        offset = int(state.get("size") or 0)
+        with source.open("rb") as fh:
+            while True:
+                fh.seek(offset)
+                chunk = fh.read(UPLOAD_CHUNK)
+                final = offset + len(chunk) >= total
+                response = self._request("PUT", f"/files/{digest}", content=chunk, params={
+                    "offset": offset, "final": "1" if final else "0", "suffix": suffix})
+                answer = response.json()
+                if response.status_code == 409:  # the server holds a different amount: go on from there
+                    offset = int(answer["size"])
+                    continue
+                if answer.get("complete"):
+                    return
+                offset = int(answer["size"])
+                if progress:
+                    progress(offset, total)
+
+    def download(self, digest: str, database: Database) -> None:
+        partial = database.store.partial_path(digest, "download")
+        suffix = ""
+        while True:
+            offset = partial.stat().st_size if partial.exists() else 0
+            response = self._request("GET", f"/files/{digest}", params={"offset": offset})
+            total = int(response.headers.get("x-total-size", "0"))
+            suffix = response.headers.get("x-file-suffix", "")
+            with partial.open("ab") as fh:
+                fh.write(response.content)
+            if offset + len(response.content) >= total or not response.content:
+                break
+        if _sha256(partial) != digest:
+            partial.unlink(missing_ok=True)
+            raise InspectorError(_("The file {hash} from the server does not match its hash; it was not kept.").format(
+                hash=digest[:12]))
+        database.store.adopt(partial, digest, suffix)
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        return str(response.json().get("error", response.text))
+    except ValueError:
+        return response.text[:200]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1024 * 1024), b""):
+            digest.update(block)
+    return digest.hexdigest()
