@@ -117,7 +117,9 @@ class SyncApi:
         if isinstance(data, Response):
             return data
         items = data.get("items")
-        if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        if not isinstance(items, list) or not all(
+                isinstance(i, dict) and isinstance(i.get("row", {}), dict) and isinstance(i.get("events", []), list)
+                for i in items):
             return _error(400, _("A push carries a list of items."))
         try:
             replica_id = uuid.UUID(str(data.get("replica_id")))

@@ -59,6 +59,8 @@ def entity_order(entity: str) -> int:
     names = list(CLOCKED)
     if entity in ("hazard", "event"):
         return HAZARD_STAGE
+    if entity not in names:
+        return len(names) + 1  # unknown: last, and refused when its turn comes
     return names.index(entity) + (1 if names.index(entity) >= HAZARD_STAGE else 0)
 
 
