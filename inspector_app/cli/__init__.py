@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from inspector_app.cli import (
     audit_cmds,
+    bundle_cmds,
     demo_cmds,
     forms_cmds,
     gui_cmds,
@@ -27,7 +28,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, normalise_language, set_language, system_language
 
 COMMAND_MODULES = (gui_cmds, demo_cmds, hazard_cmds, audit_cmds, forms_cmds, plan_cmds, serve_cmds, ledger_cmds,
-                   notice_cmds, sync_cmds)
+                   notice_cmds, sync_cmds, bundle_cmds)
 
 
 class Parser(argparse.ArgumentParser):

@@ -144,7 +144,9 @@ def rebase(session: Session, hazard: Hazard, local_only: list[HazardEvent], serv
     each field the server changed differently since the common base becomes a "conflict" event.
     """
     result = RebaseResult()
-    pending = [_copy(e) for e in local_only]
+    incoming = {e.id for e in server_new}
+    # An event already in the incoming chain (a copy that came round through another ledger) is not ours to re-add.
+    pending = [_copy(e) for e in local_only if e.id not in incoming]
     session.execute(delete(HazardEvent).where(HazardEvent.id.in_([e.id for e in local_only])))
     session.flush()
     changed_by_server: dict[str, HazardEvent] = {}

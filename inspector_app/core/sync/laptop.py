@@ -122,8 +122,12 @@ def set_head(session: Session, hazard_id: uuid.UUID, seq: int, digest: str) -> N
 
 # --- what arrives ---
 
-def apply_page(session: Session, items: list[dict[str, Any]], actor: str) -> MergeReport:
-    """Merge one page of received rows and hazards into this ledger (inside the caller's transaction)."""
+def apply_page(session: Session, items: list[dict[str, Any]], actor: str, from_server: bool = True) -> MergeReport:
+    """Merge one page of received rows and hazards into this ledger (inside the caller's transaction).
+
+    ``from_server`` is False for a bundle: then nothing is recorded as held by the server, and a
+    hazard whose diverging events the server already holds is left for a sync to settle.
+    """
     report = MergeReport()
     session.info["sync_source"] = "pulled"
     tracker = tracking.tracker_of(session)
@@ -135,7 +139,7 @@ def apply_page(session: Session, items: list[dict[str, Any]], actor: str) -> Mer
             try:
                 with session.begin_nested():
                     if entity == "hazard":
-                        _merge_hazard(session, item, actor, report)
+                        _merge_hazard(session, item, actor, report, from_server)
                     elif entity in CLOCKED:
                         _merge_row(session, entity, item, tracker)
                     else:
@@ -176,7 +180,8 @@ def _merge_row(session: Session, entity: str, item: dict[str, Any], tracker: tra
         replace_links(session, entity, values["id"], item["links"])
 
 
-def _merge_hazard(session: Session, item: dict[str, Any], actor: str, report: MergeReport) -> None:
+def _merge_hazard(session: Session, item: dict[str, Any], actor: str, report: MergeReport,
+                  from_server: bool = True) -> None:
     values = row_values(Hazard, item["row"])
     hazard_id, number = values["id"], values.get("number", "?")
     server_chain = [event_from_json(e) for e in item.get("events", [])]
@@ -189,6 +194,10 @@ def _merge_hazard(session: Session, item: dict[str, Any], actor: str, report: Me
            and local[common].hash == server_chain[common].hash):
         common += 1
     local_only, server_new = local[common:], server_chain[common:]
+    held = session.get(SyncHead, hazard_id)
+    if not from_server and local_only and server_new and held is not None and held.seq > common:
+        raise ValueError(_("hazard {number} has changes the central server already holds; sync with the server "
+                           "instead").format(number=number))
     if existing is None:
         _free_hazard_number(session, values, actor, report)
     if server_new:
@@ -207,7 +216,7 @@ def _merge_hazard(session: Session, item: dict[str, Any], actor: str, report: Me
             session.flush()
             tracking.log_change(session, "hazard", hazard_id)  # the rebased events still have to go up
     add_superseded(session, hazard_id, item.get("superseded", []))
-    if server_chain:
+    if server_chain and from_server:
         set_head(session, hazard_id, server_chain[-1].seq, server_chain[-1].hash)
     session.flush()
 
