@@ -133,8 +133,14 @@ def open_database(url: str, store_dir: Path | None = None, migrate: bool = True)
             _("Cannot open the database {url}: {problem}").format(url=parsed.render_as_string(), problem=exc)
         ) from exc
     sessions = sessionmaker(engine, expire_on_commit=False)
-    if migrate:
-        from inspector_app.core.sync import tracking
+    from inspector_app.core.sync import tracking
 
+    # Always, migrated here or not (server workers open a schema that `serve` migrated once): a
+    # change made without its change-log entry would never reach another ledger.
+    try:
         tracking.install(sessions)
+    except Exception as exc:
+        engine.dispose()
+        raise InspectorError(_("Cannot open the database {url}: {problem}").format(
+            url=parsed.render_as_string(), problem=exc)) from exc
     return Database(engine=engine, sessions=sessions, store=FileStore(store_dir), url=url)
