@@ -47,7 +47,7 @@ def run_serve(context: AppContext, args: argparse.Namespace) -> int:
     import uvicorn
 
     from inspector_app.core.db import open_database
-    from inspector_app.web.server_config import ServerConfig, build_config
+    from inspector_app.web.server_config import UVICORN_OPTIONS, ServerConfig, build_config
 
     if not 0 < args.port < 65536:
         raise InspectorError(_("--port must be between 1 and 65535."))
@@ -71,7 +71,6 @@ def run_serve(context: AppContext, args: argparse.Namespace) -> int:
         addresses = [f"http://{lan}:{args.port}"] if lan else addresses
     print(_("Server on {addresses} ({workers} processes); public address: {base}").format(
         addresses=", ".join(addresses), workers=args.workers, base=config.base_url or addresses[0]), file=sys.stderr)
-    uvicorn.run(APP_FACTORY, factory=True, host=args.host, port=args.port, workers=args.workers,
-                proxy_headers=False, server_header=False, log_level="warning", access_log=False)
+    uvicorn.run(APP_FACTORY, factory=True, host=args.host, port=args.port, workers=args.workers, **UVICORN_OPTIONS)
     return 0
 

@@ -189,9 +189,6 @@ class Guard:
         forwarded = [value.decode("latin-1") for name, value in raw_headers if name == b"x-forwarded-for"]
         client = client_address((scope.get("client") or ("?", 0))[0], forwarded, self.trusted)
         sync = is_sync_path(scope.get("path", ""))
-        if not (self.sync if sync else self.public).allow(client):
-            await refuse(429, b"too many requests", {"retry-after": "1"})
-            return
         limit = self.max_sync_body if sync else MAX_BODY_BYTES
         length = headers.get(b"content-length")
         chunked = b"transfer-encoding" in headers
@@ -201,13 +198,16 @@ class Guard:
         if chunked and not sync:
             await refuse(413, b"request body not accepted")
             return
+        if not (self.sync if sync else self.public).allow(client):
+            await refuse(429, b"too many requests", {"retry-after": "1"})
+            return
         if chunked and length is None:
             # No length announced: read it here, up to the limit, before the sync API sees a byte.
             body = await _read_body(receive, limit)
             if body is None:
                 await refuse(413, b"request body too large")
                 return
-            receive = _replay(body)
+            receive = _replay(body, receive)
         await self.app(scope, receive, send_with_headers)
 
 
@@ -226,7 +226,8 @@ async def _read_body(receive: Receive, limit: int) -> bytes | None:
             return b"".join(parts)
 
 
-def _replay(body: bytes) -> Receive:
+def _replay(body: bytes, then: Receive) -> Receive:
+    """The body read already, as one message; afterwards the connection's own (a disconnect)."""
     sent = False
 
     async def receive() -> Message:
@@ -234,7 +235,7 @@ def _replay(body: bytes) -> Receive:
         if not sent:
             sent = True
             return {"type": "http.request", "body": body, "more_body": False}
-        return {"type": "http.disconnect"}
+        return await then()
 
     return receive
 

@@ -23,6 +23,10 @@ from inspector_app.i18n import _
 
 ENV_PREFIX = "INSPECTOR_"
 MIB = 1024 * 1024
+# How serve runs uvicorn. proxy_headers off: uvicorn would otherwise believe X-Forwarded-For from
+# 127.0.0.1 (any local process); the Guard decides whom to believe, from trusted_proxies.
+UVICORN_OPTIONS: dict[str, Any] = {"proxy_headers": False, "server_header": False, "log_level": "warning",
+                                   "access_log": False}
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
