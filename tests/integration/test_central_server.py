@@ -63,8 +63,6 @@ def fetch(base: str, path: str, **headers: str) -> httpx.Response:
         return client.get(path, headers=headers)
 
 
-
-
 def test_two_servers_on_one_postgres_agree_and_follow_the_cli(postgres_url, tmp_path):
     cli(postgres_url, "demo")
     rows = json.loads(cli(postgres_url, "hazard", "list", "--status", "open"))
