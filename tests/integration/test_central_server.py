@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from inspector_app.cli import main
+from inspector_app.core.settings import settings_path
 from tests.live_server import free_port
 
 pytestmark = pytest.mark.postgres
@@ -30,10 +31,10 @@ def cli(url: str, *args: str) -> str:
 
 
 @contextmanager
-def serve(url: str, files: Path, workers: int = 1) -> Iterator[str]:
+def serve(url: str, files: Path, *options: str) -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "inspector_app", "--database-url", url, "serve",
-                                "--port", str(port), "--workers", str(workers), "--files", str(files)],
+                                "--port", str(port), "--files", str(files), *options],
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy())
     base = f"http://127.0.0.1:{port}"
     try:
@@ -69,8 +70,8 @@ def test_two_servers_on_one_postgres_agree_and_follow_the_cli(postgres_url, tmp_
     row = rows[0]
     token = row["token"]
     with ExitStack() as stack:
-        servers = [stack.enter_context(serve(postgres_url, tmp_path / "files", workers=2)),
-                   stack.enter_context(serve(postgres_url, tmp_path / "files"))]
+        servers = [stack.enter_context(serve(postgres_url, tmp_path / "files", "--workers", "2")),
+                   stack.enter_context(serve(postgres_url, tmp_path / "files", "--base-url", "https://x.example/"))]
         pages = [fetch(base, f"/h/{token}", **{"Accept-Language": "zh-CN"}) for base in servers for _ in range(4)]
         assert {page.status_code for page in pages} == {200}
         assert len({page.content for page in pages}) == 1
@@ -85,6 +86,8 @@ def test_two_servers_on_one_postgres_agree_and_follow_the_cli(postgres_url, tmp_
         pages = [fetch(base, f"/h/{token}", **{"Accept-Language": "zh-CN"}) for base in servers for _ in range(4)]
         assert all("整改中" in page.text for page in pages)
         assert fetch(servers[1], "/h/" + "A" * 24).status_code == 404
+    # --base-url is only reported: the user's settings (where notices took their address) stay unwritten.
+    assert not settings_path().exists()
 
 
 def test_serve_on_a_shared_database_needs_a_files_folder(postgres_url, capsys):
