@@ -12,7 +12,7 @@ from typing import Any
 
 from inspector_app.cli.context import AppContext
 from inspector_app.core.errors import InspectorError
-from inspector_app.i18n import _
+from inspector_app.i18n import _, ngettext
 
 APP_FACTORY = "inspector_app.web.server_config:create_server_app"
 
@@ -53,7 +53,14 @@ def run_serve(context: AppContext, args: argparse.Namespace) -> int:
         raise InspectorError(_("--port must be between 1 and 65535."))
     if not 0 < args.workers <= 64:
         raise InspectorError(_("--workers must be between 1 and 64."))
-    values: dict[str, Any] = {"database_url": context.url, "forms_dirs": [str(d) for d in context.forms_dirs]}
+    inherited = ServerConfig.env_values()
+    values: dict[str, Any] = {}
+    # The ledger and forms named on the command line win; without them, INSPECTOR_* (a unit file's
+    # Environment=) before the program's default ledger.
+    if context.database_url or context.db_path or "database_url" not in inherited:
+        values["database_url"] = context.url
+    if context.forms_dirs or "forms_dirs" not in inherited:
+        values["forms_dirs"] = [str(d) for d in context.forms_dirs]
     if args.files:
         values["files_dir"] = os.path.abspath(args.files)
     if args.trusted_proxy:
@@ -61,7 +68,7 @@ def run_serve(context: AppContext, args: argparse.Namespace) -> int:
     if args.base_url:
         values["base_url"] = args.base_url.rstrip("/")
     # Limits and the rest may come from INSPECTOR_* (e.g. a systemd unit); options win.
-    config = build_config(**{**ServerConfig.env_values(), **values})
+    config = build_config(**{**inherited, **values})
     # Migrate the schema once here, not in every worker at the same time.
     open_database(config.database_url, store_dir=Path(config.files_dir) if config.files_dir else None).dispose()
     os.environ.update(config.to_env())
@@ -69,7 +76,8 @@ def run_serve(context: AppContext, args: argparse.Namespace) -> int:
     if args.host == "0.0.0.0":
         lan = lan_address()
         addresses = [f"http://{lan}:{args.port}"] if lan else addresses
-    print(_("Server on {addresses} ({workers} processes); public address: {base}").format(
+    print(ngettext("Server on {addresses} ({workers} process); public address: {base}",
+                   "Server on {addresses} ({workers} processes); public address: {base}", args.workers).format(
         addresses=", ".join(addresses), workers=args.workers, base=config.base_url or addresses[0]), file=sys.stderr)
     uvicorn.run(APP_FACTORY, factory=True, host=args.host, port=args.port, workers=args.workers, **UVICORN_OPTIONS)
     return 0

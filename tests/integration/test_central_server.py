@@ -94,3 +94,12 @@ def test_serve_on_a_shared_database_needs_a_files_folder(postgres_url, capsys):
     assert main(["--database-url", postgres_url, "--lang", "en", "serve", "--port", str(free_port())]) == 1
     err = capsys.readouterr().err
     assert "--files DIR" in err and err.strip().count("\n") == 0
+
+
+def test_serve_takes_the_ledger_from_the_environment_when_no_option_names_one(postgres_url, monkeypatch):
+    """As a unit file's Environment= would: without --database-url or --db, INSPECTOR_DATABASE_URL is
+    the ledger (here: a shared one, so serve asks for --files rather than opening a laptop's file)."""
+    monkeypatch.setenv("INSPECTOR_DATABASE_URL", postgres_url)
+    done = subprocess.run([sys.executable, "-m", "inspector_app", "--lang", "en", "serve", "--port", str(free_port())],
+                          capture_output=True, text=True, timeout=60, env=os.environ.copy())
+    assert done.returncode == 1 and "--files DIR" in done.stderr
