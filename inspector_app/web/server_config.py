@@ -20,14 +20,13 @@ from starlette.types import ASGIApp
 
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _
+from inspector_app.web.guard import DEFAULT_SYNC_BODY_BYTES, IPNetwork
 
 ENV_PREFIX = "INSPECTOR_"
-MIB = 1024 * 1024
 # How serve runs uvicorn. proxy_headers off: uvicorn would otherwise believe X-Forwarded-For from
 # 127.0.0.1 (any local process); the Guard decides whom to believe, from trusted_proxies.
 UVICORN_OPTIONS: dict[str, Any] = {"proxy_headers": False, "server_header": False, "log_level": "warning",
                                    "access_log": False}
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class ServerConfig(BaseModel):
@@ -41,7 +40,7 @@ class ServerConfig(BaseModel):
     burst: int = Field(default=40, ge=1)
     sync_rate_per_second: float = Field(default=200.0, gt=0)
     sync_burst: int = Field(default=400, ge=1)
-    max_sync_body_bytes: int = Field(default=64 * MIB, ge=0)
+    max_sync_body_bytes: int = Field(default=DEFAULT_SYNC_BODY_BYTES, ge=0)
     base_url: str = ""  # only reported at start-up; the printed address is an organisation setting
 
     @field_validator("trusted_proxies")

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import ipaddress
 
-from inspector_app.web.app import client_address, create_app
+from inspector_app.web.app import create_app
+from inspector_app.web.guard import client_address
 from tests.live_server import live_server
 
 PROXIES = (ipaddress.ip_network("127.0.0.1/32"), ipaddress.ip_network("10.0.0.0/8"))
