@@ -8,11 +8,13 @@ environment, so no worker holds a setting another lacks.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import ipaddress
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field, ValidationError, field_validator
 from sqlalchemy.engine import make_url
@@ -22,7 +24,11 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _
 from inspector_app.web.guard import DEFAULT_SYNC_BODY_BYTES, IPNetwork
 
+if TYPE_CHECKING:
+    from inspector_app.core.db import Database
+
 ENV_PREFIX = "INSPECTOR_"
+SYNC_API_MODULE = "inspector_app.web.sync_api"
 # How serve runs uvicorn. proxy_headers off: uvicorn would otherwise believe X-Forwarded-For from
 # 127.0.0.1 (any local process); the Guard decides whom to believe, from trusted_proxies.
 UVICORN_OPTIONS: dict[str, Any] = {"proxy_headers": False, "server_header": False, "log_level": "warning",
@@ -106,15 +112,24 @@ def build_config(**values: Any) -> ServerConfig:
     return config
 
 
+def find_sync_app(db: Database, module: str = SYNC_API_MODULE) -> ASGIApp | None:
+    """The sync API over ``db`` if this build has its module (it is written apart), else None."""
+    try:
+        found = importlib.util.find_spec(module) is not None
+    except ModuleNotFoundError:  # a parent package is missing
+        found = False
+    if not found:
+        return None
+    app: ASGIApp = importlib.import_module(module).create_sync_app(db)
+    return app
+
+
 def create_server_app(config: ServerConfig | None = None) -> ASGIApp:
     """The whole server: status pages, and the sync API at /sync when this build has it.
 
     Called without arguments by uvicorn (``--factory``) in each worker: reads ``INSPECTOR_*``.
     The schema is not migrated here (``serve`` does it once before starting the workers).
     """
-    import importlib
-    import importlib.util
-
     from inspector_app.core.db import open_database
     from inspector_app.core.forms import load_catalogue
     from inspector_app.web.app import create_app
@@ -122,10 +137,7 @@ def create_server_app(config: ServerConfig | None = None) -> ASGIApp:
     config = config or ServerConfig.from_env()
     db = open_database(config.database_url, store_dir=Path(config.files_dir) if config.files_dir else None,
                        migrate=False)
-    sync_app = None
-    if importlib.util.find_spec("inspector_app.web.sync_api") is not None:
-        sync_app = importlib.import_module("inspector_app.web.sync_api").create_sync_app(db)
     return create_app(db, load_catalogue([Path(d) for d in config.forms_dirs]),
-                      rate_per_second=config.rate_per_second, burst=config.burst, sync_app=sync_app,
+                      rate_per_second=config.rate_per_second, burst=config.burst, sync_app=find_sync_app(db),
                       sync_rate_per_second=config.sync_rate_per_second, sync_burst=config.sync_burst,
                       max_sync_body_bytes=config.max_sync_body_bytes, trusted_proxies=config.proxy_networks)

@@ -7,31 +7,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route
 
 from inspector_app.web.app import create_app
+from inspector_app.web.server_config import find_sync_app
 from tests.live_server import live_server
+from tests.stand_in_sync_api import create_sync_app
 
 LIMIT = 1000
 
 
-def stand_in_sync_app() -> Starlette:
-    async def echo(request: Request) -> JSONResponse:
-        body = await request.body()
-        return JSONResponse({"size": len(body), "path": request.url.path, "tail": body[-4:].decode()})
-
-    async def ping(_request: Request) -> JSONResponse:
-        return JSONResponse({"pong": True})
-
-    return Starlette(routes=[Route("/echo", echo, methods=["POST", "PUT"]), Route("/ping", ping)])
-
-
 @pytest.fixture
 def client(db, catalogue):
-    app = create_app(db, catalogue, rate_per_second=0.001, burst=2, sync_app=stand_in_sync_app(),
+    app = create_app(db, catalogue, rate_per_second=0.001, burst=2, sync_app=create_sync_app(db),
                      sync_rate_per_second=0.001, sync_burst=8, max_sync_body_bytes=LIMIT)
     with live_server(app) as http:
         yield http
@@ -72,3 +59,11 @@ def test_without_a_sync_app_there_is_nothing_at_sync(db, catalogue):
     with live_server(create_app(db, catalogue)) as http:
         assert http.post("/sync/echo", content=b"x").status_code == 404
         assert http.get("/sync/ping").status_code == 404
+
+
+def test_serve_mounts_the_sync_api_module_when_it_exists(db, catalogue):
+    assert find_sync_app(db, "inspector_app.web.no_such_sync_api") is None
+    sync_app = find_sync_app(db, "tests.stand_in_sync_api")
+    assert sync_app is not None
+    with live_server(create_app(db, catalogue, sync_app=sync_app)) as http:
+        assert http.get("/sync/ping").json() == {"pong": True, "database": "Database"}
