@@ -1,8 +1,10 @@
 """Status server throughput and latency over loopback: requests per second and p99 for status pages.
 
-    .venv/bin/python benchmarks/status_server.py [--seconds 10] [--connections 32]
+    .venv/bin/python benchmarks/status_server.py [--seconds 10] [--connections 32] [--workers N]
+        [--database-url postgresql+psycopg://.../EMPTY_DB]
 
-The server runs in its own process on a demo ledger (SQLite) with the rate limit raised; the load
+The server is `inspector-app serve` as deployed (its Guard, uvicorn options and workers) in its own
+process on a demo ledger (SQLite, or the given empty database) with the rate limit raised; the load
 comes from wrk (Debian package `wrk`) in another process when it is installed, else from a Python
 asyncio client (which then shares the two cores and reports lower figures). Loopback only; bounded
 in time. Budget (issue 6): >= 1,000 req/s and p99 < 20 ms on this 2-core machine. No asserts.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import re
 import shutil
 import socket
@@ -22,16 +25,6 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-
-SERVER = """
-import sys, uvicorn
-from inspector_app.core.db import open_database, sqlite_url
-from inspector_app.core.forms import load_catalogue
-from inspector_app.web.app import create_app
-db = open_database(sqlite_url(sys.argv[1]))
-uvicorn.run(create_app(db, load_catalogue(), rate_per_second=1e9, burst=10**9), host="127.0.0.1",
-            port=int(sys.argv[2]), log_level="warning", access_log=False)
-"""
 
 
 def free_port() -> int:
@@ -84,16 +77,19 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--database-url", help="an empty database to fill with the demo (default: SQLite)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = Path(tmp) / "bench.sqlite"
-        subprocess.run([sys.executable, "-m", "inspector_app", "--db", str(db), "demo"], check=True,
-                       capture_output=True)
-        rows = json.loads(subprocess.run([sys.executable, "-m", "inspector_app", "--db", str(db), "hazard", "list"],
-                                         check=True, capture_output=True, text=True).stdout)
+        ledger = ["--database-url", args.database_url] if args.database_url else ["--db", str(Path(tmp) / "b.sqlite")]
+        app = [sys.executable, "-m", "inspector_app", *ledger]
+        subprocess.run([*app, "demo"], check=True, capture_output=True)
+        rows = json.loads(subprocess.run([*app, "hazard", "list"], check=True, capture_output=True, text=True).stdout)
         token = next(r["token"] for r in rows if r["status"] == "in_progress")
         port = free_port()
-        server = subprocess.Popen([sys.executable, "-c", SERVER, str(db), str(port)])
+        env = {**os.environ, "INSPECTOR_RATE_PER_SECOND": "1e9", "INSPECTOR_BURST": str(10**9)}
+        server = subprocess.Popen([*app, "serve", "--port", str(port), "--workers", str(args.workers),
+                                   "--files", str(Path(tmp) / "files")], env=env)
         try:
             wait_for(port)
             for label, path in (("status page (zh)", f"/h/{token}"), ("status page (en)", f"/h/{token}?lang=en"),
@@ -105,7 +101,8 @@ def main() -> None:
                 else:
                     rps, p99 = asyncio.run(python_client(url, args.seconds, args.connections))
                     client = "python"
-                print(f"{label:18} {rps:8.0f} req/s   p99 {p99:6.2f} ms   ({client}, {args.connections} connections;"
+                print(f"{label:18} {rps:8.0f} req/s   p99 {p99:6.2f} ms   ({client}, {args.connections} connections,"
+                      f" {args.workers} workers;"
                       f" budget >= 1000 req/s, p99 < 20 ms)")
         finally:
             server.terminate()

@@ -1,9 +1,10 @@
-"""The status server (Starlette): GET /h/{token}, /h/{token}.json and /healthz, read-only.
+"""The server's Starlette app: the public status pages (GET /h/{token}, /h/{token}.json, /healthz)
+and, when given, the sync API mounted at /sync, both behind the Guard (web/guard.py).
 
 Stateless apart from the database, so several can run behind a proxy against one PostgreSQL.
 Pages are rendered once per (token, version of the hazard, language, day) and served from a small
 cache; every request still asks the database for the hazard's version, so a status change shows on
-the very next request. A per-client token bucket limits request rates; bodies are refused.
+the very next request.
 """
 
 from __future__ import annotations
@@ -11,31 +12,24 @@ from __future__ import annotations
 import datetime as dt
 import json
 import threading
-import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import ASGIApp
 
 from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
 from inspector_app.i18n import normalise_language
 from inspector_app.web import pages
+from inspector_app.web.guard import DEFAULT_SYNC_BODY_BYTES, SYNC_PREFIX, Guard, IPNetwork
 from inspector_app.web.status import PublicStatus, Superseded, hazard_version, lookup
 
 CACHE_ENTRIES = 2048
-SECURITY_HEADERS = [
-    (b"content-security-policy", pages.CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-    (b"cache-control", b"no-cache, max-age=0, must-revalidate"),
-]
-MAX_BODY_BYTES = 0  # nothing public accepts a body
 
 
 def choose_language(request: Request) -> str:
@@ -93,50 +87,11 @@ def not_found(language: str, as_json: bool) -> tuple[int, bytes, str]:
     return 404, pages.not_found_page(language), "text/html; charset=utf-8"
 
 
-class Guard:
-    """Security headers on every answer, no request bodies, and a token bucket per client address."""
-
-    def __init__(self, app: ASGIApp, rate_per_second: float, burst: int) -> None:
-        self.app, self.rate, self.burst = app, rate_per_second, burst
-        self._buckets: dict[str, tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def _allow(self, client: str) -> bool:
-        now = time.monotonic()
-        with self._lock:
-            tokens, last = self._buckets.get(client, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-            allowed = tokens >= 1.0
-            self._buckets[client] = (tokens - 1.0 if allowed else tokens, now)
-            if len(self._buckets) > 100_000:  # forget idle clients rather than grow without bound
-                self._buckets.clear()
-        return allowed
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [h for h in message["headers"] if h[0] != b"cache-control"] + SECURITY_HEADERS
-            await send(message)
-
-        client = (scope.get("client") or ("?", 0))[0]
-        headers = dict(scope.get("headers") or [])
-        length = headers.get(b"content-length", b"0")
-        if not length.isdigit() or int(length) > MAX_BODY_BYTES or b"transfer-encoding" in headers:
-            await Response(b"request body not accepted", 413)(scope, receive, send_with_headers)
-            return
-        if not self._allow(client):
-            await Response(b"too many requests", 429, headers={"retry-after": "1"})(scope, receive,
-                                                                                    send_with_headers)
-            return
-        await self.app(scope, receive, send_with_headers)
-
-
-def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0, burst: int = 40) -> ASGIApp:
+def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0, burst: int = 40, *,
+               sync_app: ASGIApp | None = None, sync_rate_per_second: float | None = None,
+               sync_burst: int | None = None, max_sync_body_bytes: int = DEFAULT_SYNC_BODY_BYTES,
+               trusted_proxies: Sequence[IPNetwork] = ()) -> ASGIApp:
+    """The status pages, and ``sync_app`` (the sync API) mounted at /sync when given."""
     service = StatusService(db, catalogue)
 
     async def hazard(request: Request) -> Response:
@@ -155,9 +110,10 @@ def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0
         status, body, media = not_found(choose_language(request), False)
         return Response(body, status, media_type=media)
 
-    app = Starlette(
-        routes=[Route("/h/{token}", hazard, methods=["GET", "HEAD"]),
-                Route("/healthz", healthz, methods=["GET", "HEAD"])],
-        exception_handlers={404: missing},
-    )
-    return Guard(app, rate_per_second, burst)
+    routes: list[BaseRoute] = [Route("/h/{token}", hazard, methods=["GET", "HEAD"]),
+                               Route("/healthz", healthz, methods=["GET", "HEAD"])]
+    if sync_app is not None:
+        routes.append(Mount(SYNC_PREFIX, app=sync_app))
+    app = Starlette(routes=routes, exception_handlers={404: missing})
+    return Guard(app, rate_per_second, burst, sync_rate_per_second=sync_rate_per_second, sync_burst=sync_burst,
+                 max_sync_body_bytes=max_sync_body_bytes, trusted_proxies=trusted_proxies)

@@ -5,45 +5,22 @@ superseded tokens, security headers, read-only, rate limit."""
 from __future__ import annotations
 
 import datetime as dt
-import socket
-import threading
-import time
 from contextlib import contextmanager
 
-import httpx
 import pytest
-import uvicorn
 
 from inspector_app.core.demo import create_demo
 from inspector_app.core.hazards import change_status, find_hazard, rotate_token
 from inspector_app.core.models import Hazard, Organisation
 from inspector_app.core.queries import list_hazards
 from inspector_app.web.app import create_app
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.live_server import live_server
 
 
 @contextmanager
 def serving(db, catalogue, rate_per_second=1000.0, burst=1000):
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db, catalogue, rate_per_second=rate_per_second, burst=burst),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started
-    try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            yield client
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with live_server(create_app(db, catalogue, rate_per_second=rate_per_second, burst=burst)) as client:
+        yield client
 
 
 @pytest.fixture

@@ -1,0 +1,105 @@
+"""The central server as it is deployed: two `inspector-app serve` processes (one with two workers)
+on one PostgreSQL ledger, over real HTTP. They answer alike, and a status change made by the CLI
+shows on the very next request to either; nothing one process remembers contradicts the other."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+from inspector_app.cli import main
+from inspector_app.core.settings import settings_path
+from tests.live_server import free_port
+
+pytestmark = pytest.mark.postgres
+
+
+def cli(url: str, *args: str) -> str:
+    done = subprocess.run([sys.executable, "-m", "inspector_app", "--database-url", url, "--lang", "en", *args],
+                          capture_output=True, text=True, timeout=120, env=os.environ.copy())
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@contextmanager
+def serve(url: str, files: Path, *options: str) -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "inspector_app", "--database-url", url, "serve",
+                                "--port", str(port), "--files", str(files), *options],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy())
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "serve did not start"
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(10)
+
+
+def fetch(base: str, path: str, **headers: str) -> httpx.Response:
+    # A new connection each time, so requests to a server with two workers reach both.
+    with httpx.Client(base_url=base, timeout=10) as client:
+        return client.get(path, headers=headers)
+
+
+def test_two_servers_on_one_postgres_agree_and_follow_the_cli(postgres_url, tmp_path):
+    cli(postgres_url, "demo")
+    rows = json.loads(cli(postgres_url, "hazard", "list", "--status", "open"))
+    row = rows[0]
+    token = row["token"]
+    with ExitStack() as stack:
+        servers = [stack.enter_context(serve(postgres_url, tmp_path / "files", "--workers", "2")),
+                   stack.enter_context(serve(postgres_url, tmp_path / "files", "--base-url", "https://x.example/"))]
+        pages = [fetch(base, f"/h/{token}", **{"Accept-Language": "zh-CN"}) for base in servers for _ in range(4)]
+        assert {page.status_code for page in pages} == {200}
+        assert len({page.content for page in pages}) == 1
+        assert "未整改" in pages[0].text and row["number"] in pages[0].text
+        assert {fetch(base, f"/h/{token}.json").json()["status"] for base in servers} == {"open"}
+
+        cli(postgres_url, "--as", "李老师", "hazard", "status", row["id"], "--to", "in_progress")
+
+        after = [fetch(base, f"/h/{token}.json").json() for base in servers for _ in range(4)]
+        assert {a["status"] for a in after} == {"in_progress"}
+        assert len({json.dumps(a, sort_keys=True) for a in after}) == 1
+        pages = [fetch(base, f"/h/{token}", **{"Accept-Language": "zh-CN"}) for base in servers for _ in range(4)]
+        assert all("整改中" in page.text for page in pages)
+        assert fetch(servers[1], "/h/" + "A" * 24).status_code == 404
+    # --base-url is only reported: the user's settings (where notices took their address) stay unwritten.
+    assert not settings_path().exists()
+
+
+def test_serve_on_a_shared_database_needs_a_files_folder(postgres_url, capsys):
+    assert main(["--database-url", postgres_url, "--lang", "en", "serve", "--port", str(free_port())]) == 1
+    err = capsys.readouterr().err
+    assert "--files DIR" in err and err.strip().count("\n") == 0
+
+
+def test_serve_takes_the_ledger_from_the_environment_when_no_option_names_one(postgres_url, monkeypatch):
+    """As a unit file's Environment= would: without --database-url or --db, INSPECTOR_DATABASE_URL is
+    the ledger (here: a shared one, so serve asks for --files rather than opening a laptop's file)."""
+    monkeypatch.setenv("INSPECTOR_DATABASE_URL", postgres_url)
+    done = subprocess.run([sys.executable, "-m", "inspector_app", "--lang", "en", "serve", "--port", str(free_port())],
+                          capture_output=True, text=True, timeout=60, env=os.environ.copy())
+    assert done.returncode == 1 and "--files DIR" in done.stderr
