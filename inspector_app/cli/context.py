@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import hashlib
 import json
 import sys
 from dataclasses import dataclass, field
@@ -66,12 +67,13 @@ class AppContext:
         top-level organisations (where empty), and the ledger is remembered so it never happens again."""
         settings = self.settings
         url = settings.public_base_url if settings.public_base_url != Settings().public_base_url else ""
-        if self.url in settings.migrated_ledgers or not (url or settings.notice_prefix):
+        key = ledger_key(self.url)
+        if key in settings.migrated_ledgers or not (url or settings.notice_prefix):
             return
         with db.session() as session:
             changed = migrate_user_settings(session, url, settings.notice_prefix)
         if changed is not None:  # None: no organisation yet, try again when the ledger has one
-            settings.migrated_ledgers.append(self.url)
+            settings.migrated_ledgers.append(key)
             save_settings(settings)
 
     @property
@@ -84,6 +86,11 @@ class AppContext:
         if self._db is not None:
             self._db.dispose()
             self._db = None
+
+
+def ledger_key(url: str) -> str:
+    """How the user settings name a ledger: a digest of its URL, which may hold a database password."""
+    return hashlib.sha256(url.encode()).hexdigest()[:24]
 
 
 def print_json(data: Any) -> None:

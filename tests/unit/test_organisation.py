@@ -10,7 +10,7 @@ import json
 import pytest
 
 from inspector_app.cli import main
-from inspector_app.cli.context import AppContext
+from inspector_app.cli.context import AppContext, ledger_key
 from inspector_app.core import structure
 from inspector_app.core.db import open_database, sqlite_url
 from inspector_app.core.errors import InspectorError
@@ -26,7 +26,7 @@ from inspector_app.core.organisation import (
     settings_for_hazards,
     unreachable_from_phones,
 )
-from inspector_app.core.settings import Settings, load_settings, save_settings
+from inspector_app.core.settings import Settings, load_settings, save_settings, settings_path
 from inspector_app.i18n import use_language
 
 
@@ -232,7 +232,8 @@ def test_user_settings_move_into_the_ledger_once(tmp_path):
     context.db  # noqa: B018 - opening the ledger is what moves the values
     context.close()
     assert _bureau_values(path) == ("http://192.168.1.20:8470", "吕教安")
-    assert load_settings().migrated_ledgers == [sqlite_url(path.resolve())]
+    assert load_settings().migrated_ledgers == [ledger_key(sqlite_url(path.resolve()))]
+    assert str(path) not in settings_path().read_text(encoding="utf-8")
 
     # The organisation clears its address later: opening the ledger again must not bring it back.
     main(["--db", str(path), "org", "set", "--public-base-url", "", "--notice-prefix", ""])
