@@ -295,3 +295,21 @@ def test_chinese_messages(db):
     with use_language("zh_CN"), pytest.raises(InspectorError) as excinfo:
         normalise_base_url("ftp://x")
     assert "ftp://x" in str(excinfo.value) and "地址" in str(excinfo.value)
+
+
+def test_notices_are_in_the_organisations_language_unless_lang_is_given(run, capsys, tmp_path):
+    from sqlalchemy import select
+
+    from inspector_app.core.models import Notice
+
+    assert run("demo")[0] == 0
+    hazards = [h["number"] for h in json.loads(run("hazard", "list", "--status", "open")[1])[:2]]
+    assert run("org", "set", "--language", "en", "--public-base-url", "http://10.0.0.8:8470")[0] == 0
+    assert main(["--db", str(run.db), "notice", hazards[0], "--out", str(tmp_path / "a.pdf")]) == 0
+    assert main(["--db", str(run.db), "--lang", "zh", "notice", hazards[1], "--out", str(tmp_path / "b.pdf")]) == 0
+    capsys.readouterr()
+    db = open_database(sqlite_url(run.db))
+    with db.session() as session:
+        languages = list(session.scalars(select(Notice.language).order_by(Notice.seq)))
+    db.dispose()
+    assert languages == ["en", "zh_CN"]
