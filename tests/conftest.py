@@ -99,3 +99,14 @@ def postgres_url():
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _language_restored():
+    """A test that switches the process language (a `--lang zh` CLI run) must not change the next test's."""
+    from inspector_app.i18n import current_language, set_language
+
+    before = current_language()
+    yield
+    if current_language() != before:
+        set_language(before)

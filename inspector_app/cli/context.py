@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import hashlib
 import json
 import sys
 from dataclasses import dataclass, field
@@ -17,7 +18,8 @@ from inspector_app.core.db import Database, open_database, sqlite_url
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.forms import Catalogue, load_catalogue
 from inspector_app.core.models import Floor
-from inspector_app.core.settings import Settings, load_settings
+from inspector_app.core.organisation import migrate_user_settings
+from inspector_app.core.settings import Settings, load_settings, save_settings
 from inspector_app.core.structure import find_floor_by_names, get_floor
 from inspector_app.i18n import _
 from inspector_app.paths import default_database_path
@@ -57,7 +59,22 @@ class AppContext:
     def db(self) -> Database:
         if self._db is None:
             self._db = open_database(self.url)
+            self._migrate_user_settings(self._db)
         return self._db
+
+    def _migrate_user_settings(self, db: Database) -> None:
+        """Once per ledger: the user's former per-user base URL and notice prefix go into the ledger's
+        top-level organisations (where empty), and the ledger is remembered so it never happens again."""
+        settings = self.settings
+        url = settings.public_base_url if settings.public_base_url != Settings().public_base_url else ""
+        key = ledger_key(self.url)
+        if key in settings.migrated_ledgers or not (url or settings.notice_prefix):
+            return
+        with db.session() as session:
+            changed = migrate_user_settings(session, url, settings.notice_prefix)
+        if changed is not None:  # None: no organisation yet, try again when the ledger has one
+            settings.migrated_ledgers.append(key)
+            save_settings(settings)
 
     @property
     def catalogue(self) -> Catalogue:
@@ -69,6 +86,11 @@ class AppContext:
         if self._db is not None:
             self._db.dispose()
             self._db = None
+
+
+def ledger_key(url: str) -> str:
+    """How the user settings name a ledger: a digest of its URL, which may hold a database password."""
+    return hashlib.sha256(url.encode()).hexdigest()[:24]
 
 
 def print_json(data: Any) -> None:

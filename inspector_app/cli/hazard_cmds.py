@@ -1,4 +1,5 @@
-"""`inspector-app hazard add | list | show | status`: record hazards and move them through the workflow."""
+"""`inspector-app hazard add | list | show | edit | status`: record hazards, correct them and move them
+through the workflow."""
 
 from __future__ import annotations
 
@@ -12,7 +13,8 @@ from typing import Any
 from sqlalchemy import select
 
 from inspector_app.cli.context import AppContext, floor_from_args, print_json
-from inspector_app.core.hazards import add_hazard, attachments_of, change_status, find_hazard
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.hazards import add_hazard, attachments_of, change_status, find_hazard, update_hazard
 from inspector_app.core.models import Hazard, HazardEvent
 from inspector_app.core.queries import CSV_COLUMNS, list_hazards
 from inspector_app.core.structure import get_floor
@@ -54,6 +56,16 @@ def register(subparsers: Any) -> None:
     show.add_argument("hazard", help=_("id, number, short code or token"))
     show.set_defaults(handler=run_show)
 
+    edit = sub.add_parser("edit", help=_("change fields of a hazard (recorded in its history)"))
+    edit.add_argument("hazard", help=_("id, number, short code or token"))
+    edit.add_argument("--description")
+    edit.add_argument("--deadline", help=_("YYYY-MM-DD"))
+    edit.add_argument("--room")
+    edit.add_argument("--severity", metavar="general|major")
+    edit.add_argument("--responsible-unit")
+    edit.add_argument("--responsible-person")
+    edit.set_defaults(handler=run_edit)
+
     status = sub.add_parser("status", help=_("move a hazard to another state"))
     status.add_argument("hazard", help=_("id, number, short code or token"))
     status.add_argument("--to", required=True, help=", ".join(s.value for s in Status))
@@ -67,6 +79,9 @@ def _date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError(_("'{value}' is not a date (YYYY-MM-DD)").format(value=value)) from None
+
+
+EDIT_OPTIONS = ("description", "deadline", "room", "severity", "responsible_unit", "responsible_person")
 
 
 def hazard_json(hazard: Hazard) -> dict[str, Any]:
@@ -127,6 +142,25 @@ def run_show(context: AppContext, args: argparse.Namespace) -> int:
         data["history"] = [{"seq": e.seq, "kind": e.kind, "actor": e.actor, "at": e.at.isoformat(),
                             "note": e.note} for e in events]
     print_json(data)
+    return 0
+
+
+def run_edit(context: AppContext, args: argparse.Namespace) -> int:
+    # Checked here rather than by argparse: a bad value is one line on stderr and exit 1, like every error.
+    values: dict[str, Any] = {name: getattr(args, name) for name in EDIT_OPTIONS if getattr(args, name) is not None}
+    if "deadline" in values:
+        try:
+            values["deadline"] = dt.date.fromisoformat(values["deadline"])
+        except ValueError:
+            raise InspectorError(_("'{value}' is not a date (YYYY-MM-DD).").format(value=values["deadline"])) from None
+    if not values:
+        raise InspectorError(_("Nothing to change: give --description, --deadline, --room, --severity, "
+                               "--responsible-unit or --responsible-person."))
+    with context.db.session() as session:
+        hazard = find_hazard(session, args.hazard)
+        update_hazard(session, hazard, context.actor, context.catalogue, **values)
+        result = hazard_json(hazard)
+    print_json(result)
     return 0
 
 

@@ -9,6 +9,7 @@ hazard of an inspection, `--building NAME` every unfinished hazard of a building
 from __future__ import annotations
 
 import argparse
+import sys
 import uuid
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from inspector_app.cli.context import AppContext, print_json
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import find_hazard
 from inspector_app.core.models import Building, Floor, Hazard
+from inspector_app.core.organisation import PrintSettings, settings_for_hazards
 from inspector_app.core.structure import parse_uuid
 from inspector_app.core.workflow import FINAL_STATES
 from inspector_app.i18n import _, current_language
@@ -31,7 +33,7 @@ def register(subparsers: Any) -> None:
     _selection_arguments(notice)
     notice.add_argument("--per-unit", action="store_true",
                         help=_("one notice per inspected unit listing all its hazards, instead of one per hazard"))
-    notice.add_argument("--prefix", help=_("notice number prefix (default: the setting, or the organisation's)"))
+    notice.add_argument("--prefix", help=_("notice number prefix (default: the organisation's)"))
     notice.set_defaults(handler=run_notice)
 
     labels = subparsers.add_parser("labels", help=_("print a sheet of QR labels"))
@@ -76,19 +78,43 @@ def selected_hazards(context: AppContext, args: argparse.Namespace) -> list[uuid
     return list(dict.fromkeys(ids))
 
 
+def _print_settings(context: AppContext, ids: list[uuid.UUID]) -> PrintSettings:
+    """The organisation's effective settings for these hazards; one line on stderr when phones could
+    not open the address the QR codes will carry (printing goes on: the labels may be meant for tests)."""
+    with context.db.session() as session:
+        found = settings_for_hazards(session, ids)
+    if found.unreachable:
+        if found.settings.public_base_url:
+            message = _("warning: the QR codes point at {url}, which phones cannot reach; set the organisation's "
+                        "address with `org set --public-base-url URL`.")
+        else:
+            message = _("warning: the organisation has no public address, so the QR codes point at {url}, which "
+                        "phones cannot reach; set it with `org set --public-base-url URL`.")
+        print(message.format(url=found.base_url), file=sys.stderr)
+    return found
+
+
+def _language(args: argparse.Namespace, found: PrintSettings) -> str:
+    """--lang when given, else the organisation's language, else the language of the messages."""
+    if getattr(args, "lang", None):
+        return current_language()
+    return found.settings.language or current_language()
+
+
 def run_notice(context: AppContext, args: argparse.Namespace) -> int:
     ids = selected_hazards(context, args)
+    found = _print_settings(context, ids)
     printed = print_notices(
-        context.db, context.catalogue, ids, args.out, per_unit=args.per_unit, language=current_language(),
-        actor=context.actor, base_url=context.settings.public_base_url,
-        prefix=args.prefix or context.settings.notice_prefix)
+        context.db, context.catalogue, ids, args.out, per_unit=args.per_unit, language=_language(args, found),
+        actor=context.actor, base_url=found.base_url, prefix=args.prefix or found.settings.notice_prefix)
     print_json(printed.as_json())
     return 0
 
 
 def run_labels(context: AppContext, args: argparse.Namespace) -> int:
     ids = selected_hazards(context, args)
-    printed = print_labels(context.db, context.catalogue, ids, args.out, grid=args.grid, language=current_language(),
-                           base_url=context.settings.public_base_url)
+    found = _print_settings(context, ids)
+    printed = print_labels(context.db, context.catalogue, ids, args.out, grid=args.grid,
+                           language=_language(args, found), base_url=found.base_url)
     print_json(printed.as_json())
     return 0

@@ -21,8 +21,11 @@ class Settings(BaseModel):
     version: int = SETTINGS_VERSION
     language: str = ""  # empty: follow the system
     inspector_name: str = ""
+    # Kept only to move them once into each ledger's organisation (core.organisation.migrate_user_settings):
+    # the base URL and the notice prefix are the organisation's, stored in the ledger. Nothing else reads them.
     public_base_url: str = "http://127.0.0.1:8470"
     notice_prefix: str = ""
+    migrated_ledgers: list[str] = Field(default_factory=list)  # ledgers moved already (cli.context.ledger_key)
     extra_forms_dirs: list[str] = Field(default_factory=list)
     last_database: str = ""
     last_floor_id: str = ""

@@ -2,7 +2,9 @@
 the main window, made in a background thread (a QRunnable) behind a progress dialog that can cancel,
 then opened in the system's PDF viewer or sent to the print dialog (pages rendered by pypdfium2).
 
-The documents themselves come from inspector_app.notices.printing, the same calls as the CLI's.
+The documents themselves come from inspector_app.notices.printing, the same calls as the CLI's; the
+QR address, notice prefix and language are the organisation's (ui/org_dialogs.py asks first when phones
+could not reach that address).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, current_language
 from inspector_app.notices.printing import Printed, print_labels, print_ledger, print_notices
 from inspector_app.plans.pdf import PDFIUM_LOCK
+from inspector_app.ui.org_dialogs import confirm_print_settings
 
 Job = Callable[[Callable[[int, int], bool]], Printed]
 
@@ -129,20 +132,26 @@ def print_selected(parent: QWidget, context: AppContext, hazard_ids: list[str], 
     if kind != "ledger" and not ids:
         QMessageBox.information(parent, _("Print"), _("Select hazards in the ledger first."))
         return
+    language, base_url, prefix = current_language(), "", ""
+    if kind != "ledger":
+        # The organisation's settings (in the ledger), after asking if phones could not open the QR address.
+        found = confirm_print_settings(parent, context, ids)
+        if found is None:
+            return
+        language = found.settings.language or language
+        base_url, prefix = found.base_url, found.settings.notice_prefix
     names = {"notice": _("notices.pdf"), "labels": _("labels.pdf"), "ledger": _("ledger.pdf")}
     out = _ask_file(parent, _("Save the PDF"), names[kind])
     if out is None:
         return
-    language, settings = current_language(), context.settings
     db, catalogue, actor = context.db, context.catalogue, context.actor
 
     def job(progress: Callable[[int, int], bool]) -> Printed:
         if kind == "notice":
             return print_notices(db, catalogue, ids, out, language=language, actor=actor,
-                                 base_url=settings.public_base_url, prefix=settings.notice_prefix, progress=progress)
+                                 base_url=base_url, prefix=prefix, progress=progress)
         if kind == "labels":
-            return print_labels(db, catalogue, ids, out, language=language, base_url=settings.public_base_url,
-                                progress=progress)
+            return print_labels(db, catalogue, ids, out, language=language, base_url=base_url, progress=progress)
         return print_ledger(db, catalogue, ids or None, out, unit="", language=language)
 
     run_in_background(parent, _("Making the PDF…"), job, lambda printed: open_or_print(parent, printed))

@@ -1,12 +1,14 @@
-"""The status server from the program: the public base URL printed in every QR from now on, and
-"serve from this laptop", which runs the same server as `inspector-app serve` in a background
-thread, shows the address phones on the school's network reach, and a test QR to try it with."""
+"""The status server from the program: the organisation's public address printed in every QR (kept in
+the ledger, core.organisation; never in the user's settings), and "serve from this laptop", which runs
+the same server as `inspector-app serve` in a background thread, proposes the address phones on the
+school's network reach, and shows a test QR to try it with."""
 
 from __future__ import annotations
 
 import io
 import threading
 import time
+import uuid
 
 import qrcode
 from PySide6.QtCore import Qt
@@ -24,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from inspector_app.cli.context import AppContext
 from inspector_app.cli.serve_cmds import lan_address
-from inspector_app.core.settings import save_settings
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.organisation import choose_organisation, unreachable_from_phones
 from inspector_app.i18n import _
+from inspector_app.ui.org_dialogs import save_public_address
 
 
 class LocalStatusServer:
@@ -78,7 +82,16 @@ class StatusServerDialog(QDialog):
         super().__init__(parent)
         self.context, self.server = context, server
         self.setWindowTitle(_("Status server"))
-        self.base_url = QLineEdit(context.settings.public_base_url)
+        self.organisation_id: uuid.UUID | None = None
+        self.base_url = QLineEdit()
+        problem = ""
+        try:
+            with context.db.session() as session:
+                org = choose_organisation(session)
+                self.organisation_id, organisation_name = org.id, org.name
+                self.base_url.setText(org.public_base_url)
+        except InspectorError as exc:
+            organisation_name, problem = "", str(exc)
         self.base_url.setPlaceholderText("http://192.168.1.20:8470")
         self.serve = QCheckBox(_("Serve from this laptop"))
         self.serve.setChecked(server.running)
@@ -93,7 +106,8 @@ class StatusServerDialog(QDialog):
         self.serve.toggled.connect(self._toggle)
         self.base_url.textChanged.connect(self._update_qr)
         form = QFormLayout(self)
-        form.addRow(_("Public address in QR codes:"), self.base_url)
+        form.addRow(_("Public address in QR codes of {name}:").format(name=organisation_name)
+                    if organisation_name else _("Public address in QR codes:"), self.base_url)
         form.addRow(self.serve)
         form.addRow(_("Port:"), self.port)
         form.addRow(_("Phones reach it at:"), self.address)
@@ -105,6 +119,8 @@ class StatusServerDialog(QDialog):
         form.addRow(buttons)
         self._update_address()
         self._update_qr()
+        if problem:
+            self.error.setText(problem)
 
     def _toggle(self, on: bool) -> None:
         self.error.clear()
@@ -115,7 +131,7 @@ class StatusServerDialog(QDialog):
                 self.serve.blockSignals(True)
                 self.serve.setChecked(False)
                 self.serve.blockSignals(False)
-            elif not self.base_url.text().strip() or "127.0.0.1" in self.base_url.text():
+            elif unreachable_from_phones(self.base_url.text()):  # propose the address phones reach
                 lan = lan_address()
                 if lan:
                     self.base_url.setText(f"http://{lan}:{self.port.value()}")
@@ -135,10 +151,13 @@ class StatusServerDialog(QDialog):
         self.qr.setPixmap(qr_pixmap(f"{base}/healthz", box=4) if base else QPixmap())
 
     def save(self) -> None:
-        base = self.base_url.text().strip().rstrip("/")
-        if not base.startswith(("http://", "https://")):
-            self.error.setText(_("The public address must start with http:// or https://."))
+        """Store the address in the organisation's row (every laptop of it prints the same)."""
+        if self.organisation_id is None:
+            self.error.setText(_("Choose the organisation first: this ledger has no single top-level organisation."))
             return
-        self.context.settings.public_base_url = base
-        save_settings(self.context.settings)
+        try:
+            save_public_address(self.context, self.organisation_id, self.base_url.text())
+        except InspectorError as exc:
+            self.error.setText(str(exc))
+            return
         self.accept()

@@ -117,3 +117,28 @@ def test_status_says_what_waits_and_when_the_last_sync_was(central, laptops, cat
     assert after["last_sync_at"] is not None and after["pending_changes"] == 0 and after["last_error"] == ""
     add(a, catalogue, places["floor"])
     assert status(a.db)["pending_changes"] >= 1
+
+
+def test_organisation_settings_set_on_one_laptop_reach_every_laptop(central, laptops, catalogue):
+    from inspector_app.core.models import Organisation
+    from inspector_app.core.organisation import set_organisation, settings_for_site
+
+    a, b = laptops("a"), laptops("b")
+    places = school(a)
+    a.sync(central)
+    b.sync(central)
+    with b.db.session() as session:
+        set_organisation(session, session.get(Organisation, places["org"]),
+                         public_base_url="https://fire.example.edu.cn/", notice_prefix="吕教安", language="zh_CN")
+    b.sync(central)
+    a.sync(central)
+    with a.db.session() as session:
+        printed = settings_for_site(session, places["site"])
+        assert printed.public_base_url == "https://fire.example.edu.cn"
+    # The later change wins whole, whichever laptop made it.
+    with a.db.session() as session:
+        set_organisation(session, session.get(Organisation, places["org"]), public_base_url="https://new.example.cn")
+    a.sync(central)
+    b.sync(central)
+    with b.db.session() as session:
+        assert settings_for_site(session, places["site"]).public_base_url == "https://new.example.cn"

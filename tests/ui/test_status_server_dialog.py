@@ -1,5 +1,6 @@
 """The status server dialog: serving from the laptop answers over HTTP, the test QR decodes to the
-server's address, and the public base URL is saved for the QR codes printed afterwards."""
+server's address, and the public base URL is saved in the organisation's row (the ledger), never in
+the user's settings."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import numpy as np
 import zxingcpp
 
 from inspector_app.cli.context import AppContext
+from inspector_app.core import structure
+from inspector_app.core.models import Organisation
 from inspector_app.core.settings import Settings, load_settings
 from inspector_app.ui.status_server import LocalStatusServer, StatusServerDialog
 
@@ -21,9 +24,21 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_serve_from_laptop_and_save_the_base_url(qtbot, tmp_path):
+def _context_with_bureau(tmp_path) -> AppContext:
     context = AppContext(settings=Settings())
     context.configure(argparse.Namespace(db=str(tmp_path / "s.sqlite"), database_url=None, actor="t", forms=[]))
+    with context.db.session() as session:
+        structure.create_organisation(session, "Bureau", kind="county")
+    return context
+
+
+def _org_url(context: AppContext) -> str:
+    with context.db.session() as session:
+        return session.query(Organisation).one().public_base_url
+
+
+def test_serve_from_laptop_and_save_the_base_url(qtbot, tmp_path):
+    context = _context_with_bureau(tmp_path)
     server = LocalStatusServer(context, host="127.0.0.1")
     dialog = StatusServerDialog(context, server)
     qtbot.addWidget(dialog)
@@ -39,7 +54,8 @@ def test_serve_from_laptop_and_save_the_base_url(qtbot, tmp_path):
         decoded = zxingcpp.read_barcodes(pixels[:, : image.width()].copy())
         assert [code.text for code in decoded] == [f"http://127.0.0.1:{port}/healthz"]
         dialog.save()
-        assert load_settings().public_base_url == f"http://127.0.0.1:{port}"
+        assert _org_url(context) == f"http://127.0.0.1:{port}"
+        assert load_settings().public_base_url == Settings().public_base_url  # not a user setting any more
     finally:
         server.stop()
         context.close()
@@ -47,12 +63,11 @@ def test_serve_from_laptop_and_save_the_base_url(qtbot, tmp_path):
 
 
 def test_bad_base_url_is_refused_and_not_saved(qtbot, tmp_path):
-    context = AppContext(settings=Settings())
-    context.configure(argparse.Namespace(db=str(tmp_path / "s.sqlite"), database_url=None, actor="t", forms=[]))
+    context = _context_with_bureau(tmp_path)
     dialog = StatusServerDialog(context, LocalStatusServer(context, host="127.0.0.1"))
     qtbot.addWidget(dialog)
     dialog.base_url.setText("school-laptop:8470")
     dialog.save()
-    assert "http://" in dialog.error.text()
-    assert load_settings().public_base_url == Settings().public_base_url
+    assert "school-laptop:8470" in dialog.error.text()
+    assert _org_url(context) == ""
     context.close()

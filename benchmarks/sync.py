@@ -1,0 +1,195 @@
+"""Sync speed: a laptop's first sync of 10,000 hazards with 2,000 photos (~300 KB each) to a real
+`inspector-app serve` on PostgreSQL, an incremental sync of one change, and the same bytes sent as a
+plain HTTP upload for comparison; then the status pages from PostgreSQL with two server processes
+(benchmarks/status_server.py --workers 2).
+
+    .venv/bin/python benchmarks/sync.py --database-url postgresql+psycopg://USER@HOST:PORT/postgres
+        [--hazards 10000] [--photos 2000] [--skip-status]
+
+The URL names any database of a server where the benchmark may create and drop its own databases
+(scripts/test.sh's throwaway cluster will do; INSPECTOR_TEST_PG_URL is used when it is set).
+Loopback only, bounded. Budgets (issue 10): first sync < 20 s, incremental < 300 ms, status
+>= 1,500 req/s with p99 < 25 ms. Prints figures and ratios; asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+from sqlalchemy import create_engine, text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.status_server import free_port, wait_for  # noqa: E402
+from inspector_app.core import accounts, audit, hazards, structure  # noqa: E402
+from inspector_app.core.db import Database, open_database, sqlite_url  # noqa: E402
+from inspector_app.core.forms import load_catalogue  # noqa: E402
+from inspector_app.core.models import Attachment, Hazard  # noqa: E402
+from inspector_app.core.sync.run import synchronise  # noqa: E402
+from inspector_app.web.sync_client import HttpTransport  # noqa: E402
+
+PHOTO_BYTES = 300 * 1024
+
+
+def fresh_database(admin_url: str) -> tuple[str, object]:
+    name = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return admin_url.rsplit("/", 1)[0] + f"/{name}", drop
+
+
+def build_laptop(path: Path, hazard_count: int, photo_count: int) -> Database:
+    """A laptop ledger as an inspector's would be after a campaign (photos as stored JPEG bytes)."""
+    catalogue = load_catalogue()
+    codes = [c for c in catalogue.categories][:20]
+    db = open_database(sqlite_url(path))
+    rng = random.Random(7)
+    with db.session() as session:
+        org = structure.create_organisation(session, "Bench county", kind="county")
+        floors = []
+        for school in range(10):
+            site = structure.create_site(session, org, f"School {school}", code=f"B{school:02d}")
+            for building_no in range(2):
+                building = structure.create_building(session, site, f"Building {building_no}", "dormitory")
+                floors += [structure.create_floor(session, building, f"{level}F", level).id for level in (1, 2, 3)]
+        made: list[Hazard] = []
+        for number in range(hazard_count):
+            made.append(hazards.add_hazard(session, catalogue, db.store, actor="bench", category=codes[number % len(codes)],
+                                           floor_id=floors[number % len(floors)], x=rng.random(), y=rng.random(),
+                                           description=f"hazard {number}"))
+        for number in range(photo_count):
+            hazard = made[number * max(1, hazard_count // max(1, photo_count)) % len(made)]
+            digest = db.store.put(b"\xff\xd8\xff\xe0" + os.urandom(PHOTO_BYTES - 6) + b"\xff\xd9", ".jpg")
+            attachment = Attachment(id=uuid.uuid4(), hazard_id=hazard.id, role="before", file_hash=digest,
+                                    filename=f"IMG_{number:04d}.jpg", mime="image/jpeg", width=1600, height=1200,
+                                    overlay={}, created_by="bench")
+            session.add(attachment)
+            session.flush()
+            audit.append_event(session, hazard, "photo_added", "bench", extra={
+                "attachment_id": str(attachment.id), "role": "before", "file_hash": digest})
+    return db
+
+
+def serve(url: str, files: Path, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "inspector_app", "--database-url", url, "serve", "--host",
+                                "127.0.0.1", "--port", str(port), "--files", str(files), "--workers", str(workers)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    wait_for(port)
+    return process, f"http://127.0.0.1:{port}"
+
+
+def plain_upload_seconds(files: list[Path], json_bytes: int) -> float:
+    """The same bytes PUT to a server that only writes them to disk: the floor any sync stands on."""
+    sink = Path(tempfile.mkdtemp())
+    script = ("import sys,uvicorn\nfrom pathlib import Path\nfrom starlette.applications import Starlette\n"
+              "from starlette.routing import Route\nfrom starlette.responses import Response\n"
+              "async def put(r):\n    Path(sys.argv[2], r.path_params['n']).write_bytes(await r.body())\n"
+              "    return Response(b'ok')\n"
+              "uvicorn.run(Starlette(routes=[Route('/{n}', put, methods=['PUT'])]), host='127.0.0.1',"
+              " port=int(sys.argv[1]), log_level='warning')\n")
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-c", script, str(port), str(sink)])
+    wait_for(port)
+    try:
+        payload = b"x" * json_bytes
+        started = time.perf_counter()
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60) as client:
+            for index, path in enumerate(files):
+                client.put(f"/{index}", content=path.read_bytes())
+            for start in range(0, len(payload), 4 * 1024 * 1024):
+                client.put(f"/json{start}", content=payload[start:start + 4 * 1024 * 1024])
+        return time.perf_counter() - started
+    finally:
+        process.terminate()
+        process.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database-url", default=os.environ.get("INSPECTOR_TEST_PG_URL"))
+    parser.add_argument("--hazards", type=int, default=10_000)
+    parser.add_argument("--photos", type=int, default=2_000)
+    parser.add_argument("--skip-status", action="store_true")
+    args = parser.parse_args()
+    if not args.database_url:
+        sys.exit("give --database-url (a PostgreSQL server the benchmark may create databases on)")
+    work = Path(tempfile.mkdtemp(prefix="sync-bench-"))
+    print(f"building a laptop ledger: {args.hazards} hazards, {args.photos} photos of {PHOTO_BYTES // 1024} KB ...")
+    started = time.perf_counter()
+    laptop = build_laptop(work / "laptop.sqlite", args.hazards, args.photos)
+    print(f"  built in {time.perf_counter() - started:.1f} s")
+    url, drop = fresh_database(args.database_url)
+    central = open_database(url, store_dir=work / "central-files")
+    with central.session() as session:
+        secret = accounts.create_token(session, "bench", "admin")[1]
+    central.dispose()
+    process, base = serve(url, work / "central-files")
+    try:
+        transport = HttpTransport(base, secret)
+        sent: list[int] = []
+        original_push = transport.push
+
+        def counting_push(replica_id, items):  # type: ignore[no-untyped-def]
+            import json
+
+            sent.append(len(json.dumps({"replica_id": str(replica_id), "items": items})))
+            return original_push(replica_id, items)
+
+        transport.push = counting_push  # type: ignore[method-assign]
+        started = time.perf_counter()
+        report = synchronise(laptop, transport, "bench", server_url=base)
+        first = time.perf_counter() - started
+        print(f"first sync: {first:.2f} s  (pushed {report.pushed} rows, {report.files_sent} files, "
+              f"{sum(sent) / 1e6:.1f} MB of JSON)  budget < 20 s")
+        incremental = []
+        with laptop.session() as session:
+            some = session.scalars(__import__("sqlalchemy").select(Hazard).limit(1)).one()
+        for round_no in range(7):
+            with laptop.session() as session:
+                hazards.update_hazard(session, session.get(Hazard, some.id), "bench", room=f"room {round_no}")
+            started = time.perf_counter()
+            synchronise(laptop, transport, "bench", server_url=base)
+            incremental.append(time.perf_counter() - started)
+        median = statistics.median(incremental)
+        print(f"incremental sync of one change: median {median * 1000:.0f} ms (min {min(incremental) * 1000:.0f}, "
+              f"max {max(incremental) * 1000:.0f})  budget < 300 ms")
+        transport.close()
+        photo_paths = [p for p in (laptop.store.root).rglob("*.jpg")]
+        plain = plain_upload_seconds(photo_paths, sum(sent))
+        print(f"plain HTTP upload of the same bytes: {plain:.2f} s  -> first sync / plain upload = {first / plain:.2f}")
+    finally:
+        process.terminate()
+        process.wait()
+        laptop.dispose()
+        drop()  # type: ignore[operator]
+    if not args.skip_status:
+        status_url, drop_status = fresh_database(args.database_url)
+        try:
+            print("status pages from PostgreSQL, two server processes:")
+            subprocess.run([sys.executable, str(ROOT / "benchmarks" / "status_server.py"), "--workers", "2",
+                            "--database-url", status_url], check=False)
+        finally:
+            drop_status()  # type: ignore[operator]
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,65 @@
+"""`inspector-app org show | set`: the organisation's own settings, kept in the ledger (public base URL
+of its QR codes, notice number prefix, name, language), shown with the values it prints with.
+
+Without `--organisation ID` the ledger's only top-level organisation is meant.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from inspector_app.cli.context import AppContext, print_json
+from inspector_app.core.organisation import (
+    ORG_LANGUAGES,
+    choose_organisation,
+    organisation_json,
+    set_organisation,
+    unreachable_from_phones,
+)
+from inspector_app.i18n import _
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser("org", help=_("the organisation's settings: QR address, notice prefix, language"))
+    sub = parser.add_subparsers(dest="org_command", required=True)
+
+    show = sub.add_parser("show", help=_("the organisation's settings and the values it prints with"))
+    _organisation_argument(show)
+    show.set_defaults(handler=run_show)
+
+    change = sub.add_parser("set", help=_("change the organisation's settings (an empty value inherits the parent's)"))
+    _organisation_argument(change)
+    change.add_argument("--public-base-url", metavar="URL",
+                        help=_("the address QR codes carry, e.g. http://192.168.1.20:8470"))
+    change.add_argument("--notice-prefix", metavar="P", help=_("the prefix of notice numbers, e.g. 吕教安"))
+    change.add_argument("--name", metavar="N", help=_("the organisation's name"))
+    change.add_argument("--language", metavar="|".join(ORG_LANGUAGES),
+                        help=_("the language of its documents: zh_CN or en (empty: inherit)"))
+    change.set_defaults(handler=run_set)
+
+
+def _organisation_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--organisation", metavar="ID",
+                        help=_("the organisation's id (default: the ledger's only top-level organisation)"))
+
+
+def run_show(context: AppContext, args: argparse.Namespace) -> int:
+    with context.db.session() as session:
+        data = organisation_json(session, choose_organisation(session, args.organisation))
+    print_json(data)
+    return 0
+
+
+def run_set(context: AppContext, args: argparse.Namespace) -> int:
+    with context.db.session() as session:
+        org = choose_organisation(session, args.organisation)
+        set_organisation(session, org, public_base_url=args.public_base_url, notice_prefix=args.notice_prefix,
+                         name=args.name, language=args.language)
+        data = organisation_json(session, org)
+    print_json(data)
+    if args.public_base_url and unreachable_from_phones(org.public_base_url):
+        print(_("warning: phones cannot reach {url}; QR codes printed with it only work on this computer.").format(
+            url=org.public_base_url), file=sys.stderr)
+    return 0
