@@ -20,13 +20,14 @@ from inspector_app.cli import (
     notice_cmds,
     plan_cmds,
     serve_cmds,
+    summary_cmds,
 )
 from inspector_app.cli.context import AppContext
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, normalise_language, set_language, system_language
 
 COMMAND_MODULES = (gui_cmds, demo_cmds, hazard_cmds, audit_cmds, forms_cmds, plan_cmds, serve_cmds, ledger_cmds,
-                   notice_cmds)
+                   notice_cmds, summary_cmds)
 
 
 class Parser(argparse.ArgumentParser):
