@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.rollup import Figures, Rollup
 from inspector_app.core.workflow import SEVERITY_LABELS, STATUS_LABELS, Severity, Status
-from inspector_app.i18n import N_, _, ngettext, use_language
+from inspector_app.i18n import N_, _, current_language, ngettext, use_language
 
 PERCENT = "0.0%"
 DATE = "yyyy-mm-dd"
@@ -188,21 +188,18 @@ def build_workbook(rollup: Rollup) -> Workbook:
 
 def write_rollup_xlsx(rollup: Rollup, path: Path, language: str | None = None) -> None:
     """Write the workbook (in ``language``, default the current one) atomically to ``path``."""
-    if language:
-        with use_language(language):
-            book = build_workbook(rollup)
-    else:
+    with use_language(language or current_language()):
+        path = Path(path)
+        if not path.parent.is_dir():
+            raise InspectorError(_("The folder {folder} does not exist.").format(folder=path.parent))
         book = build_workbook(rollup)
-    path = Path(path)
-    if not path.parent.is_dir():
-        raise InspectorError(_("The folder {folder} does not exist.").format(folder=path.parent))
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        book.save(temporary)
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise InspectorError(_("Cannot write {path}: {problem}").format(path=path, problem=exc)) from exc
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".xlsx.tmp", dir=path.parent)
+        os.close(handle)
+        try:
+            book.save(temporary)
+            os.replace(temporary, path)
+        except OSError as exc:
+            raise InspectorError(_("Cannot write {path}: {problem}").format(path=path, problem=exc)) from exc
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
