@@ -16,6 +16,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import add_hazard, change_status
 from inspector_app.core.rollup import rollup
 from inspector_app.exports.rollup_xlsx import write_rollup_xlsx
+from inspector_app.i18n import current_language, set_language
 
 TODAY = dt.date(2026, 3, 2)
 WIRING, EXIT = "electrical.aging_wiring", "evacuation.locked_exit"
@@ -52,7 +53,12 @@ def ledger(tmp_path, catalogue, jpeg_photo):
 
 
 def _cli(capsys, path, *args):
-    code = main(["--db", str(path), *args])
+    """Run the command line; --lang switches the process-wide language, so put it back afterwards."""
+    before = current_language()
+    try:
+        code = main(["--db", str(path), *args])
+    finally:
+        set_language(before)
     out, err = capsys.readouterr()
     assert code == 0, err
     return json.loads(out)

@@ -17,6 +17,7 @@ from inspector_app.core import structure
 from inspector_app.core.db import open_database, sqlite_url
 from inspector_app.core.hazards import add_hazard, change_status
 from inspector_app.core.rollup import rollup
+from inspector_app.i18n import current_language, set_language
 
 TODAY = dt.date(2026, 6, 15)
 WIRING, EXIT, EXTINGUISHER = "electrical.aging_wiring", "evacuation.locked_exit", "fire_equipment.extinguisher_missing"
@@ -226,7 +227,11 @@ def test_summary_command_prints_json_and_refuses_bad_input(central, database_url
     _database, orgs = central
 
     def run(*args: str) -> tuple[int, str, str]:
-        code = main(["--database-url", database_url, "--lang", "en", "summary", *args])
+        before = current_language()  # --lang switches the process-wide language: put it back
+        try:
+            code = main(["--database-url", database_url, "--lang", "en", "summary", *args])
+        finally:
+            set_language(before)
         out, err = capsys.readouterr()
         return code, out, err
 
