@@ -72,7 +72,8 @@ def build_laptop(path: Path, hazard_count: int, photo_count: int) -> Database:
                 floors += [structure.create_floor(session, building, f"{level}F", level).id for level in (1, 2, 3)]
         made: list[Hazard] = []
         for number in range(hazard_count):
-            made.append(hazards.add_hazard(session, catalogue, db.store, actor="bench", category=codes[number % len(codes)],
+            made.append(hazards.add_hazard(session, catalogue, db.store, actor="bench",
+                                           category=codes[number % len(codes)],
                                            floor_id=floors[number % len(floors)], x=rng.random(), y=rng.random(),
                                            description=f"hazard {number}"))
         for number in range(photo_count):

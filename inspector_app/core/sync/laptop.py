@@ -10,6 +10,7 @@ received twice changes nothing the second time.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,16 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core import audit
 from inspector_app.core.audit import GENESIS
-from inspector_app.core.models import ChangeLog, Hazard, HazardEvent, Notice, Replica, Site, SyncHead
+from inspector_app.core.models import (
+    ChangeLog,
+    Hazard,
+    HazardEvent,
+    Notice,
+    Replica,
+    Site,
+    SupersededToken,
+    SyncHead,
+)
 from inspector_app.core.sync import tracking
 from inspector_app.core.sync.chains import (
     ChainError,
@@ -27,12 +37,12 @@ from inspector_app.core.sync.chains import (
     check_links,
     check_row_matches,
     event_from_json,
+    event_to_json,
     hazard_from_json,
-    hazard_payload,
     rebase,
     set_row,
 )
-from inspector_app.core.sync.entities import CLOCKED, FILE_COLUMNS, links_of, row_to_json, row_values
+from inspector_app.core.sync.entities import CLOCKED, FILE_COLUMNS, links_of, primary_key, row_to_json, row_values
 from inspector_app.core.sync.server import replace_links, sort_items
 from inspector_app.i18n import _
 
@@ -61,22 +71,26 @@ class Outgoing:
 
 
 def pending(session: Session, push_cursor: int) -> Outgoing:
-    """Every local change after ``push_cursor``: rows as they are now, hazards with unsent events."""
+    """Every local change after ``push_cursor``: rows as they are now, hazards with unsent events.
+
+    Read table by table (one query per table and chunk), since a first sync sends thousands."""
     up_to = session.scalar(select(func.max(ChangeLog.cursor))) or 0
     rows = session.execute(select(ChangeLog.entity, ChangeLog.entity_id).where(
         ChangeLog.cursor > push_cursor, ChangeLog.cursor <= up_to, ChangeLog.source == "local").distinct()).all()
+    by_entity: dict[str, list[uuid.UUID]] = {}
+    for entity, entity_id in rows:
+        by_entity.setdefault(entity, []).append(entity_id)
     items: list[dict[str, Any]] = []
     files: set[str] = set()
-    hazards: set[uuid.UUID] = set()
-    for entity, entity_id in rows:
-        if entity == "event":
-            hazard_id = session.scalar(select(HazardEvent.hazard_id).where(HazardEvent.id == entity_id))
-            if hazard_id is not None:
-                hazards.add(hazard_id)
-        elif entity == "hazard":
-            hazards.add(entity_id)
-        elif entity in CLOCKED:
-            obj = session.get(CLOCKED[entity], entity_id)
+    for entity, ids in by_entity.items():
+        if entity not in CLOCKED:
+            continue
+        model = CLOCKED[entity]
+        id_column = model.__table__.c.id
+        found = {primary_key(obj): obj for chunk in _chunks(ids)
+                 for obj in session.scalars(select(model).where(id_column.in_(chunk)))}
+        for entity_id in dict.fromkeys(ids):
+            obj = found.get(entity_id)
             if obj is None:
                 if entity == "attachment":
                     items.append({"entity": entity, "id": str(entity_id), "deleted": True})
@@ -89,27 +103,55 @@ def pending(session: Session, push_cursor: int) -> Outgoing:
             if column and item["row"].get(column):
                 files.add(item["row"][column])
             items.append(item)
-    for hazard_id in hazards:
-        hazard = session.get(Hazard, hazard_id)
-        if hazard is None:
-            continue  # recorded by mistake and undone before it was ever sent
-        head = session.get(SyncHead, hazard_id)
-        events = list(session.scalars(select(HazardEvent).where(
-            HazardEvent.hazard_id == hazard_id, HazardEvent.seq > (head.seq if head else 0)).order_by(HazardEvent.seq)))
-        item = {"entity": "hazard", **hazard_payload(session, hazard, events)}
-        item["base"] = [head.seq, head.hash] if head else [0, GENESIS]
-        items.append(item)
+    hazard_ids = set(by_entity.get("hazard", []))
+    for chunk in _chunks(by_entity.get("event", [])):
+        hazard_ids.update(session.scalars(select(HazardEvent.hazard_id).where(HazardEvent.id.in_(chunk))))
+    for chunk in _chunks(sorted(hazard_ids)):
+        hazards = {h.id: h for h in session.scalars(select(Hazard).where(Hazard.id.in_(chunk)))}
+        heads = {h.hazard_id: h for h in session.scalars(select(SyncHead).where(SyncHead.hazard_id.in_(chunk)))}
+        events: dict[uuid.UUID, list[HazardEvent]] = {}
+        for event in session.scalars(select(HazardEvent).where(HazardEvent.hazard_id.in_(chunk))
+                                     .order_by(HazardEvent.hazard_id, HazardEvent.seq)):
+            head = heads.get(event.hazard_id)
+            if event.seq > (head.seq if head else 0):
+                events.setdefault(event.hazard_id, []).append(event)
+        superseded: dict[uuid.UUID, list[dict[str, Any]]] = {}
+        for token in session.scalars(select(SupersededToken).where(SupersededToken.hazard_id.in_(chunk))):
+            superseded.setdefault(token.hazard_id, []).append(row_to_json(token))
+        for hazard_id in chunk:
+            hazard = hazards.get(hazard_id)
+            if hazard is None:
+                continue  # recorded by mistake and undone before it was ever sent
+            head = heads.get(hazard_id)
+            items.append({"entity": "hazard", "row": row_to_json(hazard),
+                          "events": [event_to_json(e) for e in events.get(hazard_id, [])],
+                          "superseded": superseded.get(hazard_id, []),
+                          "base": [head.seq, head.hash] if head else [0, GENESIS]})
     return Outgoing(sort_items(items), up_to, files)
+
+
+def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def record_pushed(session: Session, items: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
     """Remember which hazard events the server now holds."""
     accepted = {(r["entity"], r["id"]) for r in results if r["status"] in ("accepted", "unchanged")}
+    latest: dict[uuid.UUID, tuple[int, str]] = {}
     for item in items:
         if item["entity"] != "hazard" or ("hazard", item["row"]["id"]) not in accepted or not item["events"]:
             continue
         last = item["events"][-1]
-        set_head(session, uuid.UUID(item["row"]["id"]), int(last["seq"]), str(last["hash"]))
+        latest[uuid.UUID(item["row"]["id"])] = (int(last["seq"]), str(last["hash"]))
+    for chunk in _chunks(list(latest)):
+        heads = {h.hazard_id: h for h in session.scalars(select(SyncHead).where(SyncHead.hazard_id.in_(chunk)))}
+        for hazard_id in chunk:
+            seq, digest = latest[hazard_id]
+            if hazard_id in heads:
+                heads[hazard_id].seq, heads[hazard_id].hash = seq, digest
+            else:
+                session.add(SyncHead(hazard_id=hazard_id, seq=seq, hash=digest))
 
 
 def set_head(session: Session, hazard_id: uuid.UUID, seq: int, digest: str) -> None:

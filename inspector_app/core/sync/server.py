@@ -9,9 +9,10 @@ is answered with its reason and recorded in sync_refusals; the rest of the push 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select
@@ -48,6 +49,7 @@ from inspector_app.core.sync.entities import (
     OrganisationResolver,
     entity_order,
     links_of,
+    primary_key,
     row_to_json,
     row_values,
 )
@@ -77,6 +79,33 @@ class _Refused(Exception):
     def __init__(self, code: str, reason: str) -> None:
         super().__init__(reason)
         self.code, self.reason = code, reason
+
+
+_SINGLE = object()  # an item the batch leaves to the one-at-a-time path
+
+
+class _Deferred:
+    """A write that is checked already but done in the batch's write phase, answering ``status``."""
+
+    def __init__(self, write: Any, status: str = "accepted") -> None:
+        self.write, self.status = write, status
+
+    def __call__(self) -> Any:
+        return self.write()
+
+
+def _item_id(item: dict[str, Any]) -> str:
+    return str((item.get("row") or {}).get("id") or item.get("id") or "")
+
+
+def _malformed(entity: str, item: dict[str, Any], problem: Exception) -> _Refused:
+    return _Refused("malformed", _("{entity} {id}: malformed ({problem})").format(
+        entity=entity, id=_item_id(item), problem=problem))
+
+
+def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def _stale(number: str) -> _Refused:
@@ -122,24 +151,194 @@ class PushApplier:
                                                                    organisation=organisation_id))
 
     def apply(self, items: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-        results = []
-        for item in sort_items(list(items)):
-            entity = str(item.get("entity"))
-            row = item.get("row") or {}
-            item_id = str(row.get("id") or item.get("id") or "")
-            try:
-                with self.session.begin_nested():
-                    status = self._apply_one(entity, item)
-                results.append({"entity": entity, "id": item_id, "status": status})
-            except _Refused as refused:
-                results.append({"entity": entity, "id": item_id, "status": refused.code, "reason": refused.reason})
-                if refused.code != "stale":
-                    self._record_refusal(entity, item_id, refused.reason)
-            except (ValueError, TypeError, KeyError) as exc:
-                reason = _("{entity} {id}: malformed ({problem})").format(entity=entity, id=item_id, problem=exc)
-                results.append({"entity": entity, "id": item_id, "status": "malformed", "reason": reason})
-                self._record_refusal(entity, item_id, reason)
+        """Apply items table by table: each table's rows are checked against one read of what the
+        server holds, then written in one flush. Should that flush meet a constraint, the table's
+        rows are written again one by one, so only the clashing row is refused."""
+        ordered = sort_items(list(items))
+        results: list[dict[str, Any]] = []
+        for entity, group in itertools.groupby(ordered, key=lambda item: str(item.get("entity"))):
+            batch = list(group)
+            if entity == "hazard":
+                results += self._apply_batch(entity, batch, self._check_hazards)
+            elif entity in CLOCKED:
+                results += self._apply_batch(entity, batch, self._check_rows)
+            else:
+                results += [self._apply_single(entity, item) for item in batch]
         return results
+
+    def _apply_batch(self, entity: str, batch: list[dict[str, Any]],
+                     check: Any) -> list[dict[str, Any]]:
+        answers: list[dict[str, Any] | None] = [None] * len(batch)
+        writes: list[tuple[int, Any]] = []
+        for index, item, outcome in check(batch):
+            if isinstance(outcome, _Refused):
+                answers[index] = self._refusal(entity, item, outcome)
+            elif outcome is _SINGLE:
+                answers[index] = self._apply_single(entity, item)
+            elif callable(outcome):
+                writes.append((index, outcome))
+            else:
+                answers[index] = {"entity": entity, "id": _item_id(item), "status": outcome}
+        try:
+            with self.session.begin_nested():
+                for _index, write in writes:
+                    write()
+                self.session.flush()
+        except IntegrityError:
+            for index, _write in writes:  # one at a time, each in its own savepoint
+                answers[index] = self._apply_single(entity, batch[index])
+        else:
+            for index, write in writes:
+                status = write.status if isinstance(write, _Deferred) else "accepted"
+                answers[index] = {"entity": entity, "id": _item_id(batch[index]), "status": status}
+        return [answer for answer in answers if answer is not None]
+
+    def _apply_single(self, entity: str, item: dict[str, Any]) -> dict[str, Any]:
+        try:
+            with self.session.begin_nested():
+                status = self._apply_one(entity, item)
+            return {"entity": entity, "id": _item_id(item), "status": status}
+        except _Refused as refused:
+            return self._refusal(entity, item, refused)
+        except (ValueError, TypeError, KeyError) as exc:
+            return self._refusal(entity, item, _malformed(entity, item, exc))
+
+    def _refusal(self, entity: str, item: dict[str, Any], refused: _Refused) -> dict[str, Any]:
+        item_id = _item_id(item)
+        if refused.code != "stale":
+            self._record_refusal(entity, item_id, refused.reason)
+        return {"entity": entity, "id": item_id, "status": refused.code, "reason": refused.reason}
+
+    def _check_rows(self, batch: list[dict[str, Any]]) -> Iterator[tuple[int, dict[str, Any], Any]]:
+        entity = str(batch[0].get("entity"))
+        model = CLOCKED[entity]
+        parsed: list[tuple[int, dict[str, Any], dict[str, Any] | None, Any]] = []
+        for index, item in enumerate(batch):
+            if item.get("deleted"):
+                parsed.append((index, item, None, None))
+                continue
+            try:
+                parsed.append((index, item, row_values(model, item["row"]), None))
+            except (ValueError, TypeError, KeyError) as exc:
+                parsed.append((index, item, None, _malformed(entity, item, exc)))
+        ids = [values["id"] for _i, _item, values, _e in parsed if values is not None]
+        id_column = model.__table__.c.id
+        existing = {primary_key(obj): obj for chunk in _chunks(ids)
+                    for obj in self.session.scalars(select(model).where(id_column.in_(chunk)))}
+        if entity in ("attachment",):
+            self.resolver.preload_hazards([v["hazard_id"] for _i, _item, v, _e in parsed if v is not None])
+        for index, item, values, error in parsed:
+            if error is not None:
+                yield index, item, error
+                continue
+            if values is None:  # a deletion: rare, done on its own
+                yield index, item, _SINGLE
+                continue
+            try:
+                outcome = self._check_row(entity, model, item, values, existing.get(values["id"]))
+            except _Refused as refused:
+                outcome = refused
+            yield index, item, outcome
+
+    def _check_row(self, entity: str, model: type, item: dict[str, Any], values: dict[str, Any],
+                   existing: Any) -> Any:
+        links = item.get("links")
+        what = f"{entity} {values['id']}"
+        self._reach(self.resolver.of_values(entity, values, links), what)
+        if existing is not None:
+            self._reach(self.resolver.of_row(entity, existing), what)
+            if str(values.get("sync_clock", "")) <= existing.sync_clock:
+                return "unchanged"
+        file_column = FILE_COLUMNS.get(entity)
+        if file_column and values.get(file_column) and self.store.find(values[file_column]) is None:
+            raise _Refused("file_missing", _("{what}: its file {hash} has not arrived").format(
+                what=what, hash=values[file_column][:12]))
+
+        def write() -> None:
+            if existing is None:
+                self.session.add(model(**values))
+            else:
+                for key, value in values.items():
+                    setattr(existing, key, value)
+            if links is not None:
+                self.session.flush()
+                replace_links(self.session, entity, values["id"], links)
+            if entity == "organisation":
+                self.parents[values["id"]] = values.get("parent_id")
+
+        return write
+
+    def _check_hazards(self, batch: list[dict[str, Any]]) -> Iterator[tuple[int, dict[str, Any], Any]]:
+        parsed: list[tuple[int, dict[str, Any], Any, Any]] = []
+        for index, item in enumerate(batch):
+            try:
+                parsed.append((index, item, row_values(Hazard, item["row"]),
+                               [event_from_json(e) for e in item.get("events", [])]))
+            except (ValueError, TypeError, KeyError) as exc:
+                parsed.append((index, item, None, _malformed("hazard", item, exc)))
+        ids = [values["id"] for _i, _item, values, _e in parsed if values is not None]
+        existing = {h.id: h for chunk in _chunks(ids)
+                    for h in self.session.scalars(select(Hazard).where(Hazard.id.in_(chunk)))}
+        chains: dict[uuid.UUID, list[HazardEvent]] = {}
+        for chunk in _chunks(list(existing)):
+            for event in self.session.scalars(select(HazardEvent).where(HazardEvent.hazard_id.in_(chunk))
+                                              .order_by(HazardEvent.hazard_id, HazardEvent.seq)):
+                chains.setdefault(event.hazard_id, []).append(event)
+        new_sites = {values["site_id"] for _i, _item, values, _e in parsed
+                     if values is not None and values["id"] not in existing}
+        taken = {(row.site_id, row.seq): row.id for site in new_sites for row in self.session.execute(
+            select(Hazard.site_id, Hazard.seq, Hazard.id).where(Hazard.site_id == site))}
+        for index, item, values, events in parsed:
+            if values is None:
+                yield index, item, events
+                continue
+            try:
+                outcome = self._check_hazard(item, values, events, existing.get(values["id"]),
+                                             chains.get(values["id"], []), taken)
+            except _Refused as refused:
+                outcome = refused
+            yield index, item, outcome
+
+    def _check_hazard(self, item: dict[str, Any], values: dict[str, Any], events: list[HazardEvent],
+                      existing: Hazard | None, chain: list[HazardEvent],
+                      taken: dict[tuple[uuid.UUID, int], uuid.UUID]) -> Any:
+        hazard_id, number = values["id"], values.get("number", "?")
+        self._reach(self.resolver.of_values("hazard", values), _("hazard {number}").format(number=number))
+        if existing is not None:
+            self._reach(self.resolver.of_site(existing.site_id), _("hazard {number}").format(number=number))
+        known = {e.id: e.hash for e in chain}
+        if any(e.id in known and known[e.id] != e.hash for e in events):
+            raise _stale(number)
+        new_events = [e for e in events if e.id not in known]
+        superseded = item.get("superseded", [])
+        if not new_events:
+            if superseded:
+                return _Deferred(lambda: add_superseded(self.session, hazard_id, superseded), "unchanged")
+            return "unchanged"
+        head = (chain[-1].seq, chain[-1].hash) if chain else (0, GENESIS)
+        if (new_events[0].seq, new_events[0].prev_hash) != (head[0] + 1, head[1]):
+            raise _stale(number)
+        try:
+            check_links(number, hazard_id, new_events, head[0] + 1, head[1])
+            check_row_matches(number, hazard_from_json(item["row"]), chain + new_events)
+        except ChainError as exc:
+            raise _Refused("tampered", str(exc)) from exc
+        if existing is None:
+            holder = taken.get((values["site_id"], values["seq"]))
+            if holder is not None and holder != hazard_id:
+                raise _Refused("number_taken", _("hazard {number}: another laptop took this number first").format(
+                    number=number))
+            taken[(values["site_id"], values["seq"])] = hazard_id
+
+        def write() -> None:
+            set_row(self.session, existing, values)
+            for event in new_events:
+                self.session.add(event)
+            if superseded:
+                self.session.flush()
+                add_superseded(self.session, hazard_id, superseded)
+
+        return write
 
     def _record_refusal(self, entity: str, item_id: str, reason: str) -> None:
         log.warning("sync push refused: account %s (%s), laptop %s, %s %s: %s", self.principal.token_id,
