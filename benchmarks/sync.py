@@ -156,9 +156,17 @@ def main() -> None:
             return original_push(replica_id, items)
 
         transport.push = counting_push  # type: ignore[method-assign]
+        phases: dict[str, list[float]] = {}
+
+        def progress(phase: str, _done: int, _total: int) -> None:
+            phases.setdefault(phase, []).append(time.perf_counter())
+
         started = time.perf_counter()
-        report = synchronise(laptop, transport, "bench", server_url=base)
+        report = synchronise(laptop, transport, "bench", server_url=base, progress=progress)
         first = time.perf_counter() - started
+        marks = [started] + [stamps[-1] for stamps in phases.values()]
+        print("  phases: " + ", ".join(f"{name} until {stamps[-1] - started:.1f} s" for name, stamps in phases.items())
+              + f" (the last ends at {max(marks) - started:.1f} s)")
         print(f"first sync: {first:.2f} s  (pushed {report.pushed} rows, {report.files_sent} files, "
               f"{sum(sent) / 1e6:.1f} MB of JSON)  budget < 20 s")
         incremental = []

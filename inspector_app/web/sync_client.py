@@ -90,10 +90,7 @@ class HttpTransport:
         source = Path(path)
         total = source.stat().st_size
         suffix = source.name[len(digest):]
-        state = self._request("GET", f"/files/{digest}/size").json()
-        if state.get("complete"):
-            return
-        offset = int(state.get("size") or 0)
+        offset = 0  # a server holding part of it already answers 409 with its size: we go on from there
         with source.open("rb") as fh:
             while True:
                 fh.seek(offset)

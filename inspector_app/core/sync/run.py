@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -24,6 +25,7 @@ from inspector_app.core.sync.conflicts import open_conflicts
 from inspector_app.i18n import _
 
 PUSH_BATCH = 400
+FILE_WORKERS = 4
 MAX_ROUNDS = 4
 Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
@@ -143,14 +145,17 @@ def _push_all(database: Database, transport: Transport, replica_id: uuid.UUID, r
             laptop.replica(session).push_cursor = outgoing.up_to
         return True
     missing = transport.missing_files(sorted(outgoing.files)) if outgoing.files else []
-    for number, digest in enumerate(missing, start=1):
-        path = database.store.find(digest)
+    paths = {digest: database.store.find(digest) for digest in missing}
+    for digest, path in paths.items():
         if path is None:
             report.problems.append(_("the file {hash} is missing from this laptop's store").format(hash=digest[:12]))
-            continue
-        transport.upload(digest, str(path))
-        report.files_sent += 1
-        progress("files", number, len(missing))
+    # A few at once: one photo's round trips then overlap with another's transfer.
+    with ThreadPoolExecutor(max_workers=FILE_WORKERS) as pool:
+        uploads = [pool.submit(transport.upload, digest, str(path)) for digest, path in paths.items() if path]
+        for number, upload in enumerate(as_completed(uploads), start=1):
+            upload.result()
+            report.files_sent += 1
+            progress("files", number, len(uploads))
     again = False
     last_stale: dict[str, Any] = {}
     refused: list[dict[str, Any]] = []
