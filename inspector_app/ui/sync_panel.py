@@ -364,8 +364,9 @@ class SyncPanel(QObject):
             self.conflicts_dialog = ConflictsDialog(self.context, self.window)
             self.conflicts_dialog.resolved.connect(self._conflict_resolved)
         self.conflicts_dialog.reload()
+        if self.conflicts_dialog.isVisible():  # already open behind the window: bring it forward
+            self.conflicts_dialog.raise_()
         self.conflicts_dialog.show()
-        self.conflicts_dialog.raise_()
 
     def _conflict_resolved(self) -> None:
         self.refresh_status()
