@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable
+from html import escape
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QMenu,
     QMessageBox,
     QProgressBar,
@@ -70,16 +72,17 @@ def _as_utc(moment: dt.datetime | None) -> dt.datetime | None:
 
 
 def ago(moment: dt.datetime, now: dt.datetime) -> str:
+    """How long ago, in words: "just now", "5 minutes ago", "2 hours ago", "3 days ago"."""
     minutes = int((now - moment).total_seconds() // 60)
     if minutes < 1:
-        return _("Synced just now")
+        return _("just now")
     if minutes < 120:
-        return ngettext("Synced {n} minute ago", "Synced {n} minutes ago", minutes).format(n=minutes)
+        return ngettext("{n} minute ago", "{n} minutes ago", minutes).format(n=minutes)
     if minutes < 48 * 60:
         hours = minutes // 60
-        return ngettext("Synced {n} hour ago", "Synced {n} hours ago", hours).format(n=hours)
+        return ngettext("{n} hour ago", "{n} hours ago", hours).format(n=hours)
     days = minutes // (24 * 60)
-    return ngettext("Synced {n} day ago", "Synced {n} days ago", days).format(n=days)
+    return ngettext("{n} day ago", "{n} days ago", days).format(n=days)
 
 
 # -- the background run ----------------------------------------------------------------------------
@@ -224,6 +227,7 @@ class SyncPanel(QObject):
         self.phase = _("Connecting to {server}…").format(server=server)
         self.progress.setRange(0, 0)
         self.progress.show()
+        self.window_status("")  # the previous sync's result is no longer news
         self.refresh_status()
         QThreadPool.globalInstance().start(job)
 
@@ -261,8 +265,11 @@ class SyncPanel(QObject):
 
     def _finished(self, report: SyncReport) -> None:
         self._ended()
-        self.last_result = _("Sent {pushed}, received {pulled}, {conflicts} new conflicts").format(
-            pushed=report.pushed, pulled=report.pulled, conflicts=report.conflicts)
+        self.last_result = _("Sync done: sent {pushed}, received {pulled}").format(
+            pushed=report.pushed, pulled=report.pulled)
+        if report.conflicts:
+            self.last_result += _(", ") + ngettext("{n} new conflict", "{n} new conflicts", report.conflicts).format(
+                n=report.conflicts)
         self.last_failure = ""  # refused rows are the core's last_error: the sync went through, some rows did not
         if report.refused:
             self._schedule_retry()
@@ -290,8 +297,11 @@ class SyncPanel(QObject):
 
     def window_status(self, text: str) -> None:
         window = self.window
-        if hasattr(window, "statusBar"):
-            window.statusBar().showMessage(text, 15_000)
+        if isinstance(window, QMainWindow):
+            if text:
+                window.statusBar().showMessage(text, 15_000)
+            else:
+                window.statusBar().clearMessage()
 
     def _offer_conflicts(self, count: int) -> None:
         box = QMessageBox(QMessageBox.Icon.Question, _("Sync"), ngettext(
@@ -311,39 +321,39 @@ class SyncPanel(QObject):
         try:
             state = status(self.context.db)
         except Exception as exc:  # a ledger being switched must not break the status bar
-            self._show([_("Sync status unavailable: {problem}").format(problem=exc)], error=True)
+            self._show([_error(_("Sync status unavailable: {problem}").format(problem=exc))], True, str(exc))
             return
         self.state = state
-        parts: list[str] = []
-        error = False
+        problem = "" if self.running else (self.last_failure or state["last_error"] or "")
+        parts: list[str] = []  # pieces of rich text, each escaped; only the error ones are red
+        if problem:
+            words = _("Sync failed: {problem}").format(problem=_short(problem))
+            if self.retry_timer.isActive():
+                at = dt.datetime.now() + dt.timedelta(milliseconds=self.retry_timer.remainingTime())
+                words += " " + _("(next try at {time})").format(time=at.strftime("%H:%M"))
+            elif self.gave_up:
+                words += " " + _("(not retrying: check the connection settings)")
+            parts.append(_error(words))
         last_sync = _as_utc(state["last_sync_at"])
         if self.running:
-            parts.append(self.phase or _("Syncing…"))
+            parts.append(escape(self.phase or _("Syncing…")))
         elif last_sync is None:
-            parts.append(_("Never synced"))
+            parts.append(escape(_("Never synced")))
         else:
-            parts.append(ago(last_sync, dt.datetime.now(dt.UTC)))
+            when = ago(last_sync, dt.datetime.now(dt.UTC))
+            parts.append(escape(_("Last synced {when}").format(when=when) if problem else
+                                _("Synced {when}").format(when=when)))
         pending = int(state["pending_changes"])
         if pending:
-            parts.append(ngettext("{n} change waiting", "{n} changes waiting", pending).format(n=pending))
+            parts.append(escape(ngettext("{n} change waiting", "{n} changes waiting", pending).format(n=pending)))
         conflicts = int(state["open_conflicts"])
         if conflicts:
             words = ngettext("{n} conflict to look at", "{n} conflicts to look at", conflicts).format(n=conflicts)
-            parts.append(f"<a href='conflicts'>{words}</a>")
-        problem = "" if self.running else (self.last_failure or state["last_error"] or "")
-        if problem:
-            error = True
-            parts.append(_("Last sync failed: {problem}").format(problem=_short(problem)))
-            if self.retry_timer.isActive():
-                at = dt.datetime.now() + dt.timedelta(milliseconds=self.retry_timer.remainingTime())
-                parts.append(_("next try at {time}").format(time=at.strftime("%H:%M:%S")))
-            elif self.gave_up:
-                parts.append(_("not retrying: check the connection settings"))
-        self._show(parts, error, problem)
+            parts.append(f"<a href='conflicts'>{escape(words)}</a>")
+        self._show(parts, bool(problem), problem)
 
     def _show(self, parts: list[str], error: bool, problem: str = "") -> None:
         self.label.setText(" · ".join(parts))
-        self.label.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
         self.is_error = error
         tips = [_("Server: {server}").format(server=self.server() or _("(not connected)"))]
         if problem:
@@ -381,7 +391,12 @@ class SyncPanel(QObject):
                 signal.disconnect()
 
 
-def _short(text: str, limit: int = 140) -> str:
+def _error(text: str) -> str:
+    return f"<span style='color:{ERROR_COLOUR}'>{escape(text)}</span>"
+
+
+def _short(text: str, limit: int = 72) -> str:
+    """A long message shortened for the status bar (the whole one is in the tooltip)."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
@@ -405,7 +420,7 @@ class ConnectDialog(QDialog):
         self.problem.setWordWrap(True)
         note = QLabel(_("The token is kept in your own settings on this computer, not in the ledger."))
         note.setWordWrap(True)
-        note.setStyleSheet("color: palette(mid);")
+        note.setStyleSheet("color: #616161;")
         form = QFormLayout()
         form.addRow(_("Server address:"), self.server)
         form.addRow(_("Your token:"), self.token)
@@ -515,8 +530,12 @@ class ConflictsDialog(QDialog):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for column, (key, _title) in enumerate(CONFLICT_COLUMNS):  # the two values share what room there is
+            if key in ("mine", "theirs"):
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.setWordWrap(True)
         self.table.verticalHeader().hide()
         self.empty = QLabel(_("No conflicts to look at."))
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -551,7 +570,7 @@ class ConflictsDialog(QDialog):
         self.table.setVisible(bool(rows))
         self.empty.setVisible(not rows)
         if rows:
-            self.table.resizeColumnsToContents()
+            self.table.resizeRowsToContents()
             self.table.selectRow(0)
         self._update_buttons()
 

@@ -133,6 +133,7 @@ def test_first_sync_asks_where_then_sends_the_ledger(qtbot, window, central):
     panel = window.sync_panel
     assert "Never synced" in panel.text()
     assert panel.sync_action in window.toolbar.actions()
+    assert {panel.sync_action, panel.connect_action, panel.conflicts_action} <= set(window.file_menu.actions())
     assert panel.sync_action.shortcut().toString() == "F9"
 
     answer_connect(panel, central.url, central.admin_token)
@@ -144,9 +145,9 @@ def test_first_sync_asks_where_then_sends_the_ledger(qtbot, window, central):
     assert window.context.settings.sync_server == central.url
     assert window.context.settings.sync_token == central.admin_token
     assert central.hazard_count() == hazard_count(window.context.db) >= 40
-    assert not panel.is_error and ERROR_COLOUR not in panel.label.styleSheet()
+    assert not panel.is_error and ERROR_COLOUR not in panel.label.text(), "no error colour on success"
     assert "waiting" not in panel.text() and "conflict" not in panel.text()
-    assert "Sent" in window.statusBar().currentMessage()
+    assert "Sync done: sent" in window.statusBar().currentMessage()
 
 
 def test_the_window_stays_usable_while_a_sync_waits(qtbot, window, central):
@@ -231,7 +232,7 @@ def test_a_refused_token_is_shown_and_not_retried(qtbot, window, central):
     qtbot.waitUntil(lambda: not panel.running and panel.is_error, timeout=SYNC_TIMEOUT_MS)
 
     assert "refused the token" in panel.text()
-    assert ERROR_COLOUR in panel.label.styleSheet()
+    assert ERROR_COLOUR in panel.label.text()
     assert not panel.retry_timer.isActive() and panel.gave_up, "retrying cannot help a refused token"
     assert "not retrying" in panel.text()
     assert panel.attempts == 1 and central.hazard_count() == 0
