@@ -524,6 +524,8 @@ class MainWindow(QMainWindow):
             self.open_ledger(Path(path))
 
     def open_ledger(self, path: Path) -> None:
+        if self.sync_panel.refuses_ledger_switch():
+            return
         self.editor.set_hazard(None)  # saves typing still waiting, into the ledger it belongs to
         previous = (self.context.db_path, self.context.database_url)
         self.context.close()

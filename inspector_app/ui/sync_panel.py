@@ -197,6 +197,12 @@ class SyncPanel(QObject):
     def running(self) -> bool:
         return self.job is not None
 
+    def refuses_ledger_switch(self) -> bool:
+        """True (and says why) while a sync runs: its ledger must stay open until it ends."""
+        if self.running:
+            self.window_status(_("Wait for the sync to finish before opening another ledger."))
+        return self.running
+
     # -- starting -----------------------------------------------------------------------------
     def server(self) -> str:
         if self.context.settings.sync_server:

@@ -150,7 +150,7 @@ def test_first_sync_asks_where_then_sends_the_ledger(qtbot, window, central):
     assert "Sync done: sent" in window.statusBar().currentMessage()
 
 
-def test_the_window_stays_usable_while_a_sync_waits(qtbot, window, central):
+def test_the_window_stays_usable_while_a_sync_waits(qtbot, window, central, tmp_path):
     central.gate.clear()  # the server holds the sync's first request
     central.start()
     window.context.settings.sync_server, window.context.settings.sync_token = central.url, central.admin_token
@@ -163,6 +163,9 @@ def test_the_window_stays_usable_while_a_sync_waits(qtbot, window, central):
     assert window.tabs.currentWidget() is window.ledger_view
     panel.sync_action.trigger()  # a second click while running does nothing
     assert panel.attempts == 1 and panel.running
+    ledger_before = window.context.url
+    window.open_ledger(tmp_path / "another.sqlite")  # the syncing ledger stays open until the sync ends
+    assert window.context.url == ledger_before and "Wait for the sync" in window.statusBar().currentMessage()
 
     central.gate.set()
     wait_synced(qtbot, panel)
@@ -192,10 +195,10 @@ def test_a_conflict_shows_in_the_status_and_keep_mine_settles_it(qtbot, window, 
         with other.session() as session:
             hazards.update_hazard(session, session.get(Hazard, hazard_id), "inspector Wang", description="Wang's words")
         sync_other()
-        with context.db.session() as session:
-            hazards.update_hazard(session, session.get(Hazard, hazard_id), context.actor, description="Li's words")
-        panel.refresh_status()
-        assert "waiting" in panel.text(), "the edit is counted as waiting to be sent"
+        window.editor.set_hazard(str(hazard_id))  # Li types in the window's editor meanwhile
+        window.editor.texts["description"].setPlainText("Li's words")
+        window.editor.commit_pending()
+        assert "waiting" in panel.text(), "an edit in the window shows at once as waiting to be sent"
 
         panel.sync_action.trigger()
         qtbot.waitUntil(lambda: not panel.running and "1 conflict to look at" in panel.text(),
