@@ -132,7 +132,7 @@ class SyncPanel(QObject):
         super().__init__(parent)
         self.context, self.window, self._save_settings = context, parent, save_settings
         self.job: SyncJob | None = None
-        self.attempts = 0  # syncs started, for the record (tests and the tooltip)
+        self.attempts = 0  # syncs started since the program started
         self.failures = 0  # failures in a row, for the backoff
         self.retry_delays: tuple[float, ...] = RETRY_DELAYS
         self.http_sleep: Callable[[float], None] = time.sleep
@@ -144,7 +144,7 @@ class SyncPanel(QObject):
         self.phase = ""
         self.user_started = False
         self.is_error = False
-        self.state: dict[str, Any] = {}
+        self.connect_dialog: ConnectDialog | None = None
 
         self.sync_action = QAction(self)
         self.sync_action.setShortcut(QKeySequence("F9"))
@@ -185,6 +185,13 @@ class SyncPanel(QObject):
         toolbar.addSeparator()
         toolbar.addAction(self.sync_action)
         status_bar.addPermanentWidget(self.widget)
+        QTimer.singleShot(0, self._resume)
+
+    def _resume(self) -> None:
+        """A sync that failed before the program was closed is tried again, without waiting for an edit."""
+        if status(self.context.db)["last_error"] and valid_server(self.server()) and self.context.settings.sync_token:
+            self._schedule_retry()
+            self.refresh_status()
 
     def retranslate(self) -> None:
         self.sync_action.setText(_("Sync"))
@@ -329,7 +336,6 @@ class SyncPanel(QObject):
         except Exception as exc:  # a ledger being switched must not break the status bar
             self._show([_error(_("Sync status unavailable: {problem}").format(problem=exc))], True, str(exc))
             return
-        self.state = state
         problem = "" if self.running else (self.last_failure or state["last_error"] or "")
         parts: list[str] = []  # pieces of rich text, each escaped; only the error ones are red
         if problem:

@@ -24,6 +24,7 @@ from starlette.types import Receive, Scope, Send
 
 from inspector_app.core import accounts, hazards
 from inspector_app.core.db import Database, open_database, sqlite_url
+from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import Hazard
 from inspector_app.core.sync.run import synchronise
 from inspector_app.ui.main_window import MainWindow
@@ -109,6 +110,7 @@ def answer_connect(panel: SyncPanel, server: str, token: str) -> None:
     """Fill in the connect dialog the moment it opens, as a user would, and press its OK button."""
     def fill() -> None:
         dialog = panel.connect_dialog
+        assert dialog is not None
         dialog.server.setText("ftp://nowhere")
         assert not dialog.ok_button.isEnabled(), "an address that is not http(s) is refused"
         dialog.server.setText(server)
@@ -256,6 +258,26 @@ def test_a_server_that_is_down_is_retried_until_it_answers(qtbot, window, centra
     wait_synced(qtbot, panel)
     assert not panel.is_error and not panel.retry_timer.isActive() and panel.failures == 0
     assert central.hazard_count() == hazard_count(window.context.db)
+
+
+def test_a_sync_that_failed_before_a_restart_is_tried_again_by_itself(qtbot, demo_context, central, tmp_path,
+                                                                     monkeypatch):
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    demo_context.settings.sync_server, demo_context.settings.sync_token = central.url, central.admin_token
+    down = HttpTransport(central.url, central.admin_token, sleep=lambda _seconds: None)
+    with pytest.raises(InspectorError):  # the last session ended with the server unreachable
+        synchronise(demo_context.db, down, demo_context.actor, server_url=central.url)
+    down.close()
+    central.start()
+
+    window = MainWindow(demo_context)  # the program starts again
+    qtbot.addWidget(window)
+    panel = window.sync_panel
+    panel.retry_delays = (0.2,)  # before the event loop runs the panel's start-up check
+    assert "Cannot reach the server" in panel.text()
+    wait_synced(qtbot, panel)
+    assert panel.attempts == 1 and not panel.is_error
+    assert central.hazard_count() == hazard_count(demo_context.db)
 
 
 def test_conflict_model_passes_the_model_tester(qtbot, window, qtmodeltester):
