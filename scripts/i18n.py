@@ -35,6 +35,7 @@ CATALOGUE_OF = {
     "inspector_app/web/sync_api.py": "sync",
     "inspector_app/web/sync_client.py": "sync",
     "inspector_app/ui/sync_panel.py": "sync",
+    "inspector_app/ui/sync_conflicts.py": "sync",
     "inspector_app/core/organisation.py": "org",
     "inspector_app/cli/org_cmds.py": "org",
     "inspector_app/ui/org_dialogs.py": "org",

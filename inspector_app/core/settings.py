@@ -33,6 +33,10 @@ class Settings(BaseModel):
     recent_categories: list[str] = Field(default_factory=list)  # hazard category codes, newest first
     window_geometry: str = ""  # base64 of QMainWindow.saveGeometry(), kept as text for JSON
     window_state: str = ""
+    sync_server: str = ""  # the shared ledger's address, e.g. https://ledger.example.cn
+    # The inspector's sync token is a per-user secret: it stays in this user's settings file and
+    # is never put in the ledger (there is no keyring dependency; the file is the user's own).
+    sync_token: str = ""
 
 
 def settings_path() -> Path:

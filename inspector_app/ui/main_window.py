@@ -45,6 +45,7 @@ from inspector_app.ui.plan_panel import PlanPanel
 from inspector_app.ui.scan_box import ScanBox
 from inspector_app.ui.status_server import LocalStatusServer, StatusServerDialog
 from inspector_app.ui.summary_panel import SummaryPanel
+from inspector_app.ui.sync_panel import SyncPanel
 
 
 class MainWindow(QMainWindow):
@@ -217,6 +218,11 @@ class MainWindow(QMainWindow):
         self.toolbar.addWidget(self.scan_box)
         self.toolbar.addAction(self.camera_action)
         self.addToolBar(self.toolbar)
+        # Sync with the shared ledger (ui/sync_panel.py): File menu, tool bar, permanent status-bar widget.
+        self.sync_panel = SyncPanel(self.context, self, self._save_settings)
+        self.sync_panel.install(self.file_menu, self.quit_action, self.toolbar, self.statusBar())
+        self.sync_panel.synced.connect(self._after_sync)
+        self.sync_panel.ledgerChanged.connect(self._after_sync)
 
     def _build_print_menu(self) -> None:
         """Print menu (notices, QR labels, PDF ledger of the ledger's selection): see ui/print_dialogs.py."""
@@ -274,6 +280,7 @@ class MainWindow(QMainWindow):
         self.plan_panel.retranslate()
         self.summary.retranslate()
         self.editor.retranslate()
+        self.sync_panel.retranslate()
         self._fill_inspections()
         self._update_place_label()
 
@@ -294,6 +301,14 @@ class MainWindow(QMainWindow):
         self._fill_inspections()
         self.ledger_view.refresh()
         self.summary.refresh()
+        self.sync_panel.refresh_status()
+
+    def _after_sync(self) -> None:
+        """Another laptop's changes may have arrived: show them everywhere, as after any other change."""
+        self.editor.commit_pending()
+        self.reload()
+        self.plan_panel.refresh_pins()
+        self.editor.reload()
 
     def _current_site(self) -> uuid.UUID | None:
         kind, ident = self.selected or ("", None)
@@ -377,11 +392,13 @@ class MainWindow(QMainWindow):
 
     def _after_ledger_change(self) -> None:
         self.summary.refresh()
+        self.sync_panel.refresh_status()
         self.plan_panel.refresh_pins()
         self.editor.reload()
 
     def _after_plan_change(self) -> None:
         self.summary.refresh()
+        self.sync_panel.refresh_status()
         self.ledger_view.refresh()
         self.editor.reload()
         if self.plan_panel.recent_categories != self.context.settings.recent_categories:
@@ -390,6 +407,7 @@ class MainWindow(QMainWindow):
 
     def _after_editor_change(self, _hazard_id: str) -> None:
         self.summary.refresh()
+        self.sync_panel.refresh_status()
         self.ledger_view.refresh()
         self.plan_panel.refresh_pins()
 
@@ -506,6 +524,8 @@ class MainWindow(QMainWindow):
             self.open_ledger(Path(path))
 
     def open_ledger(self, path: Path) -> None:
+        if self.sync_panel.refuses_ledger_switch():
+            return
         self.editor.set_hazard(None)  # saves typing still waiting, into the ledger it belongs to
         previous = (self.context.db_path, self.context.database_url)
         self.context.close()
@@ -554,4 +574,5 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.plan_panel.shutdown()
         self.status_server.stop()
+        self.sync_panel.shutdown()
         super().closeEvent(event)

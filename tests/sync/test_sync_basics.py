@@ -115,8 +115,10 @@ def test_status_says_what_waits_and_when_the_last_sync_was(central, laptops, cat
     a.sync(central)
     after = status(a.db)
     assert after["last_sync_at"] is not None and after["pending_changes"] == 0 and after["last_error"] == ""
-    add(a, catalogue, places["floor"])
-    assert status(a.db)["pending_changes"] >= 1
+    hazard_id = add(a, catalogue, places["floor"])
+    assert status(a.db)["pending_changes"] == 1  # one hazard, however many history entries it wrote
+    edit(a, hazard_id, room="12")
+    assert status(a.db)["pending_changes"] == 1
 
 
 def test_organisation_settings_set_on_one_laptop_reach_every_laptop(central, laptops, catalogue):

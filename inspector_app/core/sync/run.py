@@ -195,8 +195,9 @@ def status(database: Database) -> dict[str, Any]:
     """What the program shows about sync: last success and error, what waits to be sent, conflicts."""
     with database.session() as session:
         me = laptop.replica(session)
+        # An event always touches its hazard's row too: count the hazard once, not its events again.
         waiting = session.scalar(select(func.count(func.distinct(ChangeLog.entity_id))).where(
-            ChangeLog.cursor > me.push_cursor, ChangeLog.source == "local")) or 0
+            ChangeLog.cursor > me.push_cursor, ChangeLog.source == "local", ChangeLog.entity != "event")) or 0
         return {
             "replica": str(me.id), "server": me.server_url, "device_index": me.device_index,
             "last_sync_at": me.last_sync_at, "last_attempt_at": me.last_attempt_at, "last_error": me.last_error,

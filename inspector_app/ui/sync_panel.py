@@ -1,0 +1,460 @@
+"""Sync in the desktop program: the Sync action, the status-bar widget that always says where the
+sync stands (last success, changes waiting, conflicts, the last error), the background run with its
+progress, retries with backoff after a failure, and the "Connect to the shared ledger" dialog (the
+conflicts view is ui/sync_conflicts.py).
+
+The work is the core's (core.sync.run.synchronise over web.sync_client.HttpTransport), run in a
+QRunnable so the window never waits for the network; this module only shows it and schedules it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from html import escape
+from urllib.parse import urlsplit
+
+import httpx
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence, QTextDocument
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QProgressBar,
+    QStatusBar,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from inspector_app.cli.context import AppContext
+from inspector_app.core.db import Database
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.sync import laptop
+from inspector_app.core.sync.run import SyncReport, status, synchronise
+from inspector_app.i18n import N_, _, ngettext
+from inspector_app.ui.sync_conflicts import ERROR_COLOUR, ConflictsDialog
+
+# Seconds to wait before trying again after the 1st, 2nd, ... failure in a row (then the last one).
+RETRY_DELAYS = (30, 60, 120, 240, 480, 600)
+STATUS_REFRESH_MS = 60_000
+# Answers after which trying again cannot help: the token is refused, or the program is too old.
+HOPELESS_STATUSES = frozenset({401, 426})
+
+PHASES = {"pull": N_("Receiving changes"), "files": N_("Sending files"), "push": N_("Sending changes")}
+
+
+def valid_server(url: str) -> bool:
+    parts = urlsplit(url.strip())
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _as_utc(moment: dt.datetime | None) -> dt.datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)  # SQLite gives naive UTC back
+
+
+def ago(moment: dt.datetime, now: dt.datetime) -> str:
+    """How long ago, in words: "just now", "5 minutes ago", "2 hours ago", "3 days ago"."""
+    minutes = int((now - moment).total_seconds() // 60)
+    if minutes < 1:
+        return _("just now")
+    if minutes < 120:
+        return ngettext("{n} minute ago", "{n} minutes ago", minutes).format(n=minutes)
+    if minutes < 48 * 60:
+        hours = minutes // 60
+        return ngettext("{n} hour ago", "{n} hours ago", hours).format(n=hours)
+    days = minutes // (24 * 60)
+    return ngettext("{n} day ago", "{n} days ago", days).format(n=days)
+
+
+# -- the background run ----------------------------------------------------------------------------
+class _Signals(QObject):
+    progress = Signal(str, int, int)
+    finished = Signal(object)
+    failed = Signal(str, bool)  # message, whether trying again can help
+
+
+class SyncJob(QRunnable):
+    """One synchronise() call off the UI thread; every outcome arrives as a signal."""
+
+    def __init__(self, database: Database, server: str, token: str, actor: str,
+                 sleep: Callable[[float], None]) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the panel keeps it until its signal arrived
+        self.database, self.server, self.token, self.actor, self.sleep = database, server, token, actor, sleep
+        self.signals = _Signals()
+
+    def run(self) -> None:
+        answered: list[int] = []
+        client = httpx.Client(base_url=self.server.strip().rstrip("/") + "/sync", timeout=60.0,
+                              event_hooks={"response": [lambda response: answered.append(response.status_code)]})
+        try:
+            from inspector_app.web.sync_client import HttpTransport
+
+            transport = HttpTransport(self.server, self.token, sleep=self.sleep, client=client)
+            report = synchronise(self.database, transport, self.actor, server_url=transport.server_url,
+                                 progress=lambda phase, done, total: self.signals.progress.emit(phase, done, total))
+        except Exception as exc:  # whatever stopped the sync is shown, never swallowed
+            message = str(exc) if isinstance(exc, InspectorError) else f"{type(exc).__name__}: {exc}"
+            self.signals.failed.emit(message, not HOPELESS_STATUSES.intersection(answered))
+        else:
+            self.signals.finished.emit(report)
+        finally:
+            client.close()
+
+
+# -- the panel -------------------------------------------------------------------------------------
+class SyncPanel(QObject):
+    """Owns the sync actions, the status-bar widget and the retry timer of one main window."""
+
+    synced = Signal()  # the ledger may have changed: the window reloads what it shows
+    ledgerChanged = Signal()  # a conflict was settled here
+
+    def __init__(self, context: AppContext, parent: QWidget, save_settings: Callable[[], None]) -> None:
+        super().__init__(parent)
+        self.context, self.window, self._save_settings = context, parent, save_settings
+        self.job: SyncJob | None = None
+        self.attempts = 0  # syncs started since the program started
+        self.failures = 0  # failures in a row, for the backoff
+        self.retry_delays: tuple[float, ...] = RETRY_DELAYS
+        self.http_sleep: Callable[[float], None] = time.sleep
+        self.last_failure = ""
+        self.last_result = ""
+        self.gave_up = False
+        self.offer_box: QMessageBox | None = None
+        self.conflicts_dialog: ConflictsDialog | None = None
+        self.phase = ""
+        self.user_started = False
+        self.is_error = False
+        self.connect_dialog: ConnectDialog | None = None
+
+        self.sync_action = QAction(self)
+        self.sync_action.setShortcut(QKeySequence("F9"))
+        self.sync_action.triggered.connect(self.start)
+        self.connect_action = QAction(self)
+        self.connect_action.triggered.connect(self.ask_connection)
+        self.conflicts_action = QAction(self)
+        self.conflicts_action.triggered.connect(self.show_conflicts)
+
+        self.widget = QWidget()
+        self.widget.setObjectName("sync_status")
+        row = QHBoxLayout(self.widget)
+        row.setContentsMargins(4, 0, 4, 0)
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(140)
+        self.progress.setMaximumHeight(16)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.label = QLabel()
+        self.label.setObjectName("sync_status_label")
+        self.label.setTextFormat(Qt.TextFormat.RichText)
+        self.label.linkActivated.connect(lambda _link: self.show_conflicts())
+        row.addWidget(self.progress)
+        row.addWidget(self.label)
+
+        self.retry_timer = QTimer(self)
+        self.retry_timer.setSingleShot(True)
+        self.retry_timer.timeout.connect(lambda: self.start(automatic=True))
+        self.refresh_timer = QTimer(self)
+        self.refresh_timer.setInterval(STATUS_REFRESH_MS)
+        self.refresh_timer.timeout.connect(self.refresh_status)
+        self.refresh_timer.start()
+
+    def install(self, menu: QMenu, before: QAction, toolbar: QToolBar, status_bar: QStatusBar) -> None:
+        """Put the actions in ``menu`` above ``before``, Sync in the tool bar, the state in the status bar."""
+        menu.insertActions(before, [self.sync_action, self.connect_action, self.conflicts_action])
+        menu.insertSeparator(before)
+        toolbar.addSeparator()
+        toolbar.addAction(self.sync_action)
+        status_bar.addPermanentWidget(self.widget)
+        QTimer.singleShot(0, self._resume)
+
+    def _resume(self) -> None:
+        """A sync that failed before the program was closed is tried again, without waiting for an edit."""
+        if status(self.context.db)["last_error"] and valid_server(self.server()) and self.context.settings.sync_token:
+            self._schedule_retry()
+            self.refresh_status()
+
+    def retranslate(self) -> None:
+        self.sync_action.setText(_("Sync"))
+        self.sync_action.setToolTip(_("Send and receive changes with the shared ledger (F9)"))
+        self.connect_action.setText(_("Connect to the shared ledger…"))
+        self.conflicts_action.setText(_("Sync conflicts…"))
+        self.refresh_status()
+
+    @property
+    def running(self) -> bool:
+        return self.job is not None
+
+    def refuses_ledger_switch(self) -> bool:
+        """True (and says why) while a sync runs: its ledger must stay open until it ends."""
+        if self.running:
+            self.window_status(_("Wait for the sync to finish before opening another ledger."))
+        return self.running
+
+    # -- starting -----------------------------------------------------------------------------
+    def server(self) -> str:
+        if self.context.settings.sync_server:
+            return self.context.settings.sync_server
+        with self.context.db.session() as session:
+            return laptop.replica(session).server_url
+
+    def start(self, _checked: bool = False, automatic: bool = False) -> None:
+        """Sync now (the action, or the retry timer); the first time, ask where to first."""
+        if self.running:
+            return
+        self.retry_timer.stop()
+        server, token = self.server(), self.context.settings.sync_token
+        if not (valid_server(server) and token.strip()):
+            if automatic or not self.ask_connection(start=False):
+                return
+            server, token = self.server(), self.context.settings.sync_token
+        self.attempts += 1
+        self.gave_up = False
+        self.user_started = not automatic
+        job = SyncJob(self.context.db, server, token, self.context.actor, self.http_sleep)
+        job.signals.progress.connect(self._progressed)
+        job.signals.finished.connect(self._finished)
+        job.signals.failed.connect(self._failed)
+        self.job = job
+        self.sync_action.setEnabled(False)
+        self.connect_action.setEnabled(False)
+        self.phase = _("Connecting to {server}…").format(server=server)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.window_status("")  # the previous sync's result is no longer news
+        self.refresh_status()
+        QThreadPool.globalInstance().start(job)
+
+    def ask_connection(self, _checked: bool = False, start: bool = True) -> bool:
+        dialog = ConnectDialog(self.server(), self.context.settings.sync_token, self.window)
+        self.connect_dialog = dialog
+        if not dialog.exec():
+            return False
+        self.context.settings.sync_server, self.context.settings.sync_token = dialog.values()
+        self._save_settings()
+        self.failures, self.gave_up, self.last_failure = 0, False, ""
+        self.refresh_status()
+        if start:
+            self.start()
+        return True
+
+    # -- outcomes -----------------------------------------------------------------------------
+    def _progressed(self, phase: str, done: int, total: int) -> None:
+        name = _(PHASES.get(phase, phase))
+        if total > 0 and phase != "pull":
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+            self.phase = _("{phase} {done}/{total}…").format(phase=name, done=done, total=total)
+        else:
+            self.progress.setRange(0, 0)
+            self.phase = _("{phase}: {done}…").format(phase=name, done=done)
+        self.refresh_status()
+
+    def _ended(self) -> None:
+        self.job = None
+        self.phase = ""
+        self.progress.hide()
+        self.sync_action.setEnabled(True)
+        self.connect_action.setEnabled(True)
+
+    def _finished(self, report: SyncReport) -> None:
+        self._ended()
+        self.last_result = _("Sync done: sent {pushed}, received {pulled}").format(
+            pushed=report.pushed, pulled=report.pulled)
+        if report.conflicts:
+            self.last_result += _(", ") + ngettext("{n} new conflict", "{n} new conflicts", report.conflicts).format(
+                n=report.conflicts)
+        self.last_failure = ""  # refused rows are the core's last_error: the sync went through, some rows did not
+        if report.refused:
+            self._schedule_retry()
+        else:
+            self.failures = 0
+        self.window_status(self.last_result)
+        self.refresh_status()
+        self.synced.emit()
+        if report.open_conflicts and (self.user_started or report.conflicts):
+            self._offer_conflicts(report.open_conflicts)
+
+    def _failed(self, message: str, may_retry: bool) -> None:
+        self._ended()
+        self.last_failure = message
+        if may_retry:
+            self._schedule_retry()
+        else:
+            self.gave_up = True
+        self.refresh_status()
+
+    def _schedule_retry(self) -> None:
+        delay = self.retry_delays[min(self.failures, len(self.retry_delays) - 1)]
+        self.failures += 1
+        self.retry_timer.start(int(delay * 1000))
+
+    def window_status(self, text: str) -> None:
+        window = self.window
+        if isinstance(window, QMainWindow):
+            if text:
+                window.statusBar().showMessage(text, 15_000)
+            else:
+                window.statusBar().clearMessage()
+
+    def _offer_conflicts(self, count: int) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, _("Sync"), ngettext(
+            "{n} conflict to look at: two people changed the same thing.",
+            "{n} conflicts to look at: two people changed the same things.", count).format(n=count),
+            parent=self.window)
+        look = box.addButton(_("Look at them"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(_("Later"), QMessageBox.ButtonRole.RejectRole)
+        box.setWindowModality(Qt.WindowModality.NonModal)  # the work goes on while it is shown
+        box.buttonClicked.connect(lambda button: self.show_conflicts() if button is look else None)
+        self.offer_box = box
+        box.show()
+
+    # -- the words ----------------------------------------------------------------------------
+    def refresh_status(self, *_args: object) -> None:
+        """Put the sync state in words; cheap (one status() query), called after edits and by a timer."""
+        try:
+            state = status(self.context.db)
+        except Exception as exc:  # a ledger being switched must not break the status bar
+            self._show([_error(_("Sync status unavailable: {problem}").format(problem=exc))], True, str(exc))
+            return
+        problem = "" if self.running else (self.last_failure or state["last_error"] or "")
+        parts: list[str] = []  # pieces of rich text, each escaped; only the error ones are red
+        if problem:
+            words = _("Sync failed: {problem}").format(problem=_short(problem))
+            if self.retry_timer.isActive():
+                at = dt.datetime.now() + dt.timedelta(milliseconds=self.retry_timer.remainingTime())
+                words += " " + _("(next try at {time})").format(time=at.strftime("%H:%M"))
+            elif self.gave_up:
+                words += " " + _("(not retrying: check the connection settings)")
+            parts.append(_error(words))
+        last_sync = _as_utc(state["last_sync_at"])
+        if self.running:
+            parts.append(escape(self.phase or _("Syncing…")))
+        elif last_sync is None:
+            parts.append(escape(_("Never synced")))
+        else:
+            when = ago(last_sync, dt.datetime.now(dt.UTC))
+            parts.append(escape(_("Last synced {when}").format(when=when) if problem else
+                                _("Synced {when}").format(when=when)))
+        pending = int(state["pending_changes"])
+        if pending:
+            parts.append(escape(ngettext("{n} change waiting", "{n} changes waiting", pending).format(n=pending)))
+        conflicts = int(state["open_conflicts"])
+        if conflicts:
+            words = ngettext("{n} conflict to look at", "{n} conflicts to look at", conflicts).format(n=conflicts)
+            parts.append(f"<a href='conflicts'>{escape(words)}</a>")
+        self._show(parts, bool(problem), problem)
+
+    def _show(self, parts: list[str], error: bool, problem: str = "") -> None:
+        self.label.setText(" · ".join(parts))
+        self.is_error = error
+        tips = [_("Server: {server}").format(server=self.server() or _("(not connected)"))]
+        if problem:
+            tips.append(problem)
+        if self.last_result:
+            tips.append(self.last_result)
+        self.widget.setToolTip("\n".join(tips))
+
+    def text(self) -> str:
+        """The status as plain words (what a test or a screen reader reads)."""
+        document = QTextDocument()
+        document.setHtml(self.label.text())
+        return document.toPlainText()
+
+    # -- conflicts ----------------------------------------------------------------------------
+    def show_conflicts(self) -> None:
+        if self.conflicts_dialog is None:
+            self.conflicts_dialog = ConflictsDialog(self.context, self.window)
+            self.conflicts_dialog.resolved.connect(self._conflict_resolved)
+        self.conflicts_dialog.reload()
+        if self.conflicts_dialog.isVisible():  # already open behind the window: bring it forward
+            self.conflicts_dialog.raise_()
+        self.conflicts_dialog.show()
+
+    def _conflict_resolved(self) -> None:
+        self.refresh_status()
+        self.ledgerChanged.emit()
+
+    def shutdown(self) -> None:
+        """The window closes: no retry fires later; a running sync's signals go nowhere."""
+        self.retry_timer.stop()
+        self.refresh_timer.stop()
+        if self.job is not None:
+            for signal in (self.job.signals.progress, self.job.signals.finished, self.job.signals.failed):
+                signal.disconnect()
+
+
+def _error(text: str) -> str:
+    return f"<span style='color:{ERROR_COLOUR}'>{escape(text)}</span>"
+
+
+def _short(text: str, limit: int = 72) -> str:
+    """A long message shortened for the status bar (the whole one is in the tooltip)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+# -- connect dialog --------------------------------------------------------------------------------
+class ConnectDialog(QDialog):
+    def __init__(self, server: str, token: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Connect to the shared ledger"))
+        self.setMinimumWidth(520)
+        intro = QLabel(_("This laptop sends its hazards to the shared ledger and receives everyone else's. "
+                         "Ask the administrator for the server's address and your own token."))
+        intro.setWordWrap(True)
+        self.server = QLineEdit(server)
+        self.server.setPlaceholderText("https://ledger.example.cn")
+        self.token = QLineEdit(token)
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText(_("the token the administrator gave you"))
+        self.problem = QLabel()
+        self.problem.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.problem.setWordWrap(True)
+        note = QLabel(_("The token is kept in your own settings on this computer, not in the ledger."))
+        note.setWordWrap(True)
+        note.setStyleSheet("color: #616161;")
+        form = QFormLayout()
+        form.addRow(_("Server address:"), self.server)
+        form.addRow(_("Your token:"), self.token)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText(_("Connect and sync"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(self.problem)
+        layout.addWidget(self.buttons)
+        self.server.textChanged.connect(self._check)
+        self.token.textChanged.connect(self._check)
+        self._check()
+
+    def _check(self) -> None:
+        server, token = self.server.text().strip(), self.token.text().strip()
+        problem = ""
+        if server and not valid_server(server):
+            problem = _("The address must start with http:// or https:// and name a server.")
+        elif not server:
+            problem = _("Give the server's address.")
+        elif not token:
+            problem = _("Give your token.")
+        self.problem.setText(problem)
+        self.ok_button.setEnabled(not problem)
+
+    def values(self) -> tuple[str, str]:
+        return self.server.text().strip().rstrip("/"), self.token.text().strip()
