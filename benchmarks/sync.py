@@ -4,7 +4,7 @@ plain HTTP upload for comparison; then the status pages from PostgreSQL with two
 (benchmarks/status_server.py --workers 2).
 
     .venv/bin/python benchmarks/sync.py --database-url postgresql+psycopg://USER@HOST:PORT/postgres
-        [--hazards 10000] [--photos 2000] [--skip-status]
+        [--hazards 10000] [--photos 2000] [--workers N] [--skip-status]
 
 The URL names any database of a server where the benchmark may create and drop its own databases
 (scripts/test.sh's throwaway cluster will do; INSPECTOR_TEST_PG_URL is used when it is set).
@@ -129,6 +129,7 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("INSPECTOR_TEST_PG_URL"))
     parser.add_argument("--hazards", type=int, default=10_000)
     parser.add_argument("--photos", type=int, default=2_000)
+    parser.add_argument("--workers", type=int, default=1, help="server processes for the sync server")
     parser.add_argument("--skip-status", action="store_true")
     args = parser.parse_args()
     if not args.database_url:
@@ -143,7 +144,8 @@ def main() -> None:
     with central.session() as session:
         secret = accounts.create_token(session, "bench", "admin")[1]
     central.dispose()
-    process, base = serve(url, work / "central-files")
+    process, base = serve(url, work / "central-files", args.workers)
+    print(f"sync server: serve --workers {args.workers} on PostgreSQL")
     try:
         transport = HttpTransport(base, secret)
         sent: list[int] = []
