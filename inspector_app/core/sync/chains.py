@@ -79,18 +79,14 @@ def replayed_state(events: list[HazardEvent]) -> dict[str, Any]:
     return state
 
 
-def check_row_matches(number: str, row: Hazard, events: list[HazardEvent]) -> None:
-    """Raise ChainError if a hazard row holds a value its history never gave it."""
-    current = audit.snapshot(row)
+def check_row_matches(number: str, row: dict[str, Any], events: list[HazardEvent]) -> None:
+    """Raise ChainError if a hazard row (its typed column values) holds a value its history never gave it."""
+    current = {name: audit.json_value(row.get(name)) for name in audit.TRACKED_FIELDS}
     for name, value in replayed_state(events).items():
         if current.get(name) != value:
             raise ChainError(_("hazard {number}: the field '{field}' is {actual!r} but its history says "
                                "{expected!r} (the row was changed outside the program)").format(
                 number=number, field=name, actual=current.get(name), expected=value))
-
-
-def hazard_from_json(data: dict[str, Any]) -> Hazard:
-    return Hazard(**row_values(Hazard, data))
 
 
 def set_row(session: Session, hazard: Hazard | None, values: dict[str, Any]) -> Hazard:

@@ -38,7 +38,6 @@ from inspector_app.core.sync.chains import (
     check_row_matches,
     event_from_json,
     event_to_json,
-    hazard_from_json,
     rebase,
     set_row,
 )
@@ -228,7 +227,7 @@ def _merge_hazard(session: Session, item: dict[str, Any], actor: str, report: Me
     hazard_id, number = values["id"], values.get("number", "?")
     server_chain = [event_from_json(e) for e in item.get("events", [])]
     check_links(number, hazard_id, server_chain, 1, GENESIS)
-    check_row_matches(number, hazard_from_json(item["row"]), server_chain)
+    check_row_matches(number, values, server_chain)
     existing = session.get(Hazard, hazard_id)
     local = chain_of(session, hazard_id) if existing is not None else []
     common = 0

@@ -39,7 +39,6 @@ from inspector_app.core.sync.chains import (
     check_links,
     check_row_matches,
     event_from_json,
-    hazard_from_json,
     hazard_payload,
     set_row,
 )
@@ -320,7 +319,7 @@ class PushApplier:
             raise _stale(number)
         try:
             check_links(number, hazard_id, new_events, head[0] + 1, head[1])
-            check_row_matches(number, hazard_from_json(item["row"]), chain + new_events)
+            check_row_matches(number, values, chain + new_events)
         except ChainError as exc:
             raise _Refused("tampered", str(exc)) from exc
         if existing is None:
@@ -416,7 +415,7 @@ class PushApplier:
             raise _stale(number)
         try:
             check_links(number, hazard_id, new_events, head[0] + 1, head[1])
-            check_row_matches(number, hazard_from_json(item["row"]), chain + new_events)
+            check_row_matches(number, values, chain + new_events)
         except ChainError as exc:
             raise _Refused("tampered", str(exc)) from exc
         if existing is None:
