@@ -347,41 +347,29 @@ class PushApplier:
         self.session.flush()
 
     def _apply_one(self, entity: str, item: dict[str, Any]) -> str:
+        """One item alone, by the same checks as a batch (the path for deletions, unknown kinds and
+        a batch whose write met a constraint)."""
         if entity == "hazard":
-            return self._apply_hazard(item)
-        model = CLOCKED.get(entity)
-        if model is None:
+            check: Any = self._check_hazards
+            what = _("hazard {number}").format(number=(item.get("row") or {}).get("number", "?"))
+        elif entity in CLOCKED:
+            if item.get("deleted"):
+                return self._apply_delete(entity, CLOCKED[entity], uuid.UUID(str(item["id"])))
+            check, what = self._check_rows, f"{entity} {_item_id(item)}"
+        else:
             raise _Refused("malformed", _("unknown kind of record '{entity}'").format(entity=entity))
-        if item.get("deleted"):
-            return self._apply_delete(entity, model, uuid.UUID(str(item["id"])))
-        values = row_values(model, item["row"])
-        links = item.get("links")
-        what = f"{entity} {values['id']}"
-        existing = self.session.get(model, values["id"])
-        self._reach(self.resolver.of_values(entity, values, links), what)
-        if existing is not None:
-            self._reach(self.resolver.of_row(entity, existing), what)
-            if str(values.get("sync_clock", "")) <= existing.sync_clock:  # type: ignore[attr-defined]
-                return "unchanged"
-        file_column = FILE_COLUMNS.get(entity)
-        if file_column and values.get(file_column) and self.store.find(values[file_column]) is None:
-            raise _Refused("file_missing", _("{what}: its file {hash} has not arrived").format(
-                what=what, hash=values[file_column][:12]))
+        ((_index, _item, outcome),) = list(check([item]))
+        if isinstance(outcome, _Refused):
+            raise outcome
+        if not callable(outcome):
+            return str(outcome)
         try:
-            if existing is None:
-                self.session.add(model(**values))
-            else:
-                for key, value in values.items():
-                    setattr(existing, key, value)
+            outcome()
             self.session.flush()
-            if links is not None:
-                replace_links(self.session, entity, values["id"], links)
         except IntegrityError as exc:
             raise _Refused("collision", _("{what}: clashes with a record already on the server ({problem})").format(
                 what=what, problem=str(exc.orig).splitlines()[0])) from exc
-        if entity == "organisation":
-            self.parents[values["id"]] = values.get("parent_id")
-        return "accepted"
+        return outcome.status if isinstance(outcome, _Deferred) else "accepted"
 
     def _apply_delete(self, entity: str, model: type, row_id: uuid.UUID) -> str:
         if entity != "attachment":
@@ -392,49 +380,6 @@ class PushApplier:
         self._reach(self.resolver.of_row(entity, existing), f"{entity} {row_id}")
         self.session.delete(existing)
         self.session.flush()
-        return "accepted"
-
-    def _apply_hazard(self, item: dict[str, Any]) -> str:
-        values = row_values(Hazard, item["row"])
-        hazard_id, number = values["id"], values.get("number", "?")
-        events = [event_from_json(e) for e in item.get("events", [])]
-        existing = self.session.get(Hazard, hazard_id)
-        self._reach(self.resolver.of_values("hazard", values), _("hazard {number}").format(number=number))
-        if existing is not None:
-            self._reach(self.resolver.of_site(existing.site_id), _("hazard {number}").format(number=number))
-        chain = chain_of(self.session, hazard_id) if existing is not None else []
-        known = {e.id: e.hash for e in chain}
-        if any(e.id in known and known[e.id] != e.hash for e in events):
-            raise _stale(number)
-        new_events = [e for e in events if e.id not in known]
-        if not new_events:
-            add_superseded(self.session, hazard_id, item.get("superseded", []))
-            return "unchanged"
-        head = (chain[-1].seq, chain[-1].hash) if chain else (0, GENESIS)
-        if (new_events[0].seq, new_events[0].prev_hash) != (head[0] + 1, head[1]):
-            raise _stale(number)
-        try:
-            check_links(number, hazard_id, new_events, head[0] + 1, head[1])
-            check_row_matches(number, values, chain + new_events)
-        except ChainError as exc:
-            raise _Refused("tampered", str(exc)) from exc
-        if existing is None:
-            taken = self.session.scalar(select(Hazard.id).where(Hazard.site_id == values["site_id"],
-                                                                 Hazard.seq == values["seq"]))
-            if taken is not None:
-                raise _Refused("number_taken", _("hazard {number}: another laptop took this number first").format(
-                    number=number))
-        try:
-            set_row(self.session, existing, values)
-            self.session.flush()
-            for event in new_events:
-                self.session.add(event)
-            add_superseded(self.session, hazard_id, item.get("superseded", []))
-            self.session.flush()
-        except IntegrityError as exc:
-            raise _Refused("collision", _("hazard {number}: clashes with a record already on the server "
-                                          "({problem})").format(number=number,
-                                                                problem=str(exc.orig).splitlines()[0])) from exc
         return "accepted"
 
 
