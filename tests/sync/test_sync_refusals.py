@@ -203,3 +203,28 @@ def test_malformed_push_items_are_refused_one_by_one(central):
         {"entity": "site", "row": {"id": "not-a-uuid"}}, {"entity": "spaceship", "row": {}}]})
     assert [r["status"] for r in answer.json()["results"]] == ["malformed", "malformed"]
     assert client.post("/push", headers=headers, content=b"{oops").status_code == 400
+
+
+def test_a_clash_in_a_batch_refuses_only_the_clashing_row(central, laptops, catalogue):
+    """Two laptops that never met both named a school LL1: the second one's site is refused with the
+    clash named, and the rest of its push (its own organisation) still lands."""
+    from inspector_app.core.models import Organisation, Site
+
+    a, b = laptops("a"), laptops("b")
+    school(a)
+    a.sync(central)
+    with b.db.session() as session:
+        org = structure.create_organisation(session, "Another bureau", kind="county")
+        structure.create_site(session, org, "Another No. 1 School", code="LL1")
+    report = b.sync(central)
+    # A's site cannot land on B either (nor its building and floor): said, and asked for again next time.
+    assert "sites.code" in report.problems[0]
+    assert all("building" in p or "floor" in p for p in report.problems[1:])
+    with b.db.session() as session:
+        assert laptop_side.replica(session).pull_cursor == 0
+    (refused,) = report.refused
+    assert refused["entity"] == "site" and refused["status"] == "collision"
+    assert "clashes with a record already on the server" in refused["reason"]
+    with central.db.session() as session:
+        assert session.get(Organisation, org.id) is not None
+        assert [s.name for s in session.scalars(select(Site))] == ["No. 1 Middle School"]

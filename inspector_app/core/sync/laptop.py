@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inspector_app.core import audit
@@ -185,9 +186,10 @@ def apply_page(session: Session, items: list[dict[str, Any]], actor: str, from_s
                         _merge_row(session, entity, item, tracker)
                     else:
                         raise ValueError(f"unknown kind of record '{entity}'")
-            except (ChainError, ValueError, KeyError, TypeError) as exc:
+            except (ChainError, ValueError, KeyError, TypeError, IntegrityError) as exc:
+                problem = str(exc.orig).splitlines()[0] if isinstance(exc, IntegrityError) else str(exc)
                 report.problems.append(_("received {entity} {id}: {problem}").format(
-                    entity=entity, id=(item.get("row") or {}).get("id", item.get("id")), problem=exc))
+                    entity=entity, id=(item.get("row") or {}).get("id", item.get("id")), problem=problem))
             else:
                 report.pulled += 1
     finally:

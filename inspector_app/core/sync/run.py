@@ -118,13 +118,14 @@ def _pull_all(database: Database, transport: Transport, actor: str, report: Sync
                 report.files_received += 1
         with database.session() as session:
             merged = laptop.apply_page(session, page["items"], actor)
-            laptop.replica(session).pull_cursor = int(page["cursor"])  # with the data, never before it
+            if not merged.problems:  # with the data, never before it; a row that could not land is asked for again
+                laptop.replica(session).pull_cursor = int(page["cursor"])
         report.pulled += merged.pulled
         report.conflicts += merged.conflicts
         report.renumbered += merged.renumbered
         report.problems += merged.problems
         progress("pull", report.pulled, report.pulled + (1 if page.get("more") else 0))
-        if not page.get("more"):
+        if not page.get("more") or merged.problems:
             return
 
 
