@@ -10,7 +10,6 @@ and importing the same bundle twice changes nothing the second time.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import os
 import tempfile
@@ -43,9 +42,10 @@ from inspector_app.core.models import (
     notice_hazards,
     review_hazards,
 )
+from inspector_app.core.store import sha256_bytes
 from inspector_app.core.sync import laptop
 from inspector_app.core.sync.chains import chain_of, hazard_payload
-from inspector_app.core.sync.entities import ENTITY_OF, FILE_COLUMNS, links_of, row_to_json
+from inspector_app.core.sync.entities import ENTITY_OF, file_of, row_item
 from inspector_app.core.sync.server import sort_items
 from inspector_app.i18n import _
 
@@ -110,17 +110,13 @@ def export_bundle(database: Database, out: Path, site_id: uuid.UUID | None = Non
             if entity == "hazard":
                 items.append({"entity": "hazard", **hazard_payload(session, obj, chain_of(session, obj.id))})
                 continue
-            item: dict[str, Any] = {"entity": entity, "row": row_to_json(obj)}
-            links = links_of(session, entity, obj.id)
-            if links is not None:
-                item["links"] = links
-            column = FILE_COLUMNS.get(entity)
-            if column and item["row"].get(column):
-                files.add(item["row"][column])
+            item = row_item(session, entity, obj)
+            if digest := file_of(item):
+                files.add(digest)
             items.append(item)
         replica_id = str(laptop.replica(session).id)
     data = json.dumps({"items": sort_items(items)}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    members: dict[str, dict[str, Any]] = {"data.json": {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}}
+    members: dict[str, dict[str, Any]] = {"data.json": {"sha256": sha256_bytes(data), "size": len(data)}}
     sources: dict[str, Path] = {}
     for digest in sorted(files):
         path = database.store.find(digest)
@@ -162,7 +158,7 @@ def _read_checked(archive: zipfile.ZipFile, path: Path, name: str, expected: dic
     if info.file_size != expected.get("size") or info.file_size > MAX_MEMBER_BYTES:
         raise _refuse(path, _("{member} has the wrong size").format(member=name))
     data = archive.read(name)
-    if hashlib.sha256(data).hexdigest() != expected.get("sha256"):
+    if sha256_bytes(data) != expected.get("sha256"):
         raise _refuse(path, _("{member} is damaged (its content does not match its hash)").format(member=name))
     return data
 

@@ -8,7 +8,6 @@ enter the store. The work itself is core.sync.server; this module only speaks HT
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import uuid
@@ -24,6 +23,7 @@ from starlette.types import ASGIApp
 
 from inspector_app.core.accounts import Principal, authenticate
 from inspector_app.core.db import Database
+from inspector_app.core.store import sha256_file
 from inspector_app.core.sync import server
 from inspector_app.i18n import _
 
@@ -183,7 +183,7 @@ class SyncApi:
             fh.write(chunk)
         if not final:
             return JSONResponse({"size": size + len(chunk), "complete": False})
-        if _sha256(partial) != digest:
+        if sha256_file(partial) != digest:
             partial.unlink(missing_ok=True)
             return _error(422, _("The file that arrived does not match its hash; send it again."))
         self.db.store.adopt(partial, digest, suffix)
@@ -207,14 +207,6 @@ class SyncApi:
         total = path.stat().st_size
         return Response(data, 200, media_type="application/octet-stream",
                         headers={"x-total-size": str(total), "x-file-suffix": path.name[len(digest):]})
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1024 * 1024), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _read_slice(path: Path, offset: int, length: int) -> bytes:

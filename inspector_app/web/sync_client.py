@@ -7,7 +7,6 @@ bytes do not hash to its name is never put in the store.
 
 from __future__ import annotations
 
-import hashlib
 import time
 import uuid
 from collections.abc import Callable
@@ -18,6 +17,7 @@ import httpx
 
 from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError
+from inspector_app.core.store import sha256_file
 from inspector_app.core.sync.server import PROTOCOL_VERSION
 from inspector_app.i18n import _
 from inspector_app.web.sync_api import PROTOCOL_HEADER
@@ -120,7 +120,7 @@ class HttpTransport:
                 fh.write(response.content)
             if offset + len(response.content) >= total or not response.content:
                 break
-        if _sha256(partial) != digest:
+        if sha256_file(partial) != digest:
             partial.unlink(missing_ok=True)
             raise InspectorError(_("The file {hash} from the server does not match its hash; it was not kept.").format(
                 hash=digest[:12]))
@@ -132,11 +132,3 @@ def _message(response: httpx.Response) -> str:
         return str(response.json().get("error", response.text))
     except ValueError:
         return response.text[:200]
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1024 * 1024), b""):
-            digest.update(block)
-    return digest.hexdigest()

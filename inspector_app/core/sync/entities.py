@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Date, DateTime, Uuid, select
@@ -106,6 +107,27 @@ def row_values(model: type[Base], data: dict[str, Any]) -> dict[str, Any]:
         else:
             values[key] = value
     return values
+
+
+def row_item(session: Session, entity: str, obj: Base) -> dict[str, Any]:
+    """A row as a push, a pull and a bundle carry it: its columns, and the hazards it covers."""
+    item: dict[str, Any] = {"entity": entity, "row": row_to_json(obj)}
+    links = links_of(session, entity, primary_key(obj))
+    if links is not None:
+        item["links"] = links
+    return item
+
+
+def file_of(item: dict[str, Any]) -> str | None:
+    """The stored file a row item names (a plan, a photo, a signature), if any."""
+    column = FILE_COLUMNS.get(str(item.get("entity")))
+    return (item.get("row") or {}).get(column) or None if column else None
+
+
+def chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
+    """Slices small enough for one ``IN (...)`` query."""
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
 
 
 def links_of(session: Session, entity: str, row_id: uuid.UUID) -> list[str] | None:

@@ -10,7 +10,6 @@ received twice changes nothing the second time.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,7 +41,7 @@ from inspector_app.core.sync.chains import (
     rebase,
     set_row,
 )
-from inspector_app.core.sync.entities import CLOCKED, FILE_COLUMNS, links_of, primary_key, row_to_json, row_values
+from inspector_app.core.sync.entities import CLOCKED, chunks, file_of, primary_key, row_item, row_to_json, row_values
 from inspector_app.core.sync.server import replace_links, sort_items
 from inspector_app.i18n import _
 
@@ -87,7 +86,7 @@ def pending(session: Session, push_cursor: int) -> Outgoing:
             continue
         model = CLOCKED[entity]
         id_column = model.__table__.c.id
-        found = {primary_key(obj): obj for chunk in _chunks(ids)
+        found = {primary_key(obj): obj for chunk in chunks(ids)
                  for obj in session.scalars(select(model).where(id_column.in_(chunk)))}
         for entity_id in dict.fromkeys(ids):
             obj = found.get(entity_id)
@@ -95,18 +94,14 @@ def pending(session: Session, push_cursor: int) -> Outgoing:
                 if entity == "attachment":
                     items.append({"entity": entity, "id": str(entity_id), "deleted": True})
                 continue
-            item: dict[str, Any] = {"entity": entity, "row": row_to_json(obj)}
-            links = links_of(session, entity, entity_id)
-            if links is not None:
-                item["links"] = links
-            column = FILE_COLUMNS.get(entity)
-            if column and item["row"].get(column):
-                files.add(item["row"][column])
+            item = row_item(session, entity, obj)
+            if digest := file_of(item):
+                files.add(digest)
             items.append(item)
     hazard_ids = set(by_entity.get("hazard", []))
-    for chunk in _chunks(by_entity.get("event", [])):
+    for chunk in chunks(by_entity.get("event", [])):
         hazard_ids.update(session.scalars(select(HazardEvent.hazard_id).where(HazardEvent.id.in_(chunk))))
-    for chunk in _chunks(sorted(hazard_ids)):
+    for chunk in chunks(sorted(hazard_ids)):
         hazards = {h.id: h for h in session.scalars(select(Hazard).where(Hazard.id.in_(chunk)))}
         heads = {h.hazard_id: h for h in session.scalars(select(SyncHead).where(SyncHead.hazard_id.in_(chunk)))}
         events: dict[uuid.UUID, list[HazardEvent]] = {}
@@ -130,11 +125,6 @@ def pending(session: Session, push_cursor: int) -> Outgoing:
     return Outgoing(sort_items(items), up_to, files)
 
 
-def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
 def record_pushed(session: Session, items: list[dict[str, Any]], results: list[dict[str, Any]]) -> None:
     """Remember which hazard events the server now holds."""
     accepted = {(r["entity"], r["id"]) for r in results if r["status"] in ("accepted", "unchanged")}
@@ -144,7 +134,7 @@ def record_pushed(session: Session, items: list[dict[str, Any]], results: list[d
             continue
         last = item["events"][-1]
         latest[uuid.UUID(item["row"]["id"])] = (int(last["seq"]), str(last["hash"]))
-    for chunk in _chunks(list(latest)):
+    for chunk in chunks(list(latest)):
         heads = {h.hazard_id: h for h in session.scalars(select(SyncHead).where(SyncHead.hazard_id.in_(chunk)))}
         for hazard_id in chunk:
             seq, digest = latest[hazard_id]

@@ -22,6 +22,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import ChangeLog, utcnow
 from inspector_app.core.sync import laptop, tracking
 from inspector_app.core.sync.conflicts import open_conflicts
+from inspector_app.core.sync.entities import file_of
 from inspector_app.i18n import _
 
 PUSH_BATCH = 400
@@ -110,8 +111,7 @@ def _pull_all(database: Database, transport: Transport, actor: str, report: Sync
         with database.session() as session:
             cursor = laptop.replica(session).pull_cursor
         page = transport.pull(cursor)
-        needed = {row[column] for item in page["items"] if (row := item.get("row"))
-                  for entity, column in _file_columns() if item["entity"] == entity and row.get(column)}
+        needed = {digest for item in page["items"] if (digest := file_of(item))}
         for digest in sorted(needed):
             if database.store.find(digest) is None:
                 transport.download(digest, database)
@@ -127,12 +127,6 @@ def _pull_all(database: Database, transport: Transport, actor: str, report: Sync
         progress("pull", report.pulled, report.pulled + (1 if page.get("more") else 0))
         if not page.get("more") or merged.problems:
             return
-
-
-def _file_columns() -> list[tuple[str, str]]:
-    from inspector_app.core.sync.entities import FILE_COLUMNS
-
-    return list(FILE_COLUMNS.items())
 
 
 def _push_all(database: Database, transport: Transport, replica_id: uuid.UUID, report: SyncReport,

@@ -46,10 +46,10 @@ from inspector_app.core.sync.entities import (
     CLOCKED,
     FILE_COLUMNS,
     OrganisationResolver,
+    chunks,
     entity_order,
-    links_of,
     primary_key,
-    row_to_json,
+    row_item,
     row_values,
 )
 from inspector_app.i18n import _
@@ -100,11 +100,6 @@ def _item_id(item: dict[str, Any]) -> str:
 def _malformed(entity: str, item: dict[str, Any], problem: Exception) -> _Refused:
     return _Refused("malformed", _("{entity} {id}: malformed ({problem})").format(
         entity=entity, id=_item_id(item), problem=problem))
-
-
-def _chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 def _stale(number: str) -> _Refused:
@@ -222,7 +217,7 @@ class PushApplier:
                 parsed.append((index, item, None, _malformed(entity, item, exc)))
         ids = [values["id"] for _i, _item, values, _e in parsed if values is not None]
         id_column = model.__table__.c.id
-        existing = {primary_key(obj): obj for chunk in _chunks(ids)
+        existing = {primary_key(obj): obj for chunk in chunks(ids)
                     for obj in self.session.scalars(select(model).where(id_column.in_(chunk)))}
         if entity in ("attachment",):
             self.resolver.preload_hazards([v["hazard_id"] for _i, _item, v, _e in parsed if v is not None])
@@ -276,10 +271,10 @@ class PushApplier:
             except (ValueError, TypeError, KeyError) as exc:
                 parsed.append((index, item, None, _malformed("hazard", item, exc)))
         ids = [values["id"] for _i, _item, values, _e in parsed if values is not None]
-        existing = {h.id: h for chunk in _chunks(ids)
+        existing = {h.id: h for chunk in chunks(ids)
                     for h in self.session.scalars(select(Hazard).where(Hazard.id.in_(chunk)))}
         chains: dict[uuid.UUID, list[HazardEvent]] = {}
-        for chunk in _chunks(list(existing)):
+        for chunk in chunks(list(existing)):
             for event in self.session.scalars(select(HazardEvent).where(HazardEvent.hazard_id.in_(chunk))
                                               .order_by(HazardEvent.hazard_id, HazardEvent.seq)):
                 chains.setdefault(event.hazard_id, []).append(event)
@@ -443,10 +438,6 @@ def pull(session: Session, principal: Principal, cursor: int, limit: int = PULL_
             continue
         if not principal.may_reach(resolver.of_row(entity, obj), parents):
             continue
-        item: dict[str, Any] = {"entity": entity, "row": row_to_json(obj)}
-        links = links_of(session, entity, entity_id)
-        if links is not None:
-            item["links"] = links
-        items.append(item)
+        items.append(row_item(session, entity, obj))
     new_cursor = entries[-1][0] if entries else cursor
     return {"items": sort_items(items), "cursor": new_cursor, "more": len(entries) == limit}
