@@ -39,6 +39,13 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status)
 
 
+def _replica_id(data: dict[str, Any]) -> uuid.UUID | Response:
+    try:
+        return uuid.UUID(str(data.get("replica_id")))
+    except ValueError:
+        return _error(400, _("The laptop's id is missing or malformed."))
+
+
 class SyncApi:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -71,17 +78,24 @@ class SyncApi:
             return _error(400, _("The request is not a JSON object."))
         return data
 
-    async def hello(self, request: Request) -> Response:
+    async def _authorised_json(self, request: Request) -> tuple[Principal, dict[str, Any]] | Response:
+        """The account and the JSON body of a request, or the answer that refuses it."""
         principal = await self._guard(request)
         if isinstance(principal, Response):
             return principal
         data = await self._json(request)
         if isinstance(data, Response):
             return data
-        try:
-            replica_id = uuid.UUID(str(data.get("replica_id")))
-        except ValueError:
-            return _error(400, _("The laptop's id is missing or malformed."))
+        return principal, data
+
+    async def hello(self, request: Request) -> Response:
+        checked = await self._authorised_json(request)
+        if isinstance(checked, Response):
+            return checked
+        principal, data = checked
+        replica_id = _replica_id(data)
+        if isinstance(replica_id, Response):
+            return replica_id
 
         def work() -> dict[str, Any]:
             with self.db.session() as session:
@@ -90,12 +104,10 @@ class SyncApi:
         return JSONResponse(await run_in_threadpool(work))
 
     async def pull(self, request: Request) -> Response:
-        principal = await self._guard(request)
-        if isinstance(principal, Response):
-            return principal
-        data = await self._json(request)
-        if isinstance(data, Response):
-            return data
+        checked = await self._authorised_json(request)
+        if isinstance(checked, Response):
+            return checked
+        principal, data = checked
         try:
             cursor, limit = int(data.get("cursor", 0)), int(data.get("limit", server.PULL_PAGE_LIMIT))
         except (TypeError, ValueError):
@@ -110,21 +122,18 @@ class SyncApi:
         return JSONResponse(await run_in_threadpool(work))
 
     async def push(self, request: Request) -> Response:
-        principal = await self._guard(request)
-        if isinstance(principal, Response):
-            return principal
-        data = await self._json(request)
-        if isinstance(data, Response):
-            return data
+        checked = await self._authorised_json(request)
+        if isinstance(checked, Response):
+            return checked
+        principal, data = checked
         items = data.get("items")
         if not isinstance(items, list) or not all(
                 isinstance(i, dict) and isinstance(i.get("row", {}), dict) and isinstance(i.get("events", []), list)
                 for i in items):
             return _error(400, _("A push carries a list of items."))
-        try:
-            replica_id = uuid.UUID(str(data.get("replica_id")))
-        except ValueError:
-            return _error(400, _("The laptop's id is missing or malformed."))
+        replica_id = _replica_id(data)
+        if isinstance(replica_id, Response):
+            return replica_id
 
         def work() -> dict[str, Any]:
             with self.db.session() as session:
@@ -133,12 +142,10 @@ class SyncApi:
         return JSONResponse(await run_in_threadpool(work))
 
     async def missing_files(self, request: Request) -> Response:
-        principal = await self._guard(request)
-        if isinstance(principal, Response):
-            return principal
-        data = await self._json(request)
-        if isinstance(data, Response):
-            return data
+        checked = await self._authorised_json(request)
+        if isinstance(checked, Response):
+            return checked
+        _principal, data = checked
         hashes = [h for h in data.get("hashes", []) if isinstance(h, str) and DIGEST.match(h)]
         return JSONResponse({"missing": [h for h in hashes if self.db.store.find(h) is None]})
 
