@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.errors import InspectorError, NotFoundError
@@ -136,6 +136,3 @@ def authenticate(session: Session, secret: str | None, touch: bool = True) -> Pr
             token.last_used_at = now
     return Principal(token.id, token.inspector, token.role, frozenset(granted_organisations(session, token.id)))
 
-
-def drop_grants(session: Session, token_id: uuid.UUID) -> None:
-    session.execute(delete(api_token_organisations).where(api_token_organisations.c.token_id == token_id))

@@ -7,20 +7,12 @@ import json
 
 import pytest
 
-from inspector_app.cli import main
-
 
 @pytest.fixture
-def run(capsys, tmp_path):
-    db = tmp_path / "ledger.sqlite"
-
-    def _run(*args: str, lang: str = "en") -> tuple[int, str, str]:
-        code = main(["--db", str(db), "--lang", lang, "--as", "tester", *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    assert _run("demo")[0] == 0
-    return _run
+def run(run):
+    """The CLI of tests/unit/conftest.py, on a ledger holding the demo school."""
+    assert run("demo")[0] == 0
+    return run
 
 
 def _open_hazard(run) -> dict:

@@ -148,19 +148,6 @@ def test_hazards_of_organisations_with_different_addresses_are_not_printed_toget
 # --- the command line ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def run(capsys, tmp_path):
-    db = tmp_path / "ledger.sqlite"
-
-    def _run(*args: str) -> tuple[int, str, str]:
-        code = main(["--db", str(db), "--lang", "en", "--as", "tester", *args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    _run.db = db  # type: ignore[attr-defined]
-    return _run
-
-
 def test_org_show_and_set(run):
     code, _out, err = run("org", "show")
     assert code == 1 and "no organisation" in err and "Traceback" not in err

@@ -110,7 +110,6 @@ def add_superseded(session: Session, hazard_id: uuid.UUID, tokens: list[dict[str
 @dataclass
 class RebaseResult:
     conflicts: int = 0
-    reapplied: int = 0
     events: list[HazardEvent] = field(default_factory=list)
 
 
@@ -174,7 +173,6 @@ def rebase(session: Session, hazard: Hazard, local_only: list[HazardEvent], serv
             appended = _append(session, hazard, head, event, data)
             head = (appended.seq, appended.hash)
             result.events.append(appended)
-            result.reapplied += 1
         for name, value, reason in set_aside:
             winner = changed_by_server.get(name)
             data = {

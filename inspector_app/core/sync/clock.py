@@ -11,8 +11,6 @@ import threading
 import time
 import uuid
 
-MAX_SKEW_MS = 0  # we accept any remote clock: refusing one would stop the sync, not make it correct
-
 
 def format_clock(wall_ms: int, counter: int, replica: uuid.UUID) -> str:
     return f"{wall_ms:013d}.{counter:05d}.{replica.hex}"

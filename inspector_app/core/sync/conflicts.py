@@ -8,7 +8,6 @@ neither edit, "mine" is the value that was set aside.
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +94,3 @@ def resolve(session: Session, ref: str, keep: str, actor: str) -> dict[str, Any]
     return {"id": str(conflict.event.id), "hazard": hazard.number, "field": name,
             "value": audit.snapshot(hazard).get(name)}
 
-
-def conflict_of(session: Session, conflict_id: uuid.UUID) -> HazardEvent | None:
-    return session.get(HazardEvent, conflict_id)
