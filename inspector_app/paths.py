@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import sys
+from importlib.resources import files
 from pathlib import Path
 
 import platformdirs
@@ -12,11 +12,10 @@ APP_AUTHOR = "FireRiskInspector"
 
 
 def install_root() -> Path:
-    """The folder holding forms/ and resources/: the source tree, or PyInstaller's bundle."""
-    bundle = getattr(sys, "_MEIPASS", None)
-    if bundle:
-        return Path(bundle)
-    return Path(__file__).resolve().parent.parent
+    """The folder holding forms/ and resources/: they are package data of inspector_app, so the same
+    lookup works from the source tree, an installed wheel and a PyInstaller bundle (which keeps the
+    package's data beside its modules)."""
+    return Path(str(files("inspector_app")))
 
 
 def resource_dir() -> Path:
