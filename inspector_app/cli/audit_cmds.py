@@ -8,7 +8,10 @@ from typing import Any
 
 from inspector_app.cli.context import AppContext, print_json
 from inspector_app.core.audit import verify
-from inspector_app.i18n import _
+from inspector_app.i18n import _, ngettext
+
+# The JSON lists every problem; a person reads the first few.
+SHOWN_ON_STDERR = 20
 
 
 def register(subparsers: Any) -> None:
@@ -23,9 +26,15 @@ def run_verify(context: AppContext, args: argparse.Namespace) -> int:
         report = verify(session)
     print_json(report.as_dict())
     if not report.ok:
-        first = report.problems[0]
-        where = _("event {seq}").format(seq=first.event_seq) if first.event_seq else _("hazard row")
-        print(_("The history of hazard {number} is broken at {where}: {problem}").format(
-            number=first.hazard_number, where=where, problem=first.problem), file=sys.stderr)
+        for problem in report.problems[:SHOWN_ON_STDERR]:
+            where = _("event {seq}").format(seq=problem.event_seq) if problem.event_seq else _("hazard row")
+            number = problem.hazard_number or problem.hazard_id or "?"
+            print(_("The history of hazard {number} is broken at {where}: {problem}").format(
+                number=number, where=where, problem=problem.problem), file=sys.stderr)
+        hidden = len(report.problems) - SHOWN_ON_STDERR
+        if hidden > 0:
+            print(ngettext("… and {count} more problem (all are in the JSON output)",
+                           "… and {count} more problems (all are in the JSON output)", hidden).format(count=hidden),
+                  file=sys.stderr)
         return 1
     return 0

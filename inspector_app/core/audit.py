@@ -1,10 +1,9 @@
-"""The hash-chained hazard history: appending events and verifying that nobody edited it behind
-the program's back.
+"""The hash-chained hazard history: the hash of an event and appending events to a chain.
 
 Each event's hash covers its content and the previous event's hash (per hazard, so records merged
 from several laptops keep their chains). Every event carries the field changes it made, so replaying
 a chain gives the values the hazard row must hold: an edit of either the history or the hazard row
-itself is found.
+itself is found. The check itself lives in inspector_app.core.audit_verify.
 """
 
 from __future__ import annotations
@@ -13,15 +12,16 @@ import datetime as dt
 import hashlib
 import json
 import uuid
-from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.models import Hazard, HazardEvent, utcnow
 from inspector_app.core.sync import tracking
-from inspector_app.i18n import _
+
+if TYPE_CHECKING:
+    from inspector_app.core.audit_verify import AuditReport
 
 GENESIS = "0" * 64
 # The hazard fields whose every change goes through an event (and is checked by verify).
@@ -52,14 +52,22 @@ def canonical_time(value: dt.datetime) -> str:
 
 
 def event_hash(prev_hash: str, event: HazardEvent) -> str:
+    return chain_hash(prev_hash, event.hazard_id, event.seq, event.kind, event.actor, event.at, event.data, event.note)
+
+
+def chain_hash(prev_hash: str, hazard_id: uuid.UUID, seq: int, kind: str, actor: str, at: dt.datetime,
+               data: Any, note: str) -> str:
+    """The hash of one event. Its format is pinned by a known-answer test: changing it makes every
+    existing ledger fail verification, so it may only change together with a migration that
+    re-chains the stored histories."""
     body = {
-        "hazard_id": str(event.hazard_id),
-        "seq": event.seq,
-        "kind": event.kind,
-        "actor": event.actor,
-        "at": canonical_time(event.at),
-        "data": event.data,
-        "note": event.note,
+        "hazard_id": str(hazard_id),
+        "seq": seq,
+        "kind": kind,
+        "actor": actor,
+        "at": canonical_time(at),
+        "data": data,
+        "note": note,
     }
     payload = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + payload).encode("utf-8")).hexdigest()
@@ -103,83 +111,8 @@ def append_event(
     return event
 
 
-@dataclass
-class AuditProblem:
-    hazard_number: str
-    hazard_id: str
-    event_seq: int | None
-    problem: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "hazard": self.hazard_number, "hazard_id": self.hazard_id,
-            "event_seq": self.event_seq, "problem": self.problem,
-        }
-
-
-@dataclass
-class AuditReport:
-    hazards_checked: int = 0
-    events_checked: int = 0
-    problems: list[AuditProblem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "hazards_checked": self.hazards_checked,
-            "events_checked": self.events_checked,
-            "first_broken": self.problems[0].as_dict() if self.problems else None,
-            "problems": [p.as_dict() for p in self.problems],
-        }
-
-
-def _verify_hazard(hazard: Hazard, events: list[HazardEvent], report: AuditReport) -> None:
-    def broken(seq: int | None, problem: str) -> None:
-        report.problems.append(AuditProblem(hazard.number, str(hazard.id), seq, problem))
-
-    prev_hash = GENESIS
-    expected: dict[str, Any] = {}
-    for position, event in enumerate(events, start=1):
-        report.events_checked += 1
-        if event.seq != position:
-            broken(event.seq, _("event {expected} is missing from the history").format(expected=position))
-            return
-        if event.prev_hash != prev_hash:
-            broken(event.seq, _("the link to the previous event is broken (an event was changed or removed)"))
-            return
-        if event_hash(prev_hash, event) != event.hash:
-            broken(event.seq, _("the event's content does not match its hash (it was edited)"))
-            return
-        for name, change in (event.data or {}).get("changes", {}).items():
-            expected[name] = change[1]
-        prev_hash = event.hash
-    if not events:
-        broken(None, _("the hazard has no history at all"))
-        return
-    current = snapshot(hazard)
-    for name, value in expected.items():
-        if current.get(name) != value:
-            broken(
-                None,
-                _("the field '{field}' is {actual!r} but its history says {expected!r}").format(
-                    field=name, actual=current.get(name), expected=value
-                ),
-            )
-            return
-
-
 def verify(session: Session) -> AuditReport:
-    """Check every hazard's chain; problems are listed in ledger order, the first broken link first."""
-    report = AuditReport()
-    hazards = session.scalars(select(Hazard).order_by(Hazard.site_id, Hazard.seq)).all()
-    events_by_hazard: dict[uuid.UUID, list[HazardEvent]] = {}
-    for event in session.scalars(select(HazardEvent).order_by(HazardEvent.hazard_id, HazardEvent.seq)):
-        events_by_hazard.setdefault(event.hazard_id, []).append(event)
-    for hazard in hazards:
-        report.hazards_checked += 1
-        _verify_hazard(hazard, events_by_hazard.get(hazard.id, []), report)
-    return report
+    """Check every hazard's chain (see inspector_app.core.audit_verify)."""
+    from inspector_app.core.audit_verify import verify_ledger
+
+    return verify_ledger(session)
