@@ -181,6 +181,10 @@ class SyncApi:
         final = request.query_params.get("final") == "1"
         return await run_in_threadpool(self._store_chunk, digest, suffix, offset, chunk, final)
 
+    def _may_read(self, principal: Principal, digest: str) -> bool:
+        with self.db.session() as session:
+            return server.may_read_file(session, principal, digest)
+
     def _store_chunk(self, digest: str, suffix: str, offset: int, chunk: bytes, final: bool) -> Response:
         partial = self.db.store.partial_path(digest, "upload")
         size = partial.stat().st_size if partial.exists() else 0
@@ -204,7 +208,8 @@ class SyncApi:
         if not DIGEST.match(digest):
             return _error(400, _("Not a file hash."))
         path = self.db.store.find(digest)
-        if path is None:
+        if path is None or not await run_in_threadpool(self._may_read, principal, digest):
+            # The same answer either way: a refusal must not tell that the file exists.
             return _error(404, _("The server does not have this file."))
         try:
             offset = max(0, int(request.query_params.get("offset", "0")))

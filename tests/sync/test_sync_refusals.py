@@ -228,3 +228,29 @@ def test_a_clash_in_a_batch_refuses_only_the_clashing_row(central, laptops, cata
     with central.db.session() as session:
         assert session.get(Organisation, org.id) is not None
         assert [s.name for s in session.scalars(select(Site))] == ["No. 1 Middle School"]
+
+
+def test_files_go_only_to_accounts_that_reach_a_row_naming_them(central, laptops, catalogue, jpeg_photo, tmp_path):
+    from PIL import Image
+
+    a = laptops("a")
+    ours = school(a)
+    with a.db.session() as session:
+        other = structure.create_organisation(session, "Another county", kind="county")
+        site = structure.create_site(session, other, "Far school", code="FS1")
+        far_floor = structure.create_floor(session, structure.create_building(session, site, "Canteen"), "1F", 1)
+    theirs_photo = tmp_path / "theirs.jpg"
+    Image.new("RGB", (40, 30), "#2266aa").save(theirs_photo, format="JPEG")
+    add(a, catalogue, ours["floor"], photos=[jpeg_photo])
+    far = add(a, catalogue, far_floor.id, photos=[theirs_photo])
+    a.sync(central)
+    with central.db.session() as session:
+        far_hash = session.scalars(select(Attachment.file_hash).where(Attachment.hazard_id == far)).one()
+        our_hash = session.scalars(select(Attachment.file_hash).where(Attachment.hazard_id != far)).one()
+    inspector = _transport(central, central.token("Li Wei", ours["org"]))._client
+    assert inspector.get(f"/files/{our_hash}").status_code == 200
+    refused = inspector.get(f"/files/{far_hash}")
+    unknown = inspector.get(f"/files/{'0' * 64}")
+    assert refused.status_code == unknown.status_code == 404
+    assert refused.json() == unknown.json()
+    assert _transport(central)._client.get(f"/files/{far_hash}").status_code == 200

@@ -404,6 +404,21 @@ def push(session: Session, store: FileStore, principal: Principal, replica_id: u
     return {"results": results, "cursor_range": cursor_range}
 
 
+def may_read_file(session: Session, principal: Principal, digest: str) -> bool:
+    """A stored file (plan, photo, signature) goes only to an account that may reach a row naming
+    it: knowing a photo's hash must not be enough to fetch another county's photos."""
+    if principal.is_admin:
+        return True
+    parents = organisation_parents(session)
+    resolver = OrganisationResolver(session)
+    for entity, column in FILE_COLUMNS.items():
+        model = CLOCKED[entity]
+        for row in session.scalars(select(model).where(getattr(model, column) == digest).limit(100)):
+            if principal.may_reach(resolver.of_row(entity, row), parents):
+                return True
+    return False
+
+
 def pull(session: Session, principal: Principal, cursor: int, limit: int = PULL_PAGE_LIMIT) -> dict[str, Any]:
     """The rows changed after ``cursor`` that the account may reach, each in its current state; a
     hazard comes with its whole history, so a page never leaves a row ahead of its events."""
