@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -31,7 +32,7 @@ from inspector_app.ui.models import AnyIndex
 
 ERROR_COLOUR = "#b71c1c"
 CONFLICT_COLUMNS = (("hazard", N_("Hazard")), ("field", N_("Field")), ("mine", N_("Mine")),
-                    ("theirs", N_("Theirs")), ("who", N_("Theirs by")))
+                    ("theirs", N_("Theirs")), ("who", N_("Theirs by")), ("in_effect", N_("In effect now")))
 FIELD_NAMES = {"description": N_("Description"), "status": N_("Status"), "severity": N_("Severity"),
                "deadline": N_("Deadline"), "category": N_("Category"), "location": N_("Location"),
                "responsible_person": N_("Responsible"), "measures": N_("Measures")}
@@ -71,10 +72,19 @@ class ConflictModel(QAbstractTableModel):
         return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if not index.isValid():
             return None
         row = self.rows[index.row()]
         key, name = CONFLICT_COLUMNS[index.column()][0], str(row.get("field") or "")
+        in_effect = "mine" if row.get("in_effect_is_mine") else "theirs"
+        if role == Qt.ItemDataRole.FontRole and key == in_effect:
+            font = QFont()
+            font.setBold(True)  # the value the hazard holds until someone chooses
+            return font
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        if key == "in_effect":
+            return _("Mine") if in_effect == "mine" else _("Theirs")
         if key == "field":
             return _(FIELD_NAMES[name]) if name in FIELD_NAMES else name
         if key in ("mine", "theirs"):
@@ -95,8 +105,8 @@ class ConflictsDialog(QDialog):
         self.context = context
         self.setWindowTitle(_("Sync conflicts"))
         self.resize(760, 380)
-        intro = QLabel(_("Two people changed the same thing before they synced. The value in effect is kept "
-                         "until you choose; nothing is lost either way."))
+        intro = QLabel(_("Two people changed the same thing before they synced. The value in effect (in bold) "
+                         "is kept until you choose; nothing is lost either way."))
         intro.setWordWrap(True)
         self.model = ConflictModel(self)
         self.table = QTableView()

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import pytest
 import uvicorn
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from sqlalchemy import func, select
 from starlette.applications import Starlette
 from starlette.routing import Mount
@@ -212,7 +212,12 @@ def test_a_conflict_shows_in_the_status_and_keep_mine_settles_it(qtbot, window, 
         assert dialog is not None and dialog.isVisible()
         assert dialog.model.rowCount() == 1
         row = [dialog.model.index(0, c).data() for c in range(dialog.model.columnCount())]
-        assert row[1:5] == ["Description", "Li's words", "Wang's words", "inspector Wang"]
+        assert row[1:6] == ["Description", "Li's words", "Wang's words", "inspector Wang", "Theirs"]
+        # Wang's value reached the server first, so it is the one the hazard holds, shown in bold.
+        bold = [bool(dialog.model.index(0, c).data(Qt.ItemDataRole.FontRole)) for c in (2, 3)]
+        assert bold == [False, True]
+        with context.db.session() as session:
+            assert session.get(Hazard, hazard_id).description == "Wang's words"
 
         dialog.keep_mine.click()
         assert dialog.model.rowCount() == 0 and dialog.empty.isVisible() and not dialog.table.isVisible()

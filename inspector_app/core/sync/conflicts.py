@@ -44,6 +44,7 @@ class Conflict:
             "mine": data.get("set_aside") if set_aside_mine else data.get("kept"),
             "theirs": data.get("kept") if set_aside_mine else data.get("set_aside"),
             "set_aside_by": data.get("set_aside_by"), "kept_by": data.get("kept_by"),
+            "in_effect_is_mine": not set_aside_mine,
             "reason": data.get("reason"), "at": self.event.at,
         }
 
