@@ -23,9 +23,9 @@ declare -A SOURCE=(
   [status]=inspector_app/web/status.py
 )
 declare -A TESTS=(
-  [workflow]="tests/unit/test_workflow.py tests/unit/test_hazard_use_cases.py"
+  [workflow]="tests/unit/test_workflow.py"
   [audit]="tests/unit/test_audit.py"
-  [hazards]="tests/unit/test_hazard_use_cases.py tests/unit/test_bulk_status.py tests/unit/test_dates.py"
+  [hazards]="tests/unit/test_hazard_use_cases.py tests/unit/test_bulk_status.py"
   [status]="tests/unit/test_public_status.py"
 )
 MODULES=("$@")

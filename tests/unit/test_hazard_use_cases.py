@@ -478,3 +478,87 @@ def test_undo_of_a_hazard_on_a_reserved_notice_without_its_event_is_refused(db, 
     with db.session() as session, pytest.raises(InspectorError):
         discard_new_hazard(session, hazard_id)
     assert row(db, hazard_id).status == "open"
+
+
+# -- the details a record carries -------------------------------------------------------------------
+
+def test_everything_given_when_recording_is_kept(db, catalogue, floor):
+    with db.session() as session:
+        site = session.get(structure.Site, structure.site_of_floor(session, floor))
+        inspection = structure.create_inspection(session, site, dt.date(2026, 5, 11), "special", "Li, Wang")
+        inspection_id = inspection.id
+    old = new(db, catalogue, floor)
+    chosen_id = uuid.uuid4()
+    found_at = dt.datetime(2026, 5, 11, 1, 2, 3, tzinfo=dt.UTC)
+    hazard_id = new(db, catalogue, floor, page=3, inspection_id=inspection_id, funding="2000", room="204",
+                    interim_safeguards="cordoned off", previous_hazard_id=old, found_at=found_at,
+                    hazard_id=chosen_id, today=dt.date(2026, 1, 1))
+    assert hazard_id == chosen_id
+    hazard = row(db, chosen_id)
+    assert (hazard.page, hazard.inspection_id, hazard.funding, hazard.interim_safeguards, hazard.previous_hazard_id) \
+        == (3, inspection_id, "2000", "cordoned off", old)
+    assert dates.local_date(hazard.found_at) == dates.local_date(found_at)
+    assert hazard.found_at.replace(tzinfo=None) == found_at.replace(tzinfo=None)
+    assert hazard.deadline == dt.date(2026, 1, 16)  # counted from the given day
+    created = events(db, chosen_id)[0].data["changes"]
+    assert created["previous_hazard_id"] == [None, str(old)] and created["inspection_id"] == [None, str(inspection_id)]
+
+
+@pytest.mark.parametrize(("x", "y"), [(0.0, 0.0), (1.0, 1.0), (0.0, 1.0)])
+def test_a_pin_on_the_edge_of_the_page_is_fine(db, catalogue, floor, x, y):
+    with db.session() as session:
+        hazard = add_hazard(session, catalogue, db.store, actor="li", category=WIRING, floor_id=floor, x=x, y=y)
+        assert (hazard.x, hazard.y) == (x, y)
+        move_pin(session, hazard, "li", y, x)
+        assert (hazard.x, hazard.y) == (y, x)
+
+
+def test_tokens_are_long_random_and_short_codes_unique(db, catalogue, floor, monkeypatch):
+    from inspector_app.core import hazards as hazards_module
+
+    tokens = {hazards_module.new_public_token() for _ in range(50)}
+    assert len(tokens) == 50 and all(len(t) == 24 and t.replace("-", "").replace("_", "").isalnum() for t in tokens)
+    first = row(db, new(db, catalogue, floor))
+    # The next code drawn is the one already in use: the recorder must draw again.
+    drawn = iter([first.short_code, first.short_code, "ABCDEFGH"])
+    monkeypatch.setattr(hazards_module, "new_short_code", lambda: next(drawn))
+    assert row(db, new(db, catalogue, floor)).short_code == "ABCDEFGH"
+
+
+def test_the_same_number_at_two_sites_asks_for_the_id(db, catalogue, floor):
+    here = new(db, catalogue, floor)
+    with db.session() as session:
+        org = structure.create_organisation(session, "Other bureau")
+        other_site = structure.create_site(session, org, "Other school", code="TS2")
+        there = add_hazard(session, catalogue, db.store, actor="li", category=WIRING, site_id=other_site.id)
+        there.number = row(db, here).number  # as ledgers merged from two counties can hold
+        session.flush()
+        with pytest.raises(InspectorError, match="TS-0001") as refused:
+            find_hazard(session, "TS-0001")
+        assert not isinstance(refused.value, NotFoundError)
+        assert find_hazard(session, str(there.id)).id == there.id
+        token = row(db, here).public_token
+        assert find_hazard(session, f"https://x.example/h/{token}#top").id == here
+
+
+def test_an_attached_photo_records_what_it_is(db, catalogue, floor, jpeg_photo, tmp_path):
+    from PIL import Image
+
+    second = tmp_path / "wide.png"
+    Image.new("RGB", (30, 20), "#00ff00").save(second)
+    hazard_id = new(db, catalogue, floor)
+    with dates.fixed_clock(dt.datetime(2026, 5, 11, 9, 0, tzinfo=BEIJING), BEIJING) as clock, \
+            db.session() as session:
+        hazard = session.get(Hazard, hazard_id)
+        attach_photo(session, db.store, hazard, jpeg_photo, role="before", actor="li")
+        clock.advance(dt.timedelta(minutes=1))
+        attach_photo(session, db.store, hazard, second, role="after", actor="wang")
+    with db.session() as session:
+        first, later = attachments_of(session, hazard_id)
+        assert (first.role, first.created_by, first.width, first.height, first.hazard_id) == (
+            "before", "li", 64, 48, hazard_id)
+        assert (later.role, later.created_by, later.width, later.height) == ("after", "wang", 30, 20)
+        assert first.mime.startswith("image/") and first.filename and first.file_hash != later.file_hash
+    photo_events = [e for e in events(db, hazard_id) if e.kind == "photo_added"]
+    assert [(e.actor, e.data["role"], e.data["attachment_id"]) for e in photo_events] == [
+        ("li", "before", str(first.id)), ("wang", "after", str(later.id))]

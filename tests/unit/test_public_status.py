@@ -199,3 +199,33 @@ def test_the_version_changes_whenever_the_page_would(db, catalogue, place):
         second = hazard_version(session, token)
     assert second is not None and second != first and "in_progress" in second
     assert public(db, catalogue, token).status == "in_progress"
+
+
+def test_dates_in_the_json_are_the_local_days_of_each_step(db, catalogue, place):
+    with dates.fixed_clock(dt.datetime(2026, 5, 11, 7, 0, tzinfo=BEIJING), BEIJING) as clock:  # UTC: 10 May
+        hazard_id, token = new(db, catalogue, place, deadline=dt.date(2026, 5, 12))
+        clock.advance(dt.timedelta(days=1))
+        step(db, hazard_id, "in_progress")
+        clock.advance(dt.timedelta(days=1))
+        facts = public(db, catalogue, token).as_json()
+        assert facts["last_update"] == "2026-05-12"
+        assert facts["history"] == [{"date": "2026-05-11", "event": "created"},
+                                    {"date": "2026-05-12", "event": "rectification_started"}]
+        assert (facts["overdue"], facts["overdue_days"]) == (True, 1)  # 13 May, deadline 12 May
+        with db.session() as session:
+            hazard = session.get(Hazard, hazard_id)
+            update_hazard(session, hazard, "li", deadline=None)
+        facts = public(db, catalogue, token).as_json()
+        assert (facts["deadline"], facts["overdue"], facts["overdue_days"]) == (None, False, 0)
+
+
+@pytest.mark.parametrize(("length", "answers"), [(15, False), (16, True), (64, True), (65, False)])
+def test_only_well_formed_tokens_are_looked_up(db, catalogue, place, length, answers):
+    """Whatever sits in the ledger, a token of the wrong shape is never even looked for."""
+    hazard_id, _token = new(db, catalogue, place)
+    token = "a" * length
+    with db.session() as session:
+        session.get(Hazard, hazard_id).public_token = token
+    assert isinstance(public(db, catalogue, token), PublicStatus) is answers
+    with db.session() as session:
+        assert (hazard_version(session, token) is not None) is answers
