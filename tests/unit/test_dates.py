@@ -155,3 +155,19 @@ def test_the_ledger_date_filter_cuts_at_local_midnight(db, catalogue, floor):
 
             assert found(DAY, DAY) == [early]
             assert found(DAY - dt.timedelta(days=1), DAY - dt.timedelta(days=1)) == []
+
+
+def test_the_command_lines_history_gives_local_times_with_their_offset(run):
+    """`hazard show` prints each event at the laptop's time, with the offset that makes it exact."""
+    import json
+
+    assert run("demo")[0] == 0
+    hazard = next(h for h in json.loads(run("hazard", "list")[1]) if h["status"] == "open")
+    with dates.fixed_clock(beijing(DAY, 5, 10), BEIJING):  # 21:10 UTC the day before
+        assert run("hazard", "status", hazard["number"], "--to", "in_progress")[0] == 0
+        code, out, err = run("hazard", "show", hazard["id"])
+    assert code == 0, err
+    history = json.loads(out)["history"]
+    assert history[-1]["kind"] == "rectification_started"
+    assert history[-1]["at"].startswith("2026-05-11T05:10:00") and history[-1]["at"].endswith("+08:00")
+    assert all(dt.datetime.fromisoformat(e["at"]).utcoffset() == dt.timedelta(hours=8) for e in history)

@@ -176,3 +176,12 @@ def test_overdue_without_a_day_given_counts_from_the_programs_today():
         assert days_overdue("in_progress", dt.date(2026, 5, 1)) == 10
         assert not is_overdue("open", dt.date(2026, 5, 11))
         assert days_overdue("open", dt.date(2026, 5, 11)) == 0
+
+
+def test_the_day_given_wins_over_the_clock():
+    """Reports for another day (a roll-up 'as of' a date) count overdue days from that day."""
+    with dates.fixed_clock(dt.datetime(2026, 5, 1, 12, 0, tzinfo=dt.UTC)):
+        assert days_overdue("open", dt.date(2026, 5, 10), dt.date(2026, 5, 20)) == 10
+        assert is_overdue("open", dt.date(2026, 5, 10), dt.date(2026, 5, 20))
+        assert days_overdue("open", dt.date(2026, 4, 10), dt.date(2026, 4, 1)) == 0
+        assert not is_overdue("open", dt.date(2026, 4, 10), dt.date(2026, 4, 1))
