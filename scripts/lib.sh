@@ -8,6 +8,8 @@ DEBIAN_PACKAGES=(
   libxcb-shape0 libxcb-xkb1 xvfb xauth
   # a CJK font that reportlab can embed; PDF tools the tests read notices with; the test database
   fonts-wqy-microhei poppler-utils postgresql
+  # zone data, or TZ=Asia/Shanghai silently means UTC and the second, Beijing-time test run checks nothing
+  tzdata
 )
 
 install_debian_packages() {

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 
 from inspector_app.cli.context import AppContext, floor_from_args, print_json
+from inspector_app.core import dates
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import add_hazard, attachments_of, change_status, find_hazard, update_hazard
 from inspector_app.core.models import Hazard, HazardEvent
@@ -139,7 +140,8 @@ def run_show(context: AppContext, args: argparse.Namespace) -> int:
         data = hazard_json(hazard)
         data["photos"] = [{"id": str(a.id), "role": a.role, "file": a.filename, "hash": a.file_hash}
                           for a in attachments_of(session, hazard.id)]
-        data["history"] = [{"seq": e.seq, "kind": e.kind, "actor": e.actor, "at": e.at.isoformat(),
+        # Local time with its offset: the inspector's own clock, and still one exact instant.
+        data["history"] = [{"seq": e.seq, "kind": e.kind, "actor": e.actor, "at": dates.local_time(e.at).isoformat(),
                             "note": e.note} for e in events]
     print_json(data)
     return 0

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from inspector_app.cli.context import AppContext, print_json
+from inspector_app.core import dates
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.rollup import GROUPINGS, rollup
 from inspector_app.core.structure import parse_uuid
@@ -28,7 +29,7 @@ def register(subparsers: Any) -> None:
 
 def _day(text: str | None) -> dt.date:
     if not text:
-        return dt.date.today()
+        return dates.today()
     try:
         return dt.date.fromisoformat(text)
     except ValueError:

@@ -13,7 +13,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 from sqlalchemy.orm import Session
 
-from inspector_app.core import structure
+from inspector_app.core import dates, structure
 from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.hazards import add_hazard, change_status, update_hazard
@@ -94,7 +94,7 @@ def create_demo(db: Database, catalogue: Catalogue, actor: str = "demo", seed: i
                 today: dt.date | None = None) -> dict[str, object]:
     """Fill an empty ledger with the demo school; returns a summary of what was made."""
     rng = random.Random(seed)
-    today = today or dt.date.today()
+    today = today or dates.today()
     by_group: dict[str, list[str]] = {}
     for known in catalogue.categories.values():
         by_group.setdefault(known.group, []).append(known.code)

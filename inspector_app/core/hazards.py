@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from inspector_app.core import audit
+from inspector_app.core import audit, dates
 from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.models import (
@@ -122,7 +122,7 @@ def add_hazard(
     if site is None:
         raise NotFoundError(_("No site with the id {id}.").format(id=site_id))
     if deadline is None:
-        deadline = (today or dt.date.today()) + dt.timedelta(days=cat.deadline_days)
+        deadline = (today or dates.today()) + dt.timedelta(days=cat.deadline_days)
     language = current_language()
     seq = tracking.next_hazard_seq(session, site.id)
     hazard = Hazard(

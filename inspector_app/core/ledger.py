@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import String, and_, false, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
+from inspector_app.core import dates
 from inspector_app.core.models import Building, Floor, Hazard
 from inspector_app.core.queries import HazardRow, hazard_row, hazard_rows_query
 from inspector_app.core.workflow import OVERDUE_STATES
@@ -82,9 +83,9 @@ def _conditions(flt: LedgerFilter, today: dt.date) -> list[Any]:
         conditions.append(or_(Hazard.responsible_person.like(pattern, escape="\\"),
                               Hazard.responsible_unit.like(pattern, escape="\\")))
     if flt.found_from:
-        conditions.append(Hazard.found_at >= dt.datetime.combine(flt.found_from, dt.time.min))
+        conditions.append(Hazard.found_at >= dates.start_of_day(flt.found_from))
     if flt.found_to:
-        conditions.append(Hazard.found_at < dt.datetime.combine(flt.found_to + dt.timedelta(days=1), dt.time.min))
+        conditions.append(Hazard.found_at < dates.start_of_day(flt.found_to + dt.timedelta(days=1)))
     for word in flt.search.split():
         pattern = _like(word)
         conditions.append(or_(
@@ -117,7 +118,7 @@ def ledger_ids(session: Session, flt: LedgerFilter, sort: str = "number", descen
     Raw values, because turning 100,000 of them into UUID objects costs more than the query;
     ``as_uuid`` converts the few a caller needs.
     """
-    today = today or dt.date.today()
+    today = today or dates.today()
     columns = SORT_COLUMNS.get(sort, SORT_COLUMNS["number"])
     order = [c.desc() if descending else c.asc() for c in columns]
     raw_id = type_coerce(Hazard.id, String)
@@ -159,7 +160,7 @@ def _floor_ranks(session: Session) -> dict[RawId, int]:
 
 
 def count(session: Session, flt: LedgerFilter, today: dt.date | None = None) -> int:
-    query = _base([func.count()], flt).where(*_conditions(flt, today or dt.date.today()))
+    query = _base([func.count()], flt).where(*_conditions(flt, today or dates.today()))
     return int(session.scalar(query) or 0)
 
 
@@ -168,7 +169,7 @@ def rows_by_id(session: Session, ids: Iterable[RawId], today: dt.date | None = N
     wanted = [as_uuid(i) for i in ids]
     if not wanted:
         return {}
-    today = today or dt.date.today()
+    today = today or dates.today()
     query = hazard_rows_query().where(Hazard.id.in_(wanted))
     return {
         h.id: hazard_row(h, site, building, floor, today)

@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
-from inspector_app.core import audit
+from inspector_app.core import audit, dates
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import Hazard, Notice, notice_hazards
 from inspector_app.core.sync import tracking
@@ -51,8 +51,8 @@ def reserve_notices(session: Session, groups: Sequence[Sequence[uuid.UUID]], *, 
     """Number one notice per group of hazards (one hazard per group for per-hazard notices)."""
     if kind not in NOTICE_KINDS:
         raise InspectorError(_("Unknown notice kind '{kind}'.").format(kind=kind))
-    issued_at = issued_at or dt.datetime.now(dt.UTC)
-    year = issued_at.astimezone().year
+    issued_at = issued_at or dates.now()
+    year = dates.local_date(issued_at).year
     seq = next_seq(session, prefix, year)
     notices = []
     for group in groups:

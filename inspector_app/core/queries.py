@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspector_app.core import dates
 from inspector_app.core.models import Building, Floor, Hazard, Site
 from inspector_app.core.workflow import is_overdue
 
@@ -80,7 +81,7 @@ def list_hazards(
     if building_id:
         query = query.where(Floor.building_id == building_id)
     query = query.order_by(Site.name, Hazard.seq)
-    today = today or dt.date.today()
+    today = today or dates.today()
     return [hazard_row(h, site, building, floor, today) for h, site, building, floor in session.execute(query)]
 
 

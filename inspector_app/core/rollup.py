@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from inspector_app.core import dates
 from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.models import Hazard, Organisation, Site
@@ -248,7 +249,7 @@ def rollup(session: Session, catalogue: Catalogue, by: str = "county", organisat
     "site" or "county", with a totals row, the categories and the schools with major hazards open."""
     if by not in GROUPINGS:
         raise InspectorError(_("Group the roll-up by one of: {names}.").format(names=", ".join(GROUPINGS)))
-    today = today or dt.date.today()
+    today = today or dates.today()
     organisations = {org.id: org for org in session.scalars(select(Organisation))}
     scope_org: Organisation | None = None
     scope: list[Any] = []

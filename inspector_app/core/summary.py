@@ -12,6 +12,7 @@ import numpy as np
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
+from inspector_app.core import dates
 from inspector_app.core.models import Building, Floor, Hazard
 from inspector_app.core.workflow import OVERDUE_STATES
 
@@ -35,7 +36,7 @@ class Summary:
 
 def summarise(session: Session, site_id: uuid.UUID | None = None, inspection_id: uuid.UUID | None = None,
               today: dt.date | None = None) -> Summary:
-    today = today or dt.date.today()
+    today = today or dates.today()
     scope = []
     if site_id:
         scope.append(Hazard.site_id == site_id)

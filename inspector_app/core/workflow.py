@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from inspector_app.core import dates
 from inspector_app.core.errors import TransitionError
 from inspector_app.i18n import N_, _
 
@@ -137,11 +138,11 @@ def check_transition(source: str, target: str, *, note: str, has_after_photo: bo
 def is_overdue(status: str, deadline: dt.date | None, today: dt.date | None = None) -> bool:
     if deadline is None or status not in OVERDUE_STATES:
         return False
-    return deadline < (today or dt.date.today())
+    return deadline < (today or dates.today())
 
 
 def days_overdue(status: str, deadline: dt.date | None, today: dt.date | None = None) -> int:
     if not is_overdue(status, deadline, today):
         return 0
     assert deadline is not None
-    return ((today or dt.date.today()) - deadline).days
+    return ((today or dates.today()) - deadline).days

@@ -22,6 +22,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspector_app.core import dates
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.models import Attachment, Building, Floor, Hazard, HazardEvent, Inspection
@@ -48,7 +49,7 @@ class LedgerLine:
 
 
 def _day(value: dt.datetime | None) -> str:
-    return value.date().isoformat() if value else ""
+    return dates.local_date(value).isoformat() if value else ""
 
 
 def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uuid.UUID] | None = None,
@@ -74,7 +75,7 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
                    HazardEvent.kind.in_(("reinspection_passed", "reinspection_failed")))
             .order_by(HazardEvent.seq)):
         result = _("passed") if kind == "reinspection_passed" else _("failed")
-        checks[hazard_id] = f"{at.date().isoformat()} {result} {note}".strip()
+        checks[hazard_id] = f"{dates.local_date(at).isoformat()} {result} {note}".strip()
     lines = []
     for hazard, building, floor, inspection in rows:
         category = catalogue.categories.get(hazard.category)

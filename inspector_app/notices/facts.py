@@ -20,6 +20,7 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspector_app.core import dates
 from inspector_app.core.errors import NotFoundError
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.models import (
@@ -95,7 +96,7 @@ class HazardFacts:
 def gather(session: Session, catalogue: Catalogue, store: FileStore, hazard_ids: Sequence[uuid.UUID],
            base_url: str, today: dt.date | None = None) -> list[HazardFacts]:
     """Facts of the given hazards, in the order given; NotFoundError names an unknown id."""
-    today = today or dt.date.today()
+    today = today or dates.today()
     rows = session.execute(
         select(Hazard, Site, Organisation, Building.name, Floor.name, Inspection)
         .join(Site, Hazard.site_id == Site.id)
@@ -133,7 +134,7 @@ def gather(session: Session, catalogue: Catalogue, store: FileStore, hazard_ids:
             url=hazard_url(base_url, hazard.public_token), site_id=site.id, unit=site.name, issuer=org.name,
             building=building or "", floor=floor or "", room=hazard.room,
             inspection_id=hazard.inspection_id,
-            inspection_date=inspection.date if inspection else hazard.found_at.date(),
+            inspection_date=inspection.date if inspection else dates.local_date(hazard.found_at),
             inspectors=inspection.inspectors if inspection else "",
             category=category.name.get() if category else hazard.category,
             severity=severity_label(hazard.severity), severity_code=hazard.severity,
@@ -142,8 +143,8 @@ def gather(session: Session, catalogue: Catalogue, store: FileStore, hazard_ids:
             description=hazard.description, legal_basis=hazard.legal_basis, measures=hazard.required_measures,
             safeguards=hazard.interim_safeguards, deadline=hazard.deadline,
             responsible_unit=hazard.responsible_unit, responsible_person=hazard.responsible_person,
-            funding=hazard.funding, fixed_on_spot=hazard.fixed_on_spot, found_at=hazard.found_at.date(),
-            closed_at=hazard.closed_at.date() if hazard.closed_at else None, notice_prefix=org.notice_prefix,
+            funding=hazard.funding, fixed_on_spot=hazard.fixed_on_spot, found_at=dates.local_date(hazard.found_at),
+            closed_at=dates.local_date(hazard.closed_at) if hazard.closed_at else None, notice_prefix=org.notice_prefix,
             photo=store.find(photo_digest) if photo_digest else None, plan=plan_ref,
         ))
     return facts

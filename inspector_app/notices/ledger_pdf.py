@@ -19,6 +19,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from inspector_app.core import dates
 from inspector_app.exports.ledger_table import LedgerLine
 from inspector_app.i18n import N_, _
 from inspector_app.notices import layout as L
@@ -36,7 +37,7 @@ MARGIN = 15 * mm
 
 
 def ledger_pdf(lines: Sequence[LedgerLine], unit: str, today: dt.date | None = None) -> bytes:
-    today = today or dt.date.today()
+    today = today or dates.today()
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN + 4 * mm, title=_("Hazard ledger"), creator="Fire-Risk Inspector",

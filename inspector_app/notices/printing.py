@@ -6,7 +6,6 @@ in a background thread with a progress dialog.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import uuid
 from collections.abc import Sequence
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import pypdfium2
 
-from inspector_app.core import notice_register
+from inspector_app.core import dates, notice_register
 from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.forms import Catalogue
@@ -52,7 +51,7 @@ def print_notices(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.
     _check_out(out)
     if not hazard_ids:
         raise InspectorError(_("Name at least one hazard."))
-    today = dt.date.today()
+    today = dates.today()
     with use_language(language), db.session() as session:
         facts = gather(session, catalogue, db.store, list(dict.fromkeys(hazard_ids)), base_url, today)
         final = [f.number for f in facts if f.status_code in FINAL_STATES]

@@ -15,7 +15,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from inspector_app.core import ledger
+from inspector_app.core import dates, ledger
 from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.queries import HazardRow
@@ -172,7 +172,7 @@ class LedgerModel(QAbstractTableModel):
         if key == "deadline":
             return row.deadline.isoformat() if row.deadline else ""
         if key == "found_at":
-            return row.found_at.date().isoformat()
+            return dates.local_date(row.found_at).isoformat()
         return str(getattr(row, key))
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

@@ -9,7 +9,6 @@ the very next request.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import threading
 from collections import OrderedDict
@@ -22,6 +21,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import ASGIApp
 
+from inspector_app.core import dates
 from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
 from inspector_app.i18n import normalise_language
@@ -50,7 +50,7 @@ class StatusService:
         self._lock = threading.Lock()
 
     def render(self, token: str, language: str, as_json: bool, path: str) -> tuple[int, bytes, str]:
-        today = dt.date.today()
+        today = dates.today()
         with self.db.session() as session:
             version = hazard_version(session, token)
             key = (token, version, language, as_json, today) if version else None

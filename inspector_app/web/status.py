@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from inspector_app.core import dates
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.models import Building, Floor, Hazard, HazardEvent, Organisation, Site, SupersededToken
 from inspector_app.core.workflow import Status, days_overdue
@@ -71,7 +72,7 @@ class Superseded:
 
 
 def _date(value: dt.datetime) -> dt.date:
-    return value.date()
+    return dates.local_date(value)
 
 
 def hazard_version(session: Session, token: str) -> tuple[Any, ...] | None:

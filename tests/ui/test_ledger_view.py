@@ -5,8 +5,9 @@ passes Qt's model tester."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
 
 from inspector_app.core.audit import verify
 from inspector_app.core.models import Hazard
@@ -91,15 +92,39 @@ def test_reinspection_pass_and_fail(view, monkeypatch, jpeg_photo):
         assert verify(session).ok
 
 
-def test_principal_review_with_signature(view, monkeypatch, qtbot):
+def sign_with_the_mouse(qtbot, pad, points):
+    """One stroke as a hand makes it: press, move through the points with the button held, release."""
+    qtbot.mousePress(pad, Qt.MouseButton.LeftButton, pos=points[0])
+    for point in points[1:]:
+        qtbot.mouseMove(pad, point)
+    qtbot.mouseRelease(pad, Qt.MouseButton.LeftButton, pos=points[-1])
+
+
+def dark_pixels(png: bytes) -> list[tuple[int, int]]:
+    image = QImage.fromData(png)
+    assert not image.isNull()
+    return [(x, y) for y in range(image.height()) for x in range(image.width())
+            if image.pixelColor(x, y).alpha() > 128 and image.pixelColor(x, y).lightness() < 100]
+
+
+def test_principal_review_with_a_signature_drawn_with_the_mouse(view, monkeypatch, qtbot):
     view.table.selectRow(0)
     view.table.selectRow(1)
+    y = 60
 
     def sign(dialog):
-        dialog.reviewer.setText("Principal Zhao")
-        qtbot.mousePress(dialog.signature, Qt.MouseButton.LeftButton, pos=dialog.signature.rect().center())
-        qtbot.mouseMove(dialog.signature, dialog.signature.rect().center() + QPoint(40, 5))
-        dialog.signature._extend(QPointF(dialog.signature.rect().center() + QPoint(40, 5)))
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert not ok.isEnabled()  # a review needs the reviewer's name
+        qtbot.keyClicks(dialog.reviewer, "Principal Zhao")
+        pad = dialog.signature
+        assert pad.is_empty()
+        sign_with_the_mouse(qtbot, pad, [QPoint(40, y - 30), QPoint(60, y - 5), QPoint(80, y + 20)])
+        sign_with_the_mouse(qtbot, pad, [QPoint(120, y), QPoint(200, y), QPoint(280, y)])
+        assert not pad.is_empty()
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+        assert dialog.result() == QDialog.DialogCode.Accepted  # the OK click closed it
 
     _fake_exec(monkeypatch, ledger_view_module.ReviewDialog, sign)
     hazard_id = view.model.id_at(1)
@@ -107,7 +132,36 @@ def test_principal_review_with_signature(view, monkeypatch, qtbot):
     with view.context.db.session() as session:
         found = reviews_of(session, hazard_id)
     assert [r.reviewer for r in found] == ["Principal Zhao"]
-    assert view.context.db.store.find(found[0].signature_hash).read_bytes().startswith(b"\x89PNG")
+    png = view.context.db.store.find(found[0].signature_hash).read_bytes()
+    ink = dark_pixels(png)
+    # Ink lies along both strokes, and not between them where the hand was lifted.
+    assert any(abs(px - 240) < 3 and abs(py - y) < 3 for px, py in ink)
+    assert any(abs(px - 70) < 4 and abs(py - (y + 7)) < 4 for px, py in ink)
+    assert not any(90 < px < 115 for px, _py in ink)
+    assert not any(px > 290 or py < y - 35 for px, py in ink)
+
+
+def test_a_cleared_signature_is_not_stored(view, monkeypatch, qtbot):
+    view.table.selectRow(0)
+
+    def sign_then_clear(dialog):
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        qtbot.keyClicks(dialog.reviewer, "Principal Zhao")
+        sign_with_the_mouse(qtbot, dialog.signature, [QPoint(40, 40), QPoint(200, 90)])
+        assert not dialog.signature.is_empty()
+        clear = next(b for b in dialog.findChildren(QPushButton) if b.text() == "Clear signature")
+        qtbot.mouseClick(clear, Qt.MouseButton.LeftButton)
+        assert dialog.signature.is_empty()
+        qtbot.mouseClick(dialog.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
+        assert dialog.result() == QDialog.DialogCode.Accepted  # the OK click closed it
+
+    _fake_exec(monkeypatch, ledger_view_module.ReviewDialog, sign_then_clear)
+    hazard_id = view.model.id_at(0)
+    view.review()
+    with view.context.db.session() as session:
+        found = reviews_of(session, hazard_id)
+    assert [(r.reviewer, bool(r.signature_hash)) for r in found] == [("Principal Zhao", False)]
 
 
 def test_action_without_selection_says_so(view):

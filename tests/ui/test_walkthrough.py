@@ -3,9 +3,11 @@ start the inspection, put the school's real plan on it, pin three hazards by cli
 photograph one, fix one on the spot, walk a checklist with one failed item and pin its hazard, find
 the day's hazards in the ledger by search, re-inspect one, and undo and redo an edit.
 
-Only the modal dialogs are answered by the test (their own tests drive their widgets); everything
-else goes through the widgets, signals and actions a user touches. Every step is checked in the
-database, not only on screen, and the hazard history must still verify at the end.
+Everything goes through the widgets, signals and actions a user touches; the modal dialogs' exec is
+replaced so the test can answer them, and the fix-on-the-spot and checklist dialogs are answered with
+real key presses and clicks (their note, the file picker's button, each item's button, Complete).
+Every step is checked in the database, not only on screen, and the hazard history must still verify
+at the end.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import uuid
 
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QDialog, QFileDialog
+from PySide6.QtWidgets import QDialog, QFileDialog, QPushButton, QScrollArea
 
 from inspector_app.core import audit
 from inspector_app.core.hazards import attachments_of, find_hazard
@@ -38,6 +40,11 @@ def hazard(window, hazard_id):
         found = find_hazard(session, str(hazard_id))
         session.expunge(found)
         return found
+
+
+def button_named(dialog, text):
+    """A dialog's push button found by the words on it, as the user finds it."""
+    return next(b for b in dialog.findChildren(QPushButton) if b.text() == text)
 
 
 def click_plan(qtbot, window, x, y):
@@ -134,9 +141,16 @@ def test_a_whole_walk_through(window, qtbot, monkeypatch, floorplans, jpeg_photo
     assert window.editor.fix_button.isVisible()
 
     def fixed(dialog):
-        dialog.note_edit.setPlainText("Heater unplugged and handed to the caretaker")
-        dialog._set_photo(jpeg_photo)
-        return QDialog.DialogCode.Accepted
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        dialog.note_edit.setFocus()
+        qtbot.keyClicks(dialog.note_edit, "Heater unplugged and handed to the caretaker")
+        assert not dialog.ok.isEnabled()  # a note alone is not enough: the after-photo is missing
+        monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(jpeg_photo), ""))
+        qtbot.mouseClick(button_named(dialog, "Choose after-photo…"), Qt.MouseButton.LeftButton)
+        assert dialog.ok.isEnabled()
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        return dialog.result()
 
     monkeypatch.setattr(fix_dialog_module.FixOnSpotDialog, "exec", fixed)
     qtbot.mouseClick(window.editor.fix_button, Qt.MouseButton.LeftButton)
@@ -147,17 +161,20 @@ def test_a_whole_walk_through(window, qtbot, monkeypatch, floorplans, jpeg_photo
 
     # -- the classroom checklist: one item fails -----------------------------------------------
     def walk_checklist(dialog):
-        dialog.start()
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
         codes = list(dialog.groups)
         for code in codes:
-            dialog.answer(code, "fail" if code == codes[0] else "pass")
-            checked = next(b for b in dialog.groups[code].buttons()
-                           if b.property("result") == ("fail" if code == codes[0] else "pass"))
-            checked.setChecked(True)
-        dialog._update_progress()
-        assert dialog.complete_button.isEnabled()
-        dialog.complete()
-        return QDialog.DialogCode.Accepted
+            assert not dialog.complete_button.isEnabled()  # not before every item has an answer
+            result = "fail" if code == codes[0] else "pass"
+            button = next(b for b in dialog.groups[code].buttons() if b.property("result") == result)
+            dialog.findChild(QScrollArea).ensureWidgetVisible(button)
+            qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+            assert button.isChecked()
+        assert f"{len(codes)} of {len(codes)} answered" in dialog.progress.text()
+        qtbot.mouseClick(dialog.complete_button, Qt.MouseButton.LeftButton)
+        return dialog.result()
 
     monkeypatch.setattr(main_window_module.ChecklistDialog, "exec", walk_checklist)
     window.checklist_action.trigger()

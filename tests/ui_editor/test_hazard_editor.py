@@ -9,7 +9,7 @@ import uuid
 import pytest
 from PySide6.QtCore import Qt
 
-from inspector_app.core import audit
+from inspector_app.core import audit, dates
 from inspector_app.core.hazards import attachments_of, change_status, find_hazard
 from tests.ui_editor.conftest import FIRST_CATEGORY, SECOND_CATEGORY
 
@@ -35,7 +35,7 @@ def test_shows_the_hazard_prefilled_from_its_category(editor, db, hazard_id, cat
 # The offscreen platform cannot raise a popup or grab the keyboard for it; a real screen can.
 @pytest.mark.qt_log_ignore("does not support raise", "does not support grabbing the keyboard")
 def test_picking_a_category_prefills_basis_requirement_and_deadline(editor, db, hazard_id, catalogue, stack):
-    found = read(db, hazard_id).found_at.date()
+    found = dates.local_date(read(db, hazard_id).found_at)  # the day the laptop calls it
     editor.open_category_picker()
     editor.picker.search.setText("Improvised")
     editor.picker.choose_first()

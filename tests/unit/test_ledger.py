@@ -7,11 +7,21 @@ import datetime as dt
 
 import pytest
 
-from inspector_app.core import ledger
+from inspector_app.core import dates, ledger
 from inspector_app.core.demo import create_demo
 from inspector_app.core.queries import list_hazards
 
-TODAY = dt.date.today()
+# The clock is fixed for every test, so the demo's dates and the queries' "today" agree even when a
+# test runs across midnight; at 01:00 in UTC+8 the UTC day is still the day before.
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+NOW = dt.datetime(2026, 5, 11, 1, 0, tzinfo=BEIJING)
+TODAY = NOW.date()
+
+
+@pytest.fixture(autouse=True)
+def _fixed_clock():
+    with dates.fixed_clock(NOW, BEIJING):
+        yield
 
 
 @pytest.fixture
@@ -72,7 +82,7 @@ def test_place_filters(demo):
 def test_date_range_filter(demo):
     db, rows = demo
     start, end = TODAY - dt.timedelta(days=30), TODAY - dt.timedelta(days=10)
-    expected = {r.id for r in rows if start <= r.found_at.date() <= end}
+    expected = {r.id for r in rows if start <= dates.local_date(r.found_at) <= end}
     assert expected
     assert set(_ids(db, ledger.LedgerFilter(found_from=start, found_to=end))) == expected
 

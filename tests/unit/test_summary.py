@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 
+from inspector_app.core import dates
 from inspector_app.core.demo import create_demo
 from inspector_app.core.queries import list_hazards
 from inspector_app.core.summary import pin_positions, summarise
@@ -12,7 +12,7 @@ from inspector_app.core.summary import pin_positions, summarise
 
 def test_summary_matches_the_rows(db, catalogue):
     create_demo(db, catalogue)
-    today = dt.date.today()
+    today = dates.today()  # the demo's own "today": the program's clock, in the laptop's zone
     with db.session() as session:
         rows = list_hazards(session, today=today)
         summary = summarise(session, today=today)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app.core import dates
 from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.forms import Catalogue
@@ -339,7 +340,7 @@ class HazardEditor(PhotoActions, QWidget):
             self.hazard_id = None
             self.reload()
             return
-        self._saved, self._status, self._found_on = values, status, found.date()
+        self._saved, self._status, self._found_on = values, status, dates.local_date(found)
         self.body.setEnabled(True)
         self._show_values(values)
         self.title.setText(_("Hazard {number}").format(number=number))

@@ -1,0 +1,564 @@
+"""The hazard use cases of core.hazards, checked in what the database holds afterwards: the hazard row,
+its events (kind, changes, note) and its photos, for recording, editing, pins, the workflow, token
+rotation, bulk changes and undo. Refusals must leave the ledger exactly as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from inspector_app.core import audit, dates, structure
+from inspector_app.core.errors import InspectorError, NotFoundError, TransitionError
+from inspector_app.core.hazards import (
+    EDITABLE_FIELDS,
+    SHORT_CODE_ALPHABET,
+    add_hazard,
+    attach_photo,
+    attachments_of,
+    change_status,
+    change_status_many,
+    discard_new_hazard,
+    find_hazard,
+    move_pin,
+    place_pin,
+    rotate_token,
+    update_hazard,
+)
+from inspector_app.core.models import Attachment, Hazard, HazardEvent, SupersededToken, SyncHead
+from inspector_app.core.notice_register import record_pdf, reserve_notices
+from inspector_app.core.workflow import TRANSITIONS, Status, allowed_targets
+from inspector_app.i18n import use_language
+
+WIRING = "electrical.aging_wiring"  # general, 15 days
+LOCKED_EXIT = "evacuation.locked_exit"  # major by default
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def new(db, catalogue, floor, **values):
+    values.setdefault("category", WIRING)
+    with db.session() as session:
+        hazard = add_hazard(session, catalogue, db.store, actor="li", floor_id=floor, x=0.5, y=0.5, **values)
+        return hazard.id
+
+
+def events(db, hazard_id) -> list[HazardEvent]:
+    with db.session() as session:
+        found = list(session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard_id)
+                                     .order_by(HazardEvent.seq)))
+        session.expunge_all()
+        return found
+
+
+def row(db, hazard_id) -> Hazard:
+    with db.session() as session:
+        hazard = session.get(Hazard, hazard_id)
+        assert hazard is not None
+        session.expunge(hazard)
+        return hazard
+
+
+def move(db, hazard_id, to, note="", photos=()):
+    with db.session() as session:
+        change_status(session, db.store, session.get(Hazard, hazard_id), to, "wang", note=note, photos=photos)
+
+
+def chain_ok(db) -> None:
+    with db.session() as session:
+        assert audit.verify(session).ok
+
+
+# -- recording ------------------------------------------------------------------------------------
+
+def test_a_new_hazard_is_prefilled_from_its_category_and_its_building(db, catalogue, floor, jpeg_photo):
+    today = dt.date(2026, 5, 11)
+    with dates.fixed_clock(dt.datetime(2026, 5, 11, 10, 0, tzinfo=BEIJING), BEIJING), use_language("zh_CN"):
+        first = new(db, catalogue, floor, category=LOCKED_EXIT, description="chained", photos=[jpeg_photo])
+        second = new(db, catalogue, floor)
+    exit_category = catalogue.category(LOCKED_EXIT)
+    hazard = row(db, first)
+    assert (hazard.number, hazard.seq, hazard.severity, hazard.status) == ("TS-0001", 1, "major", "open")
+    assert hazard.deadline == today + dt.timedelta(days=exit_category.deadline_days)
+    assert hazard.area_type == "teaching_building" and hazard.floor_id == floor and (hazard.x, hazard.y) == (0.5, 0.5)
+    assert hazard.legal_basis == exit_category.legal_basis.get("zh_CN") and hazard.legal_basis
+    assert hazard.required_measures == exit_category.requirement.get("zh_CN") and hazard.required_measures
+    assert hazard.fixed_on_spot is False and hazard.closed_at is None
+    assert len(hazard.public_token) >= 22 and hazard.public_token != row(db, second).public_token
+    assert len(hazard.short_code) == 8 and set(hazard.short_code) <= set(SHORT_CODE_ALPHABET)
+    assert row(db, second).number == "TS-0002"
+    assert row(db, second).deadline == today + dt.timedelta(days=15)
+    created, photo = events(db, first)
+    assert (created.kind, created.actor, photo.kind) == ("created", "li", "photo_added")
+    assert created.data["changes"]["status"] == [None, "open"]
+    assert created.data["changes"]["public_token"] == [None, hazard.public_token]
+    with db.session() as session:
+        assert [a.role for a in attachments_of(session, first)] == ["before"]
+    chain_ok(db)
+
+
+def test_given_values_win_over_the_category_defaults(db, catalogue, floor):
+    hazard_id = new(db, catalogue, floor, category=LOCKED_EXIT, severity="general", area_type="dormitory",
+                    deadline=dt.date(2030, 1, 2), room="101", responsible_unit="后勤处", responsible_person="王")
+    hazard = row(db, hazard_id)
+    assert (hazard.severity, hazard.area_type, hazard.deadline, hazard.room) == (
+        "general", "dormitory", dt.date(2030, 1, 2), "101")
+    assert (hazard.responsible_unit, hazard.responsible_person) == ("后勤处", "王")
+
+
+@pytest.mark.parametrize("position", [dict(x=1.2, y=0.5), dict(x=0.5, y=-0.1), dict(x=0.5, y=None)])
+def test_a_pin_outside_the_page_or_half_given_is_refused(db, catalogue, floor, position):
+    with db.session() as session, pytest.raises(InspectorError):
+        add_hazard(session, catalogue, db.store, actor="li", category=WIRING, floor_id=floor, **position)
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Hazard)) == 0
+
+
+def test_a_hazard_needs_a_known_place_and_category(db, catalogue, floor):
+    with db.session() as session:
+        with pytest.raises(InspectorError):
+            add_hazard(session, catalogue, db.store, actor="li", category=WIRING)
+        with pytest.raises(NotFoundError):
+            add_hazard(session, catalogue, db.store, actor="li", category=WIRING, floor_id=uuid.uuid4())
+        with pytest.raises(NotFoundError):
+            add_hazard(session, catalogue, db.store, actor="li", category=WIRING, site_id=uuid.uuid4())
+        with pytest.raises(InspectorError):
+            add_hazard(session, catalogue, db.store, actor="li", category=WIRING, floor_id=floor, severity="huge")
+        with pytest.raises(InspectorError):
+            add_hazard(session, catalogue, db.store, actor="li", category="no.such", floor_id=floor)
+        site_id = structure.site_of_floor(session, floor)
+        unpinned = add_hazard(session, catalogue, db.store, actor="li", category=WIRING, site_id=site_id)
+        assert (unpinned.floor_id, unpinned.x, unpinned.y) == (None, None, None)
+        assert unpinned.area_type == ""
+
+
+def test_a_hazard_is_found_by_id_number_short_code_token_or_url(db, catalogue, floor):
+    hazard_id = new(db, catalogue, floor)
+    hazard = row(db, hazard_id)
+    refs = [str(hazard_id), hazard.number, hazard.short_code.lower(), hazard.public_token,
+            f"https://x.example/h/{hazard.public_token}.json?utm=1", f" {hazard.number} "]
+    with db.session() as session:
+        assert {find_hazard(session, ref).id for ref in refs} == {hazard_id}
+        with pytest.raises(NotFoundError):
+            find_hazard(session, "TS-9999")
+        with pytest.raises(NotFoundError):
+            find_hazard(session, str(uuid.uuid4()))
+
+
+# -- editing --------------------------------------------------------------------------------------
+
+def test_an_edit_changes_only_editable_fields_and_records_old_and_new(db, catalogue, floor):
+    hazard_id = new(db, catalogue, floor, description="old words")
+    old_deadline = row(db, hazard_id).deadline.isoformat()
+    with db.session() as session:
+        changes = update_hazard(session, session.get(Hazard, hazard_id), "wang", catalogue, note="typo",
+                                description="new words", deadline=dt.date(2030, 3, 4), room="")
+    assert changes == {"description": ["old words", "new words"], "deadline": [old_deadline, "2030-03-04"]}
+    hazard = row(db, hazard_id)
+    assert (hazard.description, hazard.deadline) == ("new words", dt.date(2030, 3, 4))
+    edited = events(db, hazard_id)[-1]
+    assert (edited.kind, edited.actor, edited.note, edited.data["changes"]) == ("edited", "wang", "typo", changes)
+    with db.session() as session:  # the same values again: nothing changes, no event
+        assert update_hazard(session, session.get(Hazard, hazard_id), "wang", description="new words") == {}
+    assert len(events(db, hazard_id)) == 2
+    chain_ok(db)
+
+
+@pytest.mark.parametrize("field", ["status", "public_token", "fixed_on_spot", "closed_at", "number", "site_id",
+                                   "short_code", "found_at"])
+def test_an_edit_cannot_reach_the_fields_the_workflow_owns(db, catalogue, floor, field):
+    hazard_id = new(db, catalogue, floor)
+    before = row(db, hazard_id)
+    value = {"status": "closed", "fixed_on_spot": True, "closed_at": dates.now(), "found_at": dates.now(),
+             "site_id": uuid.uuid4()}.get(field, "XXXX-0001")
+    with db.session() as session, pytest.raises(InspectorError, match=field):
+        update_hazard(session, session.get(Hazard, hazard_id), "wang", description="also this", **{field: value})
+    after = row(db, hazard_id)
+    assert (after.status, after.public_token, after.description, getattr(after, field)) == (
+        before.status, before.public_token, before.description, getattr(before, field))
+    assert len(events(db, hazard_id)) == 1
+
+
+def test_every_editable_field_can_be_edited(db, catalogue, floor):
+    values = {name: f"new {name}" for name in EDITABLE_FIELDS}
+    values.update(severity="major", category="evacuation.blocked_route", deadline=dt.date(2031, 1, 1))
+    hazard_id = new(db, catalogue, floor)
+    with db.session() as session:
+        changes = update_hazard(session, session.get(Hazard, hazard_id), "wang", catalogue, **values)
+    assert set(changes) == EDITABLE_FIELDS
+    hazard = row(db, hazard_id)
+    assert {name: getattr(hazard, name) for name in EDITABLE_FIELDS} == values
+    chain_ok(db)
+
+
+def test_an_edit_refuses_a_bad_severity_or_category_and_a_final_hazard(db, catalogue, floor, jpeg_photo):
+    hazard_id = new(db, catalogue, floor)
+    with db.session() as session:
+        hazard = session.get(Hazard, hazard_id)
+        with pytest.raises(InspectorError):
+            update_hazard(session, hazard, "wang", severity="huge")
+        with pytest.raises(InspectorError):
+            update_hazard(session, hazard, "wang", catalogue, category="no.such")
+    assert (row(db, hazard_id).severity, row(db, hazard_id).category) == ("general", WIRING)
+    move(db, hazard_id, "closed", photos=[jpeg_photo])
+    with db.session() as session, pytest.raises(InspectorError, match=row(db, hazard_id).number):
+        update_hazard(session, session.get(Hazard, hazard_id), "wang", description="late")
+    assert row(db, hazard_id).description == ""
+
+
+# -- pins -----------------------------------------------------------------------------------------
+
+def test_moving_a_pin_keeps_its_floor_and_page_unless_told(db, catalogue, floor):
+    hazard_id = new(db, catalogue, floor, page=2)
+    with db.session() as session:
+        changes = move_pin(session, session.get(Hazard, hazard_id), "wang", 0.25, 0.75)
+    assert changes == {"x": [0.5, 0.25], "y": [0.5, 0.75]}
+    hazard = row(db, hazard_id)
+    assert (hazard.floor_id, hazard.page, hazard.x, hazard.y) == (floor, 2, 0.25, 0.75)
+    assert events(db, hazard_id)[-1].kind == "pin_moved"
+    with db.session() as session:
+        site = session.get(Hazard, hazard_id).site_id
+        building = structure.create_building(session, session.get(structure.Site, site), "Dorm", "dormitory")
+        upstairs = structure.create_floor(session, building, "2F", 2).id
+        changes = move_pin(session, session.get(Hazard, hazard_id), "wang", 0.25, 0.75, floor_id=upstairs, page=0)
+    assert changes == {"floor_id": [str(floor), str(upstairs)], "page": [2, 0]}
+    with db.session() as session:
+        assert move_pin(session, session.get(Hazard, hazard_id), "wang", 0.25, 0.75) == {}  # no move, no event
+        with pytest.raises(InspectorError):
+            move_pin(session, session.get(Hazard, hazard_id), "wang", 1.5, 0.75)
+    assert (row(db, hazard_id).x, len(events(db, hazard_id))) == (0.25, 3)
+    chain_ok(db)
+
+
+def test_placing_a_pin_only_on_a_plan_of_the_hazards_own_site(db, catalogue, floor):
+    with db.session() as session:
+        site_id = structure.site_of_floor(session, floor)
+        waiting = add_hazard(session, catalogue, db.store, actor="li", category=WIRING, site_id=site_id)
+        hazard_id = waiting.id
+        other_org = structure.create_organisation(session, "Other")
+        other_site = structure.create_site(session, other_org, "Other School", code="OS")
+        other_floor = structure.create_floor(session, structure.create_building(session, other_site, "B"), "1F", 1)
+        other_floor_id = other_floor.id
+    with db.session() as session, pytest.raises(InspectorError, match="TS-0001"):
+        place_pin(session, session.get(Hazard, hazard_id), "li", other_floor_id, 0, 0.3, 0.3)
+    assert row(db, hazard_id).floor_id is None
+    with db.session() as session:
+        place_pin(session, session.get(Hazard, hazard_id), "li", floor, 1, 0.3, 0.4)
+    hazard = row(db, hazard_id)
+    assert (hazard.floor_id, hazard.page, hazard.x, hazard.y) == (floor, 1, 0.3, 0.4)
+    with db.session() as session:  # the undo of placing it takes the pin off again
+        place_pin(session, session.get(Hazard, hazard_id), "li", None, 0, None, None)
+    hazard = row(db, hazard_id)
+    assert (hazard.floor_id, hazard.x, hazard.y) == (None, None, None)
+    assert [e.kind for e in events(db, hazard_id)] == ["created", "pin_moved", "pin_moved"]
+    chain_ok(db)
+
+
+# -- photos and the workflow ----------------------------------------------------------------------
+
+def test_a_photo_is_before_or_after(db, catalogue, floor, jpeg_photo):
+    hazard_id = new(db, catalogue, floor)
+    with db.session() as session:
+        hazard = session.get(Hazard, hazard_id)
+        with pytest.raises(InspectorError):
+            attach_photo(session, db.store, hazard, jpeg_photo, role="during", actor="li")
+        attachment = attach_photo(session, db.store, hazard, jpeg_photo, role="after", actor="li")
+        assert db.store.find(attachment.file_hash) is not None
+    photo = events(db, hazard_id)[-1]
+    assert (photo.kind, photo.data["role"], photo.data["file_hash"]) == ("photo_added", "after", attachment.file_hash)
+
+
+def test_the_full_road_to_closed_sets_closed_at_only_at_the_end(db, catalogue, floor, jpeg_photo):
+    hazard_id = new(db, catalogue, floor)
+    with dates.fixed_clock(dt.datetime(2026, 5, 11, 9, 0, tzinfo=BEIJING), BEIJING) as clock:
+        move(db, hazard_id, "in_progress")
+        assert row(db, hazard_id).closed_at is None
+        move(db, hazard_id, "awaiting_reinspection")
+        move(db, hazard_id, "in_progress", note="cable still loose")
+        assert row(db, hazard_id).closed_at is None
+        move(db, hazard_id, "awaiting_reinspection")
+        clock.advance(dt.timedelta(hours=3))
+        move(db, hazard_id, "closed", note="passed", photos=[jpeg_photo])
+    hazard = row(db, hazard_id)
+    assert hazard.status == "closed" and hazard.fixed_on_spot is False
+    assert dates.local_time(hazard.closed_at) == dt.datetime(2026, 5, 11, 12, 0, tzinfo=BEIJING)
+    kinds = [(e.kind, e.note, e.data["changes"].get("status")) for e in events(db, hazard_id)[1:]]
+    assert kinds == [
+        ("rectification_started", "", ["open", "in_progress"]),
+        ("rectification_reported", "", ["in_progress", "awaiting_reinspection"]),
+        ("reinspection_failed", "cable still loose", ["awaiting_reinspection", "in_progress"]),
+        ("rectification_reported", "", ["in_progress", "awaiting_reinspection"]),
+        ("photo_added", "", None),
+        ("reinspection_passed", "passed", ["awaiting_reinspection", "closed"]),
+    ]
+    assert "fixed_on_spot" not in events(db, hazard_id)[-1].data["changes"]
+    with db.session() as session:
+        assert [a.role for a in attachments_of(session, hazard_id)] == ["after"]
+    chain_ok(db)
+
+
+def test_fixed_on_the_spot_marks_the_hazard_and_closes_it(db, catalogue, floor, jpeg_photo):
+    hazard_id = new(db, catalogue, floor)
+    move(db, hazard_id, "closed", note="unplugged", photos=[jpeg_photo])
+    hazard = row(db, hazard_id)
+    assert (hazard.status, hazard.fixed_on_spot) == ("closed", True) and hazard.closed_at is not None
+    fixed = events(db, hazard_id)[-1]
+    assert (fixed.kind, fixed.note) == ("fixed_on_spot", "unplugged")
+    assert fixed.data["changes"] == {"status": ["open", "closed"], "fixed_on_spot": [False, True]}
+    chain_ok(db)
+
+
+def test_an_after_photo_attached_before_closing_counts(db, catalogue, floor, jpeg_photo):
+    hazard_id = new(db, catalogue, floor, photos=[jpeg_photo])
+    with pytest.raises(TransitionError):  # a before-photo is not proof of the fix
+        move(db, hazard_id, "closed")
+    assert row(db, hazard_id).status == "open"
+    with db.session() as session:
+        attach_photo(session, db.store, session.get(Hazard, hazard_id), jpeg_photo, role="after", actor="li")
+    move(db, hazard_id, "closed")
+    assert row(db, hazard_id).status == "closed"
+    with db.session() as session:  # no second copy of the photo was needed
+        assert sorted(a.role for a in attachments_of(session, hazard_id)) == ["after", "before"]
+
+
+@pytest.mark.parametrize("source", ["open", "in_progress", "awaiting_reinspection"])
+def test_a_withdrawal_keeps_its_reason_and_never_closes(db, catalogue, floor, source):
+    hazard_id = new(db, catalogue, floor)
+    if source != "open":
+        move(db, hazard_id, source)
+    move(db, hazard_id, "withdrawn", note="recorded twice")
+    hazard = row(db, hazard_id)
+    assert (hazard.status, hazard.closed_at, hazard.fixed_on_spot) == ("withdrawn", None, False)
+    withdrawn = events(db, hazard_id)[-1]
+    assert (withdrawn.kind, withdrawn.note) == ("withdrawn", "recorded twice")
+    assert withdrawn.data["changes"] == {"status": [source, "withdrawn"]}
+
+
+def _walk(db, hazard_id, source, photo):
+    road = {"open": [], "in_progress": ["in_progress"], "awaiting_reinspection": ["awaiting_reinspection"],
+            "closed": ["closed"], "withdrawn": ["withdrawn"]}[source]
+    for step in road:
+        move(db, hazard_id, step, note="because", photos=[photo] if step == "closed" else [])
+
+
+ILLEGAL = [(s.value, t.value) for s in Status for t in Status
+           if (s, t) not in {(tr.source, tr.target) for tr in TRANSITIONS}]
+
+
+@pytest.mark.parametrize(("source", "target"), ILLEGAL)
+def test_an_illegal_change_leaves_the_hazard_and_its_history_untouched(db, catalogue, floor, jpeg_photo,
+                                                                       source, target):
+    hazard_id = new(db, catalogue, floor)
+    _walk(db, hazard_id, source, jpeg_photo)
+    before, history = row(db, hazard_id), len(events(db, hazard_id))
+    with db.session() as session:
+        photos = session.scalar(select(func.count()).select_from(Attachment))
+    with pytest.raises(TransitionError):
+        move(db, hazard_id, target, note="because", photos=[jpeg_photo])
+    after = row(db, hazard_id)
+    assert (after.status, after.closed_at, after.fixed_on_spot) == (before.status, before.closed_at,
+                                                                    before.fixed_on_spot)
+    assert len(events(db, hazard_id)) == history
+    with db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Attachment)) == photos
+
+
+@pytest.mark.parametrize("source", [s.value for s in Status])
+def test_the_targets_offered_are_exactly_the_ones_that_work(db, catalogue, floor, jpeg_photo, source):
+    """What the status dialog lists (allowed_targets) must each succeed, and nothing else may."""
+    offered = {t.value for t in allowed_targets(source)}
+    for target in (s.value for s in Status):
+        hazard_id = new(db, catalogue, floor)
+        _walk(db, hazard_id, source, jpeg_photo)
+        try:
+            move(db, hazard_id, target, note="because", photos=[jpeg_photo])
+        except TransitionError:
+            assert target not in offered, f"{source} -> {target} is offered but refused"
+        else:
+            assert target in offered, f"{source} -> {target} works but is not offered"
+            assert row(db, hazard_id).status == target
+
+
+# -- public token ---------------------------------------------------------------------------------
+
+def test_rotating_the_token_keeps_the_old_one_as_superseded(db, catalogue, floor):
+    hazard_id = new(db, catalogue, floor)
+    old = row(db, hazard_id).public_token
+    with db.session() as session:
+        fresh = rotate_token(session, session.get(Hazard, hazard_id), "wang")
+    assert fresh != old and row(db, hazard_id).public_token == fresh and len(fresh) >= 22
+    with db.session() as session:
+        superseded = session.get(SupersededToken, old)
+        assert superseded is not None and superseded.hazard_id == hazard_id
+        assert find_hazard(session, fresh).id == hazard_id
+    rotated = events(db, hazard_id)[-1]
+    assert (rotated.kind, rotated.actor, rotated.data["changes"]) == (
+        "token_rotated", "wang", {"public_token": [old, fresh]})
+    chain_ok(db)
+
+
+# -- bulk -----------------------------------------------------------------------------------------
+
+def test_a_bulk_change_carries_its_note_and_photos_to_every_hazard_and_skips_unknown_ids(
+        db, catalogue, floor, jpeg_photo):
+    ids = [new(db, catalogue, floor) for _ in range(3)]
+    stranger = uuid.uuid4()
+    with db.session() as session:
+        refused = change_status_many(session, db.store, [ids[0], stranger, ids[1], ids[2]], "closed", "wang",
+                                     note="all unplugged", photos=[jpeg_photo])
+    assert refused == [(str(stranger), refused[0][1])] and str(stranger) in refused[0][1]
+    for hazard_id in ids:
+        assert (row(db, hazard_id).status, row(db, hazard_id).fixed_on_spot) == ("closed", True)
+        assert (events(db, hazard_id)[-1].kind, events(db, hazard_id)[-1].note) == ("fixed_on_spot", "all unplugged")
+        with db.session() as session:
+            assert [a.role for a in attachments_of(session, hazard_id)] == ["after"]
+    chain_ok(db)
+
+
+def test_a_refused_hazard_in_a_bulk_change_keeps_nothing_of_it(db, catalogue, floor, jpeg_photo):
+    ids = [new(db, catalogue, floor) for _ in range(2)]
+    move(db, ids[0], "in_progress")  # in progress cannot close without a re-inspection
+    with db.session() as session:
+        refused = change_status_many(session, db.store, ids, "closed", "wang", note="done", photos=[jpeg_photo])
+    assert [number for number, _reason in refused] == [row(db, ids[0]).number]
+    assert [row(db, i).status for i in ids] == ["in_progress", "closed"]
+    with db.session() as session:
+        assert attachments_of(session, ids[0]) == []  # the refused one got no after-photo
+    chain_ok(db)
+
+
+# -- undo of adding -------------------------------------------------------------------------------
+
+def test_undo_removes_a_hazard_that_was_only_edited(db, catalogue, floor, jpeg_photo):
+    hazard_id = new(db, catalogue, floor, photos=[jpeg_photo])
+    keep = new(db, catalogue, floor)
+    with db.session() as session:
+        hazard = session.get(Hazard, hazard_id)
+        update_hazard(session, hazard, "li", description="typo")
+        move_pin(session, hazard, "li", 0.1, 0.1)
+    with db.session() as session:
+        discard_new_hazard(session, hazard_id)
+        discard_new_hazard(session, uuid.uuid4())  # already gone: nothing to do
+    with db.session() as session:
+        assert session.get(Hazard, hazard_id) is None
+        assert session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard_id)).all() == []
+        assert attachments_of(session, hazard_id) == []
+        assert session.get(Hazard, keep) is not None
+    chain_ok(db)
+
+
+@pytest.mark.parametrize("step", ["in_progress", "withdrawn", "closed", "notice", "shared"])
+def test_undo_cannot_remove_a_hazard_something_official_happened_to(db, catalogue, floor, jpeg_photo, step):
+    hazard_id = new(db, catalogue, floor)
+    with db.session() as session:
+        hazard = session.get(Hazard, hazard_id)
+        if step == "notice":
+            notices = reserve_notices(session, [[hazard_id]], prefix="X", kind="per_hazard", language="zh_CN",
+                                      actor="li")
+            record_pdf(session, notices, b"%PDF-1.4", "li")
+        elif step == "shared":
+            session.add(SyncHead(hazard_id=hazard_id, seq=1, hash=events(db, hazard_id)[0].hash))
+        else:
+            change_status(session, db.store, hazard, step, "li", note="why", photos=[jpeg_photo])
+    history = len(events(db, hazard_id))
+    with db.session() as session, pytest.raises(InspectorError, match="TS-0001"):
+        discard_new_hazard(session, hazard_id)
+    with db.session() as session:
+        assert session.get(Hazard, hazard_id) is not None
+    assert len(events(db, hazard_id)) == history
+
+
+def test_undo_of_a_hazard_on_a_reserved_notice_without_its_event_is_refused(db, catalogue, floor):
+    """The notice table, not only the event, keeps a printed hazard in the ledger."""
+    hazard_id = new(db, catalogue, floor)
+    with db.session() as session:
+        reserve_notices(session, [[hazard_id]], prefix="X", kind="per_hazard", language="zh_CN", actor="li")
+    with db.session() as session, pytest.raises(InspectorError):
+        discard_new_hazard(session, hazard_id)
+    assert row(db, hazard_id).status == "open"
+
+
+# -- the details a record carries -------------------------------------------------------------------
+
+def test_everything_given_when_recording_is_kept(db, catalogue, floor):
+    with db.session() as session:
+        site = session.get(structure.Site, structure.site_of_floor(session, floor))
+        inspection = structure.create_inspection(session, site, dt.date(2026, 5, 11), "special", "Li, Wang")
+        inspection_id = inspection.id
+    old = new(db, catalogue, floor)
+    chosen_id = uuid.uuid4()
+    found_at = dt.datetime(2026, 5, 11, 1, 2, 3, tzinfo=dt.UTC)
+    hazard_id = new(db, catalogue, floor, page=3, inspection_id=inspection_id, funding="2000", room="204",
+                    interim_safeguards="cordoned off", previous_hazard_id=old, found_at=found_at,
+                    hazard_id=chosen_id, today=dt.date(2026, 1, 1))
+    assert hazard_id == chosen_id
+    hazard = row(db, chosen_id)
+    assert (hazard.page, hazard.inspection_id, hazard.funding, hazard.interim_safeguards, hazard.previous_hazard_id) \
+        == (3, inspection_id, "2000", "cordoned off", old)
+    assert dates.local_date(hazard.found_at) == dates.local_date(found_at)
+    assert hazard.found_at.replace(tzinfo=None) == found_at.replace(tzinfo=None)
+    assert hazard.deadline == dt.date(2026, 1, 16)  # counted from the given day
+    created = events(db, chosen_id)[0].data["changes"]
+    assert created["previous_hazard_id"] == [None, str(old)] and created["inspection_id"] == [None, str(inspection_id)]
+
+
+@pytest.mark.parametrize(("x", "y"), [(0.0, 0.0), (1.0, 1.0), (0.0, 1.0)])
+def test_a_pin_on_the_edge_of_the_page_is_fine(db, catalogue, floor, x, y):
+    with db.session() as session:
+        hazard = add_hazard(session, catalogue, db.store, actor="li", category=WIRING, floor_id=floor, x=x, y=y)
+        assert (hazard.x, hazard.y) == (x, y)
+        move_pin(session, hazard, "li", y, x)
+        assert (hazard.x, hazard.y) == (y, x)
+
+
+def test_tokens_are_long_random_and_short_codes_unique(db, catalogue, floor, monkeypatch):
+    from inspector_app.core import hazards as hazards_module
+
+    tokens = {hazards_module.new_public_token() for _ in range(50)}
+    assert len(tokens) == 50 and all(len(t) == 24 and t.replace("-", "").replace("_", "").isalnum() for t in tokens)
+    first = row(db, new(db, catalogue, floor))
+    # The next code drawn is the one already in use: the recorder must draw again.
+    drawn = iter([first.short_code, first.short_code, "ABCDEFGH"])
+    monkeypatch.setattr(hazards_module, "new_short_code", lambda: next(drawn))
+    assert row(db, new(db, catalogue, floor)).short_code == "ABCDEFGH"
+
+
+def test_the_same_number_at_two_sites_asks_for_the_id(db, catalogue, floor):
+    here = new(db, catalogue, floor)
+    with db.session() as session:
+        org = structure.create_organisation(session, "Other bureau")
+        other_site = structure.create_site(session, org, "Other school", code="TS2")
+        there = add_hazard(session, catalogue, db.store, actor="li", category=WIRING, site_id=other_site.id)
+        there.number = row(db, here).number  # as ledgers merged from two counties can hold
+        session.flush()
+        with pytest.raises(InspectorError, match="TS-0001") as refused:
+            find_hazard(session, "TS-0001")
+        assert not isinstance(refused.value, NotFoundError)
+        assert find_hazard(session, str(there.id)).id == there.id
+        token = row(db, here).public_token
+        assert find_hazard(session, f"https://x.example/h/{token}#top").id == here
+
+
+def test_an_attached_photo_records_what_it_is(db, catalogue, floor, jpeg_photo, tmp_path):
+    from PIL import Image
+
+    second = tmp_path / "wide.png"
+    Image.new("RGB", (30, 20), "#00ff00").save(second)
+    hazard_id = new(db, catalogue, floor)
+    with dates.fixed_clock(dt.datetime(2026, 5, 11, 9, 0, tzinfo=BEIJING), BEIJING) as clock, \
+            db.session() as session:
+        hazard = session.get(Hazard, hazard_id)
+        attach_photo(session, db.store, hazard, jpeg_photo, role="before", actor="li")
+        clock.advance(dt.timedelta(minutes=1))
+        attach_photo(session, db.store, hazard, second, role="after", actor="wang")
+    with db.session() as session:
+        first, later = attachments_of(session, hazard_id)
+        assert (first.role, first.created_by, first.width, first.height, first.hazard_id) == (
+            "before", "li", 64, 48, hazard_id)
+        assert (later.role, later.created_by, later.width, later.height) == ("after", "wang", 30, 20)
+        assert first.mime.startswith("image/") and first.filename and first.file_hash != later.file_hash
+    photo_events = [e for e in events(db, hazard_id) if e.kind == "photo_added"]
+    assert [(e.actor, e.data["role"], e.data["attachment_id"]) for e in photo_events] == [
+        ("li", "before", str(first.id)), ("wang", "after", str(later.id))]
