@@ -42,6 +42,8 @@ def sniff_format(path: Path) -> str:
     # PDF allows junk before the header (within the first 1024 bytes).
     if b"%PDF-" in head[:1024]:
         return "pdf"
+    if head.startswith(b"\x1f\x8b"):
+        return _sniff_gzip(path, head)
     text = _decode_head(head)
     stripped = text.lstrip("\ufeff \t\r\n")
     if "<svg" in text[:4096] and (stripped.startswith("<") or stripped.startswith("<?xml")):
@@ -54,6 +56,20 @@ def sniff_format(path: Path) -> str:
         raise PlanError(path, _("this is an AutoCAD DWG drawing; export it as DXF or PDF first"))
     raise PlanError(path, _("not a plan format this program can read (PNG, JPEG, TIFF, BMP, WebP, "
                             "GIF, PDF, SVG or DXF)"))
+
+
+def _sniff_gzip(path: Path, head: bytes) -> str:
+    """A gzip file is a plan only as a compressed SVG (.svgz); inflate just its first few KB to tell."""
+    import zlib
+
+    try:
+        start = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 4096)
+    except zlib.error as exc:
+        raise PlanError(path, _("the compressed file is damaged: {error}").format(error=exc)) from exc
+    text = _decode_head(start)
+    if "<svg" in text:
+        return "svg"
+    raise PlanError(path, _("this is a gzip-compressed file, but not a compressed SVG (.svgz)"))
 
 
 def _decode_head(head: bytes) -> str:

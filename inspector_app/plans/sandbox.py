@@ -1,0 +1,324 @@
+"""Open and render plans from strangers in a separate process with a time and a memory budget.
+
+No reader library (QtSvg, PDFium, ezdxf, Pillow) can be trusted to bound its own work on a file
+built to exhaust it, and a reader stuck inside C code cannot be interrupted from Python. So the
+work runs in a child process (a fresh interpreter: no Qt state is inherited) that the parent watches: past
+the time budget, or past the memory budget (resident memory polled with psutil, plus an address
+space limit set inside the child on systems that have one), the child is killed and the caller
+gets a :class:`PlanError` naming the file. A caller can also cancel (the GUI's Cancel button).
+
+Uses: ``describe`` (what ``plan info`` prints and ``plan import`` stores), ``render_page`` and
+``render_region`` (``plan render``, a proof render before a plan is shown in-process), and
+``probe`` (open + a small full-page render: the canvas loader and the notices' plan excerpt run
+it once per file, then work in-process on a file known to open and draw within budget).
+
+The child's own figures come back with each result (seconds, peak memory), which the corpus
+benchmark reports. The child is ``python -m inspector_app.plans.sandbox``; a frozen build starts
+itself with ``--plan-sandbox-child``, which its entry point must hand to :func:`child_main`.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import queue
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from inspector_app.i18n import _, current_language, set_language
+from inspector_app.plans.document import Region
+from inspector_app.plans.errors import PlanError
+
+# Per open or render. The slowest shared real plan (a 4 MB detail DXF) opens in 10-25 s on a busy
+# 2-core machine; a user can cancel sooner. Environment variables let tests and servers choose.
+DEFAULT_SECONDS = float(os.environ.get("INSPECTOR_PLAN_SECONDS", "60"))
+DEFAULT_MEMORY_MB = int(os.environ.get("INSPECTOR_PLAN_MEMORY_MB", "2048"))
+PROBE_WIDTH = 512
+CHILD_FLAG = "--plan-sandbox-child"  # a frozen build's entry point hands this to child_main()
+STARTUP_SECONDS = 60.0  # a fresh interpreter importing Qt on a loaded 2-core laptop
+_POLL_SECONDS = 0.02
+
+
+@dataclass(frozen=True)
+class Budget:
+    seconds: float = DEFAULT_SECONDS
+    memory_mb: int = DEFAULT_MEMORY_MB
+
+
+class PlanCancelled(PlanError):
+    """The user cancelled opening or rendering a plan."""
+
+
+@dataclass
+class Figures:
+    """What one guarded job cost the child process."""
+
+    seconds: float = 0.0
+    peak_mb: float = 0.0
+
+
+@dataclass
+class GuardedResult:
+    value: Any
+    figures: Figures = field(default_factory=Figures)
+
+
+# -- the child ----------------------------------------------------------------------------------
+def _limit_address_space(memory_mb: int) -> None:
+    """Backstop inside the child: the address space may grow by the budget over what imports took."""
+    try:
+        import resource
+    except ImportError:  # Windows: the parent's polling of resident memory is the limit there
+        return
+    try:
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[0])
+        baseline = pages * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return
+    limit = baseline + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _peak_mb() -> float:
+    try:
+        import resource
+    except ImportError:
+        return 0.0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
+
+
+def _job_describe(path: Path) -> dict[str, Any]:
+    from inspector_app.plans.opener import open_plan
+
+    with open_plan(path) as doc:
+        return {
+            "format": doc.format,
+            "pages": list(doc.pages),
+            "layers": list(doc.layers(0)),
+            "warnings": list(doc.warnings),
+        }
+
+
+def _job_render(path: Path, page: int, region: Region | None, width: int, height: int | None) -> Any:
+    from inspector_app.plans.opener import open_plan
+
+    with open_plan(path) as doc:
+        image = doc.render_page(page, width) if height is None else doc.render_region(page, region, width, height)
+        return (image.mode, image.size, image.tobytes())
+
+
+def _job_probe(path: Path) -> dict[str, Any]:
+    from inspector_app.plans.opener import open_plan
+
+    with open_plan(path) as doc:
+        for index in range(min(doc.page_count, 1)):
+            doc.render_page(index, PROBE_WIDTH)
+        return {"format": doc.format, "pages": list(doc.pages), "warnings": list(doc.warnings)}
+
+
+_JOBS: dict[str, Callable[..., Any]] = {"describe": _job_describe, "render": _job_render, "probe": _job_probe}
+
+
+def _send(out: Any, message: tuple[Any, ...]) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(struct.pack("<Q", len(data)) + data)
+    out.flush()
+
+
+def child_main() -> None:
+    """The child's entry point: a job from stdin, "ready" then the reply on stdout, as pickles."""
+    out = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # anything a library prints goes to stderr, never into the reply stream
+    job, args, memory_mb, language = pickle.loads(sys.stdin.buffer.read())
+    set_language(language)
+    # Imported before the limit so the budget measures the file's cost, not the libraries'.
+    from inspector_app.plans import opener  # noqa: F401
+
+    _limit_address_space(memory_mb)
+    _send(out, ("ready", None, None))
+    started = time.perf_counter()
+    try:
+        value = _JOBS[job](*args)
+        reply: tuple[Any, ...] = ("ok", value)
+    except PlanError as exc:
+        reply = ("error", exc.problem)
+    except MemoryError:
+        reply = ("memory", None)
+    except RecursionError:
+        reply = ("error", _("the file is nested too deeply to read safely"))
+    except Exception as exc:  # a reader library failing on a bad file: its words, never a traceback
+        reply = ("error", _("cannot read: {error}").format(error=exc))
+    # A plain tuple: this module runs as __main__ in the child, so its classes would not unpickle.
+    figures = (time.perf_counter() - started, _peak_mb())
+    try:
+        _send(out, (*reply, figures))
+    except MemoryError:
+        _send(out, ("memory", None, figures))
+    out.close()
+
+
+# -- the parent ---------------------------------------------------------------------------------
+def child_command() -> list[str]:
+    """How to start a child: this interpreter on this module, or the frozen program with a flag."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, CHILD_FLAG]
+    return [sys.executable, "-m", "inspector_app.plans.sandbox"]
+
+
+def _reader(stream: Any, into: queue.Queue[tuple[Any, ...]]) -> None:
+    try:
+        while True:
+            header = stream.read(8)
+            if len(header) < 8:
+                break
+            (length,) = struct.unpack("<Q", header)
+            payload = stream.read(length)
+            if len(payload) < length:
+                break
+            into.put(pickle.loads(payload))
+    except Exception:  # a child killed mid-message: the parent sees it as a crash
+        pass
+    into.put(("crash", None, None))
+
+
+def _resident_mb(pid: int) -> float:
+    try:
+        import psutil
+
+        return float(psutil.Process(pid).memory_info().rss) / (1024 * 1024)
+    except Exception:  # the child may just have exited; psutil missing means no polling
+        return 0.0
+
+
+def run_guarded(path: Path, job: str, args: tuple[Any, ...], budget: Budget | None = None,
+                cancel: threading.Event | None = None) -> GuardedResult:
+    """Run ``job`` on ``path`` in a child process within ``budget``; PlanError on any failure."""
+    budget = budget or Budget()
+    path = Path(path)
+    env = dict(os.environ)
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")  # the child never shows a window
+    # The child must import this very copy of the program (a worktree, a test run's PYTHONPATH).
+    package_root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
+    # INSPECTOR_SANDBOX_DEBUG shows the child's stderr (a reader's own complaints) when investigating.
+    stderr = None if os.environ.get("INSPECTOR_SANDBOX_DEBUG") else subprocess.DEVNULL
+    # INSPECTOR_SANDBOX_DEBUG shows the child's stderr (a reader's own complaints) when investigating.
+    stderr = None if os.environ.get("INSPECTOR_SANDBOX_DEBUG") else subprocess.DEVNULL
+    process = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
+                               env=env)
+    assert process.stdin is not None and process.stdout is not None
+    messages: queue.Queue[tuple[Any, ...]] = queue.Queue()
+    reader = threading.Thread(target=_reader, args=(process.stdout, messages), daemon=True)
+    reader.start()
+    try:
+        process.stdin.write(pickle.dumps((job, (path, *args), budget.memory_mb, current_language())))
+        process.stdin.close()
+    except OSError:
+        pass  # the child died at once: reported as a crash below
+    # Startup (a fresh interpreter importing the readers) is not the file's fault: the budget's clock
+    # and memory baseline start when the child says it is ready to read.
+    deadline = time.monotonic() + STARTUP_SECONDS
+    baseline: float | None = None
+    peak = 0.0
+    try:
+        while True:
+            try:
+                status, value, child_figures = messages.get(timeout=_POLL_SECONDS)
+            except queue.Empty:
+                pass
+            else:
+                if status == "ready":
+                    baseline = _resident_mb(process.pid)
+                    deadline = time.monotonic() + budget.seconds
+                    continue
+                break
+            resident = _resident_mb(process.pid)
+            peak = max(peak, resident)
+            if cancel is not None and cancel.is_set():
+                raise PlanCancelled(path, _("cancelled"))
+            if baseline is not None and resident - baseline > budget.memory_mb:
+                raise PlanError(path, _("reading it needed more than {mb} MB of memory; it was stopped "
+                                        "(the file may be built to exhaust memory)").format(mb=budget.memory_mb))
+            if time.monotonic() > deadline:
+                raise PlanError(path, _("reading it took longer than {s} seconds; it was stopped "
+                                        "(the file may be built to never finish)").format(s=round(budget.seconds)))
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+        process.stdout.close()
+    seconds, child_peak = child_figures or (0.0, 0.0)
+    figures = Figures(seconds=seconds, peak_mb=max(child_peak, peak))
+    if status == "ok":
+        return GuardedResult(value, figures)
+    if status == "error":
+        raise PlanError(path, value)
+    if status == "memory" or (process.returncode is not None and process.returncode < 0 and baseline):
+        raise PlanError(path, _("reading it needed more than {mb} MB of memory; it was stopped "
+                                "(the file may be built to exhaust memory)").format(mb=budget.memory_mb))
+    raise PlanError(path, _("the reader crashed on this file (exit code {code}); it is damaged or "
+                            "built to attack the program").format(code=process.returncode))
+
+
+def describe(path: Path, budget: Budget | None = None, cancel: threading.Event | None = None) -> GuardedResult:
+    """Format, pages (PageInfo), layers (Layer) and warnings of a plan, read in a child process."""
+    return run_guarded(path, "describe", (), budget, cancel)
+
+
+def probe(path: Path, budget: Budget | None = None, cancel: threading.Event | None = None) -> GuardedResult:
+    """Open the plan and draw its first page small, in a child process: proof that it is safe to load."""
+    return run_guarded(path, "probe", (), budget, cancel)
+
+
+def render_page(path: Path, page: int, width: int, budget: Budget | None = None,
+                cancel: threading.Event | None = None) -> GuardedResult:
+    """The whole page at ``width`` pixels as an RGB PIL image, rendered in a child process."""
+    result = run_guarded(path, "render", (page, None, width, None), budget, cancel)
+    mode, size, data = result.value
+    result.value = Image.frombytes(mode, size, data)
+    return result
+
+
+def render_region(path: Path, page: int, region: Region, width: int, height: int,
+                  budget: Budget | None = None, cancel: threading.Event | None = None) -> GuardedResult:
+    result = run_guarded(path, "render", (page, region, width, height), budget, cancel)
+    mode, size, data = result.value
+    result.value = Image.frombytes(mode, size, data)
+    return result
+
+
+_probed_lock = threading.Lock()
+_probed: dict[tuple[str, int, float], None] = {}
+
+
+def ensure_safe(path: Path, budget: Budget | None = None, cancel: threading.Event | None = None) -> None:
+    """Probe a file once per process (keyed by path, size and modification time); PlanError if unsafe."""
+    path = Path(path)
+    try:
+        stat = path.stat()
+    except OSError:
+        key = None
+    else:
+        key = (str(path.resolve()), stat.st_size, stat.st_mtime)
+        with _probed_lock:
+            if key in _probed:
+                return
+    probe(path, budget, cancel)
+    if key is not None:
+        with _probed_lock:
+            _probed[key] = None
+
+
+if __name__ == "__main__":
+    child_main()
