@@ -11,13 +11,14 @@ decompression bomb cannot exhaust memory.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from inspector_app.i18n import _
 from inspector_app.plans.document import CSS_DPI, PageInfo, PlanDocument, Region
@@ -69,7 +70,13 @@ class RasterDocument(PlanDocument):
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
                 return Image.open(self.path)
         except Image.DecompressionBombError as exc:
-            raise PlanError(self.path, _too_large_message(str(exc))) from exc
+            # Pillow's own sentence is English and long; keep only the size it found.
+            found = re.search(r"\((\d+) pixels\)", str(exc))
+            detail = f"{int(found.group(1)) / 1e6:,.0f} M" if found else "?"
+            raise PlanError(self.path, _too_large_message(detail)) from exc
+        except UnidentifiedImageError as exc:
+            raise PlanError(self.path, _("the {format} image is damaged: no reader recognises it").format(
+                format=self.format.upper())) from exc
         except (OSError, SyntaxError, ValueError) as exc:
             raise PlanError(self.path, _("not a readable image: {error}").format(error=exc)) from exc
 

@@ -37,21 +37,34 @@ from PIL import Image
 from inspector_app.i18n import _, current_language, set_language
 from inspector_app.plans.document import Region
 from inspector_app.plans.errors import PlanError
+from inspector_app.plans.sniff import sniff_format
 
 # Per open or render. The slowest shared real plan (a 4 MB detail DXF) opens in 10-25 s on a busy
 # 2-core machine; a user can cancel sooner. Environment variables let tests and servers choose.
-DEFAULT_SECONDS = float(os.environ.get("INSPECTOR_PLAN_SECONDS", "60"))
-DEFAULT_MEMORY_MB = int(os.environ.get("INSPECTOR_PLAN_MEMORY_MB", "2048"))
+DEFAULT_SECONDS = 60.0
+DEFAULT_MEMORY_MB = 2048
 PROBE_WIDTH = 512
 CHILD_FLAG = "--plan-sandbox-child"  # a frozen build's entry point hands this to child_main()
 STARTUP_SECONDS = 60.0  # a fresh interpreter importing Qt on a loaded 2-core laptop
 _POLL_SECONDS = 0.02
 
 
+def _env_number(name: str, default: float) -> float:
+    try:
+        value = float(os.environ.get(name, ""))
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
 @dataclass(frozen=True)
 class Budget:
-    seconds: float = DEFAULT_SECONDS
-    memory_mb: int = DEFAULT_MEMORY_MB
+    """Seconds and megabytes (over the child's own start-up) one open or render may take.
+
+    INSPECTOR_PLAN_SECONDS and INSPECTOR_PLAN_MEMORY_MB change the defaults (tests, a server)."""
+
+    seconds: float = field(default_factory=lambda: _env_number("INSPECTOR_PLAN_SECONDS", DEFAULT_SECONDS))
+    memory_mb: int = field(default_factory=lambda: int(_env_number("INSPECTOR_PLAN_MEMORY_MB", DEFAULT_MEMORY_MB)))
 
 
 class PlanCancelled(PlanError):
@@ -102,6 +115,8 @@ def _job_describe(path: Path) -> dict[str, Any]:
     from inspector_app.plans.opener import open_plan
 
     with open_plan(path) as doc:
+        if doc.page_count:
+            doc.render_page(0, PROBE_WIDTH)  # proof that it draws too: the file is then safe to show
         return {
             "format": doc.format,
             "pages": list(doc.pages),
@@ -206,6 +221,9 @@ def run_guarded(path: Path, job: str, args: tuple[Any, ...], budget: Budget | No
     """Run ``job`` on ``path`` in a child process within ``budget``; PlanError on any failure."""
     budget = budget or Budget()
     path = Path(path)
+    # Telling the format reads 4 KB and never decodes: a file that is no plan at all is refused here,
+    # without the cost of starting a child.
+    sniff_format(path)
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")  # the child never shows a window
     # The child must import this very copy of the program (a worktree, a test run's PYTHONPATH).
@@ -272,8 +290,11 @@ def run_guarded(path: Path, job: str, args: tuple[Any, ...], budget: Budget | No
 
 
 def describe(path: Path, budget: Budget | None = None, cancel: threading.Event | None = None) -> GuardedResult:
-    """Format, pages (PageInfo), layers (Layer) and warnings of a plan, read in a child process."""
-    return run_guarded(path, "describe", (), budget, cancel)
+    """Format, pages (PageInfo), layers (Layer) and warnings of a plan, read (and its first page drawn
+    small) in a child process; the file then counts as proved for :func:`ensure_safe`."""
+    result = run_guarded(path, "describe", (), budget, cancel)
+    _remember_safe(Path(path))
+    return result
 
 
 def probe(path: Path, budget: Budget | None = None, cancel: threading.Event | None = None) -> GuardedResult:
@@ -305,19 +326,34 @@ _probed: dict[tuple[str, int, float], None] = {}
 def ensure_safe(path: Path, budget: Budget | None = None, cancel: threading.Event | None = None) -> None:
     """Probe a file once per process (keyed by path, size and modification time); PlanError if unsafe."""
     path = Path(path)
-    try:
-        stat = path.stat()
-    except OSError:
-        key = None
-    else:
-        key = (str(path.resolve()), stat.st_size, stat.st_mtime)
+    key = _probe_key(path)
+    if key is not None:
         with _probed_lock:
             if key in _probed:
                 return
     probe(path, budget, cancel)
+    _remember_safe(path)
+
+
+def _probe_key(path: Path) -> tuple[str, int, float] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (str(path.resolve()), stat.st_size, stat.st_mtime)
+
+
+def _remember_safe(path: Path) -> None:
+    key = _probe_key(path)
     if key is not None:
         with _probed_lock:
             _probed[key] = None
+
+
+def forget_proved() -> None:
+    """Forget which files were proved (tests; a file replaced with the same size and time)."""
+    with _probed_lock:
+        _probed.clear()
 
 
 if __name__ == "__main__":

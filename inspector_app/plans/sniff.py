@@ -48,6 +48,9 @@ def sniff_format(path: Path) -> str:
     stripped = text.lstrip("\ufeff \t\r\n")
     if "<svg" in text[:4096] and (stripped.startswith("<") or stripped.startswith("<?xml")):
         return "svg"
+    # A long DOCTYPE (entity declarations) can push <svg> past the first 4 KB.
+    if stripped.startswith(("<?xml", "<!DOCTYPE")) and "<!DOCTYPE svg" in text:
+        return "svg"
     if _looks_like_dxf(stripped):
         return "dxf"
     if head.startswith(b"AutoCAD Binary DXF"):
