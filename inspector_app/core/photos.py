@@ -57,6 +57,7 @@ def _decode(path: Path, data: bytes) -> tuple[Image.Image, Image.Exif]:
     with warnings.catch_warnings():
         # Pillow only warns between its limit and twice that; the explicit check below refuses.
         warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore", UserWarning)  # "Corrupt EXIF data": the pixels are still good
         try:
             image = Image.open(io.BytesIO(data))
         except Image.DecompressionBombError as exc:

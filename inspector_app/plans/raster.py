@@ -68,6 +68,7 @@ class RasterDocument(PlanDocument):
             with warnings.catch_warnings():
                 # Our own limit below replaces Pillow's bomb warning, which would only be printed.
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                warnings.simplefilter("ignore", UserWarning)  # "Corrupt EXIF data": the pixels still show
                 return Image.open(self.path)
         except Image.DecompressionBombError as exc:
             # Pillow's own sentence is English and long; keep only the size it found.
@@ -231,7 +232,9 @@ def _too_large_message(detail: str) -> str:
 
 def _orientation(im: Image.Image) -> int:
     try:
-        value = im.getexif().get(0x0112, 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "Corrupt EXIF data": not worth a word
+            value = im.getexif().get(0x0112, 1)
         return int(value) if 1 <= int(value) <= 8 else 1
     except Exception:  # a broken EXIF block must not make the plan unreadable
         return 1

@@ -19,6 +19,8 @@ itself with ``--plan-sandbox-child``, which its entry point must hand to :func:`
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import pickle
 import queue
@@ -34,7 +36,7 @@ from typing import Any
 
 from PIL import Image
 
-from inspector_app.i18n import _, current_language, set_language
+from inspector_app.i18n import _, current_language, ngettext, set_language
 from inspector_app.plans.document import Region
 from inspector_app.plans.errors import PlanError
 from inspector_app.plans.sniff import sniff_format
@@ -46,6 +48,8 @@ DEFAULT_MEMORY_MB = 2048
 PROBE_WIDTH = 512
 CHILD_FLAG = "--plan-sandbox-child"  # a frozen build's entry point hands this to child_main()
 STARTUP_SECONDS = 60.0  # a fresh interpreter importing Qt on a loaded 2-core laptop
+MAX_JOBS_PER_CHILD = 50  # then a fresh one: memory a reader kept is given back
+MAX_IDLE_CHILDREN = 2  # the canvas and a notice batch may each keep one warm
 _POLL_SECONDS = 0.02
 
 
@@ -73,7 +77,8 @@ class PlanCancelled(PlanError):
 
 @dataclass
 class Figures:
-    """What one guarded job cost the child process."""
+    """What one guarded job cost: its seconds in the child, and the most resident memory it added
+    over the child's state when the job began (polled every 20 ms)."""
 
     seconds: float = 0.0
     peak_mb: float = 0.0
@@ -99,16 +104,11 @@ def _limit_address_space(memory_mb: int) -> None:
     except (OSError, ValueError):
         return
     limit = baseline + memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-
-
-def _peak_mb() -> float:
-    try:
-        import resource
-    except ImportError:
-        return 0.0
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1024 if sys.platform != "darwin" else peak / 1024 / 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    # Only the soft limit: the next job in this child sets its own from its own baseline.
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def _job_describe(path: Path) -> dict[str, Any]:
@@ -151,36 +151,55 @@ def _send(out: Any, message: tuple[Any, ...]) -> None:
     out.flush()
 
 
+def _read_message(stream: Any) -> Any:
+    header = stream.read(8)
+    if len(header) < 8:
+        raise EOFError
+    (length,) = struct.unpack("<Q", header)
+    payload = stream.read(length)
+    if len(payload) < length:
+        raise EOFError
+    return pickle.loads(payload)
+
+
 def child_main() -> None:
-    """The child's entry point: a job from stdin, "ready" then the reply on stdout, as pickles."""
+    """The child's entry point: jobs from stdin, and for each "ready" then the reply on stdout, as pickles.
+
+    A child serves one job after another while none overruns (the parent kills it when one does), so
+    the readers are imported, and Qt started, once per child rather than once per file.
+    """
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the reply stream
-    job, args, memory_mb, language = pickle.loads(sys.stdin.buffer.read())
-    set_language(language)
-    # Imported before the limit so the budget measures the file's cost, not the libraries'.
+    # Imported before any limit so the budget measures the file's cost, not the libraries'.
     from inspector_app.plans import opener  # noqa: F401
 
-    _limit_address_space(memory_mb)
-    _send(out, ("ready", None, None))
-    started = time.perf_counter()
-    try:
-        value = _JOBS[job](*args)
-        reply: tuple[Any, ...] = ("ok", value)
-    except PlanError as exc:
-        reply = ("error", exc.problem)
-    except MemoryError:
-        reply = ("memory", None)
-    except RecursionError:
-        reply = ("error", _("the file is nested too deeply to read safely"))
-    except Exception as exc:  # a reader library failing on a bad file: its words, never a traceback
-        reply = ("error", _("cannot read: {error}").format(error=exc))
-    # A plain tuple: this module runs as __main__ in the child, so its classes would not unpickle.
-    figures = (time.perf_counter() - started, _peak_mb())
-    try:
-        _send(out, (*reply, figures))
-    except MemoryError:
-        _send(out, ("memory", None, figures))
-    out.close()
+    while True:
+        try:
+            job, args, memory_mb, language = _read_message(sys.stdin.buffer)
+        except EOFError:
+            return
+        set_language(language)
+        _limit_address_space(memory_mb)
+        _send(out, ("ready", None, None))
+        started = time.perf_counter()
+        try:
+            value = _JOBS[job](*args)
+            reply: tuple[Any, ...] = ("ok", value)
+        except PlanError as exc:
+            reply = ("error", exc.problem)
+        except MemoryError:
+            reply = ("memory", None)
+        except RecursionError:
+            reply = ("error", _("the file is nested too deeply to read safely"))
+        except Exception as exc:  # a reader library failing on a bad file: its words, never a traceback
+            reply = ("error", _("cannot read: {error}").format(error=exc))
+        value = None
+        # A plain tuple: this module runs as __main__ in the child, so its classes would not unpickle.
+        figures = (time.perf_counter() - started, 0.0)
+        try:
+            _send(out, (*reply, figures))
+        except MemoryError:
+            _send(out, ("memory", None, figures))
 
 
 # -- the parent ---------------------------------------------------------------------------------
@@ -194,15 +213,8 @@ def child_command() -> list[str]:
 def _reader(stream: Any, into: queue.Queue[tuple[Any, ...]]) -> None:
     try:
         while True:
-            header = stream.read(8)
-            if len(header) < 8:
-                break
-            (length,) = struct.unpack("<Q", header)
-            payload = stream.read(length)
-            if len(payload) < length:
-                break
-            into.put(pickle.loads(payload))
-    except Exception:  # a child killed mid-message: the parent sees it as a crash
+            into.put(_read_message(stream))
+    except Exception:  # EOF, or a child killed mid-message: the parent sees it as a crash
         pass
     into.put(("crash", None, None))
 
@@ -216,77 +228,137 @@ def _resident_mb(pid: int) -> float:
         return 0.0
 
 
+class _Child:
+    """One child process and the thread that reads its replies."""
+
+    def __init__(self) -> None:
+        env = dict(os.environ)
+        env.setdefault("QT_QPA_PLATFORM", "offscreen")  # the child never shows a window
+        # The child must import this very copy of the program (a worktree, a test run's PYTHONPATH).
+        package_root = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
+        # INSPECTOR_SANDBOX_DEBUG shows the child's stderr (a reader's own complaints) when investigating.
+        stderr = None if os.environ.get("INSPECTOR_SANDBOX_DEBUG") else subprocess.DEVNULL
+        self.process = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                        stderr=stderr, env=env)
+        self.messages: queue.Queue[tuple[Any, ...]] = queue.Queue()
+        self.jobs = 0
+        threading.Thread(target=_reader, args=(self.process.stdout, self.messages), daemon=True).start()
+
+    def send(self, message: tuple[Any, ...]) -> None:
+        assert self.process.stdin is not None
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+        self.process.stdin.write(struct.pack("<Q", len(data)) + data)
+        self.process.stdin.flush()
+        self.jobs += 1
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+        self.process.wait(10)
+        for stream in (self.process.stdin, self.process.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+
+
+_idle_lock = threading.Lock()
+_idle: list[_Child] = []
+
+
+def _take_child() -> _Child:
+    with _idle_lock:
+        while _idle:
+            child = _idle.pop()
+            if child.alive():
+                return child
+    return _Child()
+
+
+def _give_back(child: _Child) -> None:
+    """Keep a child that finished its job cleanly for the next one (a few, for a while)."""
+    with _idle_lock:
+        if child.alive() and child.jobs < MAX_JOBS_PER_CHILD and len(_idle) < MAX_IDLE_CHILDREN:
+            _idle.append(child)
+            return
+    child.kill()
+
+
+@atexit.register
+def stop_children() -> None:
+    """End the idle children (at exit; tests that count processes)."""
+    with _idle_lock:
+        children = list(_idle)
+        _idle.clear()
+    for child in children:
+        child.kill()
+
+
 def run_guarded(path: Path, job: str, args: tuple[Any, ...], budget: Budget | None = None,
                 cancel: threading.Event | None = None) -> GuardedResult:
     """Run ``job`` on ``path`` in a child process within ``budget``; PlanError on any failure."""
     budget = budget or Budget()
     path = Path(path)
     # Telling the format reads 4 KB and never decodes: a file that is no plan at all is refused here,
-    # without the cost of starting a child.
+    # without the cost of a child.
     sniff_format(path)
-    env = dict(os.environ)
-    env.setdefault("QT_QPA_PLATFORM", "offscreen")  # the child never shows a window
-    # The child must import this very copy of the program (a worktree, a test run's PYTHONPATH).
-    package_root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join([package_root, *filter(None, [env.get("PYTHONPATH")])])
-    # INSPECTOR_SANDBOX_DEBUG shows the child's stderr (a reader's own complaints) when investigating.
-    stderr = None if os.environ.get("INSPECTOR_SANDBOX_DEBUG") else subprocess.DEVNULL
-    # INSPECTOR_SANDBOX_DEBUG shows the child's stderr (a reader's own complaints) when investigating.
-    stderr = None if os.environ.get("INSPECTOR_SANDBOX_DEBUG") else subprocess.DEVNULL
-    process = subprocess.Popen(child_command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=stderr,
-                               env=env)
-    assert process.stdin is not None and process.stdout is not None
-    messages: queue.Queue[tuple[Any, ...]] = queue.Queue()
-    reader = threading.Thread(target=_reader, args=(process.stdout, messages), daemon=True)
-    reader.start()
-    try:
-        process.stdin.write(pickle.dumps((job, (path, *args), budget.memory_mb, current_language())))
-        process.stdin.close()
-    except OSError:
-        pass  # the child died at once: reported as a crash below
+    child = _take_child()
+    clean = False
+    with contextlib.suppress(OSError):  # a child that died at once is reported as a crash below
+        child.send((job, (path, *args), budget.memory_mb, current_language()))
     # Startup (a fresh interpreter importing the readers) is not the file's fault: the budget's clock
     # and memory baseline start when the child says it is ready to read.
     deadline = time.monotonic() + STARTUP_SECONDS
     baseline: float | None = None
     peak = 0.0
+    pid = child.process.pid
     try:
         while True:
             try:
-                status, value, child_figures = messages.get(timeout=_POLL_SECONDS)
+                status, value, child_figures = child.messages.get(timeout=_POLL_SECONDS)
             except queue.Empty:
                 pass
             else:
                 if status == "ready":
-                    baseline = _resident_mb(process.pid)
+                    baseline = _resident_mb(pid)
                     deadline = time.monotonic() + budget.seconds
                     continue
                 break
-            resident = _resident_mb(process.pid)
-            peak = max(peak, resident)
+            resident = _resident_mb(pid)
+            peak = max(peak, resident - (baseline or 0.0))
             if cancel is not None and cancel.is_set():
                 raise PlanCancelled(path, _("cancelled"))
             if baseline is not None and resident - baseline > budget.memory_mb:
                 raise PlanError(path, _("reading it needed more than {mb} MB of memory; it was stopped "
                                         "(the file may be built to exhaust memory)").format(mb=budget.memory_mb))
             if time.monotonic() > deadline:
-                raise PlanError(path, _("reading it took longer than {s} seconds; it was stopped "
-                                        "(the file may be built to never finish)").format(s=round(budget.seconds)))
+                whole = round(budget.seconds)
+                raise PlanError(path, ngettext(
+                    "reading it took longer than {s} second; it was stopped (the file may be built to never finish)",
+                    "reading it took longer than {s} seconds; it was stopped (the file may be built to never finish)",
+                    whole).format(s=whole))
+        clean = status in ("ok", "error")
     finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait(10)
-        process.stdout.close()
-    seconds, child_peak = child_figures or (0.0, 0.0)
-    figures = Figures(seconds=seconds, peak_mb=max(child_peak, peak))
+        if clean:
+            _give_back(child)
+        else:
+            child.kill()
+    child_seconds, _unused = child_figures or (0.0, 0.0)
+    figures = Figures(seconds=child_seconds, peak_mb=peak)
     if status == "ok":
         return GuardedResult(value, figures)
     if status == "error":
         raise PlanError(path, value)
-    if status == "memory" or (process.returncode is not None and process.returncode < 0 and baseline):
+    if status == "memory" or (child.process.returncode is not None and child.process.returncode < 0 and baseline):
         raise PlanError(path, _("reading it needed more than {mb} MB of memory; it was stopped "
                                 "(the file may be built to exhaust memory)").format(mb=budget.memory_mb))
     raise PlanError(path, _("the reader crashed on this file (exit code {code}); it is damaged or "
-                            "built to attack the program").format(code=process.returncode))
+                            "built to attack the program").format(code=child.process.returncode))
 
 
 def describe(path: Path, budget: Budget | None = None, cancel: threading.Event | None = None) -> GuardedResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from inspector_app.i18n import _
@@ -23,7 +24,13 @@ RASTER_MAGIC: tuple[tuple[bytes, str], ...] = (
 def sniff_format(path: Path) -> str:
     """Return one of png, jpeg, tiff, bmp, webp, gif, pdf, svg, dxf; PlanError otherwise."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):
+            # A pipe or a device (/dev/zero) would block or never end: only ordinary files are read.
+            raise PlanError(path, _("this is not an ordinary file (a pipe or a device)"))
+        size = info.st_size
         with path.open("rb") as fh:
             head = fh.read(4096)
     except FileNotFoundError as exc:

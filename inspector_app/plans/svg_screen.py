@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 import zlib
 from pathlib import Path
 
-from inspector_app.i18n import _
+from inspector_app.i18n import _, ngettext
 from inspector_app.plans.errors import PlanError
 
 MAX_SVG_BYTES = 64 * 1024 * 1024
@@ -190,10 +190,12 @@ def strip_outside_references(root: ET.Element, warnings: list[str]) -> bool:
                     parent.remove(child)
                     removed["outside"] += 1
     if removed["xinclude"]:
-        warnings.append(_("{n} XInclude elements were ignored").format(n=removed["xinclude"]))
+        warnings.append(ngettext("{n} XInclude element was ignored", "{n} XInclude elements were ignored",
+                                 removed["xinclude"]).format(n=removed["xinclude"]))
     if removed["outside"]:
-        warnings.append(_("{n} references to files or addresses outside the SVG were ignored").format(
-            n=removed["outside"]))
+        warnings.append(ngettext("{n} reference to a file or address outside the SVG was ignored",
+                                 "{n} references to files or addresses outside the SVG were ignored",
+                                 removed["outside"]).format(n=removed["outside"]))
     return any(removed.values())
 
 
