@@ -50,3 +50,20 @@ def test_a_pipe_is_never_read(tmp_path):
     os.mkfifo(fifo)
     with use_language("en"), pytest.raises(PlanError, match="not an ordinary file"):
         sandbox.describe(fifo)
+
+
+def test_the_program_entry_point_serves_as_the_child_of_a_frozen_build():
+    """A frozen build starts itself with --plan-sandbox-child; the ordinary CLI entry must hand over."""
+    import io
+    import pickle
+    import struct
+    import subprocess
+    import sys
+
+    job = pickle.dumps(("describe", (CORPUS / "svg_utf16.svg",), 512, "en"))
+    done = subprocess.run([sys.executable, "-m", "inspector_app", "--plan-sandbox-child"],
+                          input=struct.pack("<Q", len(job)) + job, capture_output=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(CORPUS.parents[2])})
+    stream = io.BytesIO(done.stdout)
+    replies = [sandbox._read_message(stream)[0] for _ in range(2)]
+    assert replies == ["ready", "ok"] and done.returncode == 0

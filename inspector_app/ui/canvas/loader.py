@@ -62,6 +62,8 @@ def load_plan(path: Path, parent: QWidget | None = None) -> plans.PlanDocument:
     loop = QEventLoop()
 
     def check() -> None:
+        if dialog.wasCanceled():  # also when cancelled by a shortcut rather than the button
+            job.cancel.set()
         if not job.thread.is_alive() or job.cancel.is_set():
             loop.quit()
 
