@@ -67,3 +67,22 @@ def test_the_program_entry_point_serves_as_the_child_of_a_frozen_build():
     stream = io.BytesIO(done.stdout)
     replies = [sandbox._read_message(stream)[0] for _ in range(2)]
     assert replies == ["ready", "ok"] and done.returncode == 0
+
+
+@pytest.mark.parametrize("reader", ["notice excerpt", "canvas loader"])
+def test_notice_excerpt_and_canvas_read_through_the_budget(reader, monkeypatch, qtbot):
+    """Opened in-process this PDF would simply take 400 MB; both readers refuse it past a 150 MB budget."""
+    from inspector_app.notices.plan_excerpt import clear_cache, plan_excerpt
+    from inspector_app.ui.canvas.loader import load_plan
+
+    monkeypatch.setenv("INSPECTOR_PLAN_MEMORY_MB", "150")
+    sandbox.stop_children()
+    sandbox.forget_proved()
+    clear_cache()
+    bomb = CORPUS / "pdf_flate_bomb.pdf"
+    with use_language("en"), pytest.raises(PlanError) as refused:
+        if reader == "notice excerpt":
+            plan_excerpt(bomb, 0, 0.5, 0.5, 400, 300)
+        else:
+            load_plan(bomb, None)
+    assert "pdf_flate_bomb.pdf" in str(refused.value) and "more than 150 MB" in str(refused.value)
