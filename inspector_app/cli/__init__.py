@@ -57,6 +57,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["--plan-sandbox-child"]:  # a frozen build starting its own plan sandbox (plans.sandbox)
+        from inspector_app.plans.sandbox import child_main
+
+        child_main()
+        return 0
     # Messages of the parser itself follow --lang too, so look for it before parsing.
     language = None
     if "--lang" in argv and argv.index("--lang") + 1 < len(argv):

@@ -1,5 +1,8 @@
 """`inspector-app plan info | render | import | nudge`: read any plan file, render a page, attach a
-plan (a new version) to a floor, and shift a floor's pins when a revised drawing is offset."""
+plan (a new version) to a floor, and shift a floor's pins when a revised drawing is offset.
+
+Plan files come from strangers: info, render and import read them through ``plans.sandbox`` (a child
+process with a time and memory budget), so no file can hang or exhaust the command."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.plans_store import PageFacts, add_plan_version, nudge_pins
 from inspector_app.core.structure import get_floor
 from inspector_app.i18n import _
+from inspector_app.plans import sandbox
 
 MAX_RENDER_WIDTH = 20_000
 
@@ -49,15 +53,16 @@ def register(subparsers: Any) -> None:
 
 
 def describe(path: Path) -> dict[str, Any]:
-    with plans.open(path) as doc:
-        return {
-            "file": str(path),
-            "format": doc.format,
-            "pages": [{"page": i + 1, **page.to_dict()} for i, page in enumerate(doc.pages)],
-            "layers": [{"name": layer.name, "visible": layer.visible, "entities": layer.entity_count}
-                       for layer in doc.layers(0)],
-            "warnings": list(doc.warnings),
-        }
+    """What `plan info` prints; the file is read in a child process within its time and memory budget."""
+    facts = sandbox.describe(path).value
+    return {
+        "file": str(path),
+        "format": facts["format"],
+        "pages": [{"page": i + 1, **page.to_dict()} for i, page in enumerate(facts["pages"])],
+        "layers": [{"name": layer.name, "visible": layer.visible, "entities": layer.entity_count}
+                   for layer in facts["layers"]],
+        "warnings": list(facts["warnings"]),
+    }
 
 
 def _as_inspector_error(exc: plans.PlanError) -> InspectorError:
@@ -76,8 +81,7 @@ def run_render(context: AppContext, args: argparse.Namespace) -> int:
     if not 0 < args.width <= MAX_RENDER_WIDTH:
         raise InspectorError(_("--width must be between 1 and {max} pixels.").format(max=MAX_RENDER_WIDTH))
     try:
-        with plans.open(args.file) as doc:
-            image = doc.render_page(args.page - 1, args.width)
+        image = sandbox.render_page(args.file, args.page - 1, args.width).value
     except plans.PlanError as exc:
         raise _as_inspector_error(exc) from exc
     try:
@@ -90,9 +94,13 @@ def run_render(context: AppContext, args: argparse.Namespace) -> int:
 
 def run_import(context: AppContext, args: argparse.Namespace) -> int:
     try:
-        with plans.open(args.file) as doc:
-            page = doc.page(args.page - 1)
-            facts = PageFacts(doc.format, doc.page_count, float(page.width_px), float(page.height_px), "px")
+        described = sandbox.describe(args.file).value
+        pages = described["pages"]
+        if not 0 < args.page <= len(pages):
+            raise plans.PlanError(args.file, _("page {page} does not exist (the plan has {count})").format(
+                page=args.page, count=len(pages)))
+        page = pages[args.page - 1]
+        facts = PageFacts(described["format"], len(pages), float(page.width_px), float(page.height_px), "px")
     except plans.PlanError as exc:
         raise _as_inspector_error(exc) from exc
     db = context.db

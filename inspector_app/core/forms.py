@@ -127,6 +127,8 @@ def _load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         raise FormsError([(path, line, _("not valid YAML: {problem}").format(problem=exc.problem))]) from exc
     except yaml.YAMLError as exc:
         raise FormsError([(path, None, _("not valid YAML: {problem}").format(problem=exc))]) from exc
+    except RecursionError as exc:  # PyYAML's parser recurses once per nesting level
+        raise FormsError([(path, None, _("nested too deeply to read (thousands of levels)"))]) from exc
     return data, node
 
 

@@ -1,13 +1,16 @@
 """Photos of hazards: a cleaned copy is stored (orientation applied, GPS and other location data
 removed), so a notice or a shared ledger never leaks where an inspector's phone was.
 
-Huge photos are accepted (phones take 50 MP) but decoded under Pillow's bomb guard, and a copy
-larger than needed for any printout is scaled down once, at import.
+Huge photos are accepted (phones take 50 MP) but a declared size past MAX_SOURCE_PIXELS is refused
+from the header, before any pixel is decoded; a copy larger than needed for any printout is scaled
+down once, at import. HEIC/HEIF (phones) is read through pillow-heif and stored as JPEG like the
+rest. Every refusal is one sentence naming the file, never a Python object's repr.
 """
 
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from inspector_app.core.store import FileStore
 from inspector_app.i18n import _
 
 MAX_STORED_EDGE = 4096  # ample for an A4 print at 300 dpi
-MAX_SOURCE_PIXELS = 200_000_000
+MAX_SOURCE_PIXELS = 200_000_000  # 4× a 50 MP phone photo; checked from the header, before decoding
 GPS_IFD = 0x8825
 
 
@@ -31,32 +34,72 @@ class StoredPhoto:
     height: int
 
 
+def _register_heif() -> None:
+    """Phones (iPhones first) save HEIC; pillow-heif teaches Pillow to read it. Optional at run time."""
+    global _heif_ready
+    if _heif_ready:
+        return
+    try:
+        from pillow_heif import register_heif_opener
+    except ImportError:
+        return
+    register_heif_opener()
+    _heif_ready = True
+
+
+_heif_ready = False
+
+
+def _decode(path: Path, data: bytes) -> tuple[Image.Image, Image.Exif]:
+    """Decode upright under our own size check; InspectorError (naming the file) for any bad photo."""
+    _register_heif()
+    name = path.name
+    with warnings.catch_warnings():
+        # Pillow only warns between its limit and twice that; the explicit check below refuses.
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore", UserWarning)  # "Corrupt EXIF data": the pixels are still good
+        try:
+            image = Image.open(io.BytesIO(data))
+        except Image.DecompressionBombError as exc:
+            raise InspectorError(_too_large(name)) from exc
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise InspectorError(_("The file {name} is not a photo the program can read (JPEG, PNG, HEIC, "
+                                   "WebP, TIFF, BMP or GIF).").format(name=name)) from exc
+        with image:
+            width, height = image.size
+            if width <= 0 or height <= 0 or width * height > MAX_SOURCE_PIXELS:
+                raise InspectorError(_too_large(name, width, height))
+            try:
+                image.draft("RGB", (MAX_STORED_EDGE, MAX_STORED_EDGE))
+                exif = image.getexif()
+                upright = ImageOps.exif_transpose(image)
+                upright.load()
+            except MemoryError as exc:
+                raise InspectorError(_too_large(name, width, height)) from exc
+            except Exception as exc:  # Pillow's words for truncated data vary by format and version
+                raise InspectorError(_("The photo {name} is damaged or truncated: its pixels cannot be "
+                                       "read.").format(name=name)) from exc
+    return upright, exif
+
+
+def _too_large(name: str, width: int = 0, height: int = 0) -> str:
+    if width and height:
+        return _("The photo {name} claims {width}×{height} pixels, more than {limit} million: it is refused "
+                 "as a possible decompression bomb.").format(name=name, width=width, height=height,
+                                                              limit=MAX_SOURCE_PIXELS // 1_000_000)
+    return _("The photo {name} is too large to open safely (a possible decompression bomb).").format(name=name)
+
+
 def clean_photo_bytes(path: Path) -> tuple[bytes, int, int]:
     """Read a photo, apply its EXIF orientation, drop GPS, and return JPEG bytes and the size."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise InspectorError(_("Cannot read the photo {path}: {problem}").format(path=path, problem=exc)) from exc
+        raise InspectorError(_("Cannot read the photo {path}: {problem}").format(
+            path=path, problem=exc.strerror or exc)) from exc
     if not data:
         raise InspectorError(_("The photo {path} is empty (0 bytes).").format(path=path))
-    previous_limit = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = MAX_SOURCE_PIXELS
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            image.draft("RGB", (MAX_STORED_EDGE, MAX_STORED_EDGE))
-            exif = image.getexif()
-            upright = ImageOps.exif_transpose(image)
-            upright.load()
-    except Image.DecompressionBombError as exc:
-        raise InspectorError(
-            _("The photo {path} is too large to open safely ({problem}).").format(path=path, problem=exc)
-        ) from exc
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
-        raise InspectorError(
-            _("The file {path} is not a photo the program can read ({problem}).").format(path=path, problem=exc)
-        ) from exc
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous_limit
+    upright, exif = _decode(path, data)
     if upright.mode not in ("RGB", "L"):
         upright = upright.convert("RGB")
     upright.thumbnail((MAX_STORED_EDGE, MAX_STORED_EDGE), Image.Resampling.LANCZOS)

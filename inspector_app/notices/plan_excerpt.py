@@ -1,6 +1,8 @@
 """The piece of a floor plan around a hazard's pin, as printed on a notice.
 
 Rendering goes through inspector_app.plans (every plan format, PDFium behind its process-wide lock).
+A plan file is first proved once in a budgeted child process (``plans.sandbox.ensure_safe``), so a
+hostile plan attached to a floor makes the notice fail with a message instead of hanging the batch.
 Opened plan documents are kept in a small cache, because a batch of notices usually falls on a few
 floors and decoding a big plan again for each notice would cost more than the rest of the page.
 The pin itself is not burnt into the image: the notice draws it as vector graphics on top, where
@@ -17,6 +19,7 @@ from pathlib import Path
 from PIL import Image
 
 from inspector_app import plans
+from inspector_app.plans import sandbox
 
 # How much of the page's longer side the excerpt shows: enough to see the room and the corridor.
 DEFAULT_SPAN = 0.45
@@ -36,6 +39,7 @@ def _document(path: Path) -> plans.PlanDocument:
     with _cache_lock:
         doc = _cache.pop(path, None)
         if doc is None:
+            sandbox.ensure_safe(path)  # proved once in a child within budget, then opened here
             doc = plans.open(path)
         _cache[path] = doc
         while len(_cache) > _CACHE_SIZE:

@@ -27,6 +27,9 @@ from inspector_app.plans.vector_raster import DisplayList, DisplayListBuilder, d
 # A model space has no paper: it is given an A0 landscape sheet (1189 × 841 mm) at 96 dpi.
 A0_PX = (round(1189 / 25.4 * CSS_DPI), round(841 / 25.4 * CSS_DPI))
 MAX_DXF_BYTES = 256 * 1024 * 1024
+BINARY_SENTINEL = b"AutoCAD Binary DXF\r\n\x1a\x00"
+# Entities after expanding every block reference: the largest real floor here has ~150k.
+MAX_EXPANDED_ENTITIES = 5_000_000
 # Primitives whose centre lies beyond the quartile box (25th–75th percentile) of all centres, widened on each
 # side by this multiple of that box's larger side, are strays left out of the extent (still drawn).
 # The inner box is taken wide enough to hold a floor's bulk even when a text far away is drawn as
@@ -53,6 +56,10 @@ class DxfPlanDocument(PlanDocument):
         if path.stat().st_size > MAX_DXF_BYTES:
             raise PlanError(path, _("the DXF is larger than {mb} MB").format(mb=MAX_DXF_BYTES >> 20))
         self._doc = _read(path, self.warnings)
+        try:
+            check_block_expansion(path, self._doc)
+        except RecursionError as exc:
+            raise PlanError(path, _("the drawing nests its blocks too deeply to draw safely")) from exc
         self._layer_state: dict[str, Layer] = {}
         for layer in self._doc.layers:
             name = layer.dxf.name
@@ -196,11 +203,19 @@ def robust_extent(bbox: np.ndarray) -> tuple[float, float, float, float]:
     return (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
 
 
+def _is_binary(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(len(BINARY_SENTINEL)) == BINARY_SENTINEL
+
+
 def _read(path: Path, warnings: list[str]):
     import ezdxf
     from ezdxf import recover
 
     try:
+        if _is_binary(path):
+            # recover reads only text DXF; ezdxf's normal reader knows the binary form (R12 and later).
+            return ezdxf.readfile(str(path))
         doc, auditor = recover.readfile(str(path))
     except (OSError, ezdxf.DXFStructureError) as exc:
         raise PlanError(path, _("the DXF is damaged or truncated: {error}").format(error=exc)) from exc
@@ -209,6 +224,50 @@ def _read(path: Path, warnings: list[str]):
     if auditor.has_errors:
         warnings.append(_("{n} errors were repaired while reading").format(n=len(auditor.errors)))
     return doc
+
+
+def check_block_expansion(path: Path, doc) -> int:
+    """Entities model space draws once every INSERT (and MINSERT grid) is expanded; refuse bombs and loops.
+
+    A few kilobytes of blocks that insert blocks ten times each, or one MINSERT of 3000 × 3000 copies,
+    would keep ezdxf drawing for hours; counted here from the block table, before anything is drawn.
+    """
+    cost: dict[str, int] = {}
+    in_progress: set[str] = set()
+
+    def entities_cost(entities, owner: str) -> int:
+        total = 0
+        for entity in entities:
+            if entity.dxftype() != "INSERT":
+                total += 1
+            else:
+                copies = max(1, int(entity.dxf.get("row_count", 1))) * max(1, int(entity.dxf.get("column_count", 1)))
+                total += copies * block_cost(str(entity.dxf.name))
+            if total > MAX_EXPANDED_ENTITIES:
+                raise PlanError(path, _("the drawing repeats its blocks into more than {n} entities (blocks "
+                                        "inserted within blocks); it would never finish drawing").format(
+                                            n=f"{MAX_EXPANDED_ENTITIES:,}"))
+        return total
+
+    def block_cost(name: str) -> int:
+        key = name.lower()
+        if key in cost:
+            return cost[key]
+        if key in in_progress:
+            raise PlanError(path, _("block {name} inserts itself (directly or through other blocks)").format(
+                name=name))
+        block = doc.blocks.get(name)
+        if block is None:
+            return 0
+        in_progress.add(key)
+        cost[key] = entities_cost(block, name)
+        in_progress.discard(key)
+        return cost[key]
+
+    total = 0
+    for layout in doc.layouts:
+        total += entities_cost(layout, layout.name)
+    return total
 
 
 def _aci_hex(aci: int) -> str:

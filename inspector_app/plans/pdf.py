@@ -48,7 +48,11 @@ class PdfPlanDocument(PlanDocument):
                 for index in range(count):
                     # The size comes from the page dictionary; loading the page would parse all its
                     # content (150 ms for a 156k-path drawing) only to parse it again to render.
-                    w, h = self._pdf.get_page_size(index)
+                    try:
+                        w, h = self._pdf.get_page_size(index)
+                    except pdfium.PdfiumError as exc:
+                        raise PlanError(path, _("the PDF's list of pages is damaged (page {n})").format(
+                            n=index + 1)) from exc
                     if not (0 < w <= MAX_PAGE_POINTS and 0 < h <= MAX_PAGE_POINTS):
                         raise PlanError(path, _("page {n} has an impossible size ({w}×{h} pt)").format(
                             n=index + 1, w=round(w), h=round(h)))

@@ -11,13 +11,14 @@ decompression bomb cannot exhaust memory.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
+from PIL import Image, UnidentifiedImageError
 
 from inspector_app.i18n import _
 from inspector_app.plans.document import CSS_DPI, PageInfo, PlanDocument, Region
@@ -67,9 +68,16 @@ class RasterDocument(PlanDocument):
             with warnings.catch_warnings():
                 # Our own limit below replaces Pillow's bomb warning, which would only be printed.
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                warnings.simplefilter("ignore", UserWarning)  # "Corrupt EXIF data": the pixels still show
                 return Image.open(self.path)
         except Image.DecompressionBombError as exc:
-            raise PlanError(self.path, _too_large_message(str(exc))) from exc
+            # Pillow's own sentence is English and long; keep only the size it found.
+            found = re.search(r"\((\d+) pixels\)", str(exc))
+            detail = f"{int(found.group(1)) / 1e6:,.0f} M" if found else "?"
+            raise PlanError(self.path, _too_large_message(detail)) from exc
+        except UnidentifiedImageError as exc:
+            raise PlanError(self.path, _("the {format} image is damaged: no reader recognises it").format(
+                format=self.format.upper())) from exc
         except (OSError, SyntaxError, ValueError) as exc:
             raise PlanError(self.path, _("not a readable image: {error}").format(error=exc)) from exc
 
@@ -224,7 +232,9 @@ def _too_large_message(detail: str) -> str:
 
 def _orientation(im: Image.Image) -> int:
     try:
-        value = im.getexif().get(0x0112, 1)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "Corrupt EXIF data": not worth a word
+            value = im.getexif().get(0x0112, 1)
         return int(value) if 1 <= int(value) <= 8 else 1
     except Exception:  # a broken EXIF block must not make the plan unreadable
         return 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from inspector_app.i18n import _
@@ -23,7 +24,13 @@ RASTER_MAGIC: tuple[tuple[bytes, str], ...] = (
 def sniff_format(path: Path) -> str:
     """Return one of png, jpeg, tiff, bmp, webp, gif, pdf, svg, dxf; PlanError otherwise."""
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):
+            # A pipe or a device (/dev/zero) would block or never end: only ordinary files are read.
+            raise PlanError(path, _("this is not an ordinary file (a pipe or a device)"))
+        size = info.st_size
         with path.open("rb") as fh:
             head = fh.read(4096)
     except FileNotFoundError as exc:
@@ -42,9 +49,14 @@ def sniff_format(path: Path) -> str:
     # PDF allows junk before the header (within the first 1024 bytes).
     if b"%PDF-" in head[:1024]:
         return "pdf"
+    if head.startswith(b"\x1f\x8b"):
+        return _sniff_gzip(path, head)
     text = _decode_head(head)
     stripped = text.lstrip("\ufeff \t\r\n")
     if "<svg" in text[:4096] and (stripped.startswith("<") or stripped.startswith("<?xml")):
+        return "svg"
+    # A long DOCTYPE (entity declarations) can push <svg> past the first 4 KB.
+    if stripped.startswith(("<?xml", "<!DOCTYPE")) and "<!DOCTYPE svg" in text:
         return "svg"
     if _looks_like_dxf(stripped):
         return "dxf"
@@ -54,6 +66,20 @@ def sniff_format(path: Path) -> str:
         raise PlanError(path, _("this is an AutoCAD DWG drawing; export it as DXF or PDF first"))
     raise PlanError(path, _("not a plan format this program can read (PNG, JPEG, TIFF, BMP, WebP, "
                             "GIF, PDF, SVG or DXF)"))
+
+
+def _sniff_gzip(path: Path, head: bytes) -> str:
+    """A gzip file is a plan only as a compressed SVG (.svgz); inflate just its first few KB to tell."""
+    import zlib
+
+    try:
+        start = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 4096)
+    except zlib.error as exc:
+        raise PlanError(path, _("the compressed file is damaged: {error}").format(error=exc)) from exc
+    text = _decode_head(start)
+    if "<svg" in text:
+        return "svg"
+    raise PlanError(path, _("this is a gzip-compressed file, but not a compressed SVG (.svgz)"))
 
 
 def _decode_head(head: bytes) -> str:

@@ -29,6 +29,7 @@ from PIL import Image
 from inspector_app.i18n import _
 from inspector_app.plans.document import CSS_DPI, PageInfo, PlanDocument, Region
 from inspector_app.plans.errors import PlanError
+from inspector_app.plans.svg_screen import parse_screened, read_svg_bytes
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -36,7 +37,6 @@ XLINK_NS = "http://www.w3.org/1999/xlink"
 DEFINITION_TAGS = frozenset(
     {"clipPath", "symbol", "mask", "marker", "linearGradient", "radialGradient", "pattern", "filter"}
 )
-MAX_SVG_BYTES = 64 * 1024 * 1024
 _UNITS_TO_PX = {"px": 1.0, "pt": CSS_DPI / 72, "pc": CSS_DPI / 6, "mm": CSS_DPI / 25.4,
                 "cm": CSS_DPI / 2.54, "in": CSS_DPI, "": 1.0}
 
@@ -83,15 +83,12 @@ def _captured_svg_messages(into: list[str]) -> Iterator[None]:
 
 def sanitise_svg(data: bytes) -> bytes:
     """Move definition elements into <defs> so QtSvg does not draw them (see module docstring)."""
-    ET.register_namespace("", SVG_NS)
-    ET.register_namespace("xlink", XLINK_NS)
-    for prefix, uri in re.findall(rb'xmlns:([A-Za-z_][\w.-]*)="([^"]+)"', data[:65536]):
-        try:
-            ET.register_namespace(prefix.decode(), uri.decode())
-        except ValueError:
-            continue
-    root = ET.fromstring(data)
-    changed = False
+    _register_namespaces(data)
+    return _sanitised(ET.fromstring(data), changed=False) or data
+
+
+def _sanitised(root: ET.Element, changed: bool) -> bytes | None:
+    """Move definition elements of a parsed SVG into <defs>; its bytes, or None if nothing changed."""
     defs_tag = f"{{{SVG_NS}}}defs"
     for parent in list(root.iter()):
         if parent.tag == defs_tag:
@@ -104,7 +101,17 @@ def sanitise_svg(data: bytes) -> bytes:
                 defs.append(child)
                 parent.insert(index, defs)
                 changed = True
-    return ET.tostring(root, encoding="utf-8") if changed else data
+    return ET.tostring(root, encoding="utf-8") if changed else None
+
+
+def _register_namespaces(data: bytes) -> None:
+    ET.register_namespace("", SVG_NS)
+    ET.register_namespace("xlink", XLINK_NS)
+    for prefix, uri in re.findall(rb'xmlns:([A-Za-z_][\w.-]*)="([^"]+)"', data[:65536]):
+        try:
+            ET.register_namespace(prefix.decode(), uri.decode())
+        except ValueError:
+            continue
 
 
 def _length_px(value: str | None) -> float | None:
@@ -124,14 +131,10 @@ class SvgPlanDocument(PlanDocument):
 
     def __init__(self, path: Path) -> None:
         super().__init__(path=path, format="svg")
-        if path.stat().st_size > MAX_SVG_BYTES:
-            raise PlanError(path, _("the SVG is larger than {mb} MB").format(mb=MAX_SVG_BYTES >> 20))
-        data = path.read_bytes()
-        try:
-            root = ET.fromstring(data)
-            cleaned = sanitise_svg(data)
-        except ET.ParseError as exc:
-            raise PlanError(path, _("the SVG is damaged or truncated: {error}").format(error=exc)) from exc
+        data = read_svg_bytes(path)
+        root, stripped = parse_screened(path, data, self.warnings)
+        _register_namespaces(data)
+        cleaned = _sanitised(root, changed=stripped) or data
         ensure_gui_application()
         from PySide6.QtCore import QByteArray
         from PySide6.QtSvg import QSvgRenderer

@@ -38,14 +38,16 @@ from inspector_app.core.structure import get_floor
 from inspector_app.core.summary import density_grid, pin_positions
 from inspector_app.core.workflow import Status, status_label
 from inspector_app.i18n import _
+from inspector_app.plans import sandbox
 from inspector_app.ui.canvas.commands import AddHazardCommand, MovePinsCommand, PlacePinCommand
+from inspector_app.ui.canvas.loader import load_plan
 from inspector_app.ui.canvas.overview import OverviewMap
 from inspector_app.ui.canvas.pins import Pin, PinSet
 from inspector_app.ui.canvas.plan_view import ZOOM_STEP, PlanView
 from inspector_app.ui.new_hazard_dialog import NewHazardDialog
 
 OVERVIEW_MARGIN = 10
-PLAN_FILTER = "*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.pdf *.svg *.dxf"
+PLAN_FILTER = "*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.pdf *.svg *.svgz *.dxf"
 
 
 class PlanPanel(QWidget):
@@ -221,7 +223,10 @@ class PlanPanel(QWidget):
             self.refresh_pins()
             return
         try:
-            self.document = plans.open(path)
+            self.document = load_plan(path, self)
+        except sandbox.PlanCancelled:
+            self._say(_("Opening the plan was cancelled: choose the floor again to retry."))
+            return
         except plans.PlanError as exc:
             self._say(_("The plan of this floor cannot be shown: {problem}").format(problem=exc))
             return
@@ -365,7 +370,7 @@ class PlanPanel(QWidget):
         """Make a file the floor's newest plan version; the old versions are kept, pins stay put."""
         assert self.floor_id is not None
         try:
-            with plans.open(path) as document:
+            with load_plan(path, self) as document:  # a stranger's file: proved within budget first
                 info = document.page(page)
                 facts = PageFacts(document.format, document.page_count, float(info.width_px), float(info.height_px))
             with self.context.db.session() as session:
