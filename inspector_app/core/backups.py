@@ -174,6 +174,10 @@ def prune_backups(ledger: Path, keep_days: int, now: datetime | None = None) -> 
             continue
         backup.path.unlink(missing_ok=True)
         removed.append(backup.path)
+    for part in backup_dir(ledger).glob(".*.part"):  # a copy cut short when its program was killed
+        with contextlib.suppress(OSError):
+            if now.timestamp() - part.stat().st_mtime > 3600:
+                part.unlink()
     return removed
 
 

@@ -4,6 +4,7 @@ never a traceback), and the automatic backups while the program runs (at start, 
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -126,13 +127,17 @@ def open_ledger_or_recover(context: AppContext, parent: QWidget | None = None) -
 
 class BackupKeeper(QObject):
     """Automatic backups of the open ledger while the program runs: one at start (unless a backup is
-    minutes old), then one whenever the newest is a day old. A failure is kept in ``last_problem`` and
-    never interrupts work: the ledger itself is fine, only its copy failed."""
+    minutes old), then one whenever the newest is a day old. The copy runs on a worker thread (a
+    30 MB ledger takes about half a second, benchmarks/ledger_file.py) so the window never waits. A
+    failure is kept in ``last_problem`` and never interrupts work: the ledger itself is fine, only
+    its copy failed."""
 
     def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.context = context
         self.last_problem = ""
+        self.last_made: backups.Backup | None = None
+        self._worker: threading.Thread | None = None
         self.timer = QTimer(self)
         self.timer.setInterval(CHECK_EVERY_MS)
         self.timer.timeout.connect(self.back_up_if_due)
@@ -141,14 +146,21 @@ class BackupKeeper(QObject):
         QTimer.singleShot(0, lambda: self.back_up_if_due(START_GAP))  # after the window is shown
         self.timer.start()
 
-    def back_up_if_due(self, every: timedelta = backups.DAILY) -> backups.Backup | None:
+    def busy(self) -> bool:
+        return self._worker is not None and self._worker.is_alive()
+
+    def back_up_if_due(self, every: timedelta = backups.DAILY) -> None:
         ledger = self.context.ledger_path
-        if ledger is None:
-            return None
-        try:
-            made = backups.backup_if_due(ledger, self.context.settings.backup_keep_days, every=every)
-        except (OSError, LedgerError) as exc:
-            self.last_problem = str(exc)
-            return None
-        self.last_problem = ""
-        return made
+        if ledger is None or self.busy():
+            return
+        keep_days = self.context.settings.backup_keep_days
+
+        def work() -> None:
+            try:
+                self.last_made = backups.backup_if_due(ledger, keep_days, every=every) or self.last_made
+                self.last_problem = ""
+            except (OSError, LedgerError) as exc:
+                self.last_problem = str(exc)
+
+        self._worker = threading.Thread(target=work, name="ledger-backup", daemon=True)
+        self._worker.start()

@@ -102,3 +102,23 @@ def test_a_ledger_without_backup_offers_no_restore_and_quits_cleanly(qtbot, tmp_
     assert open_ledger_or_recover(context) is False
     assert "is not a ledger" in seen[0] and "no backup" in seen[0]
     assert path.read_bytes() == b"not a ledger at all" * 100
+
+
+def test_the_running_program_backs_up_at_start_off_the_ui_thread(qtbot, tmp_path):
+    from inspector_app.ui.ledger_file import BackupKeeper
+
+    path = tmp_path / "ledger.sqlite"
+    context = _context(path)
+    context.may_create = True
+    try:
+        context.db  # noqa: B018 - a new ledger: no backup yet
+        assert backups.latest_backup(path) is None
+        keeper = BackupKeeper(context)
+        keeper.start()
+        qtbot.waitUntil(lambda: keeper.last_made is not None and not keeper.busy(), timeout=20000)
+        assert backups.latest_backup(path) == keeper.last_made and keeper.last_problem == ""
+        keeper.back_up_if_due()  # the hourly check: not due again today
+        qtbot.waitUntil(lambda: not keeper.busy(), timeout=20000)
+        assert len(backups.list_backups(path)) == 1
+    finally:
+        context.close()
