@@ -214,11 +214,17 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: committed when the block ends normally, rolled back on any error."""
+        """A unit of work: committed when the block ends normally, rolled back on any error. A database
+        error (damaged pages, a full disk, a lock held too long) becomes one ``InspectorError`` line
+        naming the ledger, which the CLI prints and the program shows where the edit was made."""
         session = self.sessions()
         try:
             yield session
             session.commit()
+        except SQLAlchemyError as exc:
+            session.rollback()
+            raise InspectorError(_("The ledger {path} could not be read or written: {problem}").format(
+                path=self.path or make_url(self.url).render_as_string(), problem=database_problem(exc))) from exc
         except BaseException:
             session.rollback()
             raise

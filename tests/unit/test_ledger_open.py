@@ -144,7 +144,7 @@ def test_damage_found_after_opening_is_one_line_too(tmp_path):
     code, _out, err = _cli("--db", str(path), "hazard", "list")
     warning, error = err.splitlines()  # the daily backup refused to copy damage, then the command failed
     assert warning.startswith(f"warning: no automatic backup of {path}: The ledger {path} is damaged")
-    assert code == 1 and error.startswith(f"error: the ledger {path} could not be read or written: ")
+    assert code == 1 and error.startswith(f"error: The ledger {path} could not be read or written: ")
     assert "malformed" in error and "Background on this error" not in err
     assert not list((tmp_path / "late-backups").glob("*.sqlite"))  # no damaged copy among the backups
 
@@ -169,3 +169,19 @@ def test_an_older_schema_is_upgraded_on_open(tmp_path):
         assert dbmod.current_revision(database.engine) == dbmod.HEAD_REVISION and not database.created
     finally:
         database.dispose()
+
+
+def test_a_database_error_inside_a_unit_of_work_is_one_line_naming_the_ledger(tmp_path):
+    from sqlalchemy import text
+
+    from inspector_app.core.errors import InspectorError
+
+    path = tmp_path / "ledger.sqlite"
+    database = dbmod.open_database(dbmod.sqlite_url(path))
+    try:
+        with pytest.raises(InspectorError) as caught, database.session() as session:
+            session.execute(text("INSERT INTO no_such_table VALUES (1)"))
+    finally:
+        database.dispose()
+    message = str(caught.value)
+    assert message == f"The ledger {path} could not be read or written: no such table: no_such_table"
