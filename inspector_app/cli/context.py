@@ -78,13 +78,19 @@ class AppContext:
     @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = open_database(self.url, may_create=self.may_create)
+            self._db = open_database(self.url, may_create=self.may_create, before_upgrade=self._backup_before_upgrade)
             if self._db.created:
                 print(_("Created a new, empty ledger at {path}").format(path=self._db.path), file=sys.stderr)
             else:
                 self._daily_backup(self._db)
             self._migrate_user_settings(self._db)
         return self._db
+
+    def _backup_before_upgrade(self, path: Path) -> None:
+        """A copy of the ledger as the older program left it; no copy, no upgrade (the error says why)."""
+        from inspector_app.core import backups
+
+        backups.make_backup(path, self.settings.backup_keep_days)
 
     def _daily_backup(self, db: Database) -> None:
         """An automatic backup if the newest is a day old; a failure is said, never in the way of work."""

@@ -13,7 +13,7 @@ message is one line naming the file and the problem.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,7 +175,8 @@ def newer_schema_message(where: str, revision: str) -> str:
         path=where, found=revision, known=HEAD_REVISION)
 
 
-def _bring_to_head(engine: Engine, where: str, path: Path | None, may_create: bool) -> None:
+def _bring_to_head(engine: Engine, where: str, path: Path | None, may_create: bool,
+                   before_upgrade: Callable[[Path], None] | None = None) -> None:
     """Upgrade an older schema, create a new one where allowed, refuse what is not ours to open."""
     try:
         with engine.connect() as connection:
@@ -193,6 +194,8 @@ def _bring_to_head(engine: Engine, where: str, path: Path | None, may_create: bo
         raise LedgerError(_("no ledger at {path}").format(path=where), "empty", path)
     if revision is not None and revision not in known_revisions():
         raise LedgerError(newer_schema_message(where, revision), "newer", path)
+    if revision is not None and path is not None and before_upgrade is not None:
+        before_upgrade(path)  # e.g. a backup of the old schema, in case the upgrade goes wrong
     upgrade(engine)
 
 
@@ -241,12 +244,13 @@ class Database:
 
 
 def open_database(url: str, store_dir: Path | None = None, migrate: bool = True,
-                  may_create: bool = True) -> Database:
+                  may_create: bool = True, before_upgrade: Callable[[Path], None] | None = None) -> Database:
     """Open a ledger and bring its schema to the newest revision.
 
     ``may_create``: a SQLite path where no ledger is may become a new, empty one (``Database.created``);
     otherwise it is refused with "no ledger at PATH" and no folder or file is made. Server databases
     (PostgreSQL) get their schema on first open either way: making the database is their admin's act.
+    ``before_upgrade(path)`` runs before an existing SQLite ledger's older schema is upgraded.
     ``store_dir`` defaults to a folder beside a SQLite file; a server database needs one given.
     """
     parsed = make_url(url)
@@ -271,7 +275,7 @@ def open_database(url: str, store_dir: Path | None = None, migrate: bool = True,
     engine = make_engine(url)
     try:
         if migrate:
-            _bring_to_head(engine, where, path, may_create or path is None)
+            _bring_to_head(engine, where, path, may_create or path is None, before_upgrade)
         sessions = sessionmaker(engine, expire_on_commit=False)
         from inspector_app.core.sync import tracking
 

@@ -185,3 +185,20 @@ def test_a_database_error_inside_a_unit_of_work_is_one_line_naming_the_ledger(tm
         database.dispose()
     message = str(caught.value)
     assert message == f"The ledger {path} could not be read or written: no such table: no_such_table"
+
+
+def test_an_older_ledger_is_backed_up_before_the_cli_upgrades_it(tmp_path):
+    from inspector_app.core import backups
+
+    path = tmp_path / "old.sqlite"
+    engine = dbmod.make_engine(dbmod.sqlite_url(path))
+    dbmod.upgrade(engine, "0001")
+    engine.dispose()
+    assert _cli("--db", str(path), "hazard", "list")[0:2] == (0, "[]\n")
+    made = backups.list_backups(path)
+    assert len(made) == 1 and backups.check_ledger_file(made[0].path) == "0001"
+    engine = dbmod.make_engine(dbmod.sqlite_url(path))
+    try:
+        assert dbmod.current_revision(engine) == dbmod.HEAD_REVISION
+    finally:
+        engine.dispose()
