@@ -57,7 +57,8 @@ def _now() -> datetime:
 
 
 def _connect_readonly(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5)
+    # as_uri() percent-encodes '?', '#' and spaces and writes a Windows drive as file:///C:/...
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
 
 
 def check_ledger_file(path: Path) -> str:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -145,7 +145,8 @@ def make_engine(url: str) -> Engine:
 
 
 def sqlite_url(path: Path) -> str:
-    return f"sqlite:///{path}"
+    # Quoted, so '#', '%' or '[' in a file name survive SQLAlchemy's parsing of the URL.
+    return URL.create("sqlite", database=str(path)).render_as_string()
 
 
 def ledger_exists(path: Path) -> bool:

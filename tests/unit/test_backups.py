@@ -150,3 +150,10 @@ def test_a_daily_backup_is_due_once_a_day_and_a_damaged_ledger_never_enters_the_
     with pytest.raises(LedgerError, match="damaged"):
         backups.backup_if_due(ledger, 14, now + timedelta(days=3))
     assert backups.list_backups(ledger) == good
+
+
+def test_a_ledger_whose_name_has_uri_characters_backs_up(tmp_path):
+    ledger = tmp_path / "school #2 draft%20 [v1].sqlite"  # names Windows allows
+    open_database(sqlite_url(ledger)).dispose()
+    made = backups.make_backup(ledger, keep_days=14)
+    assert backups.check_ledger_file(made.path) == backups.HEAD_REVISION
