@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from tests.edit_burst import value
@@ -30,8 +32,6 @@ def kill_in_burst(mode: str, ledger: Path, hazard: str, count: int, kill_after: 
                 acked.append(int(line.split()[1]))
             if len(acked) >= kill_after:
                 break
-        import time
-
         time.sleep(random.uniform(0, 0.03))
         process.send_signal(signal.SIGKILL)
         # What the process printed after the break is acknowledged too: it said so before it died.
@@ -51,8 +51,6 @@ def rooms_in_history(ledger: Path) -> set[str]:
 
 
 def _burst_values(data: str) -> list[str]:
-    import re
-
     return re.findall(r"burst-\d{4}", data)
 
 
