@@ -2,6 +2,8 @@
 
 Each group of subcommands lives in its own module with a ``register(subparsers)`` function; data is
 printed as JSON (or CSV where asked); errors go to stderr with a non-zero exit, never a traceback.
+A command that may make a new ledger where none is says so with ``set_defaults(creates_ledger=True)``;
+the rest refuse a missing ledger (see cli/context.py).
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from inspector_app.cli import (
     audit_cmds,
+    backup_cmds,
     bundle_cmds,
     demo_cmds,
     forms_cmds,
@@ -27,11 +32,12 @@ from inspector_app.cli import (
     token_cmds,
 )
 from inspector_app.cli.context import AppContext
+from inspector_app.core.db import database_problem
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, normalise_language, set_language, system_language
 
 COMMAND_MODULES = (gui_cmds, demo_cmds, hazard_cmds, audit_cmds, forms_cmds, plan_cmds, serve_cmds, ledger_cmds,
-                   notice_cmds, org_cmds, sync_cmds, bundle_cmds, token_cmds, summary_cmds)
+                   notice_cmds, org_cmds, sync_cmds, bundle_cmds, token_cmds, summary_cmds, backup_cmds)
 
 
 class Parser(argparse.ArgumentParser):
@@ -51,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     subparsers = parser.add_subparsers(dest="command", parser_class=Parser)
     for module in COMMAND_MODULES:
         module.register(subparsers)
-    parser.set_defaults(handler=gui_cmds.run_gui)
+    parser.set_defaults(handler=gui_cmds.run_gui, creates_ledger=False)  # a command's own default wins
     return parser
 
 
@@ -75,6 +81,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(context, args) or 0)
     except InspectorError as exc:
         print(_("error: {message}").format(message=exc), file=sys.stderr)
+        return 1
+    except SQLAlchemyError as exc:  # e.g. a ledger damaged past the pages read when it was opened
+        print(_("error: the ledger {path} could not be read or written: {problem}").format(
+            path=context.ledger_path or context.url, problem=database_problem(exc)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(_("interrupted"), file=sys.stderr)

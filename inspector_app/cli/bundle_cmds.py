@@ -23,7 +23,7 @@ def register(subparsers: Any) -> None:
     out.set_defaults(handler=run_export)
     into = sub.add_parser("import", help=_("merge a bundle into this ledger"))
     into.add_argument("file", metavar="FILE", help=_("the bundle file"))
-    into.set_defaults(handler=run_import)
+    into.set_defaults(handler=run_import, creates_ledger=True)
 
 
 def run_export(context: AppContext, args: argparse.Namespace) -> int:

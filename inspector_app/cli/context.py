@@ -1,5 +1,13 @@
 """What every command needs, made once at start-up and passed in: settings, the database (opened
-only when a command asks for it), the forms catalogue and who is acting."""
+only when a command asks for it), the forms catalogue and who is acting.
+
+Which commands may create a ledger: a command's parser says so with ``set_defaults(creates_ledger=True)``
+(init, demo, bundle import, sync, restore, site add). Every other command gets the top-level default
+False (cli/__init__.py) and refuses a SQLite path where no ledger is with "no ledger at PATH", making no
+folder or file, so a mistyped path never looks like an empty ledger. Code that builds an ``AppContext``
+itself (the GUI after asking, tests) may create (``may_create``, default True). A ledger this opens that
+was there already gets its daily automatic backup (core/backups.py).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +22,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from inspector_app.core.db import Database, open_database, sqlite_url
+from inspector_app.core.db import Database, LedgerError, ledger_exists, open_database, sqlite_file, sqlite_url
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.forms import Catalogue, load_catalogue
 from inspector_app.core.models import Floor
@@ -32,6 +40,7 @@ class AppContext:
     database_url: str | None = None
     actor: str = ""
     forms_dirs: list[Path] = field(default_factory=list)
+    may_create: bool = True
     _db: Database | None = None
     _catalogue: Catalogue | None = None
 
@@ -48,6 +57,7 @@ class AppContext:
             user = "inspector"
         self.actor = args.actor or self.settings.inspector_name or user
         self.forms_dirs = [Path(d) for d in (*self.settings.extra_forms_dirs, *args.forms)]
+        self.may_create = bool(getattr(args, "creates_ledger", True))
 
     @property
     def url(self) -> str:
@@ -56,11 +66,43 @@ class AppContext:
         return sqlite_url((self.db_path or default_database_path()).resolve())
 
     @property
+    def ledger_path(self) -> Path | None:
+        """The SQLite file of the ledger, None for a server database."""
+        return sqlite_file(self.url)
+
+    def ledger_missing(self) -> bool:
+        """True if opening would have to create a new, empty ledger file."""
+        path = self.ledger_path
+        return path is not None and not ledger_exists(path)
+
+    @property
     def db(self) -> Database:
         if self._db is None:
-            self._db = open_database(self.url)
+            self._db = open_database(self.url, may_create=self.may_create, before_upgrade=self._backup_before_upgrade)
+            if self._db.created:
+                print(_("Created a new, empty ledger at {path}").format(path=self._db.path), file=sys.stderr)
+            else:
+                self._daily_backup(self._db)
             self._migrate_user_settings(self._db)
         return self._db
+
+    def _backup_before_upgrade(self, path: Path) -> None:
+        """A copy of the ledger as the older program left it; no copy, no upgrade (the error says why)."""
+        from inspector_app.core import backups
+
+        backups.make_backup(path, self.settings.backup_keep_days)
+
+    def _daily_backup(self, db: Database) -> None:
+        """An automatic backup if the newest is a day old; a failure is said, never in the way of work."""
+        from inspector_app.core import backups
+
+        if db.path is None:
+            return
+        try:
+            backups.backup_if_due(db.path, self.settings.backup_keep_days)
+        except (OSError, LedgerError) as exc:
+            print(_("warning: no automatic backup of {path}: {problem}").format(path=db.path, problem=exc),
+                  file=sys.stderr)
 
     def _migrate_user_settings(self, db: Database) -> None:
         """Once per ledger: the user's former per-user base URL and notice prefix go into the ledger's

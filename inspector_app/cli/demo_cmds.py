@@ -16,7 +16,7 @@ from inspector_app.i18n import _
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("demo", help=_("create a demo project (one school, three buildings)"))
-    parser.set_defaults(handler=run_demo)
+    parser.set_defaults(handler=run_demo, creates_ledger=True)
 
 
 def run_demo(context: AppContext, args: argparse.Namespace) -> int:

@@ -70,7 +70,8 @@ def run_serve(context: AppContext, args: argparse.Namespace) -> int:
     # Limits and the rest may come from INSPECTOR_* (e.g. a systemd unit); options win.
     config = build_config(**{**inherited, **values})
     # Migrate the schema once here, not in every worker at the same time.
-    open_database(config.database_url, store_dir=Path(config.files_dir) if config.files_dir else None).dispose()
+    open_database(config.database_url, store_dir=Path(config.files_dir) if config.files_dir else None,
+                  may_create=context.may_create).dispose()
     os.environ.update(config.to_env())
     addresses = [f"http://{args.host}:{args.port}"]
     if args.host == "0.0.0.0":

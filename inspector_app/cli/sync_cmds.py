@@ -23,7 +23,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--token", metavar="T", help=_("the inspector's token (or set {env})").format(
         env=TOKEN_ENVIRONMENT))
     parser.add_argument("--status", action="store_true", help=_("only show the last sync, what waits and conflicts"))
-    parser.set_defaults(handler=run_sync)
+    parser.set_defaults(handler=run_sync, creates_ledger=True)
 
     conflicts = subparsers.add_parser("conflicts", help=_("values two laptops changed at once"))
     sub = conflicts.add_subparsers(dest="conflicts_command", required=True)

@@ -28,6 +28,7 @@ class Settings(BaseModel):
     migrated_ledgers: list[str] = Field(default_factory=list)  # ledgers moved already (cli.context.ledger_key)
     extra_forms_dirs: list[str] = Field(default_factory=list)
     last_database: str = ""
+    backup_keep_days: int = 14  # automatic backups of the ledger are kept this many days (core/backups.py)
     last_floor_id: str = ""
     last_inspection_id: str = ""
     recent_categories: list[str] = Field(default_factory=list)  # hazard category codes, newest first

@@ -44,10 +44,15 @@ def run(context: AppContext) -> int:
     app.setOrganizationName("FireRiskInspector")
     qt_translations = QtTranslations(app)
     qt_translations.apply(current_language())
+    from inspector_app.ui.ledger_file import BackupKeeper, open_ledger_or_recover
+
+    if not open_ledger_or_recover(context):  # asks before making a ledger, offers a backup if it fails
+        return 0
     try:
         window = MainWindow(context, qt_translations)
     except InspectorError as exc:
         QMessageBox.critical(None, _("Fire-Risk Inspector"), str(exc))
         return 1
     window.show()
+    BackupKeeper(context, window).start()
     return app.exec()

@@ -139,6 +139,8 @@ def test_forms_check_of_shipped_forms(run):
 def test_installed_entry_point_runs(tmp_path):
     db = tmp_path / "cli.sqlite"
     script = [sys.executable, "-m", "inspector_app", "--db", str(db), "--lang", "en"]
+    done = subprocess.run([*script, "init"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and f"Created a new, empty ledger at {db}" in done.stderr, done.stderr
     done = subprocess.run([*script, "hazard", "list"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []

@@ -16,8 +16,9 @@ def test_core_imports_and_cli_runs_with_qt_blocked(tmp_path):
             if ".migrations" not in module.name:
                 importlib.import_module(module.name)
         from inspector_app.cli import main
-        code = main(["--db", r"{tmp_path / 'x.sqlite'}", "--lang", "en", "hazard", "list"])
-        assert code == 0, code
+        for command in (["init"], ["hazard", "list"]):
+            code = main(["--db", r"{tmp_path / 'x.sqlite'}", "--lang", "en", *command])
+            assert code == 0, code
         assert not any(name.startswith("PySide6.") for name in sys.modules)
         print("ok")
     """)

@@ -149,6 +149,7 @@ def test_hazards_of_organisations_with_different_addresses_are_not_printed_toget
 
 
 def test_org_show_and_set(run):
+    assert run("init")[0] == 0
     code, _out, err = run("org", "show")
     assert code == 1 and "no organisation" in err and "Traceback" not in err
     assert run("demo")[0] == 0

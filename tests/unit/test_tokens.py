@@ -17,7 +17,9 @@ from inspector_app.core.models import Organisation
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def ledger(request, tmp_path):
     if request.param == "sqlite":
-        return sqlite_url(tmp_path / "ledger.sqlite")
+        url = sqlite_url(tmp_path / "ledger.sqlite")
+        open_database(url).dispose()  # the CLI opens only a ledger that is there (`init` makes one)
+        return url
     return request.getfixturevalue("postgres_url")
 
 

@@ -1,0 +1,166 @@
+"""The ledger file in the desktop program, before and while the main window works on it: asking before
+a new ledger is made, the recovery dialog for a ledger that will not open (offering its latest backup,
+never a traceback), and the automatic backups while the program runs (at start, then daily)."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from inspector_app.cli.context import AppContext
+from inspector_app.core import backups
+from inspector_app.core.db import LedgerError
+from inspector_app.i18n import _
+
+# A start within this long of the last backup (a quick restart) makes no new one.
+START_GAP = timedelta(minutes=10)
+CHECK_EVERY_MS = 60 * 60 * 1000  # how often a running program asks whether the daily backup is due
+
+
+def _choose_file(parent: QWidget | None) -> Path | None:
+    path, _filter = QFileDialog.getOpenFileName(
+        parent, _("Open ledger"), str(Path.home()), _("Ledger files (*.sqlite *.db);;All files (*)"))
+    return Path(path) if path else None
+
+
+def _ask_to_create(path: Path, parent: QWidget | None) -> str:
+    """"create", "open" or "quit": what to do where no ledger is yet."""
+    box = QMessageBox(QMessageBox.Icon.Question, _("No ledger yet"), _(
+        "There is no ledger at {path}.\nMake a new, empty ledger there, or open an existing one?").format(
+        path=path), QMessageBox.StandardButton.NoButton, parent)
+    create = box.addButton(_("Make a new ledger"), QMessageBox.ButtonRole.AcceptRole)
+    create.setObjectName("create_ledger")
+    other = box.addButton(_("Open another ledger…"), QMessageBox.ButtonRole.ActionRole)
+    other.setObjectName("open_other_ledger")
+    quit_button = box.addButton(_("Quit"), QMessageBox.ButtonRole.RejectRole)
+    quit_button.setObjectName("quit")
+    box.setDefaultButton(create)
+    box.exec()
+    clicked = box.clickedButton()
+    return "create" if clicked is create else "open" if clicked is other else "quit"
+
+
+def _usable_backup(ledger: Path) -> backups.Backup | None:
+    """The newest automatic backup that itself opens (a damaged or newer one is no way out)."""
+    for backup in backups.list_backups(ledger):
+        try:
+            backups.check_ledger_file(backup.path)
+        except LedgerError:
+            continue
+        return backup
+    return None
+
+
+def _ask_to_recover(error: LedgerError, backup: backups.Backup | None, parent: QWidget | None) -> str:
+    """"restore", "open" or "quit" for a ledger that failed to open."""
+    text = str(error)
+    if backup is not None:
+        text += "\n\n" + _("The latest backup was made on {when}: {path}").format(
+            when=backup.made_at.astimezone().strftime("%Y-%m-%d %H:%M"), path=backup.path)
+    else:
+        text += "\n\n" + _("There is no backup of this ledger to restore.")
+    box = QMessageBox(QMessageBox.Icon.Warning, _("The ledger cannot be opened"), text,
+                      QMessageBox.StandardButton.NoButton, parent)
+    restore = None
+    if backup is not None:
+        restore = box.addButton(_("Restore the latest backup"), QMessageBox.ButtonRole.AcceptRole)
+        restore.setObjectName("restore_backup")
+        box.setDefaultButton(restore)
+    other = box.addButton(_("Open another ledger…"), QMessageBox.ButtonRole.ActionRole)
+    other.setObjectName("open_other_ledger")
+    quit_button = box.addButton(_("Quit"), QMessageBox.ButtonRole.RejectRole)
+    quit_button.setObjectName("quit")
+    box.exec()
+    clicked = box.clickedButton()
+    if restore is not None and clicked is restore:
+        return "restore"
+    return "open" if clicked is other else "quit"
+
+
+def open_ledger_or_recover(context: AppContext, parent: QWidget | None = None) -> bool:
+    """Open the context's ledger before the main window is made, asking the user where a choice is
+    theirs. True: ``context.db`` is open; False: the user chose to quit."""
+    if context.ledger_missing():
+        path = context.ledger_path
+        assert path is not None
+        choice = _ask_to_create(path, parent)
+        if choice == "quit":
+            return False
+        if choice == "open":
+            chosen = _choose_file(parent)
+            if chosen is None:
+                return False
+            context.db_path, context.database_url = chosen, None
+        context.may_create = choice == "create"
+    while True:
+        try:
+            context.db  # noqa: B018 - opening checks and migrates the ledger
+            return True
+        except LedgerError as error:
+            ledger = context.ledger_path
+            backup = _usable_backup(ledger) if ledger is not None else None
+            choice = _ask_to_recover(error, backup, parent)
+            if choice == "quit":
+                return False
+            if choice == "open":
+                chosen = _choose_file(parent)
+                if chosen is None:
+                    return False
+                context.db_path, context.database_url = chosen, None
+                context.may_create = False
+                continue
+            assert ledger is not None and backup is not None
+            try:
+                done = backups.restore_ledger(ledger, backup.path)
+            except LedgerError as problem:
+                QMessageBox.warning(parent, _("The ledger cannot be opened"), str(problem))
+                continue
+            QMessageBox.information(parent, _("Backup restored"), _(
+                "The ledger was restored from the backup of {when}.\nThe file that failed to open is "
+                "kept at {kept}").format(when=backup.made_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                                         kept=done.replaced_kept_at))
+
+
+class BackupKeeper(QObject):
+    """Automatic backups of the open ledger while the program runs: one at start (unless a backup is
+    minutes old), then one whenever the newest is a day old. The copy runs on a worker thread (a
+    30 MB ledger takes about half a second, benchmarks/ledger_file.py) so the window never waits. A
+    failure is kept in ``last_problem`` and never interrupts work: the ledger itself is fine, only
+    its copy failed."""
+
+    def __init__(self, context: AppContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.context = context
+        self.last_problem = ""
+        self.last_made: backups.Backup | None = None
+        self._worker: threading.Thread | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(CHECK_EVERY_MS)
+        self.timer.timeout.connect(self.back_up_if_due)
+
+    def start(self) -> None:
+        QTimer.singleShot(0, lambda: self.back_up_if_due(START_GAP))  # after the window is shown
+        self.timer.start()
+
+    def busy(self) -> bool:
+        return self._worker is not None and self._worker.is_alive()
+
+    def back_up_if_due(self, every: timedelta = backups.DAILY) -> None:
+        ledger = self.context.ledger_path
+        if ledger is None or self.busy():
+            return
+        keep_days = self.context.settings.backup_keep_days
+
+        def work() -> None:
+            try:
+                self.last_made = backups.backup_if_due(ledger, keep_days, every=every) or self.last_made
+                self.last_problem = ""
+            except (OSError, LedgerError) as exc:
+                self.last_problem = str(exc)
+
+        self._worker = threading.Thread(target=work, name="ledger-backup", daemon=True)
+        self._worker.start()
