@@ -16,6 +16,8 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -26,8 +28,8 @@ from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
 from inspector_app.i18n import normalise_language
 from inspector_app.web import pages
-from inspector_app.web.guard import DEFAULT_SYNC_BODY_BYTES, SYNC_PREFIX, Guard, IPNetwork
-from inspector_app.web.status import PublicStatus, Superseded, hazard_version, lookup
+from inspector_app.web.guard import DEFAULT_MAX_CLIENTS, DEFAULT_SYNC_BODY_BYTES, SYNC_PREFIX, Guard, IPNetwork
+from inspector_app.web.status import TOKEN_PATTERN, PublicStatus, Superseded, hazard_version, lookup
 
 CACHE_ENTRIES = 2048
 
@@ -44,21 +46,28 @@ def choose_language(request: Request) -> str:
 
 
 class StatusService:
+    """Answers for tokens. The common case (a page already rendered for this version of the hazard)
+    costs one indexed SELECT on a pooled autocommit connection: no ORM session, no BEGIN/COMMIT and
+    no pre-ping round trips. Only a new version goes through the ORM lookup and the templates."""
+
     def __init__(self, db: Database, catalogue: Catalogue) -> None:
         self.db, self.catalogue = db, catalogue
+        self.reader = version_reader(db.engine)
         self._cache: OrderedDict[tuple[Any, ...], tuple[int, bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
 
     def render(self, token: str, language: str, as_json: bool, path: str) -> tuple[int, bytes, str]:
+        if not TOKEN_PATTERN.match(token):
+            return not_found(language, as_json)
         today = dt.date.today()
+        version = self._version(token)
+        key = (token, version, language, as_json, today) if version else None
+        if key is not None:
+            with self._lock:
+                hit = self._cache.get(key)
+            if hit is not None:
+                return hit
         with self.db.session() as session:
-            version = hazard_version(session, token)
-            key = (token, version, language, as_json, today) if version else None
-            if key is not None:
-                with self._lock:
-                    hit = self._cache.get(key)
-                if hit is not None:
-                    return hit
             found = lookup(session, self.catalogue, token, today)
         result = self._answer(found, language, as_json, path)
         if key is not None:
@@ -67,6 +76,16 @@ class StatusService:
                 while len(self._cache) > CACHE_ENTRIES:
                     self._cache.popitem(last=False)
         return result
+
+    def _version(self, token: str) -> tuple[Any, ...] | None:
+        try:
+            with self.reader.connect() as connection:
+                return hazard_version(connection, token)
+        except DBAPIError as exc:
+            if not exc.connection_invalidated:
+                raise
+        with self.reader.connect() as connection:  # the database restarted: once more, on a new connection
+            return hazard_version(connection, token)
 
     def _answer(self, found: PublicStatus | Superseded | None, language: str, as_json: bool,
                 path: str) -> tuple[int, bytes, str]:
@@ -81,6 +100,15 @@ class StatusService:
         return not_found(language, as_json)
 
 
+def version_reader(engine: Engine) -> Engine:
+    """An engine for the one-row version reads: autocommit and without pre-ping on a server
+    database (a dropped connection is retried once instead); SQLite's own engine as it is."""
+    if engine.dialect.name == "sqlite":
+        return engine
+    return create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_size=4, max_overflow=16,
+                         pool_recycle=1800)
+
+
 def not_found(language: str, as_json: bool) -> tuple[int, bytes, str]:
     if as_json:
         return 404, b'{"error":"not found"}', "application/json"
@@ -90,7 +118,7 @@ def not_found(language: str, as_json: bool) -> tuple[int, bytes, str]:
 def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0, burst: int = 40, *,
                sync_app: ASGIApp | None = None, sync_rate_per_second: float | None = None,
                sync_burst: int | None = None, max_sync_body_bytes: int = DEFAULT_SYNC_BODY_BYTES,
-               trusted_proxies: Sequence[IPNetwork] = ()) -> ASGIApp:
+               trusted_proxies: Sequence[IPNetwork] = (), rate_limit_clients: int = DEFAULT_MAX_CLIENTS) -> ASGIApp:
     """The status pages, and ``sync_app`` (the sync API) mounted at /sync when given."""
     service = StatusService(db, catalogue)
 
@@ -103,6 +131,16 @@ def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0
         status, body, media = service.render(token, language, as_json, f"/h/{token}")
         return Response(body, status, media_type=media)
 
+    async def with_slash(request: Request) -> Response:
+        """``/h/TOKEN/`` (a QR app or a hand-typed address may add the slash): sent on relatively,
+        so the answer never names a host the request chose."""
+        token = request.path_params["token"]
+        if not TOKEN_PATTERN.match(token.removesuffix(".json")):
+            status, body, media = not_found(choose_language(request), False)
+            return Response(body, status, media_type=media)
+        query = request.url.query
+        return Response(status_code=308, headers={"location": f"../{token}" + (f"?{query}" if query else "")})
+
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"ok": True})
 
@@ -111,9 +149,12 @@ def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0
         return Response(body, status, media_type=media)
 
     routes: list[BaseRoute] = [Route("/h/{token}", hazard, methods=["GET", "HEAD"]),
+                               Route("/h/{token}/", with_slash, methods=["GET", "HEAD"]),
                                Route("/healthz", healthz, methods=["GET", "HEAD"])]
     if sync_app is not None:
         routes.append(Mount(SYNC_PREFIX, app=sync_app))
     app = Starlette(routes=routes, exception_handlers={404: missing})
+    app.router.redirect_slashes = False  # its redirect would build the Location from the Host header
     return Guard(app, rate_per_second, burst, sync_rate_per_second=sync_rate_per_second, sync_burst=sync_burst,
-                 max_sync_body_bytes=max_sync_body_bytes, trusted_proxies=trusted_proxies)
+                 max_sync_body_bytes=max_sync_body_bytes, trusted_proxies=trusted_proxies,
+                 max_clients=rate_limit_clients)

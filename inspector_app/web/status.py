@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.forms import Catalogue
@@ -74,7 +74,7 @@ def _date(value: dt.datetime) -> dt.date:
     return value.date()
 
 
-def hazard_version(session: Session, token: str) -> tuple[Any, ...] | None:
+def hazard_version(session: Session | Connection, token: str) -> tuple[Any, ...] | None:
     """A cheap fingerprint of what the page shows (changes whenever the hazard changes)."""
     if not TOKEN_PATTERN.match(token):
         return None
