@@ -9,6 +9,7 @@ the very next request.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import threading
@@ -16,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Engine, create_engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -47,12 +48,14 @@ def choose_language(request: Request) -> str:
 
 class StatusService:
     """Answers for tokens. The common case (a page already rendered for this version of the hazard)
-    costs one indexed SELECT on a pooled autocommit connection: no ORM session, no BEGIN/COMMIT and
-    no pre-ping round trips. Only a new version goes through the ORM lookup and the templates."""
+    costs one indexed SELECT on a connection the service keeps open in autocommit: no ORM session,
+    no pool checkout, no BEGIN/COMMIT or pre-ping round trips. Only a new version goes through the
+    ORM lookup and the templates. What is kept is a connection and rendered bytes checked against
+    the database on every request, never a fact another worker could contradict."""
 
     def __init__(self, db: Database, catalogue: Catalogue) -> None:
         self.db, self.catalogue = db, catalogue
-        self.reader = version_reader(db.engine)
+        self.reader = VersionReader(db.engine)
         self._cache: OrderedDict[tuple[Any, ...], tuple[int, bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -60,7 +63,7 @@ class StatusService:
         if not TOKEN_PATTERN.match(token):
             return not_found(language, as_json)
         today = dt.date.today()
-        version = self._version(token)
+        version = self.reader.version(token)
         key = (token, version, language, as_json, today) if version else None
         if key is not None:
             with self._lock:
@@ -77,16 +80,6 @@ class StatusService:
                     self._cache.popitem(last=False)
         return result
 
-    def _version(self, token: str) -> tuple[Any, ...] | None:
-        try:
-            with self.reader.connect() as connection:
-                return hazard_version(connection, token)
-        except DBAPIError as exc:
-            if not exc.connection_invalidated:
-                raise
-        with self.reader.connect() as connection:  # the database restarted: once more, on a new connection
-            return hazard_version(connection, token)
-
     def _answer(self, found: PublicStatus | Superseded | None, language: str, as_json: bool,
                 path: str) -> tuple[int, bytes, str]:
         if isinstance(found, PublicStatus):
@@ -100,13 +93,40 @@ class StatusService:
         return not_found(language, as_json)
 
 
-def version_reader(engine: Engine) -> Engine:
-    """An engine for the one-row version reads: autocommit and without pre-ping on a server
-    database (a dropped connection is retried once instead); SQLite's own engine as it is."""
-    if engine.dialect.name == "sqlite":
-        return engine
-    return create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_size=4, max_overflow=16,
-                         pool_recycle=1800)
+class VersionReader:
+    """The one-row version reads. On a server database: one connection held in autocommit (the
+    handler runs on the event loop's thread, so one at a time), opened on first use and opened
+    again once if the database dropped it. On SQLite (no network): the ledger's own pool."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.held = engine.dialect.name != "sqlite"
+        self._connection: Connection | None = None
+        self._lock = threading.Lock()
+
+    def version(self, token: str) -> tuple[Any, ...] | None:
+        if not self.held:
+            with self.engine.connect() as connection:
+                return hazard_version(connection, token)
+        with self._lock:
+            try:
+                return hazard_version(self._connect(), token)
+            except DBAPIError as exc:
+                self.close()
+                if not exc.connection_invalidated:
+                    raise
+            return hazard_version(self._connect(), token)  # the database restarted: once more
+
+    def _connect(self) -> Connection:
+        if self._connection is None or self._connection.closed or self._connection.invalidated:
+            self._connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self._connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(DBAPIError):
+                self._connection.close()
+            self._connection = None
 
 
 def not_found(language: str, as_json: bool) -> tuple[int, bytes, str]:

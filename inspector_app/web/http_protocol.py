@@ -80,6 +80,41 @@ class _Connections:
         self.per_client: Counter[str] = Counter()
 
 
+class CoalescingTransport:
+    """The connection's transport, with the writes of one turn of the event loop sent together:
+    uvicorn writes a response's head and its body apart, and on loopback or a LAN every send costs
+    a system call and a packet. Order is kept; close() sends what waits first."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self.transport, self.loop = transport, loop
+        self.pending: list[bytes] = []
+
+    def write(self, data: bytes | bytearray | memoryview) -> None:
+        if not data:
+            return
+        if not self.pending:
+            self.loop.call_soon(self.flush)
+        self.pending.append(bytes(data))
+
+    def flush(self) -> None:
+        if self.pending:
+            data = b"".join(self.pending)
+            self.pending.clear()
+            if not self.transport.is_closing():
+                self.transport.write(data)
+
+    def write_eof(self) -> None:
+        self.flush()
+        self.transport.write_eof()
+
+    def close(self) -> None:
+        self.flush()
+        self.transport.close()
+
+    def __getattr__(self, name: str) -> Any:  # is_closing, pause_reading, get_extra_info, ...
+        return getattr(self.transport, name)
+
+
 class _RememberingConnection(h11.Connection):
     """h11's connection, keeping the parse error the parent protocol catches and drops."""
 
@@ -112,6 +147,7 @@ class HardenedH11Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
+        self.transport = CoalescingTransport(transport, self.loop)  # type: ignore[assignment]
         address = self.client[0] if self.client else ""
         if len(self.connections) > self.limits.max_connections:
             self._refuse(503, TOO_MANY_CONNECTIONS)
