@@ -83,8 +83,8 @@ def server(ledger) -> Iterator[int]:
         yield port
 
 
-def connect(port: int) -> socket.socket:
-    sock = socket.create_connection(("127.0.0.1", port), timeout=CLOSE_WITHIN)
+def connect(port: int, source: str = "127.0.0.1") -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=CLOSE_WITHIN, source_address=(source, 0))
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     return sock
 
@@ -114,10 +114,10 @@ def parse(raw: bytes) -> tuple[int, dict[bytes, bytes], bytes]:
     return status, headers, body
 
 
-def exchange(port: int, request: bytes) -> tuple[int, dict[bytes, bytes], bytes]:
+def exchange(port: int, request: bytes, source: str = "127.0.0.1") -> tuple[int, dict[bytes, bytes], bytes]:
     """Send ``request`` (from a thread: the server may answer before it has all of it) and read
     the answer up to the close."""
-    with connect(port) as sock:
+    with connect(port, source) as sock:
 
         def send_all() -> None:
             with contextlib.suppress(OSError):  # the server may answer and close before the end
@@ -200,18 +200,22 @@ def test_an_idle_keep_alive_connection_is_closed(server, ledger):
 
 
 def test_one_address_cannot_hold_every_connection(server):
-    held = [connect(server) for _ in range(PER_CLIENT)]
+    """127.0.0.2 (also loopback) holds all the connections one address may have; it is refused
+    more, while 127.0.0.1 is still served."""
+    request = b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    held = [connect(server, "127.0.0.2") for _ in range(PER_CLIENT)]
     try:
         time.sleep(0.3)  # the server has accepted them all
-        status, headers, _body = exchange(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        status, headers, _body = exchange(server, request, "127.0.0.2")
         assert status == 503 and headers[b"retry-after"]
         assert_hardened(headers)
+        assert exchange(server, request, "127.0.0.1")[0] == 200
     finally:
         for sock in held:
             sock.close()
     deadline = time.monotonic() + CLOSE_WITHIN
     while True:  # the freed places are given to new connections
-        status, _headers, _body = exchange(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        status, _headers, _body = exchange(server, request, "127.0.0.2")
         if status == 200 or time.monotonic() > deadline:
             break
         time.sleep(0.1)
