@@ -2,6 +2,7 @@
 (a laptop serving its school's LAN): a deadline for each request's headers, a connection limit (in
 all and per client address), and the security headers on the answers the HTTP layer writes itself
 (400 / 414 / 431 for requests it cannot parse, 408, 503), which never pass through the ASGI Guard.
+It also sends each response's head and body in one write (half the system calls per page).
 
 Chosen over another server (hypercorn, granian) because it keeps uvicorn's workers, lifecycle and
 tested HTTP handling, and changes only the few places where the protocol answers on its own.
