@@ -47,6 +47,8 @@ CATALOGUE_OF = {
     "inspector_app/core/accounts.py": "server",
     "inspector_app/cli/token_cmds.py": "server",
     "inspector_app/web/server_config.py": "server",
+    "inspector_app/web/guard.py": "web_server",
+    "inspector_app/web/http_protocol.py": "web_server",
     "inspector_app/core/rollup.py": "rollup",
     "inspector_app/exports/rollup_xlsx.py": "rollup",
     "inspector_app/cli/summary_cmds.py": "rollup",

@@ -28,6 +28,14 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--trusted-proxy", action="append", default=[], metavar="ADDR_OR_CIDR",
                         help=_("a reverse proxy whose X-Forwarded-For is believed (repeatable)"))
     parser.add_argument("--base-url", help=_("the public address of this server, only reported at start-up"))
+    parser.add_argument("--header-timeout", type=float, metavar="SECONDS",
+                        help=_("close a connection whose request headers take longer (at most 30; default 15)"))
+    parser.add_argument("--keep-alive", type=float, metavar="SECONDS",
+                        help=_("close a connection idle this long between requests (default 5)"))
+    parser.add_argument("--max-connections", type=int, metavar="N",
+                        help=_("open connections each server process accepts (default 1000)"))
+    parser.add_argument("--max-connections-per-client", type=int, metavar="N",
+                        help=_("open connections from one address (default 64; trusted proxies have no limit)"))
     parser.set_defaults(handler=run_serve)
 
 
@@ -47,7 +55,7 @@ def run_serve(context: AppContext, args: argparse.Namespace) -> int:
     import uvicorn
 
     from inspector_app.core.db import open_database
-    from inspector_app.web.server_config import UVICORN_OPTIONS, ServerConfig, build_config
+    from inspector_app.web.server_config import ServerConfig, build_config
 
     if not 0 < args.port < 65536:
         raise InspectorError(_("--port must be between 1 and 65535."))
@@ -67,6 +75,11 @@ def run_serve(context: AppContext, args: argparse.Namespace) -> int:
         values["trusted_proxies"] = args.trusted_proxy
     if args.base_url:
         values["base_url"] = args.base_url.rstrip("/")
+    for option in ("header_timeout", "max_connections", "max_connections_per_client"):
+        if getattr(args, option) is not None:
+            values[option] = getattr(args, option)
+    if args.keep_alive is not None:
+        values["keep_alive_timeout"] = args.keep_alive
     # Limits and the rest may come from INSPECTOR_* (e.g. a systemd unit); options win.
     config = build_config(**{**inherited, **values})
     # Migrate the schema once here, not in every worker at the same time.
@@ -80,6 +93,7 @@ def run_serve(context: AppContext, args: argparse.Namespace) -> int:
     print(ngettext("Server on {addresses} ({workers} process); public address: {base}",
                    "Server on {addresses} ({workers} processes); public address: {base}", args.workers).format(
         addresses=", ".join(addresses), workers=args.workers, base=config.base_url or addresses[0]), file=sys.stderr)
-    uvicorn.run(APP_FACTORY, factory=True, host=args.host, port=args.port, workers=args.workers, **UVICORN_OPTIONS)
+    uvicorn.run(APP_FACTORY, factory=True, host=args.host, port=args.port, workers=args.workers,
+                **config.server_options())
     return 0
 

@@ -50,10 +50,12 @@ class LocalStatusServer:
         import uvicorn
 
         from inspector_app.web.app import create_app
+        from inspector_app.web.server_config import UVICORN_OPTIONS
 
         self.stop()
+        # The same hardened HTTP layer as `inspector-app serve`: a school's LAN is not a safe place either.
         config = uvicorn.Config(create_app(self.context.db, self.context.catalogue), host=self.host, port=port,
-                                log_level="warning", access_log=False)
+                                **UVICORN_OPTIONS)
         server = uvicorn.Server(config)
         thread = threading.Thread(target=server.run, name="status-server", daemon=True)
         thread.start()

@@ -9,12 +9,15 @@ the very next request.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
+from sqlalchemy import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -26,8 +29,8 @@ from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
 from inspector_app.i18n import normalise_language
 from inspector_app.web import pages
-from inspector_app.web.guard import DEFAULT_SYNC_BODY_BYTES, SYNC_PREFIX, Guard, IPNetwork
-from inspector_app.web.status import PublicStatus, Superseded, hazard_version, lookup
+from inspector_app.web.guard import DEFAULT_MAX_CLIENTS, DEFAULT_SYNC_BODY_BYTES, SYNC_PREFIX, Guard, IPNetwork
+from inspector_app.web.status import TOKEN_PATTERN, PublicStatus, Superseded, hazard_version, lookup
 
 CACHE_ENTRIES = 2048
 
@@ -44,21 +47,30 @@ def choose_language(request: Request) -> str:
 
 
 class StatusService:
+    """Answers for tokens. The common case (a page already rendered for this version of the hazard)
+    costs one indexed SELECT on a connection the service keeps open in autocommit: no ORM session,
+    no pool checkout, no BEGIN/COMMIT or pre-ping round trips. Only a new version goes through the
+    ORM lookup and the templates. What is kept is a connection and rendered bytes checked against
+    the database on every request, never a fact another worker could contradict."""
+
     def __init__(self, db: Database, catalogue: Catalogue) -> None:
         self.db, self.catalogue = db, catalogue
+        self.reader = VersionReader(db.engine)
         self._cache: OrderedDict[tuple[Any, ...], tuple[int, bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
 
     def render(self, token: str, language: str, as_json: bool, path: str) -> tuple[int, bytes, str]:
+        if not TOKEN_PATTERN.match(token):
+            return not_found(language, as_json)
         today = dates.today()
+        version = self.reader.version(token)
+        key = (token, version, language, as_json, today) if version else None
+        if key is not None:
+            with self._lock:
+                hit = self._cache.get(key)
+            if hit is not None:
+                return hit
         with self.db.session() as session:
-            version = hazard_version(session, token)
-            key = (token, version, language, as_json, today) if version else None
-            if key is not None:
-                with self._lock:
-                    hit = self._cache.get(key)
-                if hit is not None:
-                    return hit
             found = lookup(session, self.catalogue, token, today)
         result = self._answer(found, language, as_json, path)
         if key is not None:
@@ -81,6 +93,42 @@ class StatusService:
         return not_found(language, as_json)
 
 
+class VersionReader:
+    """The one-row version reads. On a server database: one connection held in autocommit (the
+    handler runs on the event loop's thread, so one at a time), opened on first use and opened
+    again once if the database dropped it. On SQLite (no network): the ledger's own pool."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.held = engine.dialect.name != "sqlite"
+        self._connection: Connection | None = None
+        self._lock = threading.Lock()
+
+    def version(self, token: str) -> tuple[Any, ...] | None:
+        if not self.held:
+            with self.engine.connect() as connection:
+                return hazard_version(connection, token)
+        with self._lock:
+            try:
+                return hazard_version(self._connect(), token)
+            except DBAPIError as exc:
+                self.close()
+                if not exc.connection_invalidated:
+                    raise
+            return hazard_version(self._connect(), token)  # the database restarted: once more
+
+    def _connect(self) -> Connection:
+        if self._connection is None or self._connection.closed or self._connection.invalidated:
+            self._connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        return self._connection
+
+    def close(self) -> None:
+        if self._connection is not None:
+            with contextlib.suppress(DBAPIError):
+                self._connection.close()
+            self._connection = None
+
+
 def not_found(language: str, as_json: bool) -> tuple[int, bytes, str]:
     if as_json:
         return 404, b'{"error":"not found"}', "application/json"
@@ -90,7 +138,7 @@ def not_found(language: str, as_json: bool) -> tuple[int, bytes, str]:
 def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0, burst: int = 40, *,
                sync_app: ASGIApp | None = None, sync_rate_per_second: float | None = None,
                sync_burst: int | None = None, max_sync_body_bytes: int = DEFAULT_SYNC_BODY_BYTES,
-               trusted_proxies: Sequence[IPNetwork] = ()) -> ASGIApp:
+               trusted_proxies: Sequence[IPNetwork] = (), rate_limit_clients: int = DEFAULT_MAX_CLIENTS) -> ASGIApp:
     """The status pages, and ``sync_app`` (the sync API) mounted at /sync when given."""
     service = StatusService(db, catalogue)
 
@@ -103,6 +151,16 @@ def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0
         status, body, media = service.render(token, language, as_json, f"/h/{token}")
         return Response(body, status, media_type=media)
 
+    async def with_slash(request: Request) -> Response:
+        """``/h/TOKEN/`` (a QR app or a hand-typed address may add the slash): sent on relatively,
+        so the answer never names a host the request chose."""
+        token = request.path_params["token"]
+        if not TOKEN_PATTERN.match(token.removesuffix(".json")):
+            status, body, media = not_found(choose_language(request), False)
+            return Response(body, status, media_type=media)
+        query = request.url.query
+        return Response(status_code=308, headers={"location": f"../{token}" + (f"?{query}" if query else "")})
+
     async def healthz(_request: Request) -> Response:
         return JSONResponse({"ok": True})
 
@@ -111,9 +169,12 @@ def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0
         return Response(body, status, media_type=media)
 
     routes: list[BaseRoute] = [Route("/h/{token}", hazard, methods=["GET", "HEAD"]),
+                               Route("/h/{token}/", with_slash, methods=["GET", "HEAD"]),
                                Route("/healthz", healthz, methods=["GET", "HEAD"])]
     if sync_app is not None:
         routes.append(Mount(SYNC_PREFIX, app=sync_app))
     app = Starlette(routes=routes, exception_handlers={404: missing})
+    app.router.redirect_slashes = False  # its redirect would build the Location from the Host header
     return Guard(app, rate_per_second, burst, sync_rate_per_second=sync_rate_per_second, sync_burst=sync_burst,
-                 max_sync_body_bytes=max_sync_body_bytes, trusted_proxies=trusted_proxies)
+                 max_sync_body_bytes=max_sync_body_bytes, trusted_proxies=trusted_proxies,
+                 max_clients=rate_limit_clients)

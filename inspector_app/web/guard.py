@@ -9,11 +9,14 @@ from __future__ import annotations
 import ipaddress
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Sequence
+from urllib.parse import urlsplit
 
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from inspector_app.i18n import N_, _, use_language
 from inspector_app.web import pages
 
 SECURITY_HEADERS = [
@@ -27,26 +30,61 @@ MAX_BODY_BYTES = 0  # nothing public accepts a body
 SYNC_PREFIX = "/sync"
 DEFAULT_SYNC_BODY_BYTES = 64 * 1024 * 1024
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+BODY_NOT_ACCEPTED = N_("This address accepts no request body.")
+BODY_TOO_LARGE = N_("The request body is too large.")
+TOO_MANY_REQUESTS = N_("Too many requests; wait a moment and try again.")
+
+
+def bilingual(message: str) -> bytes:
+    """A refusal written before the page's language is known: Chinese first, then English."""
+    with use_language("zh_CN"):
+        chinese = _(message)
+    return (message if chinese == message else f"{chinese}\n{message}").encode("utf-8") + b"\n"
+
+
+DEFAULT_MAX_CLIENTS = 100_000
 
 
 class TokenBuckets:
-    """A token bucket per client key, in this process only (each worker limits on its own)."""
+    """A token bucket per client key, in this process only (each worker limits on its own).
 
-    def __init__(self, rate_per_second: float, burst: int) -> None:
-        self.rate, self.burst = rate_per_second, burst
-        self._buckets: dict[str, tuple[float, float]] = {}
+    The table holds at most ``max_clients`` keys: when full, the client seen longest ago is
+    forgotten (its bucket has refilled by then, so forgetting it costs nothing), never everyone at
+    once, which a flood of new addresses could otherwise force to reset every limit."""
+
+    def __init__(self, rate_per_second: float, burst: int, max_clients: int = DEFAULT_MAX_CLIENTS) -> None:
+        self.rate, self.burst, self.max_clients = rate_per_second, burst, max_clients
+        self._buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._buckets)
 
     def allow(self, client: str) -> bool:
         now = time.monotonic()
         with self._lock:
-            tokens, last = self._buckets.get(client, (float(self.burst), now))
+            found = self._buckets.pop(client, None)
+            tokens, last = found if found is not None else (float(self.burst), now)
             tokens = min(float(self.burst), tokens + (now - last) * self.rate)
             allowed = tokens >= 1.0
-            self._buckets[client] = (tokens - 1.0 if allowed else tokens, now)
-            if len(self._buckets) > 100_000:  # forget idle clients rather than grow without bound
-                self._buckets.clear()
+            self._buckets[client] = (tokens - 1.0 if allowed else tokens, now)  # now the newest
+            while len(self._buckets) > self.max_clients:
+                self._buckets.popitem(last=False)
         return allowed
+
+
+def rate_key(client: str) -> str:
+    """The key a client is limited under: its IPv4 address, or its IPv6 /64 (one subscriber's
+    network; a single machine can take any of its 2**64 addresses)."""
+    try:
+        address = ipaddress.ip_address(client)
+    except ValueError:
+        return client
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return client
 
 
 def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
@@ -80,6 +118,18 @@ def client_address(peer: str, forwarded_for: Sequence[str], trusted: Sequence[IP
     return str(_address(hops[0])) if hops else peer  # every hop a proxy: the first one it names
 
 
+def same_site(location: bytes) -> bytes:
+    """A redirect's target without scheme and host: this server never sends anyone elsewhere, and
+    an absolute Location (Starlette builds them from the request's Host header) would let a forged
+    Host send a phone to another site."""
+    text = location.decode("latin-1").replace("\\", "/")
+    parts = urlsplit(text)
+    if not parts.scheme and not parts.netloc and not text.startswith("//"):
+        return location
+    path = "/" + parts.path.lstrip("/")
+    return (path + (f"?{parts.query}" if parts.query else "")).encode("latin-1")
+
+
 def is_sync_path(path: str) -> bool:
     return path.startswith(SYNC_PREFIX + "/")
 
@@ -93,10 +143,10 @@ class Guard:
     def __init__(self, app: ASGIApp, rate_per_second: float, burst: int, *,
                  sync_rate_per_second: float | None = None, sync_burst: int | None = None,
                  max_sync_body_bytes: int = DEFAULT_SYNC_BODY_BYTES,
-                 trusted_proxies: Sequence[IPNetwork] = ()) -> None:
+                 trusted_proxies: Sequence[IPNetwork] = (), max_clients: int = DEFAULT_MAX_CLIENTS) -> None:
         self.app = app
-        self.public = TokenBuckets(rate_per_second, burst)
-        self.sync = TokenBuckets(sync_rate_per_second or rate_per_second * 10, sync_burst or burst * 10)
+        self.public = TokenBuckets(rate_per_second, burst, max_clients)
+        self.sync = TokenBuckets(sync_rate_per_second or rate_per_second * 10, sync_burst or burst * 10, max_clients)
         self.max_sync_body = max_sync_body_bytes
         self.trusted = tuple(trusted_proxies)
 
@@ -107,12 +157,14 @@ class Guard:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                message.setdefault("headers", [])
-                message["headers"] = [h for h in message["headers"] if h[0] != b"cache-control"] + SECURITY_HEADERS
+                message["headers"] = [(name, same_site(value) if name == b"location" else value)
+                                      for name, value in message.get("headers", []) if name != b"cache-control"]
+                message["headers"] += SECURITY_HEADERS
             await send(message)
 
-        async def refuse(status: int, text: bytes, headers: dict[str, str] | None = None) -> None:
-            await Response(text, status, headers=headers)(scope, receive, send_with_headers)
+        async def refuse(status: int, message: str, headers: dict[str, str] | None = None) -> None:
+            await Response(bilingual(message), status, headers=headers, media_type="text/plain; charset=utf-8")(
+                scope, receive, send_with_headers)
 
         raw_headers = scope.get("headers") or []
         headers = dict(raw_headers)
@@ -123,19 +175,19 @@ class Guard:
         length = headers.get(b"content-length")
         chunked = b"transfer-encoding" in headers
         if length is not None and (not length.isdigit() or int(length) > limit):
-            await refuse(413, b"request body too large" if sync else b"request body not accepted")
+            await refuse(413, BODY_TOO_LARGE if sync else BODY_NOT_ACCEPTED)
             return
         if chunked and not sync:
-            await refuse(413, b"request body not accepted")
+            await refuse(413, BODY_NOT_ACCEPTED)
             return
-        if not (self.sync if sync else self.public).allow(client):
-            await refuse(429, b"too many requests", {"retry-after": "1"})
+        if not (self.sync if sync else self.public).allow(rate_key(client)):
+            await refuse(429, TOO_MANY_REQUESTS, {"retry-after": "1"})
             return
         if chunked and length is None:
             # No length announced: read it here, up to the limit, before the sync API sees a byte.
             body = await _read_body(receive, limit)
             if body is None:
-                await refuse(413, b"request body too large")
+                await refuse(413, BODY_TOO_LARGE)
                 return
             receive = _replay(body, receive)
         await self.app(scope, receive, send_with_headers)

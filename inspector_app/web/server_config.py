@@ -22,7 +22,15 @@ from starlette.types import ASGIApp
 
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _
-from inspector_app.web.guard import DEFAULT_SYNC_BODY_BYTES, IPNetwork
+from inspector_app.web.guard import DEFAULT_MAX_CLIENTS, DEFAULT_SYNC_BODY_BYTES, IPNetwork
+from inspector_app.web.http_protocol import (
+    DEFAULT_HEADER_TIMEOUT,
+    DEFAULT_KEEP_ALIVE,
+    DEFAULT_MAX_CONNECTIONS,
+    DEFAULT_MAX_CONNECTIONS_PER_CLIENT,
+    ConnectionLimits,
+    hardened_protocol,
+)
 
 if TYPE_CHECKING:
     from inspector_app.core.db import Database
@@ -30,9 +38,11 @@ if TYPE_CHECKING:
 ENV_PREFIX = "INSPECTOR_"
 SYNC_API_MODULE = "inspector_app.web.sync_api"
 # How serve runs uvicorn. proxy_headers off: uvicorn would otherwise believe X-Forwarded-For from
-# 127.0.0.1 (any local process); the Guard decides whom to believe, from trusted_proxies.
+# 127.0.0.1 (any local process); the Guard decides whom to believe, from trusted_proxies. The HTTP
+# protocol is uvicorn's h11 one, hardened (web/http_protocol.py); server_options() sets its limits.
 UVICORN_OPTIONS: dict[str, Any] = {"proxy_headers": False, "server_header": False, "log_level": "warning",
-                                   "access_log": False}
+                                   "access_log": False, "http": hardened_protocol(ConnectionLimits()),
+                                   "timeout_keep_alive": DEFAULT_KEEP_ALIVE}
 
 
 class ServerConfig(BaseModel):
@@ -48,6 +58,13 @@ class ServerConfig(BaseModel):
     sync_burst: int = Field(default=400, ge=1)
     max_sync_body_bytes: int = Field(default=DEFAULT_SYNC_BODY_BYTES, ge=0)
     base_url: str = ""  # only reported at start-up; the printed address is an organisation setting
+    # Against slow or many connections (the server may face the internet with no proxy in front).
+    header_timeout: float = Field(default=DEFAULT_HEADER_TIMEOUT, gt=0, le=30)  # seconds for a request's headers
+    keep_alive_timeout: float = Field(default=DEFAULT_KEEP_ALIVE, gt=0, le=300)  # idle seconds between requests
+    max_connections: int = Field(default=DEFAULT_MAX_CONNECTIONS, ge=1)  # per server process
+    # from one address; a trusted proxy has no such limit
+    max_connections_per_client: int = Field(default=DEFAULT_MAX_CONNECTIONS_PER_CLIENT, ge=1)
+    rate_limit_clients: int = Field(default=DEFAULT_MAX_CLIENTS, ge=1)  # addresses the rate limit remembers
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -64,6 +81,17 @@ class ServerConfig(BaseModel):
     @property
     def proxy_networks(self) -> tuple[IPNetwork, ...]:
         return tuple(ipaddress.ip_network(value) for value in self.trusted_proxies)
+
+    @property
+    def connection_limits(self) -> ConnectionLimits:
+        return ConnectionLimits(header_timeout=self.header_timeout, max_connections=self.max_connections,
+                                max_connections_per_client=self.max_connections_per_client,
+                                trusted_proxies=self.proxy_networks)
+
+    def server_options(self) -> dict[str, Any]:
+        """uvicorn's options for this configuration (limits and timeouts included)."""
+        return {**UVICORN_OPTIONS, "http": hardened_protocol(self.connection_limits),
+                "timeout_keep_alive": self.keep_alive_timeout}
 
     @property
     def is_sqlite(self) -> bool:
@@ -140,4 +168,5 @@ def create_server_app(config: ServerConfig | None = None) -> ASGIApp:
     return create_app(db, load_catalogue([Path(d) for d in config.forms_dirs]),
                       rate_per_second=config.rate_per_second, burst=config.burst, sync_app=find_sync_app(db),
                       sync_rate_per_second=config.sync_rate_per_second, sync_burst=config.sync_burst,
-                      max_sync_body_bytes=config.max_sync_body_bytes, trusted_proxies=config.proxy_networks)
+                      max_sync_body_bytes=config.max_sync_body_bytes, trusted_proxies=config.proxy_networks,
+                      rate_limit_clients=config.rate_limit_clients)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core import dates
@@ -75,12 +75,16 @@ def _date(value: dt.datetime) -> dt.date:
     return dates.local_date(value)
 
 
-def hazard_version(session: Session, token: str) -> tuple[Any, ...] | None:
+# Built once: the version is read on every request, and building the statement costs more than
+# running it.
+VERSION_QUERY = select(Hazard.id, Hazard.updated_at, Hazard.status).where(Hazard.public_token == bindparam("token"))
+
+
+def hazard_version(session: Session | Connection, token: str) -> tuple[Any, ...] | None:
     """A cheap fingerprint of what the page shows (changes whenever the hazard changes)."""
     if not TOKEN_PATTERN.match(token):
         return None
-    row = session.execute(select(Hazard.id, Hazard.updated_at, Hazard.status)
-                          .where(Hazard.public_token == token)).first()
+    row = session.execute(VERSION_QUERY, {"token": token}).first()
     return tuple(row) if row else None
 
 

@@ -71,3 +71,37 @@ def test_bad_base_url_is_refused_and_not_saved(qtbot, tmp_path):
     assert "school-laptop:8470" in dialog.error.text()
     assert _org_url(context) == ""
     context.close()
+
+
+def test_the_laptops_server_is_hardened_like_serve(qtbot, tmp_path):
+    """A school's LAN is not a safe place: the server behind the checkbox answers a request it
+    cannot parse with the security headers, as `inspector-app serve` does."""
+    from PySide6.QtCore import QPoint, Qt
+
+    from inspector_app.web.guard import SECURITY_HEADERS
+
+    context = _context_with_bureau(tmp_path)
+    server = LocalStatusServer(context, host="127.0.0.1")
+    dialog = StatusServerDialog(context, server)
+    qtbot.addWidget(dialog)
+    port = _free_port()
+    dialog.port.setValue(port)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    # On the box itself (the widget is as wide as the form; only the box and its words react).
+    qtbot.mouseClick(dialog.serve, Qt.MouseButton.LeftButton, pos=QPoint(8, dialog.serve.height() // 2))
+    try:
+        assert dialog.serve.isChecked(), dialog.error.text()
+        assert server.running, dialog.error.text()
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(b"GET /h/\x00\xff HTTP/1.1\r\nHost: x\r\n\r\n")
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        head = answer.split(b"\r\n\r\n")[0].lower()
+        assert head.startswith(b"http/1.1 400")
+        for name, value in SECURITY_HEADERS:
+            assert name + b": " + value.lower() in head
+    finally:
+        server.stop()
+        context.close()
