@@ -35,14 +35,43 @@ def console_main() -> int:
 
 
 def gui_main() -> int:
-    """For a process without a console: give it somewhere to write, then run as usual."""
+    """For a process without a console: give it somewhere to write, then run as usual. A bundle file
+    given alone (a double-click on a .fribundle) is offered for merging, then the program opens."""
     if sys.stdout is None or sys.stderr is None:
         log = _console_log()
         if sys.stdout is None:
             sys.stdout = log
         if sys.stderr is None:
             sys.stderr = log
+    if len(sys.argv) == 2 and sys.argv[1].lower().endswith(".fribundle"):
+        return open_bundle_then_program(Path(sys.argv[1]))
     return run()
+
+
+def open_bundle_then_program(path: Path) -> int:
+    import argparse
+
+    from PySide6.QtWidgets import QApplication
+
+    from inspector_app.cli.context import AppContext
+    from inspector_app.i18n import current_language, normalise_language, set_language, system_language
+    from inspector_app.ui.app import QtTranslations
+    from inspector_app.ui.app import run as run_program
+    from inspector_app.ui.bundle_open import is_bundle_argument, offer_bundle
+
+    if not is_bundle_argument([str(path)]):
+        return run()  # not an existing bundle: the command line says why
+    context = AppContext.from_environment()
+    set_language(normalise_language(context.settings.language) or system_language())
+    context.configure(argparse.Namespace(db=None, database_url=None, actor=None, forms=[]))
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    QtTranslations(app).apply(current_language())  # Qt's own Yes / No in the program's language
+    try:
+        offer_bundle(context, path)
+        return run_program(context)
+    finally:
+        context.close()
 
 
 def _console_log() -> TextIO:

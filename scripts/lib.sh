@@ -8,6 +8,9 @@ DEBIAN_PACKAGES=(
   libxcb-shape0 libxcb-xkb1 xvfb xauth
   # a CJK font that reportlab can embed; PDF tools the tests read notices with; the test database
   fonts-wqy-microhei poppler-utils postgresql
+  # the Windows installer: makensis compiles packaging/installer.nsi, wine64 runs it in a test prefix;
+  # PyInstaller reads and strips the Linux libraries with binutils (objdump, strip)
+  nsis wine64 binutils
 )
 
 install_debian_packages() {
