@@ -93,3 +93,30 @@ def test_only_one_existing_bundle_path_counts_as_a_double_click(bundle, tmp_path
     assert not is_bundle_argument([str(tmp_path / "missing.fribundle")])
     assert not is_bundle_argument([str(bundle), "gui"])
     assert not is_bundle_argument(["hazard"])
+
+
+def test_a_double_click_merges_then_opens_the_program_on_that_ledger(qapp, bundle, monkeypatch, english):
+    """gui_main with the bundle's path alone, as Explorer starts it: the question, the report, then the
+    main window; closing that window ends the program."""
+    from inspector_app.core.settings import save_settings
+    from inspector_app.launcher import gui_main
+    from inspector_app.ui.main_window import MainWindow
+
+    save_settings(Settings(language="en"))  # the program takes its language from the user's settings
+    monkeypatch.setattr("sys.argv", ["FireRiskInspector.exe", str(bundle)])
+    seen = answer(QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.Ok)
+    opened: list[MainWindow] = []
+
+    def close_the_program_once_open() -> None:
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if windows:
+            opened.extend(windows)
+            windows[0].close()
+        else:
+            QTimer.singleShot(50, close_the_program_once_open)
+
+    QTimer.singleShot(0, close_the_program_once_open)
+    assert gui_main() == 0
+    assert len(seen) == 2 and "records merged." in seen[1]
+    assert opened and opened[0].context.db_path is None  # the default ledger, the one merged into
+    assert hazards_in_default_ledger() == ["插线板放在床上"]
