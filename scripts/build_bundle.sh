@@ -18,6 +18,9 @@ while [ $# -gt 0 ]; do
     *) break ;;
   esac
 done
+# PyInstaller's own cache (stripped libraries) goes into the work folder too: nothing is kept
+# between builds outside it, so a CI run builds from scratch.
+export PYINSTALLER_CONFIG_DIR="$(realpath -m "$WORK")/pyinstaller-config"
 start=$(date +%s)
 "$PYTHON" -m PyInstaller --noconfirm --clean --log-level WARN --distpath "$DIST" --workpath "$WORK" \
   packaging/inspector.spec

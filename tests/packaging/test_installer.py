@@ -104,7 +104,7 @@ def test_the_installer_is_a_64_bit_windows_program_with_its_version(installer):
     assert version.encode("utf-16-le") in installer.read_bytes()  # VIAddVersionKey ProductVersion
 
 
-def test_installs_per_user_with_menu_entry_and_association_and_the_uninstaller_keeps_the_data(installer, wine):
+def test_installs_per_user_upgrades_in_place_and_the_uninstaller_keeps_the_data(installer, wine):
     wine.run(str(installer), "/S")
     home = wine.user_folder()
     program = home / "AppData" / "Local" / "Programs" / APP
@@ -129,6 +129,13 @@ def test_installs_per_user_with_menu_entry_and_association_and_the_uninstaller_k
     data.mkdir(parents=True)
     (data / "ledger.sqlite").write_bytes(b"the day's work")
     (program / "notes.txt").write_text("mine")
+
+    # Installing again (a new version) replaces the program's files, leaving no stale one behind:
+    (program / "_internal" / "from_the_old_version.pyd").write_bytes(b"old")
+    wine.run(str(installer), "/S")
+    assert not (program / "_internal" / "from_the_old_version.pyd").exists()
+    assert (program / "_internal" / "inspector_app" / "forms" / "taxonomy.yaml").is_file()
+    assert (data / "ledger.sqlite").read_bytes() == b"the day's work"
 
     wine.run(str(program / "Uninstall.exe"), "/S")
     assert not (program / "FireRiskInspector.exe").exists() and not (program / "_internal").exists()
