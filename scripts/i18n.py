@@ -28,6 +28,9 @@ LANGUAGES = ("zh_CN",)
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 # Longest prefix wins.
 CATALOGUE_OF = {
+    "inspector_app/selftest.py": "packaging",
+    "inspector_app/launcher.py": "packaging",
+    "inspector_app/ui/bundle_open.py": "packaging",
     "inspector_app/core/sync/": "sync",
     "inspector_app/core/bundles.py": "sync",
     "inspector_app/cli/sync_cmds.py": "sync",

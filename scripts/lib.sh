@@ -10,6 +10,9 @@ DEBIAN_PACKAGES=(
   fonts-wqy-microhei poppler-utils postgresql
   # zone data, or TZ=Asia/Shanghai silently means UTC and the second, Beijing-time test run checks nothing
   tzdata
+  # the Windows installer: makensis compiles packaging/installer.nsi, wine64 runs it in a test prefix;
+  # PyInstaller reads and strips the Linux libraries with binutils (objdump, strip)
+  nsis wine64 binutils
 )
 
 install_debian_packages() {

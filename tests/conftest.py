@@ -68,11 +68,13 @@ def english():
 
 
 @pytest.fixture(autouse=True)
-def private_user_folders(tmp_path_factory, monkeypatch):
-    """Settings and default data go to a fresh folder, never the developer's own."""
+def private_user_folders(tmp_path_factory, monkeypatch) -> Path:
+    """Settings, logs and default data go to a fresh folder, never the developer's own: through the
+    program's own INSPECTOR_HOME (inspector_app.paths), which holds on Windows and macOS too, where
+    platformdirs ignores the XDG variables. Returns that folder."""
     home = tmp_path_factory.mktemp("home")
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
-    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("INSPECTOR_HOME", str(home))
+    return home
 
 
 @pytest.fixture(scope="session", autouse=True)

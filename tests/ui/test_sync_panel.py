@@ -99,7 +99,7 @@ def central(tmp_path) -> Iterator[Server]:
 
 @pytest.fixture
 def window(qtbot, demo_context, tmp_path, monkeypatch) -> MainWindow:
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))  # settings saved here, not the user's
+    monkeypatch.setenv("INSPECTOR_HOME", str(tmp_path))  # settings saved here, not the user's
     main = MainWindow(demo_context)
     qtbot.addWidget(main)
     main.show()
@@ -267,7 +267,7 @@ def test_a_server_that_is_down_is_retried_until_it_answers(qtbot, window, centra
 
 def test_a_sync_that_failed_before_a_restart_is_tried_again_by_itself(qtbot, demo_context, central, tmp_path,
                                                                      monkeypatch):
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("INSPECTOR_HOME", str(tmp_path))
     demo_context.settings.sync_server, demo_context.settings.sync_token = central.url, central.admin_token
     down = HttpTransport(central.url, central.admin_token, sleep=lambda _seconds: None)
     with pytest.raises(InspectorError):  # the last session ended with the server unreachable
