@@ -80,3 +80,64 @@ def nudge_pins(session: Session, floor_id: uuid.UUID, dx: float, dy: float, acto
         plan.offset_x += dx
         plan.offset_y += dy
     return moved
+
+
+def read_plan_facts(path: Path, page: int = 0) -> PageFacts:
+    """Open a plan file as the program will show it and say what it is; a clear error otherwise."""
+    from inspector_app import plans
+
+    if not Path(path).is_file():
+        raise InspectorError(_("{path}: no such file.").format(path=path))
+    try:
+        with plans.open(path) as document:
+            if not 0 <= page < document.page_count:
+                raise InspectorError(_("{path}: there is no page {page}.").format(path=path, page=page + 1))
+            info = document.page(page)
+            return PageFacts(document.format, document.page_count, float(info.width_px), float(info.height_px))
+    except plans.PlanError as exc:
+        raise InspectorError(_("{path}: {problem}").format(path=Path(path).name, problem=exc)) from exc
+
+
+@dataclass(frozen=True)
+class PlanVersionRecord:
+    """Everything a plan version row holds, to put it back after an undo took it away."""
+
+    id: uuid.UUID
+    floor_id: uuid.UUID
+    version: int
+    file_hash: str
+    filename: str
+    facts: PageFacts
+    page: int
+
+
+def withdraw_plan_version(session: Session, plan_id: uuid.UUID) -> PlanVersionRecord:
+    """Take back the newest version of a floor's plan (undo of an import); its file stays in the store,
+    and the version before it becomes the current one again."""
+    plan = session.get(PlanDocument, plan_id)
+    if plan is None:
+        raise InspectorError(_("That plan version is gone already."))
+    newest = current_plan(session, plan.floor_id)
+    if newest is None or newest.id != plan.id:
+        raise InspectorError(_("A newer plan version was added since: take that one back first."))
+    record = PlanVersionRecord(plan.id, plan.floor_id, plan.version, plan.file_hash, plan.filename,
+                               PageFacts(plan.format, plan.page_count, plan.width, plan.height, plan.units),
+                               plan.page)
+    session.delete(plan)
+    session.flush()
+    return record
+
+
+def restore_plan_version(session: Session, record: PlanVersionRecord) -> PlanDocument:
+    """Put a withdrawn version back as the floor's newest (redo of an import)."""
+    if session.get(Floor, record.floor_id) is None:
+        raise InspectorError(_("The floor of that plan was removed."))
+    newest = current_plan(session, record.floor_id)
+    version = max(record.version, (newest.version + 1) if newest else 1)
+    plan = PlanDocument(id=record.id, floor_id=record.floor_id, version=version, file_hash=record.file_hash,
+                        filename=record.filename, format=record.facts.format, page=record.page,
+                        page_count=record.facts.page_count, width=record.facts.width, height=record.facts.height,
+                        units=record.facts.units)
+    session.add(plan)
+    session.flush()
+    return plan

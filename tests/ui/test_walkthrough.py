@@ -25,6 +25,7 @@ from inspector_app.ui import plan_panel as plan_panel_module
 from inspector_app.ui.editor import fix_dialog as fix_dialog_module
 from inspector_app.ui.main_window import MainWindow
 from inspector_app.ui.models import ID_ROLE
+from tests.ui.conftest import answer_dialog, click_button
 
 PINNED = (  # category, what the inspector types, where on the plan (fractions of the page)
     ("electrical.aging_wiring", "Cracked cable insulation above the lab bench", (0.30, 0.40)),
@@ -88,7 +89,9 @@ def test_a_whole_walk_through(window, qtbot, monkeypatch, floorplans, jpeg_photo
     assert "Li Ming, Wang Fang" in window.inspection_combo.currentText()
     assert window.plan_panel.inspection_id == inspection_id
 
-    window.plan_panel.attach_plan(floorplans / "pdf" / "joelegner_floorplan.pdf")  # the school's real plan
+    answer_dialog(qtbot, lambda box: click_button(box, "Replace"))
+    window.plan_panel.import_plan(floor_id, floorplans / "pdf" / "joelegner_floorplan.pdf")  # the school's real plan
+    qtbot.waitUntil(lambda: not window.plan_panel.imports, timeout=30000)
     assert window.plan_panel.document is not None and window.plan_panel.document.format == "pdf"
 
     # -- three hazards pinned by clicking the plan --------------------------------------------
