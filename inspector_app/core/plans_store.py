@@ -5,6 +5,7 @@ included, so a notice printed last month can still show the plan it was printed 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,3 +142,48 @@ def restore_plan_version(session: Session, record: PlanVersionRecord) -> PlanDoc
     session.add(plan)
     session.flush()
     return plan
+
+
+# -- pins after a plan revision ---------------------------------------------------------------------
+PIN_EVENTS = ("created", "pin_moved", "pin_checked")
+
+
+def pins_to_check(session: Session, floor_id: uuid.UUID) -> set[uuid.UUID]:
+    """Live pins of the floor placed (or last checked) on an older version of its plan: they stay
+    where they were on the page until someone moves them or says they are right."""
+    plan = current_plan(session, floor_id)
+    if plan is None or plan.version < 2:
+        return set()
+    from inspector_app.core.models import HazardEvent  # the history is where a pin's last placing is
+
+    last_placed = dict(session.execute(
+        select(HazardEvent.hazard_id, func.max(HazardEvent.at))
+        .join(Hazard, Hazard.id == HazardEvent.hazard_id)
+        .where(Hazard.floor_id == floor_id, Hazard.x.is_not(None), HazardEvent.kind.in_(PIN_EVENTS))
+        .group_by(HazardEvent.hazard_id)).all())
+    live = session.execute(select(Hazard.id, Hazard.status).where(Hazard.floor_id == floor_id,
+                                                                   Hazard.x.is_not(None))).all()
+    since = _aware(plan.created_at)
+    return {hazard_id for hazard_id, status in live if status not in FINAL_STATES
+            and hazard_id in last_placed and _aware(last_placed[hazard_id]) < since}
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands datetimes back without their zone; they were written in UTC."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
+def confirm_pins(session: Session, hazard_ids: list[uuid.UUID], actor: str, plan_version: int) -> int:
+    """Record that these pins were checked on the current plan (they are right where they are)."""
+    from inspector_app.core import audit
+
+    done = 0
+    for hazard_id in hazard_ids:
+        hazard = session.get(Hazard, hazard_id)
+        if hazard is None or hazard.status in FINAL_STATES:
+            continue
+        audit.append_event(session, hazard, "pin_checked", actor,
+                           note=_("position checked on plan version {version}").format(version=plan_version))
+        done += 1
+    session.flush()
+    return done

@@ -184,6 +184,7 @@ class LedgerView(QWidget):
             buildings = [(str(b.id), b.name) for b in session.query(Building).order_by(Building.name)]
         self._fill_combo(self.building, buildings)
         self.model.retranslate()
+        self.message.clear()  # a line of the old language must not stay on the new screen
         self._show_scope()
         self._update_count()
 

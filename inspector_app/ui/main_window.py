@@ -28,7 +28,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import find_hazard
 from inspector_app.core.settings import save_settings
 from inspector_app.core.workflow import Status
-from inspector_app.i18n import _, current_language, set_language
+from inspector_app.i18n import _, current_language, ngettext, set_language
 from inspector_app.ui.app import QtTranslations
 from inspector_app.ui.camera_scan import CameraScanDialog, camera_available
 from inspector_app.ui.editor import HazardEditor
@@ -467,8 +467,25 @@ class MainWindow(WindowCommands):
 
     # -- undo -------------------------------------------------------------------------------
     def undo(self) -> None:
+        """Undo one step. A step the ledger refuses (its hazard was closed meanwhile) is dropped, and so
+        are the steps under it on the same hazard, at once and said once: not one silent click each."""
         self.editor.commit_pending()
-        self.undo_stack.undo()
+        dropped = 0
+        while self.undo_stack.canUndo():
+            index, count = self.undo_stack.index(), self.undo_stack.count()
+            key = str(getattr(self.undo_stack.command(index - 1), "hazard_id", "") or "")
+            self.undo_stack.undo()
+            refused = self.undo_stack.count() < count
+            if not refused:
+                break
+            dropped += 1
+            below = self.undo_stack.command(self.undo_stack.index() - 1) if self.undo_stack.canUndo() else None
+            if not key or str(getattr(below, "hazard_id", "") or "") != key:
+                break
+        if dropped:
+            self.statusBar().showMessage(ngettext(
+                "{count} step could no longer be undone and was dropped.",
+                "{count} steps could no longer be undone and were dropped.", dropped).format(count=dropped), 15000)
 
     def redo(self) -> None:
         self.editor.commit_pending()
@@ -479,10 +496,16 @@ class MainWindow(WindowCommands):
         self._show_redo_text(self.undo_stack.redoText())
 
     def _show_undo_text(self, step: str) -> None:
+        # The menu names the step; the tool bar's button stays short (a file name must not push
+        # the sync button off a laptop screen) and names it in its tooltip.
         self.undo_action.setText(_("Undo {step}").format(step=step) if step else _("Undo"))
+        self.undo_action.setIconText(_("Undo"))
+        self.undo_action.setToolTip(self.undo_action.text())
 
     def _show_redo_text(self, step: str) -> None:
         self.redo_action.setText(_("Redo {step}").format(step=step) if step else _("Redo"))
+        self.redo_action.setIconText(_("Redo"))
+        self.redo_action.setToolTip(self.redo_action.text())
 
     def focus_editor(self) -> None:
         self.editor_dock.show()

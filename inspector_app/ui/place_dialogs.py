@@ -99,6 +99,7 @@ class PlaceDialog(_CheckedDialog):
             for code, area in sorted(catalogue.area_types.items(), key=lambda item: item[1].name.get()):
                 self.area_type.addItem(area.name.get(), code)
             self.area_type.addItem(_("Other"), "other")
+            self.area_type.setCurrentIndex(self.area_type.findData("other"))  # chosen, not guessed
             form.addRow(_("Used as:"), self.area_type)
         if kind == "floor" and not renaming:
             self.level.setRange(-9, 200)
@@ -132,6 +133,7 @@ class FirstSiteDialog(_CheckedDialog):
         for code, area in sorted(catalogue.area_types.items(), key=lambda item: item[1].name.get()):
             self.area_type.addItem(area.name.get(), code)
         self.area_type.addItem(_("Other"), "other")
+        self.area_type.setCurrentIndex(self.area_type.findData("other"))
         self.floor = QLineEdit("1F")
         self.plan = QLineEdit()
         self.plan.setPlaceholderText(_("optional: PDF, image, SVG or DXF"))

@@ -10,7 +10,7 @@ import uuid
 from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,12 +34,12 @@ from PySide6.QtWidgets import (
 from inspector_app import plans
 from inspector_app.cli.context import AppContext
 from inspector_app.core import structure
-from inspector_app.core.plans_store import current_plan, nudge_pins
+from inspector_app.core.plans_store import confirm_pins, current_plan, nudge_pins, pins_to_check
 from inspector_app.core.queries import list_hazards
 from inspector_app.core.structure import get_floor
 from inspector_app.core.summary import density_grid, pin_positions
 from inspector_app.core.workflow import STATUS_COLOURS, Status, status_label
-from inspector_app.i18n import _, current_language
+from inspector_app.i18n import _, current_language, ngettext
 from inspector_app.ui.canvas.commands import AddHazardCommand, MovePinsCommand, PlacePinCommand
 from inspector_app.ui.canvas.overview import OverviewMap
 from inspector_app.ui.canvas.pins import GLYPHS, Pin, PinSet
@@ -81,15 +81,43 @@ class PlanPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b71c1c; padding: 6px;")
         self.message.setVisible(False)
-        # What the empty plan offers instead of a blank page: the first site, or the floor's plan.
+        # Where there is no plan to show, a page that says why and offers the way on (the first site,
+        # or the floor's plan) instead of a blank canvas.
+        self.empty_page = QWidget()
+        self.empty_page.setObjectName("plan_empty_page")
+        self.empty_text = QLabel()
+        self.empty_text.setWordWrap(True)
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_text.setStyleSheet("font-size: 15px; color: #37474f;")
         self.empty_button = QPushButton()
         self.empty_button.setObjectName("plan_empty_action")
-        self.empty_button.setMinimumHeight(44)
+        self.empty_button.setMinimumHeight(48)
+        self.empty_button.setStyleSheet("QPushButton { font-size: 15px; padding: 0 24px; }")
         self.empty_button.clicked.connect(self._empty_action)
         self.empty_button.setVisible(False)
+        empty_layout = QVBoxLayout(self.empty_page)
+        empty_layout.addStretch(2)
+        empty_layout.addWidget(self.empty_text)
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(self.empty_button)
+        centred.addStretch(1)
+        empty_layout.addLayout(centred)
+        empty_layout.addStretch(3)
+        self.empty_page.setVisible(False)
         self.import_progress = QProgressBar()
         self.import_progress.setVisible(False)
         self.import_progress.setFormat("%v / %m")
+        # After a plan revision, pins placed on the older drawing carry a "?" until checked.
+        self.check_label = QLabel()
+        self.check_label.setObjectName("pins_to_check")
+        self.check_label.setStyleSheet("color: #e65100; font-weight: 600;")
+        self.check_button = QPushButton()
+        self.check_button.setObjectName("confirm_pins")
+        self.check_button.clicked.connect(self.confirm_pins)
+        self.to_check: set[str] = set()
+        for widget in (self.check_label, self.check_button):
+            widget.setVisible(False)
         self.import_status = QLabel()
         self.import_status.setVisible(False)
         self.imports: list[PlanImport] = []
@@ -160,13 +188,15 @@ class PlanPanel(QWidget):
         side.addWidget(self.layers, 1)
         body = QHBoxLayout()
         body.addWidget(self.view, 1)
+        body.addWidget(self.empty_page, 1)
         body.addLayout(side)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.message)
         empty_row = QHBoxLayout()
-        empty_row.addWidget(self.empty_button)
+        empty_row.addWidget(self.check_label)
+        empty_row.addWidget(self.check_button)
         empty_row.addWidget(self.import_status)
         empty_row.addWidget(self.import_progress, 1)
         empty_row.addStretch(1)
@@ -185,6 +215,7 @@ class PlanPanel(QWidget):
         self.zoom_out_action.setToolTip(_("Zoom out"))
         self.nudge_action.setText(_("Nudge pins…"))
         self.heat_action.setText(_("Density (H)"))
+        self._show_pins_to_check()
         self.legend_action.setText(_("Legend (L)"))
         self.legend_action.setToolTip(_("What the letters and colours of the pins mean"))
         self._show_legend(self.legend_action.isChecked())
@@ -211,6 +242,13 @@ class PlanPanel(QWidget):
         self.message.setStyleSheet(("color: #b71c1c;" if error else "color: #1b5e20;") + " padding: 6px;")
         self.message.setText(text)
         self.message.setVisible(bool(text))
+
+    def _empty(self, text: str, offer: str = "") -> None:
+        """No plan to show: say why on the page itself, with what to do next."""
+        self.empty_text.setText(text)
+        self._offer(offer)
+        self.view.setVisible(False)
+        self.empty_page.setVisible(True)
 
     def _offer(self, what: str) -> None:
         """The button an empty plan shows: "first site" on an empty ledger, "plan" on a floor without one."""
@@ -250,6 +288,8 @@ class PlanPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view and event.type() == QEvent.Type.Resize:
             self._place_overview()
+            # The viewport takes its new size after the view's resize event: place again once it has.
+            QTimer.singleShot(0, self, self._place_overview)
         return super().eventFilter(watched, event)
 
     def _place_overview(self) -> None:
@@ -294,11 +334,10 @@ class PlanPanel(QWidget):
             with self.context.db.session() as session:
                 empty = not structure.site_tree(session)
             if empty:
-                self._say(_("This ledger is empty: start by setting up the site you inspect, its buildings and "
-                            "floors."), error=False)
-                self._offer("first_site")
+                self._empty(_("This ledger is empty: start by setting up the site you inspect, its buildings and "
+                              "floors."), "first_site")
             else:
-                self._say(_("Choose a floor in the navigator to see its plan."), error=False)
+                self._empty(_("Choose a floor in the navigator to see its plan."))
             self.refresh_pins()  # no floor, no pins: not the last floor's on a blank page
             return
         with self.context.db.session() as session:
@@ -306,15 +345,14 @@ class PlanPanel(QWidget):
             path = self.context.db.store.find(plan.file_hash) if plan else None
             plan_page = plan.page if plan else 0
         if plan is None or path is None:
-            self._say(_("This floor has no plan yet: import one (PDF, image, SVG or DXF), or drop a plan file "
-                        "here. Hazards can still be recorded from a checklist."), error=False)
-            self._offer("plan")
+            self._empty(_("This floor has no plan yet: import one (PDF, image, SVG or DXF), or drop a plan file "
+                          "here. Hazards can still be recorded from a checklist."), "plan")
             self.refresh_pins()
             return
         try:
             self.document = plans.open(path)
         except plans.PlanError as exc:
-            self._say(_("The plan of this floor cannot be shown: {problem}").format(problem=exc))
+            self._empty(_("The plan of this floor cannot be shown: {problem}").format(problem=exc), "plan")
             return
         self.page_box.blockSignals(True)
         self.page_box.setMaximum(self.document.page_count)
@@ -330,6 +368,8 @@ class PlanPanel(QWidget):
         self.layers.blockSignals(False)
         self.layers.setVisible(self.layers.count() > 0)
         self.layers_label.setVisible(self.layers.count() > 0)
+        self.empty_page.setVisible(False)
+        self.view.setVisible(True)
         self._place_overview()
         self.view.set_document(self.document, self.page_box.value() - 1)
         self.overview.set_active(True)
@@ -348,16 +388,41 @@ class PlanPanel(QWidget):
         self.document.set_layer_visible(item.text(), item.checkState() == Qt.CheckState.Checked)
         self.view.set_document(self.document, self.view.page)
 
+    def _show_pins_to_check(self) -> None:
+        count = len(self.to_check)
+        for widget in (self.check_label, self.check_button):
+            widget.setVisible(count > 0)
+        self.check_label.setText(ngettext(
+            "{count} pin (marked ?) was placed on an older version of this plan: drag it if it is off.",
+            "{count} pins (marked ?) were placed on an older version of this plan: drag those that are off.",
+            count).format(count=count))
+        self.check_button.setText(_("The others are right"))
+
+    def confirm_pins(self) -> None:
+        """The pins still marked ? are where they belong on the new plan."""
+        if self.floor_id is None or not self.to_check:
+            return
+        with self.context.db.session() as session:
+            plan = current_plan(session, self.floor_id)
+            confirm_pins(session, [uuid.UUID(i) for i in self.to_check], self.context.actor,
+                         plan.version if plan else 0)
+        self._changed()
+
     def refresh_pins(self) -> None:
         if self.floor_id is None:
+            self.to_check = set()
+            self._show_pins_to_check()
             self.view.set_pins(PinSet())
             return
         with self.context.db.session() as session:
             rows = list_hazards(session, floor_id=self.floor_id)
+            self.to_check = {str(i) for i in pins_to_check(session, self.floor_id)} if self.document else set()
         page = self.view.page
         pins = [Pin(str(r.id), r.x, r.y, r.status, r.category, r.severity, self.context.catalogue.icon_for(r.category),
-                    r.number) for r in rows if r.x is not None and r.y is not None and r.page == page
+                    f"{r.number} ?" if str(r.id) in self.to_check else r.number)
+                for r in rows if r.x is not None and r.y is not None and r.page == page
                 and r.status != Status.WITHDRAWN]
+        self._show_pins_to_check()
         pinset = PinSet(pins)
         self.view.set_pins(pinset)
         self.apply_filter()
@@ -418,6 +483,7 @@ class PlanPanel(QWidget):
         if self.placing is not None:
             self._place_at(x, y)
             return
+        self._say("")  # the hint that led here has done its job
         dialog = NewHazardDialog(self.context.catalogue, self.recent_categories, self)
         if not dialog.exec():
             return
@@ -525,7 +591,7 @@ class PlanPanel(QWidget):
             dx, dy = dialog.offsets()
             with self.context.db.session() as session:
                 moved = nudge_pins(session, self.floor_id, dx, dy, self.context.actor)
-            self._say(_("{count} pins moved.").format(count=moved))
+            self._say(ngettext("{count} pin moved.", "{count} pins moved.", moved).format(count=moved), error=False)
             self._changed()
 
 

@@ -19,10 +19,12 @@ from tests.ui.conftest import answer_dialogs, click_button, type_text
 TEXTS = {
     "en": {"site": "No. 1 Middle School", "building": "Dormitory 2", "floor": "3F", "ledger": "Ledger",
            "close": "Close", "empty": "This ledger is empty", "import": "Import a plan for this floor…",
-           "description": "Hot plate under the bed in room 305", "scope": "Floor: Dormitory 2 › 3F"},
+           "description": "Hot plate under the bed in room 305", "scope": "Floor: Dormitory 2 › 3F",
+           "notice": "notice", "saved": "Saved"},
     "zh_CN": {"site": "离石区第一中学", "building": "2号宿舍楼", "floor": "三层", "ledger": "台账",
               "close": "Close", "empty": "台账还是空的", "import": "为该楼层导入图纸…",
-              "description": "305 室床下使用电热炉", "scope": "楼层：2号宿舍楼 › 三层"},
+              "description": "305 室床下使用电热炉", "scope": "楼层：2号宿舍楼 › 三层",
+              "notice": "整改通知书", "saved": "已保存"},
 }
 
 
@@ -48,7 +50,7 @@ def test_from_an_empty_ledger_to_a_printed_notice(qtbot, empty_context, floorpla
 
     # -- an empty ledger says so, and offers the way in -----------------------------------------
     assert window.places.first_site_button.isVisible()
-    assert window.plan_panel.message.text().startswith(texts["empty"])
+    assert window.plan_panel.empty_text.text().startswith(texts["empty"])
     assert window.plan_panel.empty_button.isVisible()
     assert not window.plan_panel.add_action.isEnabled()  # nowhere to pin a hazard yet
 
@@ -115,7 +117,13 @@ def test_from_an_empty_ledger_to_a_printed_notice(qtbot, empty_context, floorpla
 
     # -- its notice: the QR address is not set, print anyway; save; close the "saved" box ------
     out = tmp_path / "notice.pdf"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(out), ""))
+    suggested: list[str] = []
+
+    def save_as(_parent, _title, name, _filter):
+        suggested.append(name)
+        return str(out), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
     titles = answer_dialogs(qtbot, lambda box: box.anyway_button.click(),
                             lambda box: click_button(box, texts["close"]))
     notice_action = next(action for action, kind in window.print_actions if kind == "notice")
@@ -123,6 +131,9 @@ def test_from_an_empty_ledger_to_a_printed_notice(qtbot, empty_context, floorpla
     qtbot.waitUntil(lambda: len(titles) == 2, timeout=60000)
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=10000)
     assert out.is_file() and out.stat().st_size > 1000
+    # Named after its hazard (notices no longer overwrite each other); said to be saved, not printed.
+    assert suggested == [f"{texts['notice']}-{number}.pdf"]
+    assert titles[1] == texts["saved"]
     with context.db.session() as session:
         assert session.query(Notice).count() == 1
         assert session.scalars(select(notice_hazards.c.hazard_id)).all() == [hazard_id]

@@ -176,7 +176,6 @@ def test_panel_new_plan_version_asks_keeps_pins_and_old_version_and_undoes(panel
     with context.db.session() as session:
         assert [v.version for v in plan_versions(session, widget.floor_id)] == [1, 2]
     assert stack.undoText() == "Replace plan with joelegner_floorplan.pdf"
-
     stack.undo()  # the old drawing is back, the new one kept in the store for redo
     assert widget.document.format == old_format
     with context.db.session() as session:
@@ -185,6 +184,18 @@ def test_panel_new_plan_version_asks_keeps_pins_and_old_version_and_undoes(panel
     assert widget.document.format == "pdf"
     with context.db.session() as session:
         assert [v.version for v in plan_versions(session, widget.floor_id)] == [1, 2]
+    # The pins stay where they were on the page, each marked "?" until moved or said to be right.
+    live = [p for p in widget.view.pin_layer.pinset.pins if p.status not in ("closed", "withdrawn")]
+    assert live and all(p.label.endswith(" ?") for p in live)
+    assert not widget.check_label.isHidden()
+    assert widget.check_label.text().startswith(f"{len(live)} pins (marked ?) were placed on an older version")
+    first = live[0]
+    widget.view.pinsMoved.emit({first.id: ((first.x, first.y), (first.x + 0.01, first.y))})  # dragged
+    assert first.id not in widget.to_check and len(widget.to_check) == len(live) - 1
+    qtbot.mouseClick(widget.check_button, Qt.MouseButton.LeftButton)
+    assert widget.to_check == set() and widget.check_label.isHidden()
+    assert not any(p.label.endswith(" ?") for p in widget.view.pin_layer.pinset.pins)
+
 
 
 def test_panel_reports_a_broken_plan_file_without_crashing(panel, qtbot, tmp_path):

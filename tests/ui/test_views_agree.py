@@ -70,7 +70,7 @@ def test_a_building_shows_no_stale_pins_and_offers_no_adding(window):
     window.tree.setCurrentIndex(index.parent())
     assert window.plan_panel.view.pin_layer.pinset.pins == []
     assert not window.plan_panel.add_action.isEnabled()
-    assert window.plan_panel.message.text() == "Choose a floor in the navigator to see its plan."
+    assert window.plan_panel.empty_text.text() == "Choose a floor in the navigator to see its plan."
 
 
 def test_the_ledger_shows_its_scope_says_what_is_outside_and_lets_it_go(window, qtbot):
@@ -159,9 +159,9 @@ def test_undo_steps_and_messages_follow_a_language_switch(window, qtbot, monkeyp
         bare = add_floor(session, building, "9F").id
     window.reload()
     choose(window, bare)
-    assert window.plan_panel.message.text().startswith("该楼层还没有图纸")
+    assert window.plan_panel.empty_text.text().startswith("该楼层还没有图纸")
     window.switch_language("en")
-    assert window.plan_panel.message.text().startswith("This floor has no plan yet")
+    assert window.plan_panel.empty_text.text().startswith("This floor has no plan yet")
     assert window.plan_panel.empty_button.text() == "Import a plan for this floor…"
 
 
@@ -184,3 +184,33 @@ def test_rare_plan_actions_are_in_a_menu(window):
     file_titles = [action.text() for action in window.file_menu.actions() if action.text()]
     assert file_titles[:2] == ["New site…", "Floor plan…"]
     assert window.plan_panel.toolbar.widgetForAction(window.plan_panel.nudge_action) is None
+
+
+def test_undo_drops_every_step_of_a_hazard_closed_meanwhile_at_once(window, jpeg_photo):
+    from inspector_app.core.hazards import change_status, find_hazard
+
+    floor, rows = next(iter(floors_with_hazards(window).items()))
+    hazard = next(r for r in rows if r.status == "open")
+    choose(window, floor)
+    window.plan_panel.hazardSelected.emit(str(hazard.id))
+    other = "major" if hazard.severity == "general" else "general"
+    for severity in (other, hazard.severity, other):  # three steps on the same hazard
+        window.editor.set_severity(severity)
+    assert window.undo_stack.count() == 3
+    with window.context.db.session() as session:  # closed on the spot, e.g. from another window
+        change_status(session, window.context.db.store, find_hazard(session, str(hazard.id)), "closed", "li",
+                      note="fixed", photos=[jpeg_photo])
+    window.undo_action.trigger()
+    assert window.undo_stack.count() == 0 and not window.undo_action.isEnabled()
+    assert window.statusBar().currentMessage() == "3 steps could no longer be undone and were dropped."
+    assert "final" in window.editor.message.text()
+
+
+def test_the_deadline_is_in_reach_without_scrolling_on_a_laptop_screen(window, qtbot):
+    floor, rows = next(iter(floors_with_hazards(window).items()))
+    choose(window, floor)
+    window.plan_panel.hazardSelected.emit(str(rows[0].id))
+    qtbot.waitUntil(lambda: window.editor.hazard_id == str(rows[0].id))
+    deadline = window.editor.deadline
+    assert deadline.isVisible() and not deadline.visibleRegion().isEmpty()
+    assert deadline.visibleRegion().boundingRect().height() == deadline.height()  # whole, not cut

@@ -20,8 +20,8 @@ from inspector_app.core import audit
 from inspector_app.core.hazards import attachments_of, find_hazard
 from inspector_app.core.models import ChecklistRun, Hazard
 from inspector_app.ui import ledger_view as ledger_view_module
-from inspector_app.ui import main_window as main_window_module
 from inspector_app.ui import plan_panel as plan_panel_module
+from inspector_app.ui import window_commands as window_commands_module
 from inspector_app.ui.editor import fix_dialog as fix_dialog_module
 from inspector_app.ui.main_window import MainWindow
 from inspector_app.ui.models import ID_ROLE
@@ -82,7 +82,7 @@ def test_a_whole_walk_through(window, qtbot, monkeypatch, floorplans, jpeg_photo
         dialog.inspectors.setText("Li Ming, Wang Fang")
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(main_window_module.InspectionDialog, "exec", start_inspection)
+    monkeypatch.setattr(window_commands_module.InspectionDialog, "exec", start_inspection)
     window.new_inspection_action.trigger()
     inspection_id = window.current_inspection()
     assert inspection_id is not None
@@ -162,7 +162,7 @@ def test_a_whole_walk_through(window, qtbot, monkeypatch, floorplans, jpeg_photo
         dialog.complete()
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(main_window_module.ChecklistDialog, "exec", walk_checklist)
+    monkeypatch.setattr(window_commands_module.ChecklistDialog, "exec", walk_checklist)
     window.checklist_action.trigger()
     with context.db.session() as session:
         runs = session.query(ChecklistRun).filter_by(inspection_id=inspection_id).all()

@@ -200,6 +200,8 @@ class HazardEditor(PhotoActions, QWidget):
         row(self.form, "severity", severity_row, self.severity_general)
         row(self.form, "room", self.texts["room"])
         row(self.form, "area_type", self.area_type)
+        # The deadline is set on the spot (the notice prints it): in reach without scrolling.
+        row(self.form, "deadline", self.deadline)
         row(self.form, "description", self.texts["description"])
         self.phrases_label = QLabel()
         self.phrases_label.setStyleSheet("color: #555;")
@@ -210,7 +212,6 @@ class HazardEditor(PhotoActions, QWidget):
         row(self.rectification_form, "responsible_unit", self.texts["responsible_unit"])
         row(self.rectification_form, "responsible_person", self.texts["responsible_person"])
         row(self.rectification_form, "funding", self.texts["funding"])
-        row(self.rectification_form, "deadline", self.deadline)
 
         body = QWidget()
         body_layout = QVBoxLayout(body)
@@ -252,6 +253,8 @@ class HazardEditor(PhotoActions, QWidget):
             self.setTabOrder(first, second)
 
     def retranslate(self) -> None:
+        self.message.clear()  # said in the old language: not left on the new screen
+        self.message.setVisible(False)
         texts = {
             "category": _("Hazard &category:"), "severity": _("Se&verity:"), "description": _("&Description:"),
             "legal_basis": _("&Legal basis:"), "required_measures": _("Re&quirement:"),
@@ -337,6 +340,15 @@ class HazardEditor(PhotoActions, QWidget):
             self._saved, self._status = {}, ""
             self.title.setText(_("No hazard selected"))
             self.status_chip.clear()
+            self.status_chip.setStyleSheet("")  # no coloured chip without a status
+            # Nor the last hazard's choices on an empty form.
+            self.severity_group.setExclusive(False)
+            for button in self.severity_group.buttons():
+                button.setChecked(False)
+            self.severity_group.setExclusive(True)
+            self.area_type.blockSignals(True)
+            self.area_type.setCurrentIndex(0)
+            self.area_type.blockSignals(False)
             self.strip.photo_model.set_photos([])
             self._loading = True  # a disabled form must not go on showing the last hazard's words
             for name in TEXT_FIELDS:
