@@ -113,13 +113,13 @@ def main() -> int:
 
     steps: list[tuple[int, Callable[[], None]]] = [
         (1500, lambda: shot("01-empty-ledger")),
-        (300, first_site_dialog), (800, fill_first_site), (500, lambda: shot("02-setup-first-site")),
+        (300, first_site_dialog), (1500, fill_first_site), (500, lambda: shot("02-setup-first-site")),
         (200, accept), (6000, lambda: shot("03-plan-imported")),
         (300, add_a_hazard), (2500, lambda: shot("04-editor-with-hazard")),
         (300, ledger), (1500, lambda: shot("05-ledger-scope")),
-        (300, new_building), (800, name_it), (500, lambda: shot("06-new-building")), (200, accept),
+        (300, new_building), (1500, name_it), (500, lambda: shot("06-new-building")), (200, accept),
         (800, lambda: shot("07-building-added")),
-        (500, replace), (1200, lambda: shot("08-replace-question")), (200, click_replace),
+        (500, replace), (2000, lambda: shot("08-replace-question")), (200, click_replace),
         (6000, lambda: shot("09-plan-replaced")), (300, window.close), (500, app.quit),
     ]
     elapsed = 0
