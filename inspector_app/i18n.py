@@ -130,14 +130,22 @@ def _catalogue_of_module(module: str, is_package: bool) -> str:
     return catalogue_for(path)
 
 
+_CATALOGUE_BY_MODULE: dict[str, str] = {}  # module name -> catalogue: one dict look-up per call
+
+
 def _caller_catalogue(depth: int) -> str:
     frame_globals = sys._getframe(depth + 1).f_globals
     module = frame_globals.get("__name__", "")
+    found = _CATALOGUE_BY_MODULE.get(module)
+    if found is not None and module != "__main__":
+        return found
     if module == "__main__":
         spec = frame_globals.get("__spec__")
         module = getattr(spec, "name", "") or ""
     is_package = str(frame_globals.get("__file__", "")).endswith("__init__.py")
-    return _catalogue_of_module(module, is_package)
+    found = _catalogue_of_module(module, is_package)
+    _CATALOGUE_BY_MODULE[frame_globals.get("__name__", "")] = found
+    return found
 
 
 @cache
