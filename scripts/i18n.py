@@ -6,8 +6,9 @@
                                      or a compiled .mo is out of date with its .po
     python scripts/i18n.py compile   write every .mo from its .po
 
-Each part of the program has its own catalogue (see CATALOGUE_OF), so parallel work never edits the
-same file; at run time inspector_app.i18n chains them all.
+Each part of the program has its own catalogue (inspector_app.i18n.CATALOGUE_OF, shared with the
+program), so parallel work never edits the same file; at run time a module reads only its own part's
+catalogue and the small common one, so `check` wants every string translated exactly there.
 """
 
 from __future__ import annotations
@@ -23,69 +24,13 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from inspector_app.i18n import COMMON_CATALOGUE, catalogue_for  # noqa: E402 - the program's own table
+
 LOCALE = ROOT / "inspector_app" / "resources" / "locale"
 LANGUAGES = ("zh_CN",)
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
-# Longest prefix wins.
-CATALOGUE_OF = {
-    "inspector_app/selftest.py": "packaging",
-    "inspector_app/launcher.py": "packaging",
-    "inspector_app/ui/bundle_open.py": "packaging",
-    "inspector_app/core/sync/": "sync",
-    "inspector_app/core/bundles.py": "sync",
-    "inspector_app/cli/sync_cmds.py": "sync",
-    "inspector_app/cli/bundle_cmds.py": "sync",
-    "inspector_app/web/sync_api.py": "sync",
-    "inspector_app/web/sync_client.py": "sync",
-    "inspector_app/ui/sync_panel.py": "sync",
-    "inspector_app/ui/sync_conflicts.py": "sync",
-    "inspector_app/core/db.py": "ledgerfile",
-    "inspector_app/core/backups.py": "ledgerfile",
-    "inspector_app/cli/backup_cmds.py": "ledgerfile",
-    "inspector_app/cli/context.py": "ledgerfile",
-    "inspector_app/ui/ledger_file.py": "ledgerfile",
-    "inspector_app/core/organisation.py": "org",
-    "inspector_app/cli/org_cmds.py": "org",
-    "inspector_app/ui/org_dialogs.py": "org",
-    "inspector_app/core/accounts.py": "server",
-    "inspector_app/cli/token_cmds.py": "server",
-    "inspector_app/web/server_config.py": "server",
-    "inspector_app/web/guard.py": "web_server",
-    "inspector_app/web/http_protocol.py": "web_server",
-    "inspector_app/core/rollup.py": "rollup",
-    "inspector_app/exports/rollup_xlsx.py": "rollup",
-    "inspector_app/cli/summary_cmds.py": "rollup",
-    "inspector_app/cli/plan_cmds.py": "plans",
-    "inspector_app/cli/notice_cmds.py": "notices",
-    "inspector_app/core/notice_register.py": "notices",
-    "inspector_app/ui/print_dialogs.py": "ui_print",
-    "inspector_app/cli/ledger_cmds.py": "exports",
-    "inspector_app/cli/serve_cmds.py": "web",
-    "inspector_app/plans/": "plans",
-    "inspector_app/ui/canvas/": "canvas",
-    "inspector_app/ui/ledger_view.py": "ui_ledger",
-    "inspector_app/ui/ledger_model.py": "ui_ledger",
-    "inspector_app/ui/status_dialogs.py": "ui_ledger",
-    "inspector_app/ui/checklist_dialog.py": "ui_ledger",
-    "inspector_app/ui/summary_panel.py": "ui_ledger",
-    "inspector_app/ui/inspection_dialog.py": "ui_ledger",
-    "inspector_app/ui/editor/": "ui_editor",
-    "inspector_app/core/photo_markup.py": "ui_editor",
-    "inspector_app/core/attachments.py": "ui_editor",
-    "inspector_app/ui/": "ui",
-    "inspector_app/notices/": "notices",
-    "inspector_app/exports/": "exports",
-    "inspector_app/web/": "web",
-    "inspector_app/": "core",
-}
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-
-
-def catalogue_for(path: str) -> str:
-    for prefix in sorted(CATALOGUE_OF, key=len, reverse=True):
-        if path.startswith(prefix):
-            return CATALOGUE_OF[prefix]
-    return "core"
 
 
 def extracted() -> dict[str, dict[str | tuple[str, str], list[tuple[str, int]]]]:
@@ -165,8 +110,8 @@ def cmd_check() -> int:
             for message, locations in messages.items():
                 where = f"{locations[0][0]}:{locations[0][1]}"
                 found = None
-                for catalog in catalogs.values():
-                    found = _translated(catalog, message)
+                for catalog in (catalogs.get(name), catalogs.get(COMMON_CATALOGUE)):
+                    found = _translated(catalog, message) if catalog is not None else None
                     if found is not None:
                         break
                 source = message[0] if isinstance(message, tuple) else message

@@ -27,6 +27,7 @@ from inspector_app.cli import (
     org_cmds,
     plan_cmds,
     serve_cmds,
+    structure_cmds,
     summary_cmds,
     sync_cmds,
     token_cmds,
@@ -37,7 +38,8 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, normalise_language, set_language, system_language
 
 COMMAND_MODULES = (gui_cmds, demo_cmds, hazard_cmds, audit_cmds, forms_cmds, plan_cmds, serve_cmds, ledger_cmds,
-                   notice_cmds, org_cmds, sync_cmds, bundle_cmds, token_cmds, summary_cmds, backup_cmds)
+                   notice_cmds, org_cmds, sync_cmds, bundle_cmds, token_cmds, summary_cmds, backup_cmds,
+                   structure_cmds)
 
 
 class Parser(argparse.ArgumentParser):

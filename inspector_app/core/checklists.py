@@ -76,7 +76,9 @@ def answer_item(session: Session, catalogue: Catalogue, store: FileStore, run: C
             site_id = building.site_id if building else site_id
         created = add_hazard(
             session, catalogue, store, actor=actor, category=item.category, site_id=site_id,
-            floor_id=run.floor_id, area_type=run.area_type, description=note or item.text.get(),
+            floor_id=run.floor_id, area_type=run.area_type,
+            # The item states what passes; the hazard says what was found: that it was not met.
+            description=note or _("Checklist item not met: {item}").format(item=item.text.get()),
             inspection_id=run.inspection_id,
         )
         answer.hazard_id = created.id

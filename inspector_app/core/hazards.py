@@ -303,6 +303,7 @@ def change_status_many(session: Session, store: FileStore, hazard_ids: Sequence[
 # Editing steps, including the photo edits of core.attachments and core.photo_markup: none is official.
 UNDOABLE_EVENTS = frozenset({
     "created", "photo_added", "edited", "pin_moved", "photo_removed", "photo_role_changed", "photo_marked",
+    "pin_checked",
 })
 
 

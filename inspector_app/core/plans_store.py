@@ -5,6 +5,7 @@ included, so a notice printed last month can still show the plan it was printed 
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,3 +81,109 @@ def nudge_pins(session: Session, floor_id: uuid.UUID, dx: float, dy: float, acto
         plan.offset_x += dx
         plan.offset_y += dy
     return moved
+
+
+def read_plan_facts(path: Path, page: int = 0) -> PageFacts:
+    """Open a plan file as the program will show it and say what it is; a clear error otherwise."""
+    from inspector_app import plans
+
+    if not Path(path).is_file():
+        raise InspectorError(_("{path}: no such file.").format(path=path))
+    try:
+        with plans.open(path) as document:
+            if not 0 <= page < document.page_count:
+                raise InspectorError(_("{path}: there is no page {page}.").format(path=path, page=page + 1))
+            info = document.page(page)
+            return PageFacts(document.format, document.page_count, float(info.width_px), float(info.height_px))
+    except plans.PlanError as exc:
+        raise InspectorError(_("{path}: {problem}").format(path=Path(path).name, problem=exc)) from exc
+
+
+@dataclass(frozen=True)
+class PlanVersionRecord:
+    """Everything a plan version row holds, to put it back after an undo took it away."""
+
+    id: uuid.UUID
+    floor_id: uuid.UUID
+    version: int
+    file_hash: str
+    filename: str
+    facts: PageFacts
+    page: int
+
+
+def withdraw_plan_version(session: Session, plan_id: uuid.UUID) -> PlanVersionRecord:
+    """Take back the newest version of a floor's plan (undo of an import); its file stays in the store,
+    and the version before it becomes the current one again."""
+    plan = session.get(PlanDocument, plan_id)
+    if plan is None:
+        raise InspectorError(_("That plan version is gone already."))
+    newest = current_plan(session, plan.floor_id)
+    if newest is None or newest.id != plan.id:
+        raise InspectorError(_("A newer plan version was added since: take that one back first."))
+    record = PlanVersionRecord(plan.id, plan.floor_id, plan.version, plan.file_hash, plan.filename,
+                               PageFacts(plan.format, plan.page_count, plan.width, plan.height, plan.units),
+                               plan.page)
+    session.delete(plan)
+    session.flush()
+    return record
+
+
+def restore_plan_version(session: Session, record: PlanVersionRecord) -> PlanDocument:
+    """Put a withdrawn version back as the floor's newest (redo of an import)."""
+    if session.get(Floor, record.floor_id) is None:
+        raise InspectorError(_("The floor of that plan was removed."))
+    newest = current_plan(session, record.floor_id)
+    version = max(record.version, (newest.version + 1) if newest else 1)
+    plan = PlanDocument(id=record.id, floor_id=record.floor_id, version=version, file_hash=record.file_hash,
+                        filename=record.filename, format=record.facts.format, page=record.page,
+                        page_count=record.facts.page_count, width=record.facts.width, height=record.facts.height,
+                        units=record.facts.units)
+    session.add(plan)
+    session.flush()
+    return plan
+
+
+# -- pins after a plan revision ---------------------------------------------------------------------
+PIN_EVENTS = ("created", "pin_moved", "pin_checked")
+
+
+def pins_to_check(session: Session, floor_id: uuid.UUID) -> set[uuid.UUID]:
+    """Live pins of the floor placed (or last checked) on an older version of its plan: they stay
+    where they were on the page until someone moves them or says they are right."""
+    plan = current_plan(session, floor_id)
+    if plan is None or plan.version < 2:
+        return set()
+    from inspector_app.core.models import HazardEvent  # the history is where a pin's last placing is
+
+    last_placed = dict(session.execute(
+        select(HazardEvent.hazard_id, func.max(HazardEvent.at))
+        .join(Hazard, Hazard.id == HazardEvent.hazard_id)
+        .where(Hazard.floor_id == floor_id, Hazard.x.is_not(None), HazardEvent.kind.in_(PIN_EVENTS))
+        .group_by(HazardEvent.hazard_id)).all())
+    live = session.execute(select(Hazard.id, Hazard.status).where(Hazard.floor_id == floor_id,
+                                                                   Hazard.x.is_not(None))).all()
+    since = _aware(plan.created_at)
+    return {hazard_id for hazard_id, status in live if status not in FINAL_STATES
+            and hazard_id in last_placed and _aware(last_placed[hazard_id]) < since}
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """SQLite hands datetimes back without their zone; they were written in UTC."""
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
+
+
+def confirm_pins(session: Session, hazard_ids: list[uuid.UUID], actor: str, plan_version: int) -> int:
+    """Record that these pins were checked on the current plan (they are right where they are)."""
+    from inspector_app.core import audit
+
+    done = 0
+    for hazard_id in hazard_ids:
+        hazard = session.get(Hazard, hazard_id)
+        if hazard is None or hazard.status in FINAL_STATES:
+            continue
+        audit.append_event(session, hazard, "pin_checked", actor,
+                           note=_("position checked on plan version {version}").format(version=plan_version))
+        done += 1
+    session.flush()
+    return done

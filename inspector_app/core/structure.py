@@ -1,5 +1,6 @@
 """Use cases for the places being inspected (organisation > site > building > floor) and for
-inspections (walk-throughs)."""
+inspections (walk-throughs): create, rename and remove places (the navigator and `site|building|floor`
+commands call the same functions), read the tree, start inspections."""
 
 from __future__ import annotations
 
@@ -11,8 +12,20 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.errors import InspectorError, NotFoundError
-from inspector_app.core.models import Building, Floor, Inspection, Organisation, Site
-from inspector_app.i18n import N_, _
+from inspector_app.core.models import (
+    Building,
+    ChecklistRun,
+    Floor,
+    Hazard,
+    Inspection,
+    Organisation,
+    PlanDocument,
+    Site,
+)
+from inspector_app.i18n import N_, _, ngettext
+
+PLACE_KINDS = ("site", "building", "floor")
+MAX_NAME = {"site": 200, "building": 200, "floor": 100}
 
 INSPECTION_KINDS = ("patrol", "periodic", "special", "joint")
 INSPECTION_KIND_LABELS = {"patrol": N_("Daily patrol"), "periodic": N_("Periodic inspection"),
@@ -37,6 +50,9 @@ def create_site(session: Session, organisation: Organisation, name: str, code: s
     if code is None:
         count = session.scalar(select(func.count()).select_from(Site)) or 0
         code = f"S{count + 1:02d}"
+        while session.scalar(select(Site.id).where(Site.code == code)):
+            count += 1
+            code = f"S{count + 1:02d}"
     if session.scalar(select(Site.id).where(Site.code == code)):
         raise InspectorError(_("A site with the code {code} exists already.").format(code=code))
     site = Site(id=uuid.uuid4(), organisation_id=organisation.id, name=name, code=code, address=address)
@@ -149,3 +165,162 @@ def site_of_floor(session: Session, floor_id: uuid.UUID) -> uuid.UUID:
     building = session.get(Building, building_id)
     assert building is not None
     return building.site_id
+
+
+# -- setting up places: add, rename, remove (the navigator and the CLI) -------------------------------
+Place = Site | Building | Floor
+
+
+def kind_word(kind: str) -> str:
+    return {"site": _("site"), "building": _("building"), "floor": _("floor")}[kind]
+
+
+def get_place(session: Session, kind: str, place_id: uuid.UUID | str) -> Place:
+    pid = place_id if isinstance(place_id, uuid.UUID) else parse_uuid(str(place_id).strip(), kind_word(kind))
+    found: Place | None = (session.get(Site, pid) if kind == "site" else session.get(Building, pid)
+                           if kind == "building" else session.get(Floor, pid))
+    if found is None:
+        raise NotFoundError(_("No {kind} with the id {id}.").format(kind=kind_word(kind), id=place_id))
+    return found
+
+
+def _clean_name(kind: str, name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise InspectorError(_("The {kind} needs a name.").format(kind=kind_word(kind)))
+    if len(cleaned) > MAX_NAME[kind]:
+        raise InspectorError(_("The name is too long: at most {count} characters.").format(count=MAX_NAME[kind]))
+    return cleaned
+
+
+def _siblings(session: Session, kind: str, parent_id: uuid.UUID) -> list[Place]:
+    if kind == "site":
+        return list(session.scalars(select(Site).where(Site.organisation_id == parent_id)))
+    if kind == "building":
+        return list(session.scalars(select(Building).where(Building.site_id == parent_id)))
+    return list(session.scalars(select(Floor).where(Floor.building_id == parent_id)))
+
+
+def _parent_id(place: Place) -> uuid.UUID:
+    if isinstance(place, Site):
+        return place.organisation_id
+    if isinstance(place, Building):
+        return place.site_id
+    return place.building_id
+
+
+def _refuse_duplicate(session: Session, kind: str, parent_id: uuid.UUID, name: str,
+                      itself: uuid.UUID | None = None) -> None:
+    for sibling in _siblings(session, kind, parent_id):
+        if sibling.id != itself and sibling.name.casefold() == name.casefold():
+            raise InspectorError({
+                "site": _("There is already a site named '{name}'."),
+                "building": _("This site already has a building named '{name}'."),
+                "floor": _("This building already has a floor named '{name}'."),
+            }[kind].format(name=name))
+
+
+def ledger_organisation(session: Session, organisation_id: uuid.UUID | str | None, name: str) -> Organisation:
+    """The organisation new sites belong to; an empty ledger gets one, named after its first site."""
+    from inspector_app.core.organisation import choose_organisation, top_level_organisations
+
+    if organisation_id is None and not top_level_organisations(session):
+        return create_organisation(session, name)
+    return choose_organisation(session, organisation_id)
+
+
+def add_site(session: Session, name: str, code: str | None = None,
+             organisation_id: uuid.UUID | str | None = None) -> Site:
+    name = _clean_name("site", name)
+    if code is not None:
+        code = code.strip().upper()
+        if not code or len(code) > 20 or not code.replace("-", "").replace("_", "").isalnum():
+            raise InspectorError(_("A site code is 1 to 20 letters or digits, e.g. LL1."))
+    org = ledger_organisation(session, organisation_id, name)
+    _refuse_duplicate(session, "site", org.id, name)
+    return create_site(session, org, name, code)
+
+
+def add_building(session: Session, site_id: uuid.UUID | str, name: str, area_type: str = "other") -> Building:
+    site = get_place(session, "site", site_id)
+    assert isinstance(site, Site)
+    name = _clean_name("building", name)
+    _refuse_duplicate(session, "building", site.id, name)
+    return create_building(session, site, name, area_type)
+
+
+def add_floor(session: Session, building_id: uuid.UUID | str, name: str, level: int | None = None) -> Floor:
+    """A new floor; without a level it goes above the building's highest one."""
+    building = get_place(session, "building", building_id)
+    assert isinstance(building, Building)
+    name = _clean_name("floor", name)
+    _refuse_duplicate(session, "floor", building.id, name)
+    if level is None:
+        level = (session.scalar(select(func.max(Floor.level)).where(Floor.building_id == building.id)) or 0) + 1
+    return create_floor(session, building, name, level)
+
+
+def rename_place(session: Session, kind: str, place_id: uuid.UUID | str, name: str) -> Place:
+    place = get_place(session, kind, place_id)
+    name = _clean_name(kind, name)
+    _refuse_duplicate(session, kind, _parent_id(place), name, itself=place.id)
+    place.name = name
+    session.flush()
+    return place
+
+
+def _what_holds(session: Session, kind: str, place: Place) -> str | None:
+    """Why a place cannot be removed (it is not empty), or None."""
+    def count(query: object) -> int:
+        return session.scalar(query) or 0  # type: ignore[call-overload]
+
+    if kind == "site":
+        buildings = count(select(func.count()).select_from(Building).where(Building.site_id == place.id))
+        if buildings:
+            return ngettext("it has {count} building", "it has {count} buildings", buildings).format(count=buildings)
+        hazards = count(select(func.count()).select_from(Hazard).where(Hazard.site_id == place.id))
+        inspections = count(select(func.count()).select_from(Inspection).where(Inspection.site_id == place.id))
+    elif kind == "building":
+        floors = count(select(func.count()).select_from(Floor).where(Floor.building_id == place.id))
+        if floors:
+            return ngettext("it has {count} floor", "it has {count} floors", floors).format(count=floors)
+        hazards = 0  # a building's hazards are on its floors
+        inspections = count(select(func.count()).select_from(ChecklistRun).where(ChecklistRun.building_id == place.id))
+    else:
+        hazards = count(select(func.count()).select_from(Hazard).where(Hazard.floor_id == place.id))
+        inspections = count(select(func.count()).select_from(ChecklistRun).where(ChecklistRun.floor_id == place.id))
+    if hazards:
+        return ngettext("it has {count} hazard", "it has {count} hazards", hazards).format(count=hazards)
+    if inspections:
+        return ngettext("{count} inspection record names it", "{count} inspection records name it",
+                        inspections).format(count=inspections)
+    return None
+
+
+def remove_place(session: Session, kind: str, place_id: uuid.UUID | str) -> dict[str, object]:
+    """Remove an empty site, building or floor (a floor's plan versions go with it; their files stay in
+    the store). Anything that holds hazards, inspections or other places is refused, with the reason."""
+    place = get_place(session, kind, place_id)
+    reason = _what_holds(session, kind, place)
+    if reason:
+        raise InspectorError(_("Cannot remove the {kind} '{name}': {reason}.").format(
+            kind=kind_word(kind), name=place.name, reason=reason))
+    described = place_json(place)
+    if isinstance(place, Floor):
+        for plan in session.scalars(select(PlanDocument).where(PlanDocument.floor_id == place.id)):
+            session.delete(plan)
+        session.flush()
+    session.delete(place)
+    session.flush()
+    return described
+
+
+def place_json(place: Place) -> dict[str, object]:
+    if isinstance(place, Site):
+        return {"kind": "site", "id": str(place.id), "name": place.name, "code": place.code,
+                "organisation_id": str(place.organisation_id)}
+    if isinstance(place, Building):
+        return {"kind": "building", "id": str(place.id), "name": place.name, "site_id": str(place.site_id),
+                "area_type": place.area_type}
+    return {"kind": "floor", "id": str(place.id), "name": place.name, "building_id": str(place.building_id),
+            "level": place.level}

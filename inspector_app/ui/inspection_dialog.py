@@ -16,6 +16,7 @@ class InspectionDialog(QDialog):
     def __init__(self, inspectors: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("New inspection"))
+        self.setMinimumWidth(460)  # the names hint must show whole, not cut at 200 px
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
         self.kind = QComboBox()
@@ -24,6 +25,8 @@ class InspectionDialog(QDialog):
         self.inspectors = QLineEdit(inspectors)
         self.inspectors.setPlaceholderText(_("At least two names, separated by commas"))
         self.notes = QLineEdit()
+        for field in (self.inspectors, self.notes):
+            field.setMinimumWidth(300)
         form = QFormLayout(self)
         form.addRow(_("Date:"), self.date)
         form.addRow(_("Kind:"), self.kind)

@@ -71,6 +71,15 @@ class LedgerModel(QAbstractTableModel):
         )
         return flt
 
+    def ids(self) -> list[uuid.UUID]:
+        """The hazards listed now, in the order shown."""
+        return list(self._ids)
+
+    def count_matching(self, flt: ledger.LedgerFilter) -> int:
+        """How many hazards another filter would list (the view says what its scope leaves out)."""
+        with self._db.session() as session:
+            return ledger.count(session, self._with_category_search(flt))
+
     def reload(self) -> None:
         with self._db.session() as session:
             ids = ledger.ledger_ids(session, self.filter, self.sort_key, self.descending)

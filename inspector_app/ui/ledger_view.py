@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
@@ -33,7 +34,7 @@ from inspector_app.core.models import Building
 from inspector_app.core.queries import HazardRow
 from inspector_app.core.reviews import record_review
 from inspector_app.core.workflow import Status, status_label
-from inspector_app.i18n import _
+from inspector_app.i18n import _, ngettext
 from inspector_app.ui.ledger_model import LedgerModel
 from inspector_app.ui.status_dialogs import ReinspectionDialog, ReviewDialog, StatusChangeDialog
 
@@ -49,6 +50,14 @@ class LedgerView(QWidget):
         super().__init__(parent)
         self.context = context
         self.place: tuple[str, uuid.UUID | None] = ("", None)  # from the main window's navigator
+        self.place_name = ""
+        # The navigator's choice shown as a filter of its own, removable like the others.
+        self.scope_button = QPushButton()
+        self.scope_button.setObjectName("ledger_scope")
+        self.scope_button.setStyleSheet("QPushButton { background: #e3f2fd; border: 1px solid #90caf9; "
+                                        "border-radius: 4px; padding: 4px 10px; }")
+        self.scope_button.clicked.connect(self.clear_place)
+        self.scope_button.setVisible(False)
         self._reselecting = False
         self.model = LedgerModel(context.db, context.catalogue, self)
         self.table = QTableView()
@@ -102,7 +111,7 @@ class LedgerView(QWidget):
             button.setMinimumHeight(40)
         self.count_label = QLabel()
         self.message = QLabel()
-        self.message.setStyleSheet("color: #b71c1c;")
+        self.message.setObjectName("ledger_message")
         self.model.on_error = self._row_failed
 
         self.labels: dict[str, QLabel] = {key: QLabel() for key in (
@@ -111,6 +120,7 @@ class LedgerView(QWidget):
         placed: tuple[tuple[int, str, QWidget], ...] = (
             (0, "search", self.search), (0, "status", self.status), (0, "category", self.category),
             (1, "severity", self.severity), (1, "building", self.building), (1, "responsible", self.responsible))
+        rows[0].addWidget(self.scope_button)
         for row, key, filter_widget in placed:
             rows[row].addWidget(self.labels[key])
             rows[row].addWidget(filter_widget, 2 if key == "search" else 1)
@@ -140,12 +150,18 @@ class LedgerView(QWidget):
         self.retranslate()
         self.apply_filter()
 
+    def note(self, text: str, error: bool = True) -> None:
+        """A line under the table: a problem in red, a success in green (never the error colour)."""
+        self.message.setStyleSheet("color: #b71c1c;" if error else "color: #1b5e20;")
+        self.message.setProperty("error", error)
+        self.message.setText(text)
+
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
 
     def _row_failed(self, exc: Exception) -> None:
-        self.message.setText(_("Some rows could not be loaded: {problem}").format(problem=exc))
+        self.note(_("Some rows could not be loaded: {problem}").format(problem=exc))
 
     # -- texts ------------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -168,6 +184,8 @@ class LedgerView(QWidget):
             buildings = [(str(b.id), b.name) for b in session.query(Building).order_by(Building.name)]
         self._fill_combo(self.building, buildings)
         self.model.retranslate()
+        self.message.clear()  # a line of the old language must not stay on the new screen
+        self._show_scope()
         self._update_count()
 
     def _fill_combo(self, combo: QComboBox, items: list[tuple[str, str]]) -> None:
@@ -203,17 +221,63 @@ class LedgerView(QWidget):
             search=self.search.text(),
         )
 
-    def set_place(self, kind: str, ident: uuid.UUID | None) -> None:
-        """Limit the ledger to the site, building or floor chosen in the navigator (or none)."""
-        self.place = (kind, ident)
+    def set_place(self, kind: str, ident: uuid.UUID | None, name: str = "") -> None:
+        """Limit the ledger to the site, building or floor chosen in the navigator (or none); the
+        scope shows as a filter button that removes it."""
+        self.place = (kind, ident) if ident is not None else ("", None)
+        self.place_name = name
+        self._show_scope()
         self.apply_filter()
+
+    def describe_filters(self) -> list[str]:
+        """The filters that choose the listed hazards, as the user set them ("Status: Open"...)."""
+        found = [self.scope_button.text().removesuffix("✕").strip()] if self.place[1] is not None else []
+        for key, combo in (("status", self.status), ("category", self.category), ("severity", self.severity),
+                           ("building", self.building)):
+            if combo.currentData():
+                found.append(f"{self.labels[key].text()} {combo.currentText()}")
+        if self.overdue.isChecked():
+            found.append(self.overdue.text())
+        if self.responsible.text().strip():
+            found.append(f"{self.labels['responsible'].text()} {self.responsible.text().strip()}")
+        if self.use_dates.isChecked():
+            found.append(f"{self.labels['from'].text()} {self.date_from.date().toString('yyyy-MM-dd')} "
+                         f"{self.labels['to'].text()} {self.date_to.date().toString('yyyy-MM-dd')}")
+        if self.search.text().strip():
+            found.append(f"{self.labels['search'].text()} “{self.search.text().strip()}”")
+        return found
+
+    def clear_place(self) -> None:
+        """The whole ledger again (the navigator keeps its choice; choosing a place again scopes anew)."""
+        self.set_place("", None)
+
+    def _show_scope(self) -> None:
+        kind, ident = self.place
+        words = {"site": _("Site: {name}"), "building": _("Building: {name}"), "floor": _("Floor: {name}")}
+        self.scope_button.setVisible(ident is not None and kind in words)
+        if ident is not None and kind in words:
+            self.scope_button.setText(words[kind].format(name=self.place_name) + "  ✕")
+            self.scope_button.setToolTip(_("Only the hazards of this place are listed: click to list all."))
 
     def apply_filter(self) -> None:
         self.model.set_filter(self.current_filter())
         self._update_count()
 
     def _update_count(self) -> None:
-        self.count_label.setText(_("{count} hazards").format(count=self.model.rowCount()))
+        count = self.model.rowCount()
+        text = ngettext("{count} hazard", "{count} hazards", count).format(count=count)
+        _kind, ident = self.place
+        if ident is not None:
+            outside = self.model.count_matching(replace(self.current_filter(), site_id=None, floor_id=None,
+                                                        building_id=self._building_filter())) - count
+            if outside > 0:
+                text += " · " + ngettext("{count} more outside {place}", "{count} more outside {place}",
+                                         outside).format(count=outside, place=self.place_name)
+        self.count_label.setText(text)
+
+    def _building_filter(self) -> uuid.UUID | None:
+        building = self.building.currentData()
+        return uuid.UUID(building) if building else None
 
     def refresh(self) -> None:
         """Re-read the ledger after a change elsewhere (editor, plan, another view), keeping the row
@@ -255,7 +319,7 @@ class LedgerView(QWidget):
 
     def _need_selection(self) -> bool:
         if not self.table.selectionModel().selectedRows():
-            self.message.setText(_("Select one or more hazards in the ledger first."))
+            self.note(_("Select one or more hazards in the ledger first."))
             return False
         self.message.clear()
         return True
@@ -274,7 +338,8 @@ class LedgerView(QWidget):
             QMessageBox.warning(self, _("Change status"), _("These hazards were not changed:") + "\n" + "\n".join(
                 f"{number}: {reason}" for number, reason in refused))
         else:
-            self.message.setText(_("{count} hazards changed.").format(count=len(ids)))
+            self.note(ngettext("{count} hazard changed.", "{count} hazards changed.", len(ids)).format(
+                count=len(ids)), error=False)
 
     def change_status(self) -> None:
         if not self._need_selection():
@@ -290,7 +355,7 @@ class LedgerView(QWidget):
             return
         rows = [r for r in self._selected_rows() if r.status == Status.AWAITING_REINSPECTION]
         if not rows:
-            self.message.setText(_("Only hazards awaiting re-inspection can be re-inspected."))
+            self.note(_("Only hazards awaiting re-inspection can be re-inspected."))
             return
         for row in rows:
             dialog = ReinspectionDialog(row.number, self.context.actor, self)
@@ -314,5 +379,7 @@ class LedgerView(QWidget):
         except InspectorError as exc:
             QMessageBox.warning(self, _("Principal review"), str(exc))
             return
-        self.message.setText(_("{count} hazards marked as reviewed by {name}.").format(count=len(ids), name=reviewer))
+        self.note(ngettext("{count} hazard marked as reviewed by {name}.",
+                           "{count} hazards marked as reviewed by {name}.", len(ids)).format(
+            count=len(ids), name=reviewer), error=False)
         self.ledgerChanged.emit()

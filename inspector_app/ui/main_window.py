@@ -11,44 +11,41 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelection, Qt
+from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
-    QFileDialog,
     QLabel,
-    QMainWindow,
-    QMessageBox,
     QScrollArea,
     QTabWidget,
     QToolBar,
-    QTreeView,
 )
 
-from inspector_app import __version__
 from inspector_app.cli.context import AppContext
 from inspector_app.core import structure
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import find_hazard
 from inspector_app.core.settings import save_settings
 from inspector_app.core.workflow import Status
-from inspector_app.i18n import _, current_language, set_language
+from inspector_app.i18n import _, current_language, ngettext, set_language
 from inspector_app.ui.app import QtTranslations
 from inspector_app.ui.camera_scan import CameraScanDialog, camera_available
-from inspector_app.ui.checklist_dialog import ChecklistDialog
 from inspector_app.ui.editor import HazardEditor
-from inspector_app.ui.inspection_dialog import InspectionDialog, kind_label
+from inspector_app.ui.inspection_dialog import kind_label
 from inspector_app.ui.ledger_view import LedgerView
-from inspector_app.ui.models import ID_ROLE, KIND_ROLE, SiteTreeModel
+from inspector_app.ui.models import ID_ROLE, KIND_ROLE
+from inspector_app.ui.navigator import Navigator
 from inspector_app.ui.plan_panel import PlanPanel
+from inspector_app.ui.refusable_command import RefusableCommand
 from inspector_app.ui.scan_box import ScanBox
 from inspector_app.ui.status_server import LocalStatusServer, StatusServerDialog
 from inspector_app.ui.summary_panel import SummaryPanel
 from inspector_app.ui.sync_panel import SyncPanel
+from inspector_app.ui.window_commands import WindowCommands
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowCommands):
     def __init__(self, context: AppContext, qt_translations: QtTranslations | None = None) -> None:
         super().__init__()
         self.context = context
@@ -59,16 +56,16 @@ class MainWindow(QMainWindow):
         self.setObjectName("main_window")
         self.resize(1280, 800)
 
-        self.tree_model = SiteTreeModel(self)
-        self.tree = QTreeView()
-        self.tree.setModel(self.tree_model)
-        self.tree.setUniformRowHeights(True)
-        self.tree.setMinimumWidth(180)
-        self.tree.setStyleSheet("QTreeView::item { min-height: 32px; }")  # finger-sized rows
+        # The tree and setting up places in it (ui/navigator.py); the window follows what is chosen there.
+        self.places = Navigator(context, self)
+        self.tree_model = self.places.model
+        self.tree = self.places.tree
         self.tree.selectionModel().selectionChanged.connect(self._on_place_selected)
+        self.places.placesChanged.connect(self._after_places_change)
+        self.places.planRequested.connect(self._import_plan)
         self.navigator = QDockWidget(self)
         self.navigator.setObjectName("navigator")
-        self.navigator.setWidget(self.tree)
+        self.navigator.setWidget(self.places)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.navigator)
 
         self.ledger_view = LedgerView(context, self)
@@ -91,6 +88,8 @@ class MainWindow(QMainWindow):
         self.plan_panel.recent_categories = list(context.settings.recent_categories)
         self.plan_panel.ledgerChanged.connect(self._after_plan_change)
         self.plan_panel.hazardActivated.connect(self._show_in_ledger)
+        self.plan_panel.setUpRequested.connect(self.places.set_up_first_site)
+        self.plan_panel.planFileChosen.connect(lambda floor, path: self._import_plan(str(floor), path))
 
         self.editor = HazardEditor(context.db, context.catalogue, context.actor, self.undo_stack,
                                    list(context.settings.recent_categories), self)
@@ -175,6 +174,9 @@ class MainWindow(QMainWindow):
             self.language_actions[code] = action
 
         self.file_menu = self.menuBar().addMenu("")
+        self.file_menu.addAction(self.places.new_site_action)
+        self.file_menu.addAction(self.places.plan_action)
+        self.file_menu.addSeparator()
         self.file_menu.addAction(self.open_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
@@ -193,6 +195,14 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.navigator.toggleViewAction())
         self.view_menu.addAction(self.editor_dock.toggleViewAction())
         self.view_menu.addAction(self.summary_dock.toggleViewAction())
+        # The places and the plan: the rare actions that a tool bar hides in its overflow.
+        self.plan_menu = self.menuBar().addMenu("")
+        for action in (self.places.new_site_action, self.places.new_building_action, self.places.new_floor_action,
+                       self.places.rename_action, self.places.remove_action):
+            self.plan_menu.addAction(action)
+        self.plan_menu.addSeparator()
+        for action in (self.places.plan_action, self.plan_panel.nudge_action, self.plan_panel.legend_action):
+            self.plan_menu.addAction(action)
         self.settings_menu = self.menuBar().addMenu("")
         self.settings_menu.addAction(self.status_server_action)
         self.language_menu = self.settings_menu.addMenu("")
@@ -233,8 +243,8 @@ class MainWindow(QMainWindow):
         self.print_menu = self.menuBar().addMenu("")
         self.print_actions: list[tuple[QAction, str]] = []
         for kind in ("notice", "labels", "ledger"):
-            action = self._action(
-                lambda _c=False, k=kind: print_selected(self, self.context, self.selected_hazard_ids(), k))
+            action = self._action(self.export_ledger if kind == "ledger" else lambda _c=False, k=kind: print_selected(
+                self, self.context, self.selected_hazard_ids(), k))
             self.print_menu.addAction(action)
             self.print_actions.append((action, kind))
 
@@ -258,6 +268,7 @@ class MainWindow(QMainWindow):
         self.plan_tab_action.setText(_("Plan"))
         self.file_menu.setTitle(_("&File"))
         self.edit_menu.setTitle(_("&Edit"))
+        self.plan_menu.setTitle(_("&Places and plans"))
         self.inspection_menu.setTitle(_("&Inspection"))
         self.view_menu.setTitle(_("&View"))
         self.settings_menu.setTitle(_("&Settings"))
@@ -272,10 +283,15 @@ class MainWindow(QMainWindow):
         self.new_inspection_action.setText(_("New inspection…"))
         self.checklist_action.setText(_("Checklist…"))
         self.ledger_tab_action.setText(_("Ledger"))
+        for step in range(self.undo_stack.count()):  # the steps already taken are named anew too
+            command = self.undo_stack.command(step)
+            if isinstance(command, RefusableCommand):
+                command.retranslate()
         self._update_undo_texts()
         self.inspection_label.setText(_("Inspection:") + " ")
         self.tree_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
         self.scan_box.retranslate()
+        self.places.retranslate()
         self.ledger_view.retranslate()
         self.plan_panel.retranslate()
         self.summary.retranslate()
@@ -302,6 +318,22 @@ class MainWindow(QMainWindow):
         self.ledger_view.refresh()
         self.summary.refresh()
         self.sync_panel.refresh_status()
+
+    def _after_places_change(self, place_id: str) -> None:
+        """A place was added, renamed or removed in the navigator: rebuild the tree, choose that place."""
+        self.reload()
+        self.ledger_view.retranslate()  # its building list
+        index = self.tree_model.find_place(place_id) if place_id else self.tree_model.first_floor()
+        if index.isValid():
+            self.tree.setCurrentIndex(index)
+        else:
+            self.tree.clearSelection()
+            self.tree.setCurrentIndex(self.tree_model.index(-1, 0))
+
+    def _import_plan(self, floor_id: str, path: Path) -> None:
+        self.select_floor(floor_id)
+        self.tabs.setCurrentWidget(self.plan_panel)
+        self.plan_panel.import_plan(uuid.UUID(floor_id), path)
 
     def _after_sync(self) -> None:
         """Another laptop's changes may have arrived: show them everywhere, as after any other change."""
@@ -383,9 +415,18 @@ class MainWindow(QMainWindow):
             self.selected = None
         self._update_place_label()
         kind, ident = self.selected or ("", None)
-        self.ledger_view.set_place(kind, ident)
+        self.ledger_view.set_place(kind, ident, self._place_path(indexes[0]) if indexes else "")
+        self.editor.follow_place(kind, ident)
         self._fill_inspections()
         self.plan_panel.set_floor(ident if kind == "floor" else None, self.current_inspection())
+
+    @staticmethod
+    def _place_path(index: QModelIndex) -> str:
+        """A floor as "building › floor", a building or site by its name."""
+        names = [index.data()]
+        if index.data(KIND_ROLE) == "floor" and index.parent().isValid():
+            names.insert(0, index.parent().data())
+        return " › ".join(names)
 
     def _update_place_label(self) -> None:
         self.place_label.setText(self._place_name if self.selected else _("All sites"))
@@ -426,8 +467,25 @@ class MainWindow(QMainWindow):
 
     # -- undo -------------------------------------------------------------------------------
     def undo(self) -> None:
+        """Undo one step. A step the ledger refuses (its hazard was closed meanwhile) is dropped, and so
+        are the steps under it on the same hazard, at once and said once: not one silent click each."""
         self.editor.commit_pending()
-        self.undo_stack.undo()
+        dropped = 0
+        while self.undo_stack.canUndo():
+            index, count = self.undo_stack.index(), self.undo_stack.count()
+            key = str(getattr(self.undo_stack.command(index - 1), "hazard_id", "") or "")
+            self.undo_stack.undo()
+            refused = self.undo_stack.count() < count
+            if not refused:
+                break
+            dropped += 1
+            below = self.undo_stack.command(self.undo_stack.index() - 1) if self.undo_stack.canUndo() else None
+            if not key or str(getattr(below, "hazard_id", "") or "") != key:
+                break
+        if dropped:
+            self.statusBar().showMessage(ngettext(
+                "{count} step could no longer be undone and was dropped.",
+                "{count} steps could no longer be undone and were dropped.", dropped).format(count=dropped), 15000)
 
     def redo(self) -> None:
         self.editor.commit_pending()
@@ -438,10 +496,16 @@ class MainWindow(QMainWindow):
         self._show_redo_text(self.undo_stack.redoText())
 
     def _show_undo_text(self, step: str) -> None:
+        # The menu names the step; the tool bar's button stays short (a file name must not push
+        # the sync button off a laptop screen) and names it in its tooltip.
         self.undo_action.setText(_("Undo {step}").format(step=step) if step else _("Undo"))
+        self.undo_action.setIconText(_("Undo"))
+        self.undo_action.setToolTip(self.undo_action.text())
 
     def _show_redo_text(self, step: str) -> None:
         self.redo_action.setText(_("Redo {step}").format(step=step) if step else _("Redo"))
+        self.redo_action.setIconText(_("Redo"))
+        self.redo_action.setToolTip(self.redo_action.text())
 
     def focus_editor(self) -> None:
         self.editor_dock.show()
@@ -473,80 +537,6 @@ class MainWindow(QMainWindow):
         self.show_hazard(hazard_id)
         if status == Status.AWAITING_REINSPECTION:
             self.ledger_view.reinspect()
-
-    # -- commands ---------------------------------------------------------------------------
-    def new_inspection(self) -> None:
-        site = self._current_site()
-        if site is None:
-            QMessageBox.information(self, _("New inspection"), _("Choose a site, building or floor first."))
-            return
-        dialog = InspectionDialog(self.context.settings.inspector_name, self)
-        if not dialog.exec():
-            return
-        day, kind, inspectors, notes = dialog.values()
-        with self.context.db.session() as session:
-            site_row = session.get(structure.Site, site)
-            assert site_row is not None
-            inspection = structure.create_inspection(session, site_row, day, kind, inspectors, notes)
-        self._fill_inspections(str(inspection.id))
-
-    def run_checklist(self) -> None:
-        inspection = self.current_inspection()
-        if inspection is None:
-            QMessageBox.information(self, _("Checklist"), _("Choose or start an inspection first."))
-            return
-        kind, ident = self.selected or ("", None)
-        building_id = floor_id = None
-        area_type = None
-        with self.context.db.session() as session:
-            if kind == "floor" and ident:
-                floor_id = ident
-                building_id = structure.get_floor(session, ident).building_id
-            elif kind == "building":
-                building_id = ident
-            if building_id:
-                building = session.get(structure.Building, building_id)
-                area_type = building.area_type if building else None
-        dialog = ChecklistDialog(self.context, inspection, area_type, building_id, floor_id, self)
-        created: list[str] = []
-        dialog.hazardCreated.connect(created.append)
-        dialog.hazardCreated.connect(lambda _id: self.ledger_view.refresh())
-        dialog.exec()
-        self.summary.refresh()
-        if created:  # the last failed item's hazard, in the editor, offering to place its pin
-            self.editor.set_hazard(created[-1])
-            self.focus_editor()
-
-    def choose_ledger(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Open ledger"), str(Path.home()), _("Ledger files (*.sqlite *.db);;All files (*)"))
-        if path:
-            self.open_ledger(Path(path))
-
-    def open_ledger(self, path: Path) -> None:
-        if self.sync_panel.refuses_ledger_switch():
-            return
-        self.editor.set_hazard(None)  # saves typing still waiting, into the ledger it belongs to
-        previous = (self.context.db_path, self.context.database_url)
-        self.context.close()
-        self.context.db_path, self.context.database_url = path, None
-        try:
-            self.context.db  # noqa: B018 - opening validates and migrates the file
-        except InspectorError as exc:
-            self.context.db_path, self.context.database_url = previous
-            QMessageBox.warning(self, _("Open ledger"), str(exc))
-            return
-        self.selected = None
-        self.undo_stack.clear()
-        self.ledger_view.model.set_database(self.context.db)
-        self.editor.db = self.context.db
-        self.retranslate()
-        self.reload()
-
-    def show_about(self) -> None:
-        QMessageBox.about(self, _("About Fire-Risk Inspector"), _(
-            "Fire-Risk Inspector {version}\nPin fire hazards on floor plans, issue rectification notices "
-            "with QR codes and keep the hazard ledger until every hazard is closed.").format(version=__version__))
 
     # -- layout memory ----------------------------------------------------------------------
     def _restore_layout(self) -> None:

@@ -96,13 +96,22 @@ class SiteTreeModel(QAbstractItemModel):
         return None
 
     def find_floor(self, floor_id: uuid.UUID | str) -> QModelIndex:
-        wanted = str(floor_id)
-        for site in self._root.children:
-            for building in site.children:
-                for floor in building.children:
-                    if floor.node is not None and str(floor.node.id) == wanted:
-                        return self.createIndex(floor.row, 0, floor)
+        index = self.find_place(floor_id)
+        return index if index.isValid() and index.data(KIND_ROLE) == "floor" else QModelIndex()
+
+    def find_place(self, place_id: uuid.UUID | str) -> QModelIndex:
+        """The row of a site, building or floor by its id (invalid when it is not in the tree)."""
+        wanted = str(place_id)
+        stack = list(self._root.children)
+        while stack:
+            item = stack.pop()
+            if item.node is not None and str(item.node.id) == wanted:
+                return self.createIndex(item.row, 0, item)
+            stack.extend(item.children)
         return QModelIndex()
+
+    def is_empty(self) -> bool:
+        return not self._root.children
 
     def first_floor(self) -> QModelIndex:
         for site in self._root.children:

@@ -7,22 +7,24 @@ the canvas into undo commands that call core use cases."""
 from __future__ import annotations
 
 import uuid
+from html import escape
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
+    QProgressBar,
+    QPushButton,
     QSpinBox,
     QToolBar,
     QVBoxLayout,
@@ -31,20 +33,22 @@ from PySide6.QtWidgets import (
 
 from inspector_app import plans
 from inspector_app.cli.context import AppContext
-from inspector_app.core.errors import InspectorError
-from inspector_app.core.plans_store import PageFacts, add_plan_version, current_plan, nudge_pins
+from inspector_app.core import structure
+from inspector_app.core.plans_store import confirm_pins, current_plan, nudge_pins, pins_to_check
 from inspector_app.core.queries import list_hazards
 from inspector_app.core.structure import get_floor
 from inspector_app.core.summary import density_grid, pin_positions
-from inspector_app.core.workflow import Status, status_label
-from inspector_app.i18n import _
+from inspector_app.core.workflow import STATUS_COLOURS, Status, status_label
+from inspector_app.i18n import _, current_language, ngettext
 from inspector_app.plans import sandbox
 from inspector_app.ui.canvas.commands import AddHazardCommand, MovePinsCommand, PlacePinCommand
 from inspector_app.ui.canvas.loader import load_plan
 from inspector_app.ui.canvas.overview import OverviewMap
-from inspector_app.ui.canvas.pins import Pin, PinSet
+from inspector_app.ui.canvas.pins import GLYPHS, Pin, PinSet
 from inspector_app.ui.canvas.plan_view import ZOOM_STEP, PlanView
 from inspector_app.ui.new_hazard_dialog import NewHazardDialog
+from inspector_app.ui.place_dialogs import choose_plan_file
+from inspector_app.ui.plan_import import PlanImport, PlanVersionCommand
 
 OVERVIEW_MARGIN = 10
 PLAN_FILTER = "*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.pdf *.svg *.svgz *.dxf"
@@ -54,6 +58,8 @@ class PlanPanel(QWidget):
     hazardSelected = Signal(str)
     hazardActivated = Signal(str)
     ledgerChanged = Signal()
+    setUpRequested = Signal()  # the empty ledger's "set up the first site" button
+    planFileChosen = Signal(object, Path)  # floor id, file: from the empty plan's button or a drop
 
     def __init__(self, context: AppContext, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +83,49 @@ class PlanPanel(QWidget):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b71c1c; padding: 6px;")
         self.message.setVisible(False)
+        # Where there is no plan to show, a page that says why and offers the way on (the first site,
+        # or the floor's plan) instead of a blank canvas.
+        self.empty_page = QWidget()
+        self.empty_page.setObjectName("plan_empty_page")
+        self.empty_text = QLabel()
+        self.empty_text.setWordWrap(True)
+        self.empty_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_text.setStyleSheet("font-size: 15px; color: #37474f;")
+        self.empty_button = QPushButton()
+        self.empty_button.setObjectName("plan_empty_action")
+        self.empty_button.setMinimumHeight(48)
+        self.empty_button.setStyleSheet("QPushButton { font-size: 15px; padding: 0 24px; }")
+        self.empty_button.clicked.connect(self._empty_action)
+        self.empty_button.setVisible(False)
+        empty_layout = QVBoxLayout(self.empty_page)
+        empty_layout.addStretch(2)
+        empty_layout.addWidget(self.empty_text)
+        centred = QHBoxLayout()
+        centred.addStretch(1)
+        centred.addWidget(self.empty_button)
+        centred.addStretch(1)
+        empty_layout.addLayout(centred)
+        empty_layout.addStretch(3)
+        self.empty_page.setVisible(False)
+        self.import_progress = QProgressBar()
+        self.import_progress.setVisible(False)
+        self.import_progress.setFormat("%v / %m")
+        # After a plan revision, pins placed on the older drawing carry a "?" until checked.
+        self.check_label = QLabel()
+        self.check_label.setObjectName("pins_to_check")
+        self.check_label.setStyleSheet("color: #e65100; font-weight: 600;")
+        self.check_button = QPushButton()
+        self.check_button.setObjectName("confirm_pins")
+        self.check_button.clicked.connect(self.confirm_pins)
+        self.to_check: set[str] = set()
+        for widget in (self.check_label, self.check_button):
+            widget.setVisible(False)
+        self.import_status = QLabel()
+        self.import_status.setVisible(False)
+        self.imports: list[PlanImport] = []
+        self._offered = ""
+        self._opened_once = False
+        self.setAcceptDrops(True)
         self.layers = QListWidget()
         self.layers.itemChanged.connect(self._layer_toggled)
         self.layers_label = QLabel()
@@ -100,8 +149,6 @@ class PlanPanel(QWidget):
         self.zoom_out_action = QAction(self)
         self.zoom_out_action.setShortcut(QKeySequence.StandardKey.ZoomOut)
         self.zoom_out_action.triggered.connect(lambda: self.view.zoom_by(1 / ZOOM_STEP))
-        self.replace_action = QAction(self)
-        self.replace_action.triggered.connect(self.replace_plan)
         self.nudge_action = QAction(self)
         self.nudge_action.triggered.connect(self.nudge)
         self.heat_action = QAction(self, checkable=True)
@@ -125,20 +172,37 @@ class PlanPanel(QWidget):
             combo.setMinimumContentsLength(6)
             self.toolbar.addWidget(combo)
         self.toolbar.addAction(self.heat_action)
-        self.toolbar.addSeparator()
-        self.toolbar.addAction(self.replace_action)
-        self.toolbar.addAction(self.nudge_action)
+        # The rare plan actions (new plan version, nudge pins) live in the main window's Plan menu: in
+        # the tool bar they fell into its » overflow even on a maximised laptop window.
+        self.legend_action = QAction(self, checkable=True)
+        self.legend_action.setChecked(True)
+        self.legend_action.setShortcut(QKeySequence("L"))
+        self.legend_action.toggled.connect(self._show_legend)
+        self.toolbar.addAction(self.legend_action)
+        self.legend = QLabel(self.view)
+        self.legend.setObjectName("pin_legend")
+        self.legend.setStyleSheet("QLabel { background: rgba(255, 255, 255, 230); border: 1px solid #bdbdbd; "
+                                  "border-radius: 4px; padding: 4px 8px; }")
+        self.legend.setVisible(False)
 
         side = QVBoxLayout()
         side.addWidget(self.layers_label)
         side.addWidget(self.layers, 1)
         body = QHBoxLayout()
         body.addWidget(self.view, 1)
+        body.addWidget(self.empty_page, 1)
         body.addLayout(side)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.message)
+        empty_row = QHBoxLayout()
+        empty_row.addWidget(self.check_label)
+        empty_row.addWidget(self.check_button)
+        empty_row.addWidget(self.import_status)
+        empty_row.addWidget(self.import_progress, 1)
+        empty_row.addStretch(1)
+        layout.addLayout(empty_row)
         layout.addLayout(body, 1)
         self.retranslate()
         self._open_plan()
@@ -151,9 +215,17 @@ class PlanPanel(QWidget):
         self.zoom_out_action.setText("−")
         self.zoom_in_action.setToolTip(_("Zoom in"))
         self.zoom_out_action.setToolTip(_("Zoom out"))
-        self.replace_action.setText(_("New plan version…"))
         self.nudge_action.setText(_("Nudge pins…"))
         self.heat_action.setText(_("Density (H)"))
+        self._show_pins_to_check()
+        self.legend_action.setText(_("Legend (L)"))
+        self.legend_action.setToolTip(_("What the letters and colours of the pins mean"))
+        self._show_legend(self.legend_action.isChecked())
+        if self._opened_once:  # a message of the old language must not stay on the new screen
+            if self.document is None:
+                self._open_plan()  # says again what the empty plan offers, in the new language
+            else:
+                self._say("")
         self.page_label.setText(_("Page:"))
         self.layers_label.setText(_("Layers"))
         for combo, items in ((self.status_filter, [(s.value, status_label(s)) for s in Status]),
@@ -168,12 +240,37 @@ class PlanPanel(QWidget):
             combo.blockSignals(False)
         self.view.pin_layer.clear_sprites()
 
-    def _say(self, text: str) -> None:
+    def _say(self, text: str, error: bool = True) -> None:
+        self.message.setStyleSheet(("color: #b71c1c;" if error else "color: #1b5e20;") + " padding: 6px;")
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
+    def _empty(self, text: str, offer: str = "") -> None:
+        """No plan to show: say why on the page itself, with what to do next."""
+        self.empty_text.setText(text)
+        self._offer(offer)
+        self.view.setVisible(False)
+        self.empty_page.setVisible(True)
+
+    def _offer(self, what: str) -> None:
+        """The button an empty plan shows: "first site" on an empty ledger, "plan" on a floor without one."""
+        self._offered = what
+        self.empty_button.setVisible(bool(what))
+        self.empty_button.setText({"first_site": _("Set up the first site…"),
+                                   "plan": _("Import a plan for this floor…"), "": ""}[what])
+
+    def _empty_action(self) -> None:
+        if self._offered == "first_site":
+            self.setUpRequested.emit()
+        elif self._offered == "plan" and self.floor_id is not None:
+            path = choose_plan_file(self, _("Plan of the floor"))
+            if path is not None:
+                self.planFileChosen.emit(self.floor_id, path)
+
     def shutdown(self) -> None:
         """Stop the render worker and release the plan file (the window is closing)."""
+        for job in list(self.imports):
+            job.wait(30)
         self.view.close_document()
         if self.document is not None:
             self.document.close()
@@ -193,14 +290,35 @@ class PlanPanel(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view and event.type() == QEvent.Type.Resize:
             self._place_overview()
+            # The viewport takes its new size after the view's resize event: place again once it has.
+            QTimer.singleShot(0, self, self._place_overview)
         return super().eventFilter(watched, event)
 
     def _place_overview(self) -> None:
         viewport = self.view.viewport().geometry()
         self.overview.move(viewport.right() - self.overview.width() - OVERVIEW_MARGIN, viewport.top() + OVERVIEW_MARGIN)
         self.overview.raise_()
+        self.legend.adjustSize()
+        self.legend.move(viewport.left() + OVERVIEW_MARGIN, viewport.bottom() - self.legend.height() - OVERVIEW_MARGIN)
+        self.legend.raise_()
+
+    def legend_text(self) -> str:
+        """What the pins' letters and colours mean, in the current language (rich text)."""
+        zh = current_language().startswith("zh")
+        glyphs = [f"<b>{GLYPHS[group.icon][0 if zh else 1]}</b> {escape(group.name.get())}"
+                  for group in self.context.catalogue.groups.values() if group.icon in GLYPHS]
+        colours = [f"<span style='color:{STATUS_COLOURS[s]}'>●</span> {escape(status_label(s))}"
+                   for s in Status if s != Status.WITHDRAWN]
+        rows = [" &nbsp; ".join(glyphs[i:i + 4]) for i in range(0, len(glyphs), 4)]
+        return "<br>".join([*rows, " &nbsp; ".join(colours)])
+
+    def _show_legend(self, on: bool = True) -> None:
+        self.legend.setText(self.legend_text())
+        self.legend.setVisible(on and self.document is not None)
+        self._place_overview()
 
     def _open_plan(self, page: int | None = None) -> None:
+        self._opened_once = True
         if self.document is not None:
             self.view.set_document(None)
             self.document.close()
@@ -210,16 +328,27 @@ class PlanPanel(QWidget):
         for widget in (self.layers, self.layers_label):
             widget.setVisible(False)
         self.overview.set_active(False)
+        self.legend.setVisible(False)
+        self._offer("")
+        self.add_action.setChecked(False)
+        self.add_action.setEnabled(False)
         if self.floor_id is None:
-            self._say(_("Choose a floor in the navigator to see its plan."))
+            with self.context.db.session() as session:
+                empty = not structure.site_tree(session)
+            if empty:
+                self._empty(_("This ledger is empty: start by setting up the site you inspect, its buildings and "
+                              "floors."), "first_site")
+            else:
+                self._empty(_("Choose a floor in the navigator to see its plan."))
+            self.refresh_pins()  # no floor, no pins: not the last floor's on a blank page
             return
         with self.context.db.session() as session:
             plan = current_plan(session, self.floor_id)
             path = self.context.db.store.find(plan.file_hash) if plan else None
             plan_page = plan.page if plan else 0
         if plan is None or path is None:
-            self._say(_("This floor has no plan yet: add one with “New plan version…”. "
-                                   "Hazards can still be recorded from a checklist or the ledger."))
+            self._empty(_("This floor has no plan yet: import one (PDF, image, SVG or DXF), or drop a plan file "
+                          "here. Hazards can still be recorded from a checklist."), "plan")
             self.refresh_pins()
             return
         try:
@@ -228,7 +357,7 @@ class PlanPanel(QWidget):
             self._say(_("Opening the plan was cancelled: choose the floor again to retry."))
             return
         except plans.PlanError as exc:
-            self._say(_("The plan of this floor cannot be shown: {problem}").format(problem=exc))
+            self._empty(_("The plan of this floor cannot be shown: {problem}").format(problem=exc), "plan")
             return
         self.page_box.blockSignals(True)
         self.page_box.setMaximum(self.document.page_count)
@@ -244,9 +373,13 @@ class PlanPanel(QWidget):
         self.layers.blockSignals(False)
         self.layers.setVisible(self.layers.count() > 0)
         self.layers_label.setVisible(self.layers.count() > 0)
+        self.empty_page.setVisible(False)
+        self.view.setVisible(True)
         self._place_overview()
         self.view.set_document(self.document, self.page_box.value() - 1)
         self.overview.set_active(True)
+        self.add_action.setEnabled(True)
+        self._show_legend(self.legend_action.isChecked())
         self.refresh_pins()
 
     def _page_changed(self, value: int) -> None:
@@ -260,16 +393,41 @@ class PlanPanel(QWidget):
         self.document.set_layer_visible(item.text(), item.checkState() == Qt.CheckState.Checked)
         self.view.set_document(self.document, self.view.page)
 
+    def _show_pins_to_check(self) -> None:
+        count = len(self.to_check)
+        for widget in (self.check_label, self.check_button):
+            widget.setVisible(count > 0)
+        self.check_label.setText(ngettext(
+            "{count} pin (marked ?) was placed on an older version of this plan: drag it if it is off.",
+            "{count} pins (marked ?) were placed on an older version of this plan: drag those that are off.",
+            count).format(count=count))
+        self.check_button.setText(_("The others are right"))
+
+    def confirm_pins(self) -> None:
+        """The pins still marked ? are where they belong on the new plan."""
+        if self.floor_id is None or not self.to_check:
+            return
+        with self.context.db.session() as session:
+            plan = current_plan(session, self.floor_id)
+            confirm_pins(session, [uuid.UUID(i) for i in self.to_check], self.context.actor,
+                         plan.version if plan else 0)
+        self._changed()
+
     def refresh_pins(self) -> None:
         if self.floor_id is None:
+            self.to_check = set()
+            self._show_pins_to_check()
             self.view.set_pins(PinSet())
             return
         with self.context.db.session() as session:
             rows = list_hazards(session, floor_id=self.floor_id)
+            self.to_check = {str(i) for i in pins_to_check(session, self.floor_id)} if self.document else set()
         page = self.view.page
         pins = [Pin(str(r.id), r.x, r.y, r.status, r.category, r.severity, self.context.catalogue.icon_for(r.category),
-                    r.number) for r in rows if r.x is not None and r.y is not None and r.page == page
+                    f"{r.number} ?" if str(r.id) in self.to_check else r.number)
+                for r in rows if r.x is not None and r.y is not None and r.page == page
                 and r.status != Status.WITHDRAWN]
+        self._show_pins_to_check()
         pinset = PinSet(pins)
         self.view.set_pins(pinset)
         self.apply_filter()
@@ -330,6 +488,7 @@ class PlanPanel(QWidget):
         if self.placing is not None:
             self._place_at(x, y)
             return
+        self._say("")  # the hint that led here has done its job
         dialog = NewHazardDialog(self.context.catalogue, self.recent_categories, self)
         if not dialog.exec():
             return
@@ -358,28 +517,76 @@ class PlanPanel(QWidget):
     def move_pins(self, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]]) -> None:
         self.undo_stack.push(MovePinsCommand(self.context.db, self.context.actor, moves, self._changed, self._say))
 
-    def replace_plan(self) -> None:
-        if self.floor_id is None:
-            return
-        path, _filter = QFileDialog.getOpenFileName(self, _("New plan version"), str(Path.home()),
-                                                    _("Plans ({patterns})").format(patterns=PLAN_FILTER))
-        if path:
-            self.attach_plan(Path(path))
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and self.floor_id is not None:
+            event.acceptProposedAction()
 
-    def attach_plan(self, path: Path, page: int = 0) -> None:
-        """Make a file the floor's newest plan version; the old versions are kept, pins stay put."""
-        assert self.floor_id is not None
-        try:
-            with load_plan(path, self) as document:  # a stranger's file: proved within budget first
-                info = document.page(page)
-                facts = PageFacts(document.format, document.page_count, float(info.width_px), float(info.height_px))
-            with self.context.db.session() as session:
-                add_plan_version(session, self.context.db.store, get_floor(session, self.floor_id), path, facts,
-                                 page=page)
-        except (plans.PlanError, InspectorError) as exc:
-            QMessageBox.warning(self, _("New plan version"), str(exc))
-            return
-        self._open_plan(page)
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if files and self.floor_id is not None:
+            event.acceptProposedAction()
+            self.planFileChosen.emit(self.floor_id, files[0])
+
+    def import_plan(self, floor_id: uuid.UUID, path: Path, page: int = 0) -> PlanImport | None:
+        """Make a file the floor's newest plan version, in the background; replacing asks first. The
+        older versions are kept and the step is undoable (the older plan shows again)."""
+        with self.context.db.session() as session:
+            existing = current_plan(session, floor_id)
+            old_name = existing.filename if existing else ""
+            floor_name = get_floor(session, floor_id).name
+        if existing is not None:
+            box = QMessageBox(QMessageBox.Icon.Question, _("Replace the plan"), _(
+                "Replace the plan of {floor} ({old}) with {new}?\nThe old version is kept and Undo brings it back. "
+                "Pins stay where they are on the page: check them on the new plan, and move the ones that are off."
+            ).format(floor=floor_name, old=old_name, new=path.name), parent=self)
+            replace = box.addButton(_("Replace"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(_("Keep the old plan"), QMessageBox.ButtonRole.RejectRole)
+            box.exec()
+            if box.clickedButton() is not replace:
+                return None
+        job = PlanImport(self.context.db, floor_id, path, page, self)
+        self.imports.append(job)
+        job.progress.connect(self._import_progressed)
+        job.done.connect(lambda plan_id, version: self._imported(job, floor_id, uuid.UUID(plan_id), version,
+                                                                 existing is not None))
+        job.failed.connect(lambda message: self._import_failed(job, message))
+        self.import_progress.setRange(0, 0)
+        for widget in (self.import_progress, self.import_status):
+            widget.setVisible(True)
+        self.import_status.setText(_("Importing {name}…").format(name=path.name))
+        job.start()
+        return job
+
+    def _import_progressed(self, step: int, steps: int, what: str) -> None:
+        self.import_progress.setRange(0, steps)
+        self.import_progress.setValue(step)
+        self.import_status.setText(what)
+
+    def _import_finished(self, job: PlanImport) -> None:
+        if job in self.imports:
+            self.imports.remove(job)
+        if not self.imports:
+            for widget in (self.import_progress, self.import_status):
+                widget.setVisible(False)
+
+    def _import_failed(self, job: PlanImport, message: str) -> None:
+        self._import_finished(job)
+        self._say(message)
+
+    def _imported(self, job: PlanImport, floor_id: uuid.UUID, plan_id: uuid.UUID, version: int,
+                  replaced: bool) -> None:
+        self._import_finished(job)
+        self.undo_stack.push(PlanVersionCommand(self.context.db, plan_id, job.path.name, replaced,
+                                                self._plan_version_changed, self._say))
+        if floor_id == self.floor_id:
+            self._open_plan()
+        self._say(_("{name} is now version {version} of this floor's plan.").format(
+            name=job.path.name, version=version) if replaced else
+            _("Plan imported: tap “Add hazard (A)”, then the spot on the plan."), error=False)
+
+    def _plan_version_changed(self, floor_id: uuid.UUID) -> None:
+        if floor_id == self.floor_id:
+            self._open_plan()
 
     def nudge(self) -> None:
         if self.floor_id is None:
@@ -389,7 +596,7 @@ class PlanPanel(QWidget):
             dx, dy = dialog.offsets()
             with self.context.db.session() as session:
                 moved = nudge_pins(session, self.floor_id, dx, dy, self.context.actor)
-            self._say(_("{count} pins moved.").format(count=moved))
+            self._say(ngettext("{count} pin moved.", "{count} pins moved.", moved).format(count=moved), error=False)
             self._changed()
 
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
 
 from inspector_app.cli.context import AppContext
 from inspector_app.core.errors import InspectorError
-from inspector_app.i18n import _, current_language
+from inspector_app.i18n import _, current_language, ngettext
 from inspector_app.notices.printing import Printed, print_labels, print_ledger, print_notices
 from inspector_app.plans.pdf import PDFIUM_LOCK
 from inspector_app.ui.org_dialogs import confirm_print_settings
@@ -85,8 +85,10 @@ def _ask_file(parent: QWidget, title: str, name: str) -> Path | None:
 
 def open_or_print(parent: QWidget, printed: Printed) -> None:
     """Offer to open the PDF in the system viewer or to print it at once."""
-    message = _("{pages} pages written to {path}.").format(pages=printed.pages, path=printed.out)
-    box = QMessageBox(QMessageBox.Icon.Information, _("Printed"), message, parent=parent)
+    # Saved, not printed: printing is what the Print… button here offers.
+    message = ngettext("{pages} page saved to {path}.", "{pages} pages saved to {path}.", printed.pages).format(
+        pages=printed.pages, path=printed.out)
+    box = QMessageBox(QMessageBox.Icon.Information, _("Saved"), message, parent=parent)
     open_button = box.addButton(_("Open"), QMessageBox.ButtonRole.AcceptRole)
     print_button = box.addButton(_("Print…"), QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Close)
@@ -126,6 +128,21 @@ def print_menu_texts() -> dict[str, str]:
             "ledger": _("Export ledger…")}
 
 
+def default_file_name(context: AppContext, ids: list[uuid.UUID], kind: str) -> str:
+    """Named after the hazard (or the first and how many), so notices do not overwrite each other."""
+    from inspector_app.core.hazards import find_hazard
+
+    base = {"notice": _("notice"), "labels": _("QR labels"), "ledger": _("ledger")}[kind]
+    if not ids:
+        return f"{base}.pdf"
+    with context.db.session() as session:
+        first = find_hazard(session, str(ids[0])).number
+    if len(ids) == 1:
+        return f"{base}-{first}.pdf"
+    return f"{base}-{first}-" + ngettext("and {count} more", "and {count} more", len(ids) - 1).format(
+        count=len(ids) - 1) + ".pdf"
+
+
 def print_selected(parent: QWidget, context: AppContext, hazard_ids: list[str], kind: str) -> None:
     """kind: "notice", "labels" or "ledger" (the ledger of the selection, or of all when none)."""
     ids = [uuid.UUID(i) for i in hazard_ids]
@@ -140,8 +157,7 @@ def print_selected(parent: QWidget, context: AppContext, hazard_ids: list[str], 
             return
         language = found.settings.language or language
         base_url, prefix = found.base_url, found.settings.notice_prefix
-    names = {"notice": _("notices.pdf"), "labels": _("labels.pdf"), "ledger": _("ledger.pdf")}
-    out = _ask_file(parent, _("Save the PDF"), names[kind])
+    out = _ask_file(parent, _("Save the PDF"), default_file_name(context, ids, kind))
     if out is None:
         return
     db, catalogue, actor = context.db, context.catalogue, context.actor

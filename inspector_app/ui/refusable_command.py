@@ -15,9 +15,21 @@ Notify = Callable[[str], None]
 
 
 class RefusableCommand(QUndoCommand):
-    def __init__(self, text: str, on_error: Notify | None = None) -> None:
-        super().__init__(text)
+    """``text`` may be a function giving the step's name: it is asked again by ``retranslate`` after a
+    language switch, so the Edit menu never mixes languages."""
+
+    def __init__(self, text: str | Callable[[], str], on_error: Notify | None = None) -> None:
+        self._name: Callable[[], str] = text if callable(text) else (lambda: text)
+        super().__init__(self._name())
         self.on_error = on_error
+
+    def name(self, text: Callable[[], str]) -> None:
+        """Give the step a (new) name, in the current language and again after each switch."""
+        self._name = text
+        self.setText(text())
+
+    def retranslate(self) -> None:
+        self.setText(self._name())
 
     def attempt(self, step: Callable[[], None]) -> bool:
         """Run one direction of the command; False (and obsolete, and said) when the core refused it."""

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox, QWidget
 
 from inspector_app.cli.context import AppContext
 from inspector_app.core.models import Organisation
@@ -93,12 +93,14 @@ def save_as(path: Path) -> Answer:
     def answer(widget: QWidget) -> None:
         assert isinstance(widget, QFileDialog)
         widget.selectFile(str(path))
+        # Typed over the suggested name (the hazard's number), as a user choosing another name does.
+        widget.findChild(QLineEdit, "fileNameEdit").setText(str(path))
         widget.accept()
     return answer
 
 
 def close_printed(widget: QWidget) -> None:
-    assert isinstance(widget, QMessageBox) and "written" in widget.text()
+    assert isinstance(widget, QMessageBox) and "saved to" in widget.text() and widget.windowTitle() == "Saved"
     widget.button(QMessageBox.StandardButton.Close).click()
 
 

@@ -154,33 +154,63 @@ def test_panel_add_undo_redo_and_move(panel, monkeypatch):
         assert verify(session).ok
 
 
-def test_panel_new_plan_version_keeps_pins_and_old_version(panel, floorplans):
+def test_panel_new_plan_version_asks_keeps_pins_and_old_version_and_undoes(panel, qtbot, floorplans):
     from inspector_app.core.plans_store import plan_versions
+    from tests.ui.conftest import answer_dialog, click_button
 
-    widget, _stack, context = panel
+    widget, stack, context = panel
+    old_format = widget.document.format
     pins_before = [(p.id, p.x, p.y) for p in widget.view.pin_layer.pinset.pins]
-    widget.attach_plan(floorplans / "pdf" / "joelegner_floorplan.pdf")
+    # Keeping the old plan changes nothing.
+    answer_dialog(qtbot, lambda box: click_button(box, "Keep the old plan"))
+    assert widget.import_plan(widget.floor_id, floorplans / "pdf" / "joelegner_floorplan.pdf") is None
+    with context.db.session() as session:
+        assert [v.version for v in plan_versions(session, widget.floor_id)] == [1]
+
+    answer_dialog(qtbot, lambda box: click_button(box, "Replace"))
+    job = widget.import_plan(widget.floor_id, floorplans / "pdf" / "joelegner_floorplan.pdf")
+    assert job is not None
+    qtbot.waitUntil(lambda: not widget.imports, timeout=30000)
     assert widget.document is not None and widget.document.format == "pdf"
     assert [(p.id, p.x, p.y) for p in widget.view.pin_layer.pinset.pins] == pins_before
     with context.db.session() as session:
         assert [v.version for v in plan_versions(session, widget.floor_id)] == [1, 2]
+    assert stack.undoText() == "Replace plan with joelegner_floorplan.pdf"
+    stack.undo()  # the old drawing is back, the new one kept in the store for redo
+    assert widget.document.format == old_format
+    with context.db.session() as session:
+        assert [v.version for v in plan_versions(session, widget.floor_id)] == [1]
+    stack.redo()
+    assert widget.document.format == "pdf"
+    with context.db.session() as session:
+        assert [v.version for v in plan_versions(session, widget.floor_id)] == [1, 2]
+    # The pins stay where they were on the page, each marked "?" until moved or said to be right.
+    live = [p for p in widget.view.pin_layer.pinset.pins if p.status not in ("closed", "withdrawn")]
+    assert live and all(p.label.endswith(" ?") for p in live)
+    assert not widget.check_label.isHidden()
+    assert widget.check_label.text().startswith(f"{len(live)} pins (marked ?) were placed on an older version")
+    first = live[0]
+    widget.view.pinsMoved.emit({first.id: ((first.x, first.y), (first.x + 0.01, first.y))})  # dragged
+    assert first.id not in widget.to_check and len(widget.to_check) == len(live) - 1
+    qtbot.mouseClick(widget.check_button, Qt.MouseButton.LeftButton)
+    assert widget.to_check == set() and widget.check_label.isHidden()
+    assert not any(p.label.endswith(" ?") for p in widget.view.pin_layer.pinset.pins)
 
 
-def test_panel_reports_a_broken_plan_file_without_crashing(panel, tmp_path):
-    widget, _stack, _context = panel
+
+def test_panel_reports_a_broken_plan_file_without_crashing(panel, qtbot, tmp_path):
+    from tests.ui.conftest import answer_dialog, click_button
+
+    widget, stack, _context = panel
     broken = tmp_path / "broken.pdf"
     broken.write_bytes(b"%PDF-1.4 nothing more")
-    from PySide6.QtWidgets import QMessageBox
-
-    shown: list[str] = []
-    original = QMessageBox.warning
-    QMessageBox.warning = lambda *args: shown.append(args[2])  # type: ignore[method-assign]
-    try:
-        widget.attach_plan(broken)
-    finally:
-        QMessageBox.warning = original  # type: ignore[method-assign]
-    assert shown and "broken.pdf" in shown[0]
+    answer_dialog(qtbot, lambda box: click_button(box, "Replace"))
+    widget.import_plan(widget.floor_id, broken)
+    qtbot.waitUntil(lambda: not widget.imports, timeout=30000)
+    assert not widget.message.isHidden() and widget.message.text().startswith("broken.pdf: ")
+    assert "\n" not in widget.message.text()
     assert widget.document is not None  # the previous plan is still shown
+    assert stack.count() == 0  # nothing to undo: nothing happened
 
 
 def _real_plans():

@@ -22,11 +22,12 @@ from inspector_app.core import audit
 from inspector_app.core.hazards import attachments_of, find_hazard
 from inspector_app.core.models import ChecklistRun, Hazard
 from inspector_app.ui import ledger_view as ledger_view_module
-from inspector_app.ui import main_window as main_window_module
 from inspector_app.ui import plan_panel as plan_panel_module
+from inspector_app.ui import window_commands as window_commands_module
 from inspector_app.ui.editor import fix_dialog as fix_dialog_module
 from inspector_app.ui.main_window import MainWindow
 from inspector_app.ui.models import ID_ROLE
+from tests.ui.conftest import answer_dialog, click_button
 
 PINNED = (  # category, what the inspector types, where on the plan (fractions of the page)
     ("electrical.aging_wiring", "Cracked cable insulation above the lab bench", (0.30, 0.40)),
@@ -88,14 +89,16 @@ def test_a_whole_walk_through(window, qtbot, monkeypatch, floorplans, jpeg_photo
         dialog.inspectors.setText("Li Ming, Wang Fang")
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(main_window_module.InspectionDialog, "exec", start_inspection)
+    monkeypatch.setattr(window_commands_module.InspectionDialog, "exec", start_inspection)
     window.new_inspection_action.trigger()
     inspection_id = window.current_inspection()
     assert inspection_id is not None
     assert "Li Ming, Wang Fang" in window.inspection_combo.currentText()
     assert window.plan_panel.inspection_id == inspection_id
 
-    window.plan_panel.attach_plan(floorplans / "pdf" / "joelegner_floorplan.pdf")  # the school's real plan
+    answer_dialog(qtbot, lambda box: click_button(box, "Replace"))
+    window.plan_panel.import_plan(floor_id, floorplans / "pdf" / "joelegner_floorplan.pdf")  # the school's real plan
+    qtbot.waitUntil(lambda: not window.plan_panel.imports, timeout=30000)
     assert window.plan_panel.document is not None and window.plan_panel.document.format == "pdf"
 
     # -- three hazards pinned by clicking the plan --------------------------------------------
@@ -176,7 +179,7 @@ def test_a_whole_walk_through(window, qtbot, monkeypatch, floorplans, jpeg_photo
         qtbot.mouseClick(dialog.complete_button, Qt.MouseButton.LeftButton)
         return dialog.result()
 
-    monkeypatch.setattr(main_window_module.ChecklistDialog, "exec", walk_checklist)
+    monkeypatch.setattr(window_commands_module.ChecklistDialog, "exec", walk_checklist)
     window.checklist_action.trigger()
     with context.db.session() as session:
         runs = session.query(ChecklistRun).filter_by(inspection_id=inspection_id).all()

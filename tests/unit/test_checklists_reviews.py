@@ -33,7 +33,8 @@ def test_failed_item_creates_one_prefilled_hazard_without_a_pin(db, catalogue, i
         assert outcome.created_hazard is not None
         hazard = outcome.created_hazard
         assert (hazard.category, hazard.x, hazard.floor_id) == (first.category, None, None)
-        assert hazard.description == first.text.get("en")
+        # The item says what passes; the hazard says it was not met (not the passing condition itself).
+        assert hazard.description == f"Checklist item not met: {first.text.get('en')}"
         assert hazard.legal_basis == catalogue.categories[first.category].legal_basis.get("en")
         again = checklists.answer_item(session, catalogue, db.store, run, first.code, "fail", "wang", note="still")
         assert again.created_hazard is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from inspector_app.core.workflow import status_label
-from inspector_app.i18n import _, normalise_language, use_language
+from inspector_app.i18n import normalise_language, use_language
 
 
 def test_status_words_in_both_languages():
@@ -21,13 +21,13 @@ def test_language_of_one_thread_does_not_leak_into_another():
 
     def other() -> None:
         with use_language("en"):
-            seen["other"] = _("Closed")
+            seen["other"] = status_label("closed")
 
     with use_language("zh_CN"):
         thread = threading.Thread(target=other)
         thread.start()
         thread.join()
-        seen["main"] = _("Closed")
+        seen["main"] = status_label("closed")
     assert seen == {"other": "Closed", "main": "已销号"}
 
 

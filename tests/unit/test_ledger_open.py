@@ -14,7 +14,7 @@ import pytest
 from inspector_app.cli import build_parser, main
 from inspector_app.core import db as dbmod
 
-CREATING = {"init", "demo", "bundle import", "sync", "restore"}
+CREATING = {"init", "demo", "bundle import", "sync", "restore", "site add"}
 
 
 def _cli(*args: str, lang: str = "en") -> tuple[int, str, str]:

@@ -23,7 +23,7 @@ class AddHazardCommand(RefusableCommand):
 
     def __init__(self, db: Database, catalogue: Catalogue, actor: str, values: dict[str, Any],
                  on_change: Callable[[], None], on_error: Notify | None = None) -> None:
-        super().__init__(_("Add hazard"), on_error)
+        super().__init__(lambda: _("Add hazard"), on_error)
         self.db, self.catalogue, self.actor, self.values, self.on_change = db, catalogue, actor, values, on_change
         self.hazard_id: uuid.UUID | None = None
         self.number = ""
@@ -41,7 +41,7 @@ class AddHazardCommand(RefusableCommand):
 
     def redo(self) -> None:
         if self.attempt(self._add):
-            self.setText(_("Add hazard {number}").format(number=self.number))
+            self.name(lambda: _("Add hazard {number}").format(number=self.number))
             self.on_change()
 
     def undo(self) -> None:
@@ -54,7 +54,7 @@ class MovePinsCommand(RefusableCommand):
 
     def __init__(self, db: Database, actor: str, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]],
                  on_change: Callable[[], None], on_error: Notify | None = None) -> None:
-        super().__init__(_("Move {count} pins").format(count=len(moves)) if len(moves) > 1 else _("Move pin"),
+        super().__init__(lambda: _("Move {count} pins").format(count=len(moves)) if len(moves) > 1 else _("Move pin"),
                          on_error)
         self.db, self.actor, self.moves, self.on_change = db, actor, moves, on_change
 
@@ -81,7 +81,7 @@ class PlacePinCommand(RefusableCommand):
 
     def __init__(self, db: Database, actor: str, hazard_id: str, spot: tuple[uuid.UUID | None, int, float, float],
                  on_change: Callable[[], None], on_error: Notify | None = None) -> None:
-        super().__init__(_("Place pin"), on_error)
+        super().__init__(lambda: _("Place pin"), on_error)
         self.db, self.actor, self.hazard_id, self.spot, self.on_change = db, actor, hazard_id, spot, on_change
         self.before: tuple[uuid.UUID | None, int, float | None, float | None] | None = None
 

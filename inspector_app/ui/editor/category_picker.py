@@ -10,6 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
+    QPoint,
+    QSize,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import QFrame, QLineEdit, QTreeView, QVBoxLayout, QWidget
 
 from inspector_app.core.forms import Catalogue
 from inspector_app.i18n import _
+from inspector_app.ui.screen_fit import available_area, fitted_size, place_on_screen
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -187,8 +190,14 @@ class CategoryPopup(QFrame):
         picker.categoryChosen.connect(lambda _code: self.hide())
 
     def show_under(self, anchor: QWidget) -> None:
-        self.resize(max(anchor.width(), 360), 440)
-        self.move(anchor.mapToGlobal(anchor.rect().bottomLeft()))
+        size = fitted_size(self, QSize(max(anchor.width(), 360), 440), framed=False)
+        self.resize(size)
+        below = anchor.mapToGlobal(anchor.rect().bottomLeft())
+        above = anchor.mapToGlobal(anchor.rect().topLeft()) - QPoint(0, size.height())
+        area = available_area(self, below)
+        # Below the button, or above it near the bottom edge; never past the screen's right edge.
+        wanted = below if below.y() + size.height() <= area.bottom() + 1 else above
+        self.move(place_on_screen(self, wanted, size))
         self.picker.search.clear()
         self.show()
         self.picker.search.setFocus()

@@ -27,7 +27,7 @@ TEXT_MERGE_ID = 4101  # any constant: commands merge only with the same id()
 
 
 class _HazardCommand(RefusableCommand):
-    def __init__(self, db: Database, hazard_id: str, actor: str, text: str,
+    def __init__(self, db: Database, hazard_id: str, actor: str, text: str | Callable[[], str],
                  on_done: Notify | None = None, on_error: Notify | None = None) -> None:
         super().__init__(text, on_error)
         self.db, self.hazard_id, self.actor = db, hazard_id, actor
@@ -42,9 +42,10 @@ class EditHazardFieldsCommand(_HazardCommand):
     """Set some of a hazard's editable fields (``EDITABLE_FIELDS``); undo puts the old values back."""
 
     def __init__(self, db: Database, hazard_id: str, old_values: dict[str, Any], new_values: dict[str, Any],
-                 actor: str, catalogue: Catalogue | None, *, merge_key: object = None, text: str = "",
+                 actor: str, catalogue: Catalogue | None, *, merge_key: object = None,
+                 text: str | Callable[[], str] | None = None,
                  on_done: Notify | None = None, on_error: Notify | None = None) -> None:
-        super().__init__(db, hazard_id, actor, text or _("Edit hazard"), on_done, on_error)
+        super().__init__(db, hazard_id, actor, text or (lambda: _("Edit hazard")), on_done, on_error)
         self.old_values, self.new_values = dict(old_values), dict(new_values)
         self.catalogue = catalogue
         self.merge_key = merge_key
@@ -75,7 +76,7 @@ class AttachPhotoCommand(_HazardCommand):
 
     def __init__(self, db: Database, hazard_id: str, path: Path, role: str, actor: str,
                  on_done: Notify | None = None, on_error: Notify | None = None) -> None:
-        super().__init__(db, hazard_id, actor, _("Attach photo"), on_done, on_error)
+        super().__init__(db, hazard_id, actor, lambda: _("Attach photo"), on_done, on_error)
         self.path, self.role = Path(path), role
         self.attachment_id: str | None = None
         self._facts: dict[str, Any] | None = None
@@ -104,7 +105,7 @@ class SetPhotoRoleCommand(_HazardCommand):
 
     def __init__(self, db: Database, hazard_id: str, attachment_id: str, old_role: str, new_role: str,
                  actor: str, on_done: Notify | None = None, on_error: Notify | None = None) -> None:
-        super().__init__(db, hazard_id, actor, _("Mark photo"), on_done, on_error)
+        super().__init__(db, hazard_id, actor, lambda: _("Mark photo"), on_done, on_error)
         self.attachment_id, self.old_role, self.new_role = attachment_id, old_role, new_role
 
     def _apply(self, role: str) -> None:
@@ -124,7 +125,7 @@ class SetOverlayCommand(_HazardCommand):
     def __init__(self, db: Database, hazard_id: str, attachment_id: str, old_overlay: dict[str, Any],
                  new_overlay: dict[str, Any], actor: str,
                  on_done: Notify | None = None, on_error: Notify | None = None) -> None:
-        super().__init__(db, hazard_id, actor, _("Photo markup"), on_done, on_error)
+        super().__init__(db, hazard_id, actor, lambda: _("Photo markup"), on_done, on_error)
         self.attachment_id = attachment_id
         self.old_overlay, self.new_overlay = old_overlay, new_overlay
 

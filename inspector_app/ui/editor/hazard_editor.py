@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -35,8 +36,9 @@ from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.hazards import attachments_of, change_status, find_hazard
+from inspector_app.core.models import Floor
 from inspector_app.core.workflow import FINAL_STATES, STATUS_COLOURS, Status, status_label
-from inspector_app.i18n import _
+from inspector_app.i18n import N_, _
 from inspector_app.ui.editor.category_picker import CategoryPicker, CategoryPopup, remember
 from inspector_app.ui.editor.commands import (
     EditHazardFieldsCommand,
@@ -199,6 +201,8 @@ class HazardEditor(PhotoActions, QWidget):
         row(self.form, "severity", severity_row, self.severity_general)
         row(self.form, "room", self.texts["room"])
         row(self.form, "area_type", self.area_type)
+        # The deadline is set on the spot (the notice prints it): in reach without scrolling.
+        row(self.form, "deadline", self.deadline)
         row(self.form, "description", self.texts["description"])
         self.phrases_label = QLabel()
         self.phrases_label.setStyleSheet("color: #555;")
@@ -209,7 +213,6 @@ class HazardEditor(PhotoActions, QWidget):
         row(self.rectification_form, "responsible_unit", self.texts["responsible_unit"])
         row(self.rectification_form, "responsible_person", self.texts["responsible_person"])
         row(self.rectification_form, "funding", self.texts["funding"])
-        row(self.rectification_form, "deadline", self.deadline)
 
         body = QWidget()
         body_layout = QVBoxLayout(body)
@@ -251,6 +254,8 @@ class HazardEditor(PhotoActions, QWidget):
             self.setTabOrder(first, second)
 
     def retranslate(self) -> None:
+        self.message.clear()  # said in the old language: not left on the new screen
+        self.message.setVisible(False)
         texts = {
             "category": _("Hazard &category:"), "severity": _("Se&verity:"), "description": _("&Description:"),
             "legal_basis": _("&Legal basis:"), "required_measures": _("Re&quirement:"),
@@ -314,12 +319,37 @@ class HazardEditor(PhotoActions, QWidget):
         self._typing_run = dict.fromkeys(TEXT_FIELDS, 0)
         self.reload()
 
+    def follow_place(self, kind: str, place_id: uuid.UUID | None) -> None:
+        """The navigator chose another place: a hazard that is not in it is no longer shown."""
+        if self.hazard_id is None or place_id is None:
+            return
+        try:
+            with self.db.session() as session:
+                hazard = find_hazard(session, self.hazard_id)
+                floor = session.get(Floor, hazard.floor_id) if hazard.floor_id else None
+                inside = {"site": hazard.site_id == place_id,
+                          "building": floor is not None and floor.building_id == place_id,
+                          "floor": hazard.floor_id == place_id}.get(kind, True)
+        except NotFoundError:
+            inside = False
+        if not inside:
+            self.set_hazard(None)
+
     def reload(self) -> None:
         """Read the hazard again from the database and show it (after undo, redo or a change elsewhere)."""
         if self.hazard_id is None:
             self._saved, self._status = {}, ""
             self.title.setText(_("No hazard selected"))
             self.status_chip.clear()
+            self.status_chip.setStyleSheet("")  # no coloured chip without a status
+            # Nor the last hazard's choices on an empty form.
+            self.severity_group.setExclusive(False)
+            for button in self.severity_group.buttons():
+                button.setChecked(False)
+            self.severity_group.setExclusive(True)
+            self.area_type.blockSignals(True)
+            self.area_type.setCurrentIndex(0)
+            self.area_type.blockSignals(False)
             self.strip.photo_model.set_photos([])
             self._loading = True  # a disabled form must not go on showing the last hazard's words
             for name in TEXT_FIELDS:
@@ -440,7 +470,8 @@ class HazardEditor(PhotoActions, QWidget):
         self.message.setVisible(True)
 
     # -- saving fields ------------------------------------------------------------------------
-    def _push_edit(self, new_values: dict[str, Any], text: str = "", merge_key: object = None) -> None:
+    def _push_edit(self, new_values: dict[str, Any], text: Callable[[], str] | None = None,
+                   merge_key: object = None) -> None:
         if self.hazard_id is None or self.is_read_only():
             return
         changed = {k: v for k, v in new_values.items() if self._saved.get(k) != v}
@@ -476,9 +507,10 @@ class HazardEditor(PhotoActions, QWidget):
         if self.hazard_id is None:
             return
         value = self._widget_text(name).strip()
-        labels = {"description": _("Edit description"), "legal_basis": _("Edit legal basis"),
-                  "required_measures": _("Edit requirement")}
-        self._push_edit({name: value}, labels.get(name, _("Edit hazard")),
+        labels = {"description": N_("Edit description"), "legal_basis": N_("Edit legal basis"),
+                  "required_measures": N_("Edit requirement")}
+        label = labels.get(name, N_("Edit hazard"))
+        self._push_edit({name: value}, lambda: _(label),
                         merge_key=(self.hazard_id, name, self._typing_run[name]))
 
     def commit_pending(self) -> None:
@@ -500,19 +532,19 @@ class HazardEditor(PhotoActions, QWidget):
         if phrase in current:
             return
         value = f"{current}；{phrase}" if current else phrase
-        self._push_edit({"description": value}, _("Edit description"))
+        self._push_edit({"description": value}, lambda: _("Edit description"))
 
     def set_severity(self, severity: str) -> None:
         if not self._loading:
-            self._push_edit({"severity": severity}, _("Change severity"))
+            self._push_edit({"severity": severity}, lambda: _("Change severity"))
 
     def _area_type_chosen(self, _index: int) -> None:
         if not self._loading:
-            self._push_edit({"area_type": self.area_type.currentData() or ""}, _("Change area type"))
+            self._push_edit({"area_type": self.area_type.currentData() or ""}, lambda: _("Change area type"))
 
     def _deadline_chosen(self, date: QDate) -> None:
         if not self._loading:
-            self._push_edit({"deadline": dt.date(date.year(), date.month(), date.day())}, _("Change deadline"))
+            self._push_edit({"deadline": dt.date(date.year(), date.month(), date.day())}, lambda: _("Change deadline"))
 
     # -- category -----------------------------------------------------------------------------
     def open_category_picker(self) -> None:
@@ -548,7 +580,7 @@ class HazardEditor(PhotoActions, QWidget):
         if self._found_on is not None and (deadline is None or (
                 old is not None and abs((deadline - self._found_on).days - old.deadline_days) <= 1)):
             values["deadline"] = self._found_on + dt.timedelta(days=new.deadline_days)
-        self._push_edit(values, _("Change category"))
+        self._push_edit(values, lambda: _("Change category"))
 
     def _ask_for_pin(self) -> None:
         if self.hazard_id is not None:

@@ -9,7 +9,7 @@ import copy
 import math
 from typing import Any
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QMouseEvent, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.i18n import _
 from inspector_app.ui.editor.photo_strip import PhotoInfo, load_scaled
+from inspector_app.ui.screen_fit import fit_dialog
 
 MAX_VIEW_EDGE = 2048  # a 50-MP photo is shown from a scaled decode: markup never needs full resolution
 DEFAULT_COLOUR = "#e53935"
@@ -110,7 +111,7 @@ class MarkupDialog(QDialog):
     def __init__(self, photo: PhotoInfo, read_only: bool = False, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Photo: {name}").format(name=photo.filename))
-        self.resize(960, 760)
+        fit_dialog(self, QSize(960, 760))  # its title bar stays on a 768-px-high screen
         self.photo = photo
         self.overlay: dict[str, Any] = copy.deepcopy(photo.overlay) or {}
         self.tool = ""

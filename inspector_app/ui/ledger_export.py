@@ -1,0 +1,119 @@
+"""Exporting the ledger from the program: a dialog that says how many hazards will be written and
+which filters choose them (the ledger's scope, search and filters, or the selected rows, or all), in
+the format asked for (XLSX, CSV or PDF), before anything is written; then where it was saved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QRadioButton,
+    QWidget,
+)
+
+from inspector_app.cli.context import AppContext
+from inspector_app.core.errors import InspectorError
+from inspector_app.exports.ledger_table import ledger_lines, write_csv, write_xlsx
+from inspector_app.i18n import _, current_language, ngettext
+from inspector_app.notices.printing import print_ledger
+
+FORMATS = ("xlsx", "csv", "pdf")
+
+
+class LedgerExportDialog(QDialog):
+    """Which hazards (listed / selected / all, each with its count) and which format."""
+
+    def __init__(self, listed: list[uuid.UUID], selected: list[uuid.UUID], total: int, filters: list[str],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Export the ledger"))
+        self.setMinimumWidth(520)
+        self.listed, self.selected = listed, selected
+        form = QFormLayout(self)
+        self.choice = QButtonGroup(self)
+        self.listed_button = QRadioButton(ngettext(
+            "The {count} hazard the ledger lists now", "The {count} hazards the ledger lists now",
+            len(listed)).format(count=len(listed)))
+        self.selected_button = QRadioButton(ngettext(
+            "The {count} selected hazard", "The {count} selected hazards", len(selected)).format(count=len(selected)))
+        self.all_button = QRadioButton(ngettext(
+            "The whole ledger: {count} hazard", "The whole ledger: {count} hazards", total).format(count=total))
+        for index, button in enumerate((self.listed_button, self.selected_button, self.all_button)):
+            self.choice.addButton(button, index)
+            form.addRow(button)
+        self.selected_button.setEnabled(bool(selected))
+        (self.selected_button if len(selected) > 1 else self.listed_button).setChecked(True)
+        self.filters = QLabel(_("Filters of the list: {filters}").format(
+            filters="; ".join(filters) if filters else _("none")))
+        self.filters.setObjectName("export_filters")
+        self.filters.setWordWrap(True)
+        form.addRow(self.filters)
+        self.format = QComboBox()
+        for code, text in (("xlsx", _("Excel workbook (XLSX)")), ("csv", _("CSV table")), ("pdf", _("PDF to print"))):
+            self.format.addItem(text, code)
+        form.addRow(_("Format:"), self.format)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Export…"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def chosen(self) -> tuple[list[uuid.UUID] | None, str]:
+        """The hazards to write (None: all) and the format."""
+        which = self.choice.checkedId()
+        ids = self.listed if which == 0 else self.selected if which == 1 else None
+        return ids, self.format.currentData()
+
+
+def export_ledger(parent: QWidget, context: AppContext, listed: list[uuid.UUID], selected: list[uuid.UUID],
+                  total: int, filters: list[str]) -> Path | None:
+    """Ask what to export, then where; write it; say where it went. Returns the file written."""
+    dialog = LedgerExportDialog(listed, selected, total, filters, parent)
+    if not dialog.exec():
+        return None
+    ids, kind = dialog.chosen()
+    name = _("ledger-{date}").format(date=dt.date.today().isoformat()) + f".{kind}"
+    patterns = {"xlsx": _("Excel workbooks (*.xlsx)"), "csv": _("CSV files (*.csv)"), "pdf": _("PDF files (*.pdf)")}
+    path, _filter = QFileDialog.getSaveFileName(parent, _("Save the ledger"), name, patterns[kind])
+    if not path:
+        return None
+    out = Path(path)
+    if out.suffix.lower() != f".{kind}":
+        out = out.with_name(out.name + f".{kind}")
+    try:
+        if kind == "pdf":
+            with context.db.session() as session:
+                count = len(ledger_lines(session, context.catalogue, ids))
+            print_ledger(context.db, context.catalogue, ids, out, unit="", language=current_language())
+        else:
+            with context.db.session() as session:
+                lines = ledger_lines(session, context.catalogue, ids)
+            count = len(lines)
+            if kind == "csv":
+                write_csv(lines, out)
+            else:
+                write_xlsx(lines, out, _("Hazard ledger"))
+    except InspectorError as exc:
+        QMessageBox.warning(parent, _("Export the ledger"), str(exc))
+        return None
+    box = QMessageBox(QMessageBox.Icon.Information, _("Saved"), ngettext(
+        "{count} hazard saved to {path}.", "{count} hazards saved to {path}.", count).format(count=count, path=out),
+        parent=parent)
+    open_button = box.addButton(_("Open the file"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(QMessageBox.StandardButton.Close)
+    box.exec()
+    if box.clickedButton() is open_button:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(out)))
+    return out

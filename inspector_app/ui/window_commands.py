@@ -1,0 +1,141 @@
+"""The main window's commands that run through dialogs: start an inspection, walk a checklist, open
+another ledger, about; and exporting the ledger with what it will write said first. A mixin of
+``MainWindow`` (ui/main_window.py), kept apart so the window's own file stays about layout and wiring.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+
+from inspector_app import __version__
+from inspector_app.core import structure
+from inspector_app.core.errors import InspectorError
+from inspector_app.i18n import _
+from inspector_app.ui.checklist_dialog import ChecklistDialog
+from inspector_app.ui.inspection_dialog import InspectionDialog
+
+if TYPE_CHECKING:
+    from inspector_app.cli.context import AppContext
+    from inspector_app.ui.editor import HazardEditor
+    from inspector_app.ui.ledger_view import LedgerView
+    from inspector_app.ui.summary_panel import SummaryPanel
+    from inspector_app.ui.sync_panel import SyncPanel
+
+
+class WindowCommands(QMainWindow):
+    """What these commands need of the window (MainWindow provides all of it)."""
+
+    context: AppContext
+    selected: tuple[str, uuid.UUID] | None
+    editor: HazardEditor
+    ledger_view: LedgerView
+    summary: SummaryPanel
+    sync_panel: SyncPanel
+    undo_stack: QUndoStack
+
+    def _current_site(self) -> uuid.UUID | None:
+        raise NotImplementedError
+
+    def _fill_inspections(self, wanted: str | None = None) -> None:
+        raise NotImplementedError
+
+    def current_inspection(self) -> uuid.UUID | None:
+        raise NotImplementedError
+
+    def focus_editor(self) -> None:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+    def new_inspection(self) -> None:
+        site = self._current_site()
+        if site is None:
+            QMessageBox.information(self, _("New inspection"), _("Choose a site, building or floor first."))
+            return
+        dialog = InspectionDialog(self.context.settings.inspector_name, self)
+        if not dialog.exec():
+            return
+        day, kind, inspectors, notes = dialog.values()
+        with self.context.db.session() as session:
+            site_row = session.get(structure.Site, site)
+            assert site_row is not None
+            inspection = structure.create_inspection(session, site_row, day, kind, inspectors, notes)
+        self._fill_inspections(str(inspection.id))
+
+    def run_checklist(self) -> None:
+        inspection = self.current_inspection()
+        if inspection is None:
+            QMessageBox.information(self, _("Checklist"), _("Choose or start an inspection first."))
+            return
+        kind, ident = self.selected or ("", None)
+        building_id = floor_id = None
+        area_type = None
+        with self.context.db.session() as session:
+            if kind == "floor" and ident:
+                floor_id = ident
+                building_id = structure.get_floor(session, ident).building_id
+            elif kind == "building":
+                building_id = ident
+            if building_id:
+                building = session.get(structure.Building, building_id)
+                area_type = building.area_type if building else None
+        dialog = ChecklistDialog(self.context, inspection, area_type, building_id, floor_id, self)
+        created: list[str] = []
+        dialog.hazardCreated.connect(created.append)
+        dialog.hazardCreated.connect(lambda _id: self.ledger_view.refresh())
+        dialog.exec()
+        self.summary.refresh()
+        if created:  # the last failed item's hazard, in the editor, offering to place its pin
+            self.editor.set_hazard(created[-1])
+            self.focus_editor()
+
+    def choose_ledger(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Open ledger"), str(Path.home()), _("Ledger files (*.sqlite *.db);;All files (*)"))
+        if path:
+            self.open_ledger(Path(path))
+
+    def open_ledger(self, path: Path) -> None:
+        if self.sync_panel.refuses_ledger_switch():
+            return
+        self.editor.set_hazard(None)  # saves typing still waiting, into the ledger it belongs to
+        previous = (self.context.db_path, self.context.database_url)
+        self.context.close()
+        self.context.db_path, self.context.database_url = path, None
+        try:
+            self.context.db  # noqa: B018 - opening validates and migrates the file
+        except InspectorError as exc:
+            self.context.db_path, self.context.database_url = previous
+            QMessageBox.warning(self, _("Open ledger"), str(exc))
+            return
+        self.selected = None
+        self.undo_stack.clear()
+        self.ledger_view.model.set_database(self.context.db)
+        self.editor.db = self.context.db
+        self.retranslate()
+        self.reload()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, _("About Fire-Risk Inspector"), _(
+            "Fire-Risk Inspector {version}\nPin fire hazards on floor plans, issue rectification notices "
+            "with QR codes and keep the hazard ledger until every hazard is closed.").format(version=__version__))
+
+
+    def export_ledger(self) -> None:
+        """Print → Export ledger: says what it will write (and why: the list's filters) before writing."""
+        from inspector_app.core import ledger
+        from inspector_app.ui.ledger_export import export_ledger
+
+        view = self.ledger_view
+        view.apply_filter()  # typing still waiting for its pause counts
+        total = view.model.count_matching(ledger.LedgerFilter())
+        export_ledger(self, self.context, view.model.ids(), view.selected_ids(), total, view.describe_filters())
