@@ -1,5 +1,9 @@
 """What every command needs, made once at start-up and passed in: settings, the database (opened
-only when a command asks for it), the forms catalogue and who is acting."""
+only when a command asks for it), the forms catalogue and who is acting.
+
+The database, forms and ledger modules are imported when first asked for, not at the top: every command
+and the window's first paint load this module, and most commands need only some of them.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +14,19 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
-from inspector_app.core.db import Database, open_database, sqlite_url
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.forms import Catalogue, load_catalogue
-from inspector_app.core.models import Floor
-from inspector_app.core.organisation import migrate_user_settings
 from inspector_app.core.settings import Settings, load_settings, save_settings
-from inspector_app.core.structure import find_floor_by_names, get_floor
 from inspector_app.i18n import _
 from inspector_app.paths import default_database_path
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from inspector_app.core.db import Database
+    from inspector_app.core.forms import Catalogue
+    from inspector_app.core.models import Floor
 
 
 @dataclass
@@ -46,11 +50,14 @@ class AppContext:
             user = getpass.getuser()
         except (KeyError, OSError):
             user = "inspector"
+        # The inspector's own name (asked at first start, in the settings) rather than the login name.
         self.actor = args.actor or self.settings.inspector_name or user
         self.forms_dirs = [Path(d) for d in (*self.settings.extra_forms_dirs, *args.forms)]
 
     @property
     def url(self) -> str:
+        from inspector_app.core.db import sqlite_url
+
         if self.database_url:
             return self.database_url
         return sqlite_url((self.db_path or default_database_path()).resolve())
@@ -58,6 +65,8 @@ class AppContext:
     @property
     def db(self) -> Database:
         if self._db is None:
+            from inspector_app.core.db import open_database
+
             self._db = open_database(self.url)
             self._migrate_user_settings(self._db)
         return self._db
@@ -65,6 +74,8 @@ class AppContext:
     def _migrate_user_settings(self, db: Database) -> None:
         """Once per ledger: the user's former per-user base URL and notice prefix go into the ledger's
         top-level organisations (where empty), and the ledger is remembered so it never happens again."""
+        from inspector_app.core.organisation import migrate_user_settings
+
         settings = self.settings
         url = settings.public_base_url if settings.public_base_url != Settings().public_base_url else ""
         key = ledger_key(self.url)
@@ -79,6 +90,8 @@ class AppContext:
     @property
     def catalogue(self) -> Catalogue:
         if self._catalogue is None:
+            from inspector_app.core.forms import load_catalogue
+
             self._catalogue = load_catalogue(self.forms_dirs)
         return self._catalogue
 
@@ -100,6 +113,8 @@ def print_json(data: Any) -> None:
 
 def floor_from_args(session: Session, args: argparse.Namespace) -> Floor:
     """The floor named by --floor ID, or by --site, --building and --floor-name."""
+    from inspector_app.core.structure import find_floor_by_names, get_floor
+
     if args.floor:
         return get_floor(session, args.floor)
     if args.site and args.building and args.floor_name:

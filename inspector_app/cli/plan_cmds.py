@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from inspector_app import plans
 from inspector_app.cli.context import AppContext, floor_from_args, print_json
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.plans_store import PageFacts, add_plan_version, nudge_pins
-from inspector_app.core.structure import get_floor
 from inspector_app.i18n import _
+
+if TYPE_CHECKING:
+    from inspector_app.plans import PlanError
+
+# The plan readers (Pillow, PDFium, ezdxf) are imported inside the handlers: registering these commands
+# must cost the other commands nothing.
 
 MAX_RENDER_WIDTH = 20_000
 
@@ -49,6 +52,8 @@ def register(subparsers: Any) -> None:
 
 
 def describe(path: Path) -> dict[str, Any]:
+    from inspector_app import plans
+
     with plans.open(path) as doc:
         return {
             "file": str(path),
@@ -60,11 +65,13 @@ def describe(path: Path) -> dict[str, Any]:
         }
 
 
-def _as_inspector_error(exc: plans.PlanError) -> InspectorError:
+def _as_inspector_error(exc: PlanError) -> InspectorError:
     return InspectorError(str(exc))
 
 
 def run_info(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app import plans
+
     try:
         print_json(describe(args.file))
     except plans.PlanError as exc:
@@ -73,6 +80,8 @@ def run_info(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_render(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app import plans
+
     if not 0 < args.width <= MAX_RENDER_WIDTH:
         raise InspectorError(_("--width must be between 1 and {max} pixels.").format(max=MAX_RENDER_WIDTH))
     try:
@@ -89,6 +98,9 @@ def run_render(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_import(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app import plans
+    from inspector_app.core.plans_store import PageFacts, add_plan_version
+
     try:
         with plans.open(args.file) as doc:
             page = doc.page(args.page - 1)
@@ -107,6 +119,9 @@ def run_import(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_nudge(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.plans_store import nudge_pins
+    from inspector_app.core.structure import get_floor
+
     if not (-1 < args.dx < 1 and -1 < args.dy < 1):
         raise InspectorError(_("--dx and --dy are fractions of the page, between -1 and 1."))
     with context.db.session() as session:
