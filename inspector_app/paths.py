@@ -36,3 +36,8 @@ def user_config_dir() -> Path:
 
 def default_database_path() -> Path:
     return user_data_dir() / "ledger.sqlite"
+
+
+def user_log_dir() -> Path:
+    """Where the program writes its log (details of unexpected errors, for whoever helps the user)."""
+    return Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))

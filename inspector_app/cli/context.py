@@ -35,6 +35,7 @@ class AppContext:
     db_path: Path | None = None
     database_url: str | None = None
     actor: str = ""
+    actor_given: bool = False  # --as NAME: the command line's choice wins over the inspector's setting
     forms_dirs: list[Path] = field(default_factory=list)
     _db: Database | None = None
     _catalogue: Catalogue | None = None
@@ -46,13 +47,24 @@ class AppContext:
     def configure(self, args: argparse.Namespace) -> None:
         self.db_path = Path(args.db) if args.db else None
         self.database_url = args.database_url
-        try:
-            user = getpass.getuser()
-        except (KeyError, OSError):
-            user = "inspector"
-        # The inspector's own name (asked at first start, in the settings) rather than the login name.
-        self.actor = args.actor or self.settings.inspector_name or user
+        self.actor_given = bool(args.actor)
+        self.actor = args.actor or self.inspector_or_login_name()
         self.forms_dirs = [Path(d) for d in (*self.settings.extra_forms_dirs, *args.forms)]
+
+    def inspector_or_login_name(self) -> str:
+        """The inspector's own name (asked at first start, in the settings) rather than the login name."""
+        if self.settings.inspector_name:
+            return self.settings.inspector_name
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "inspector"
+
+    def use_inspector_name(self, name: str) -> None:
+        """The name just set in the settings acts from now on, unless --as chose someone."""
+        self.settings.inspector_name = name
+        if not self.actor_given:
+            self.actor = self.inspector_or_login_name()
 
     @property
     def url(self) -> str:

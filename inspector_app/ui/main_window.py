@@ -33,7 +33,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import find_hazard
 from inspector_app.core.settings import save_settings
 from inspector_app.core.workflow import Status
-from inspector_app.i18n import _, current_language, set_language
+from inspector_app.i18n import _, current_language, set_language, system_language
 from inspector_app.ui.app import QtTranslations
 from inspector_app.ui.camera_scan import CameraScanDialog, camera_available
 from inspector_app.ui.checklist_dialog import ChecklistDialog
@@ -165,6 +165,7 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
         self.editor_action = self._action(self.focus_editor, "Ctrl+E")
+        self.settings_action = self._action(self.show_settings, "Ctrl+,")  # ui/settings_dialog.py
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for code, native in (("zh_CN", "中文"), ("en", "English")):
@@ -181,6 +182,8 @@ class MainWindow(QMainWindow):
         self.edit_menu = self.menuBar().addMenu("")
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.settings_action)
         self.inspection_menu = self.menuBar().addMenu("")
         self.inspection_menu.addAction(self.new_inspection_action)
         self.inspection_menu.addAction(self.checklist_action)
@@ -194,6 +197,7 @@ class MainWindow(QMainWindow):
         self.view_menu.addAction(self.editor_dock.toggleViewAction())
         self.view_menu.addAction(self.summary_dock.toggleViewAction())
         self.settings_menu = self.menuBar().addMenu("")
+        self.settings_menu.addAction(self.settings_action)
         self.settings_menu.addAction(self.status_server_action)
         self.language_menu = self.settings_menu.addMenu("")
         for action in self.language_actions.values():
@@ -247,6 +251,7 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         """Set every text of the window in the current language (also after a switch)."""
         self._retranslate_print_menu()
+        self._retranslate_settings_action()
         self.setWindowTitle(_("Fire-Risk Inspector") + f" — {self.context.url.removeprefix('sqlite:///')}")
         self.navigator.setWindowTitle(_("Places"))
         self.summary_dock.setWindowTitle(_("Summary"))
@@ -547,6 +552,32 @@ class MainWindow(QMainWindow):
         QMessageBox.about(self, _("About Fire-Risk Inspector"), _(
             "Fire-Risk Inspector {version}\nPin fire hazards on floor plans, issue rectification notices "
             "with QR codes and keep the hazard ledger until every hazard is closed.").format(version=__version__))
+
+    # -- the inspector's settings (ui/settings_dialog.py, ui/first_start.py) -------------------
+    def _retranslate_settings_action(self) -> None:
+        from inspector_app.ui.settings_dialog import settings_menu_text
+
+        self.settings_action.setText(settings_menu_text())
+
+    def show_settings(self) -> None:
+        from inspector_app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.context.settings, self)
+        if not dialog.exec():
+            return
+        chosen = dialog.changes()
+        changed = chosen.apply_to(self.context.settings)
+        if "inspector_name" in changed:
+            self.set_inspector_name(chosen.inspector_name)
+        if "language" in changed:
+            self.switch_language(chosen.language or system_language())
+            self.context.settings.language = chosen.language  # "" keeps following the system
+        self._save_settings()
+
+    def set_inspector_name(self, name: str) -> None:
+        """The edits made from now on are recorded under this name (unless --as chose another)."""
+        self.context.use_inspector_name(name)
+        self.editor.actor = self.context.actor
 
     # -- layout memory ----------------------------------------------------------------------
     def _restore_layout(self) -> None:
