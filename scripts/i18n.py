@@ -53,6 +53,7 @@ CATALOGUE_OF = {
     "inspector_app/ui/first_start.py": "settings",
     "inspector_app/ui/error_reporting.py": "settings",
     "inspector_app/ui/background.py": "settings",
+    "inspector_app/ui/start_screen.py": "settings",
     "inspector_app/cli/ledger_cmds.py": "exports",
     "inspector_app/cli/serve_cmds.py": "web",
     "inspector_app/plans/": "plans",

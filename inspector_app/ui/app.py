@@ -38,22 +38,28 @@ class QtTranslations:
 
 
 def run(context: AppContext) -> int:
-    from inspector_app.ui import error_reporting
-    from inspector_app.ui.main_window import MainWindow
+    from inspector_app.ui.start_screen import show_start_screen
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Fire-Risk Inspector")
     app.setOrganizationName("FireRiskInspector")
+    start_screen = show_start_screen(app)  # at once; the main window's modules take a while to load
+
+    from inspector_app.ui import error_reporting
+    from inspector_app.ui.main_window import MainWindow
+
     error_reporting.install()  # from here on an unexpected error is a short dialog and a log entry, not a crash
     qt_translations = QtTranslations(app)
     qt_translations.apply(current_language())
     try:
         window = MainWindow(context, qt_translations)
     except InspectorError as exc:
+        start_screen.close()
         QMessageBox.critical(None, _("Fire-Risk Inspector"), str(exc))
         return 1
     window.show()
+    start_screen.finish(window)
     QTimer.singleShot(0, lambda: after_first_show(window))
     try:
         return app.exec()

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QItemSelection, Qt
+from PySide6.QtCore import QByteArray, QItemSelection, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,7 +36,6 @@ from inspector_app.core.settings import save_settings
 from inspector_app.core.workflow import Status
 from inspector_app.i18n import _, current_language, set_language, system_language
 from inspector_app.ui.app import QtTranslations
-from inspector_app.ui.camera_scan import CameraScanDialog, camera_available
 from inspector_app.ui.checklist_dialog import ChecklistDialog
 from inspector_app.ui.editor import HazardEditor
 from inspector_app.ui.inspection_dialog import InspectionDialog, kind_label
@@ -43,9 +43,14 @@ from inspector_app.ui.ledger_view import LedgerView
 from inspector_app.ui.models import ID_ROLE, KIND_ROLE, SiteTreeModel
 from inspector_app.ui.plan_panel import PlanPanel
 from inspector_app.ui.scan_box import ScanBox
-from inspector_app.ui.status_server import LocalStatusServer, StatusServerDialog
 from inspector_app.ui.summary_panel import SummaryPanel
 from inspector_app.ui.sync_panel import SyncPanel
+
+if TYPE_CHECKING:
+    from inspector_app.ui.status_server import LocalStatusServer
+
+# The camera (QtMultimedia, zxing) and the status server (qrcode, the web app) are imported when first
+# used: the window shows before them (benchmarks/startup.py).
 
 
 class MainWindow(QMainWindow):
@@ -141,8 +146,9 @@ class MainWindow(QMainWindow):
         self.scan_action = self._action(self._focus_scan, "Ctrl+K")
         self.addAction(self.scan_action)
         self.camera_action = self._action(self.scan_with_camera, "Ctrl+Shift+K")
-        self.camera_action.setVisible(camera_available())
-        self.status_server = LocalStatusServer(self.context)
+        self.camera_action.setVisible(False)
+        QTimer.singleShot(0, self._offer_camera)  # asking the system for cameras can wait for the first paint
+        self.status_server: LocalStatusServer | None = None  # made when first opened
         self.status_server_action = self._action(self.show_status_server)
         self.open_action = self._action(self.choose_ledger, QKeySequence.StandardKey.Open)
         self.refresh_action = self._action(self.reload, QKeySequence.StandardKey.Refresh)
@@ -461,9 +467,20 @@ class MainWindow(QMainWindow):
         return [str(i) for i in self.ledger_view.selected_ids()]
 
     def show_status_server(self) -> None:
+        from inspector_app.ui.status_server import LocalStatusServer, StatusServerDialog
+
+        if self.status_server is None:
+            self.status_server = LocalStatusServer(self.context)
         StatusServerDialog(self.context, self.status_server, self).exec()
 
+    def _offer_camera(self) -> None:
+        from inspector_app.ui.camera_scan import camera_available
+
+        self.camera_action.setVisible(camera_available())
+
     def scan_with_camera(self) -> None:
+        from inspector_app.ui.camera_scan import CameraScanDialog
+
         dialog = CameraScanDialog(self)
         if dialog.exec() and dialog.text:
             self.scan_box.setText(dialog.text)
@@ -604,6 +621,7 @@ class MainWindow(QMainWindow):
         self.context.settings.window_state = bytes(self.saveState().toBase64().data()).decode()
         self._save_settings()
         self.plan_panel.shutdown()
-        self.status_server.stop()
+        if self.status_server is not None:
+            self.status_server.stop()
         self.sync_panel.shutdown()
         super().closeEvent(event)

@@ -69,7 +69,7 @@ def _last_actor(context: AppContext, hazard_id) -> str:
                                .order_by(HazardEvent.seq.desc())).first()
 
 
-def test_the_first_start_asks_the_name_once_and_the_edits_record_it(qtbot, fresh_context):
+def test_the_first_start_asks_the_name_once_and_the_edits_record_it(qtbot, fresh_context, monkeypatch):
     context = fresh_context
     with context.db.session() as session:
         hazard_id = list_hazards(session, status="open")[0].id
@@ -105,9 +105,15 @@ def test_the_first_start_asks_the_name_once_and_the_edits_record_it(qtbot, fresh
     saved = load_settings()
     assert saved.inspector_name == "王建国" and saved.inspector_name_asked
 
-    # The next start asks nothing: a window that opens and closes again without any dialog.
+    # The next start asks nothing: the window closes right after what follows its first show.
     again = WhenShown(FirstStartDialog, lambda d: d.reject())
-    QTimer.singleShot(300, lambda: [w.close() for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)])
+    after_first_show = app_module.after_first_show
+
+    def then_close(window: MainWindow) -> None:
+        after_first_show(window)
+        QTimer.singleShot(0, window.close)
+
+    monkeypatch.setattr(app_module, "after_first_show", then_close)
     try:
         assert app_module.run(context) == 0
     finally:
