@@ -68,3 +68,4 @@ def user_cache_dir() -> Path:
 
 def default_database_path() -> Path:
     return user_data_dir() / "ledger.sqlite"
+

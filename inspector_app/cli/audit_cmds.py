@@ -7,7 +7,6 @@ import sys
 from typing import Any
 
 from inspector_app.cli.context import AppContext, print_json
-from inspector_app.core.audit import verify
 from inspector_app.i18n import _, ngettext
 
 # The JSON lists every problem; a person reads the first few.
@@ -22,6 +21,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_verify(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.audit import verify  # here, not at the top: registering a command must stay cheap
+
     with context.db.session() as session:
         report = verify(session)
     print_json(report.as_dict())

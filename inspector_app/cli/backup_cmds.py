@@ -66,7 +66,7 @@ def run_backup(context: AppContext, args: argparse.Namespace) -> int:
                 path=out))
         backups.copy_ledger(ledger, out)
     else:
-        out = backups.make_backup(ledger, context.settings.backup_keep_days).path
+        out = backups.make_backup(ledger, context.settings.backup_days).path
     print_json({"ledger": str(ledger), "backup": str(out), "bytes": out.stat().st_size})
     return 0
 

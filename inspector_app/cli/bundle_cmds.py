@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 from inspector_app.cli.context import AppContext, print_json
-from inspector_app.core.bundles import export_bundle, import_bundle
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _
 
@@ -27,6 +26,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_export(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.bundles import export_bundle  # here: registering a command must stay cheap
+
     site_id = None
     if args.site:
         try:
@@ -38,6 +39,8 @@ def run_export(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_import(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.bundles import import_bundle
+
     path = Path(args.file)
     if not path.is_file():
         raise InspectorError(_("No bundle file {file}.").format(file=path))

@@ -7,6 +7,9 @@ False (cli/__init__.py) and refuses a SQLite path where no ledger is with "no le
 folder or file, so a mistyped path never looks like an empty ledger. Code that builds an ``AppContext``
 itself (the GUI after asking, tests) may create (``may_create``, default True). A ledger this opens that
 was there already gets its daily automatic backup (core/backups.py).
+
+The database, forms and ledger modules are imported when first asked for, not at the top: every command
+and the window's first paint load this module, and most commands need only some of them.
 """
 
 from __future__ import annotations
@@ -18,19 +21,19 @@ import json
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.orm import Session
-
-from inspector_app.core.db import Database, LedgerError, ledger_exists, open_database, sqlite_file, sqlite_url
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.forms import Catalogue, load_catalogue
-from inspector_app.core.models import Floor
-from inspector_app.core.organisation import migrate_user_settings
 from inspector_app.core.settings import Settings, load_settings, save_settings
-from inspector_app.core.structure import find_floor_by_names, get_floor
 from inspector_app.i18n import _
 from inspector_app.paths import default_database_path
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from inspector_app.core.db import Database
+    from inspector_app.core.forms import Catalogue
+    from inspector_app.core.models import Floor
 
 
 @dataclass
@@ -39,6 +42,7 @@ class AppContext:
     db_path: Path | None = None
     database_url: str | None = None
     actor: str = ""
+    actor_given: bool = False  # --as NAME: the command line's choice wins over the inspector's setting
     forms_dirs: list[Path] = field(default_factory=list)
     may_create: bool = True
     _db: Database | None = None
@@ -51,16 +55,30 @@ class AppContext:
     def configure(self, args: argparse.Namespace) -> None:
         self.db_path = Path(args.db) if args.db else None
         self.database_url = args.database_url
-        try:
-            user = getpass.getuser()
-        except (KeyError, OSError):
-            user = "inspector"
-        self.actor = args.actor or self.settings.inspector_name or user
+        self.actor_given = bool(args.actor)
+        self.actor = args.actor or self.inspector_or_login_name()
         self.forms_dirs = [Path(d) for d in (*self.settings.extra_forms_dirs, *args.forms)]
         self.may_create = bool(getattr(args, "creates_ledger", True))
 
+    def inspector_or_login_name(self) -> str:
+        """The inspector's own name (asked at first start, in the settings) rather than the login name."""
+        if self.settings.inspector_name:
+            return self.settings.inspector_name
+        try:
+            return getpass.getuser()
+        except (KeyError, OSError):
+            return "inspector"
+
+    def use_inspector_name(self, name: str) -> None:
+        """The name just set in the settings acts from now on, unless --as chose someone."""
+        self.settings.inspector_name = name
+        if not self.actor_given:
+            self.actor = self.inspector_or_login_name()
+
     @property
     def url(self) -> str:
+        from inspector_app.core.db import sqlite_url
+
         if self.database_url:
             return self.database_url
         return sqlite_url((self.db_path or default_database_path()).resolve())
@@ -68,16 +86,22 @@ class AppContext:
     @property
     def ledger_path(self) -> Path | None:
         """The SQLite file of the ledger, None for a server database."""
+        from inspector_app.core.db import sqlite_file
+
         return sqlite_file(self.url)
 
     def ledger_missing(self) -> bool:
         """True if opening would have to create a new, empty ledger file."""
+        from inspector_app.core.db import ledger_exists
+
         path = self.ledger_path
         return path is not None and not ledger_exists(path)
 
     @property
     def db(self) -> Database:
         if self._db is None:
+            from inspector_app.core.db import open_database
+
             self._db = open_database(self.url, may_create=self.may_create, before_upgrade=self._backup_before_upgrade)
             if self._db.created:
                 print(_("Created a new, empty ledger at {path}").format(path=self._db.path), file=sys.stderr)
@@ -90,16 +114,17 @@ class AppContext:
         """A copy of the ledger as the older program left it; no copy, no upgrade (the error says why)."""
         from inspector_app.core import backups
 
-        backups.make_backup(path, self.settings.backup_keep_days)
+        backups.make_backup(path, self.settings.backup_days)
 
     def _daily_backup(self, db: Database) -> None:
         """An automatic backup if the newest is a day old; a failure is said, never in the way of work."""
         from inspector_app.core import backups
+        from inspector_app.core.db import LedgerError
 
         if db.path is None:
             return
         try:
-            backups.backup_if_due(db.path, self.settings.backup_keep_days)
+            backups.backup_if_due(db.path, self.settings.backup_days)
         except (OSError, LedgerError) as exc:
             print(_("warning: no automatic backup of {path}: {problem}").format(path=db.path, problem=exc),
                   file=sys.stderr)
@@ -107,6 +132,8 @@ class AppContext:
     def _migrate_user_settings(self, db: Database) -> None:
         """Once per ledger: the user's former per-user base URL and notice prefix go into the ledger's
         top-level organisations (where empty), and the ledger is remembered so it never happens again."""
+        from inspector_app.core.organisation import migrate_user_settings
+
         settings = self.settings
         url = settings.public_base_url if settings.public_base_url != Settings().public_base_url else ""
         key = ledger_key(self.url)
@@ -121,6 +148,8 @@ class AppContext:
     @property
     def catalogue(self) -> Catalogue:
         if self._catalogue is None:
+            from inspector_app.core.forms import load_catalogue
+
             self._catalogue = load_catalogue(self.forms_dirs)
         return self._catalogue
 
@@ -142,6 +171,8 @@ def print_json(data: Any) -> None:
 
 def floor_from_args(session: Session, args: argparse.Namespace) -> Floor:
     """The floor named by --floor ID, or by --site, --building and --floor-name."""
+    from inspector_app.core.structure import find_floor_by_names, get_floor
+
     if args.floor:
         return get_floor(session, args.floor)
     if args.site and args.building and args.floor_name:

@@ -5,12 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from sqlalchemy import func, select
-
 from inspector_app.cli.context import AppContext, print_json
-from inspector_app.core.demo import create_demo
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.models import Site
 from inspector_app.i18n import _
 
 
@@ -20,6 +16,11 @@ def register(subparsers: Any) -> None:
 
 
 def run_demo(context: AppContext, args: argparse.Namespace) -> int:
+    from sqlalchemy import func, select  # here, not at the top: registering a command must stay cheap
+
+    from inspector_app.core.demo import create_demo
+    from inspector_app.core.models import Site
+
     db = context.db
     with db.session() as session:
         if session.scalar(select(func.count()).select_from(Site)):

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 from inspector_app.cli.context import AppContext, print_json
-from inspector_app.core.forms import load_catalogue
 from inspector_app.i18n import _
 
 
@@ -22,6 +21,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_check(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.forms import load_catalogue  # here, not at the top: registering a command must stay cheap
+
     extra = [*context.forms_dirs, *([args.dir] if args.dir else [])]
     catalogue = load_catalogue(extra)
     print_json({

@@ -8,19 +8,19 @@ import csv
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING, Any
 
 from inspector_app.cli.context import AppContext, floor_from_args, print_json
 from inspector_app.core import dates
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.hazards import add_hazard, attachments_of, change_status, find_hazard, update_hazard
-from inspector_app.core.models import Hazard, HazardEvent
-from inspector_app.core.queries import CSV_COLUMNS, list_hazards
-from inspector_app.core.structure import get_floor
 from inspector_app.core.workflow import Status, is_overdue, parse_status
 from inspector_app.i18n import _
+
+if TYPE_CHECKING:
+    from inspector_app.core.models import Hazard
+
+# The ledger's modules are imported inside each handler: `hazard list` must not pay for loading the
+# forms, photos and history code that only `add`, `edit` and `status` use (see benchmarks/startup.py).
 
 
 def register(subparsers: Any) -> None:
@@ -100,6 +100,8 @@ def hazard_json(hazard: Hazard) -> dict[str, Any]:
 
 
 def run_add(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.hazards import add_hazard, find_hazard
+
     db, catalogue = context.db, context.catalogue
     with db.session() as session:
         floor = floor_from_args(session, args)
@@ -116,6 +118,9 @@ def run_add(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_list(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.queries import CSV_COLUMNS, list_hazards
+    from inspector_app.core.structure import get_floor
+
     status = parse_status(args.status).value if args.status else None
     with context.db.session() as session:
         floor_id = get_floor(session, args.floor).id if args.floor else None
@@ -133,6 +138,11 @@ def run_list(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_show(context: AppContext, args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from inspector_app.core.hazards import attachments_of, find_hazard
+    from inspector_app.core.models import HazardEvent
+
     with context.db.session() as session:
         hazard = find_hazard(session, args.hazard)
         events = session.scalars(
@@ -148,6 +158,8 @@ def run_show(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_edit(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.hazards import find_hazard, update_hazard
+
     # Checked here rather than by argparse: a bad value is one line on stderr and exit 1, like every error.
     values: dict[str, Any] = {name: getattr(args, name) for name in EDIT_OPTIONS if getattr(args, name) is not None}
     if "deadline" in values:
@@ -167,6 +179,8 @@ def run_edit(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_status(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.hazards import change_status, find_hazard
+
     db = context.db
     with db.session() as session:
         hazard = find_hazard(session, args.hazard)

@@ -8,16 +8,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from inspector_app.cli.context import AppContext, print_json
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.models import Building
-from inspector_app.core.queries import list_hazards
 from inspector_app.core.workflow import parse_status
-from inspector_app.exports.ledger_table import ledger_lines, write_csv, write_xlsx
 from inspector_app.i18n import _, current_language
-from inspector_app.notices.printing import print_ledger
 
 
 def register(subparsers: Any) -> None:
@@ -33,6 +27,14 @@ def register(subparsers: Any) -> None:
 
 
 def run_export(context: AppContext, args: argparse.Namespace) -> int:
+    # Here, not at the top: openpyxl and reportlab cost every other command a third of a second.
+    from sqlalchemy import select
+
+    from inspector_app.core.models import Building
+    from inspector_app.core.queries import list_hazards
+    from inspector_app.exports.ledger_table import ledger_lines, write_csv, write_xlsx
+    from inspector_app.notices.printing import print_ledger
+
     if not args.out.parent.is_dir():
         raise InspectorError(_("The folder {folder} does not exist.").format(folder=args.out.parent))
     status = parse_status(args.status).value if args.status else None

@@ -12,20 +12,18 @@ import argparse
 import sys
 import uuid
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING, Any
 
 from inspector_app.cli.context import AppContext, print_json
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.hazards import find_hazard
-from inspector_app.core.models import Building, Floor, Hazard
-from inspector_app.core.organisation import PrintSettings, settings_for_hazards
-from inspector_app.core.structure import parse_uuid
 from inspector_app.core.workflow import FINAL_STATES
 from inspector_app.i18n import _, current_language
-from inspector_app.notices.labels import parse_grid
-from inspector_app.notices.printing import print_labels, print_notices
+
+if TYPE_CHECKING:
+    from inspector_app.core.organisation import PrintSettings
+
+# The ledger's and the printer's modules (reportlab, qrcode) are imported inside the handlers, so that
+# registering these commands costs the other commands nothing.
 
 
 def register(subparsers: Any) -> None:
@@ -43,6 +41,8 @@ def register(subparsers: Any) -> None:
 
 
 def _grid(value: str) -> tuple[int, int]:
+    from inspector_app.notices.labels import parse_grid
+
     try:
         return parse_grid(value)
     except InspectorError as exc:
@@ -57,6 +57,12 @@ def _selection_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def selected_hazards(context: AppContext, args: argparse.Namespace) -> list[uuid.UUID]:
+    from sqlalchemy import select
+
+    from inspector_app.core.hazards import find_hazard
+    from inspector_app.core.models import Building, Floor, Hazard
+    from inspector_app.core.structure import parse_uuid
+
     ids: list[uuid.UUID] = []
     with context.db.session() as session:
         ids.extend(find_hazard(session, ref).id for ref in args.hazards)
@@ -81,6 +87,8 @@ def selected_hazards(context: AppContext, args: argparse.Namespace) -> list[uuid
 def _print_settings(context: AppContext, ids: list[uuid.UUID]) -> PrintSettings:
     """The organisation's effective settings for these hazards; one line on stderr when phones could
     not open the address the QR codes will carry (printing goes on: the labels may be meant for tests)."""
+    from inspector_app.core.organisation import settings_for_hazards
+
     with context.db.session() as session:
         found = settings_for_hazards(session, ids)
     if found.unreachable:
@@ -102,6 +110,8 @@ def _language(args: argparse.Namespace, found: PrintSettings) -> str:
 
 
 def run_notice(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.notices.printing import print_notices
+
     ids = selected_hazards(context, args)
     found = _print_settings(context, ids)
     printed = print_notices(
@@ -112,6 +122,8 @@ def run_notice(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_labels(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.notices.printing import print_labels
+
     ids = selected_hazards(context, args)
     found = _print_settings(context, ids)
     printed = print_labels(context.db, context.catalogue, ids, args.out, grid=args.grid,

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from inspector_app import plans
 from inspector_app.cli.context import AppContext, floor_from_args, print_json
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.plans_store import PageFacts, add_plan_version, nudge_pins
-from inspector_app.core.structure import get_floor
 from inspector_app.i18n import _
-from inspector_app.plans import sandbox
+
+if TYPE_CHECKING:
+    from inspector_app.plans import PlanError
+
+# The plan readers (Pillow, PDFium, ezdxf) are imported inside the handlers: registering these commands
+# must cost the other commands nothing.
 
 MAX_RENDER_WIDTH = 20_000
 
@@ -54,6 +56,8 @@ def register(subparsers: Any) -> None:
 
 def describe(path: Path) -> dict[str, Any]:
     """What `plan info` prints; the file is read in a child process within its time and memory budget."""
+    from inspector_app.plans import sandbox
+
     facts = sandbox.describe(path).value
     return {
         "file": str(path),
@@ -65,11 +69,13 @@ def describe(path: Path) -> dict[str, Any]:
     }
 
 
-def _as_inspector_error(exc: plans.PlanError) -> InspectorError:
+def _as_inspector_error(exc: PlanError) -> InspectorError:
     return InspectorError(str(exc))
 
 
 def run_info(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app import plans
+
     try:
         print_json(describe(args.file))
     except plans.PlanError as exc:
@@ -78,9 +84,13 @@ def run_info(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_render(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app import plans
+
     if not 0 < args.width <= MAX_RENDER_WIDTH:
         raise InspectorError(_("--width must be between 1 and {max} pixels.").format(max=MAX_RENDER_WIDTH))
     try:
+        from inspector_app.plans import sandbox
+
         image = sandbox.render_page(args.file, args.page - 1, args.width).value
     except plans.PlanError as exc:
         raise _as_inspector_error(exc) from exc
@@ -93,6 +103,10 @@ def run_render(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_import(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app import plans
+    from inspector_app.core.plans_store import PageFacts, add_plan_version
+    from inspector_app.plans import sandbox
+
     try:
         described = sandbox.describe(args.file).value
         pages = described["pages"]
@@ -115,6 +129,9 @@ def run_import(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_nudge(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.plans_store import nudge_pins
+    from inspector_app.core.structure import get_floor
+
     if not (-1 < args.dx < 1 and -1 < args.dy < 1):
         raise InspectorError(_("--dx and --dy are fractions of the page, between -1 and 1."))
     with context.db.session() as session:

@@ -9,9 +9,6 @@ import sys
 from typing import Any
 
 from inspector_app.cli.context import AppContext, print_json
-from inspector_app.core.sync import laptop
-from inspector_app.core.sync.conflicts import open_conflicts, resolve
-from inspector_app.core.sync.run import status, synchronise
 from inspector_app.i18n import _
 
 TOKEN_ENVIRONMENT = "INSPECTOR_SYNC_TOKEN"
@@ -37,6 +34,9 @@ def register(subparsers: Any) -> None:
 
 
 def run_sync(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.sync import laptop  # here, not at the top: registering a command must stay cheap
+    from inspector_app.core.sync.run import status, synchronise
+
     database = context.db
     if args.status:
         print_json(status(database))
@@ -66,6 +66,9 @@ def run_sync(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_conflicts_list(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.sync import laptop
+    from inspector_app.core.sync.conflicts import open_conflicts
+
     with context.db.session() as session:
         me = str(laptop.replica(session).id)
         print_json([conflict.as_dict(me) for conflict in open_conflicts(session)])
@@ -73,6 +76,8 @@ def run_conflicts_list(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_conflicts_resolve(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.sync.conflicts import resolve
+
     with context.db.session() as session:
         print_json(resolve(session, args.conflict, args.keep, context.actor))
     return 0

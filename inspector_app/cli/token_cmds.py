@@ -11,9 +11,12 @@ import uuid
 from typing import Any
 
 from inspector_app.cli.context import AppContext, print_json
-from inspector_app.core.accounts import ROLES, create_token, describe, list_tokens, organisation_parents, revoke_token
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _
+
+# core.accounts.ROLES, written out so that registering the command loads no database code
+# (tests/unit/test_cli_startup.py keeps the two equal).
+ROLES = ("inspector", "admin")
 
 
 def register(subparsers: Any) -> None:
@@ -48,6 +51,8 @@ def parse_organisation_ids(values: list[str]) -> list[uuid.UUID]:
 
 
 def run_create(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.accounts import create_token, describe, organisation_parents
+
     organisations = parse_organisation_ids(args.organisation)
     with context.db.session() as session:
         token, secret = create_token(session, args.inspector, args.role, organisations)
@@ -63,12 +68,16 @@ def run_create(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_list(context: AppContext, _args: argparse.Namespace) -> int:
+    from inspector_app.core.accounts import describe, list_tokens
+
     with context.db.session() as session:
         print_json([describe(session, token) for token in list_tokens(session)])
     return 0
 
 
 def run_revoke(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.accounts import describe, revoke_token
+
     with context.db.session() as session:
         data = describe(session, revoke_token(session, args.token))
     print_json(data)

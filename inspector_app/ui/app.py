@@ -1,10 +1,12 @@
-"""Starting the desktop program: the QApplication, Qt's own translations, and the main window."""
+"""Starting the desktop program: the QApplication, Qt's own translations, the error reporting, the
+main window, and then (once the window shows) the work that can wait, such as the first-start question.
+"""
 
 from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from inspector_app.cli.context import AppContext
@@ -36,12 +38,18 @@ class QtTranslations:
 
 
 def run(context: AppContext) -> int:
-    from inspector_app.ui.main_window import MainWindow
+    from inspector_app.ui.start_screen import show_start_screen
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Fire-Risk Inspector")
     app.setOrganizationName("FireRiskInspector")
+    start_screen = show_start_screen(app)  # at once; the main window's modules take a while to load
+
+    from inspector_app.ui import error_reporting
+    from inspector_app.ui.main_window import MainWindow
+
+    error_reporting.install()  # from here on an unexpected error is a short dialog and a log entry, not a crash
     qt_translations = QtTranslations(app)
     qt_translations.apply(current_language())
     from inspector_app.ui.ledger_file import BackupKeeper, open_ledger_or_recover
@@ -51,8 +59,25 @@ def run(context: AppContext) -> int:
     try:
         window = MainWindow(context, qt_translations)
     except InspectorError as exc:
+        start_screen.close()
         QMessageBox.critical(None, _("Fire-Risk Inspector"), str(exc))
         return 1
     window.show()
     BackupKeeper(context, window).start()
-    return app.exec()
+    start_screen.finish(window)
+    QTimer.singleShot(0, lambda: after_first_show(window))
+    try:
+        return app.exec()
+    finally:
+        error_reporting.close_log()
+
+
+def after_first_show(window: object) -> None:
+    """What waits until the window is on screen: the first-start question (asked once)."""
+    from inspector_app.ui.first_start import ask_name_once
+    from inspector_app.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    name = ask_name_once(window.context, window)
+    if name:
+        window.set_inspector_name(name)

@@ -153,7 +153,7 @@ class BackupKeeper(QObject):
         ledger = self.context.ledger_path
         if ledger is None or self.busy():
             return
-        keep_days = self.context.settings.backup_keep_days
+        keep_days = self.context.settings.backup_days
 
         def work() -> None:
             try:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, Qt
+from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -28,9 +29,8 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import find_hazard
 from inspector_app.core.settings import save_settings
 from inspector_app.core.workflow import Status
-from inspector_app.i18n import _, current_language, ngettext, set_language
+from inspector_app.i18n import _, current_language, ngettext, set_language, system_language
 from inspector_app.ui.app import QtTranslations
-from inspector_app.ui.camera_scan import CameraScanDialog, camera_available
 from inspector_app.ui.editor import HazardEditor
 from inspector_app.ui.inspection_dialog import kind_label
 from inspector_app.ui.ledger_view import LedgerView
@@ -39,10 +39,15 @@ from inspector_app.ui.navigator import Navigator
 from inspector_app.ui.plan_panel import PlanPanel
 from inspector_app.ui.refusable_command import RefusableCommand
 from inspector_app.ui.scan_box import ScanBox
-from inspector_app.ui.status_server import LocalStatusServer, StatusServerDialog
 from inspector_app.ui.summary_panel import SummaryPanel
 from inspector_app.ui.sync_panel import SyncPanel
 from inspector_app.ui.window_commands import WindowCommands
+
+if TYPE_CHECKING:
+    from inspector_app.ui.status_server import LocalStatusServer
+
+# The camera (QtMultimedia, zxing) and the status server (qrcode, the web app) are imported when first
+# used: the window shows before them (benchmarks/startup.py).
 
 
 class MainWindow(WindowCommands):
@@ -140,8 +145,9 @@ class MainWindow(WindowCommands):
         self.scan_action = self._action(self._focus_scan, "Ctrl+K")
         self.addAction(self.scan_action)
         self.camera_action = self._action(self.scan_with_camera, "Ctrl+Shift+K")
-        self.camera_action.setVisible(camera_available())
-        self.status_server = LocalStatusServer(self.context)
+        self.camera_action.setVisible(False)
+        QTimer.singleShot(0, self._offer_camera)  # asking the system for cameras can wait for the first paint
+        self.status_server: LocalStatusServer | None = None  # made when first opened
         self.status_server_action = self._action(self.show_status_server)
         self.open_action = self._action(self.choose_ledger, QKeySequence.StandardKey.Open)
         self.refresh_action = self._action(self.reload, QKeySequence.StandardKey.Refresh)
@@ -164,6 +170,7 @@ class MainWindow(WindowCommands):
         self.undo_action.setEnabled(False)
         self.redo_action.setEnabled(False)
         self.editor_action = self._action(self.focus_editor, "Ctrl+E")
+        self.settings_action = self._action(self.show_settings, "Ctrl+,")  # ui/settings_dialog.py
         self.language_group = QActionGroup(self)
         self.language_actions: dict[str, QAction] = {}
         for code, native in (("zh_CN", "中文"), ("en", "English")):
@@ -183,6 +190,8 @@ class MainWindow(WindowCommands):
         self.edit_menu = self.menuBar().addMenu("")
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.settings_action)
         self.inspection_menu = self.menuBar().addMenu("")
         self.inspection_menu.addAction(self.new_inspection_action)
         self.inspection_menu.addAction(self.checklist_action)
@@ -204,6 +213,7 @@ class MainWindow(WindowCommands):
         for action in (self.places.plan_action, self.plan_panel.nudge_action, self.plan_panel.legend_action):
             self.plan_menu.addAction(action)
         self.settings_menu = self.menuBar().addMenu("")
+        self.settings_menu.addAction(self.settings_action)
         self.settings_menu.addAction(self.status_server_action)
         self.language_menu = self.settings_menu.addMenu("")
         for action in self.language_actions.values():
@@ -257,6 +267,7 @@ class MainWindow(WindowCommands):
     def retranslate(self) -> None:
         """Set every text of the window in the current language (also after a switch)."""
         self._retranslate_print_menu()
+        self._retranslate_settings_action()
         self.setWindowTitle(_("Fire-Risk Inspector") + f" — {self.context.url.removeprefix('sqlite:///')}")
         self.navigator.setWindowTitle(_("Places"))
         self.summary_dock.setWindowTitle(_("Summary"))
@@ -520,9 +531,20 @@ class MainWindow(WindowCommands):
         return [str(i) for i in self.ledger_view.selected_ids()]
 
     def show_status_server(self) -> None:
+        from inspector_app.ui.status_server import LocalStatusServer, StatusServerDialog
+
+        if self.status_server is None:
+            self.status_server = LocalStatusServer(self.context)
         StatusServerDialog(self.context, self.status_server, self).exec()
 
+    def _offer_camera(self) -> None:
+        from inspector_app.ui.camera_scan import camera_available
+
+        self.camera_action.setVisible(camera_available())
+
     def scan_with_camera(self) -> None:
+        from inspector_app.ui.camera_scan import CameraScanDialog
+
         dialog = CameraScanDialog(self)
         if dialog.exec() and dialog.text:
             self.scan_box.setText(dialog.text)
@@ -537,6 +559,32 @@ class MainWindow(WindowCommands):
         self.show_hazard(hazard_id)
         if status == Status.AWAITING_REINSPECTION:
             self.ledger_view.reinspect()
+
+    # -- the inspector's settings (ui/settings_dialog.py, ui/first_start.py) -------------------
+    def _retranslate_settings_action(self) -> None:
+        from inspector_app.ui.settings_dialog import settings_menu_text
+
+        self.settings_action.setText(settings_menu_text())
+
+    def show_settings(self) -> None:
+        from inspector_app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.context.settings, self)
+        if not dialog.exec():
+            return
+        chosen = dialog.changes()
+        changed = chosen.apply_to(self.context.settings)
+        if "inspector_name" in changed:
+            self.set_inspector_name(chosen.inspector_name)
+        if "language" in changed:
+            self.switch_language(chosen.language or system_language())
+            self.context.settings.language = chosen.language  # "" keeps following the system
+        self._save_settings()
+
+    def set_inspector_name(self, name: str) -> None:
+        """The edits made from now on are recorded under this name (unless --as chose another)."""
+        self.context.use_inspector_name(name)
+        self.editor.actor = self.context.actor
 
     # -- layout memory ----------------------------------------------------------------------
     def _restore_layout(self) -> None:
@@ -563,6 +611,7 @@ class MainWindow(WindowCommands):
         self.context.settings.window_state = bytes(self.saveState().toBase64().data()).decode()
         self._save_settings()
         self.plan_panel.shutdown()
-        self.status_server.stop()
+        if self.status_server is not None:
+            self.status_server.stop()
         self.sync_panel.shutdown()
         super().closeEvent(event)

@@ -1,5 +1,5 @@
 """Printing from the desktop program: notices, QR labels and the PDF ledger for the hazards chosen in
-the main window, made in a background thread (a QRunnable) behind a progress dialog that can cancel,
+the main window, made in a background thread behind a progress dialog that can cancel (ui/background.py),
 then opened in the system's PDF viewer or sent to the print dialog (pages rendered by pypdfium2).
 
 The documents themselves come from inspector_app.notices.printing, the same calls as the CLI's; the
@@ -12,70 +12,23 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QPainter
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QImage, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from inspector_app.cli.context import AppContext
-from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, current_language, ngettext
-from inspector_app.notices.printing import Printed, print_labels, print_ledger, print_notices
-from inspector_app.plans.pdf import PDFIUM_LOCK
+from inspector_app.ui.background import run_with_progress
 from inspector_app.ui.org_dialogs import confirm_print_settings
 
-Job = Callable[[Callable[[int, int], bool]], Printed]
+if TYPE_CHECKING:
+    from inspector_app.notices.printing import Printed
 
-
-class _Signals(QObject):
-    progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(str)
-
-
-class _PrintJob(QRunnable):
-    def __init__(self, job: Job) -> None:
-        super().__init__()
-        self.job = job
-        self.signals = _Signals()
-        self.cancelled = False
-
-    def run(self) -> None:
-        def progress(done: int, total: int) -> bool:
-            self.signals.progress.emit(done, total)
-            return not self.cancelled
-
-        try:
-            self.signals.finished.emit(self.job(progress))
-        except InspectorError as exc:
-            self.signals.failed.emit(str(exc))
-
-
-def run_in_background(parent: QWidget, label: str, job: Job, on_done: Callable[[Printed], None]) -> _PrintJob:
-    dialog = QProgressDialog(label, _("Cancel"), 0, 0, parent)
-    dialog.setMinimumDuration(300)
-    task = _PrintJob(job)
-    task.setAutoDelete(False)  # kept alive by the dialog's closures until a signal arrives
-    dialog.canceled.connect(lambda: setattr(task, "cancelled", True))
-
-    def progressed(done: int, total: int) -> None:
-        dialog.setMaximum(total)
-        dialog.setValue(done)
-
-    def finished(printed: Printed) -> None:
-        dialog.reset()
-        on_done(printed)
-
-    def failed(message: str) -> None:
-        dialog.reset()
-        QMessageBox.warning(parent, label, message)
-
-    task.signals.progress.connect(progressed)
-    task.signals.finished.connect(finished)
-    task.signals.failed.connect(failed)
-    QThreadPool.globalInstance().start(task)
-    return task
+# The printer (reportlab, qrcode, openpyxl) and PDFium are imported when something is printed: the main
+# window builds its Print menu from this module before it first shows.
 
 
 def _ask_file(parent: QWidget, title: str, name: str) -> Path | None:
@@ -83,7 +36,7 @@ def _ask_file(parent: QWidget, title: str, name: str) -> Path | None:
     return Path(path) if path else None
 
 
-def open_or_print(parent: QWidget, printed: Printed) -> None:
+def open_or_print(parent: QWidget, printed: Printed, paper_size: str = "A4") -> None:
     """Offer to open the PDF in the system viewer or to print it at once."""
     # Saved, not printed: printing is what the Print… button here offers.
     message = ngettext("{pages} page saved to {path}.", "{pages} pages saved to {path}.", printed.pages).format(
@@ -96,13 +49,20 @@ def open_or_print(parent: QWidget, printed: Printed) -> None:
     if box.clickedButton() is open_button:
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(printed.out)))
     elif box.clickedButton() is print_button:
-        send_to_printer(parent, printed.out)
+        send_to_printer(parent, printed.out, paper_size)
 
 
-def send_to_printer(parent: QWidget, pdf: Path) -> None:
+PAGE_SIZES = {"A4": QPageSize.PageSizeId.A4, "A3": QPageSize.PageSizeId.A3, "Letter": QPageSize.PageSizeId.Letter}
+
+
+def send_to_printer(parent: QWidget, pdf: Path, paper_size: str = "A4") -> None:
+    """paper_size: the inspector's setting (core.settings.PAPER_SIZES), what the print dialog starts with."""
     import pypdfium2
 
+    from inspector_app.plans.pdf import PDFIUM_LOCK
+
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setPageSize(QPageSize(PAGE_SIZES.get(paper_size, QPageSize.PageSizeId.A4)))
     if QPrintDialog(printer, parent).exec() != QPrintDialog.DialogCode.Accepted:
         return
     painter = QPainter(printer)
@@ -160,6 +120,8 @@ def print_selected(parent: QWidget, context: AppContext, hazard_ids: list[str], 
     out = _ask_file(parent, _("Save the PDF"), default_file_name(context, ids, kind))
     if out is None:
         return
+    from inspector_app.notices.printing import print_labels, print_ledger, print_notices
+
     db, catalogue, actor = context.db, context.catalogue, context.actor
 
     def job(progress: Callable[[int, int], bool]) -> Printed:
@@ -170,4 +132,5 @@ def print_selected(parent: QWidget, context: AppContext, hazard_ids: list[str], 
             return print_labels(db, catalogue, ids, out, language=language, base_url=base_url, progress=progress)
         return print_ledger(db, catalogue, ids or None, out, unit="", language=language)
 
-    run_in_background(parent, _("Making the PDF…"), job, lambda printed: open_or_print(parent, printed))
+    paper = context.settings.paper_size
+    run_with_progress(parent, _("Making the PDF…"), job, lambda printed: open_or_print(parent, printed, paper))
