@@ -14,8 +14,9 @@ import sys
 from inspector_app.cli import org_cmds, summary_cmds, token_cmds
 
 # What `hazard list` never needs: the spreadsheet and PDF writers, Qt, the plan readers, the forms.
-# (alembic is loaded by core/db.py itself; checking the schema without it is a change to that module.)
-HEAVY = ("openpyxl", "reportlab", "PySide6", "qrcode", "pypdfium2", "ezdxf", "PIL", "pydantic", "yaml")
+# Alembic too: a ledger already at the current schema is checked without it (core/db.py).
+HEAVY = ("openpyxl", "reportlab", "PySide6", "qrcode", "pypdfium2", "ezdxf", "PIL", "pydantic", "yaml", "alembic",
+         "httpx", "psutil")
 
 PROBE = """
 import contextlib, io, json, sys
