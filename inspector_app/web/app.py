@@ -27,15 +27,19 @@ from inspector_app.core.forms import Catalogue
 from inspector_app.i18n import normalise_language
 from inspector_app.web import pages
 from inspector_app.web.guard import DEFAULT_SYNC_BODY_BYTES, SYNC_PREFIX, Guard, IPNetwork
-from inspector_app.web.status import PublicStatus, Superseded, hazard_version, lookup
+from inspector_app.web.status import PublicStatus, Superseded, hazard_version, lookup, organisation_language
 
 CACHE_ENTRIES = 2048
 
 
-def choose_language(request: Request) -> str:
+def choose_language(request: Request, organisation_language: str = "") -> str:
+    """?lang= when the reader chose, else the organisation's language (the page reads like its
+    notice), else the phone's Accept-Language, else Chinese."""
     asked = normalise_language(request.query_params.get("lang"))
     if asked:
         return asked
+    if organisation_language:
+        return organisation_language
     for part in request.headers.get("accept-language", "").split(","):
         found = normalise_language(part.split(";")[0].strip())
         if found:
@@ -48,6 +52,10 @@ class StatusService:
         self.db, self.catalogue = db, catalogue
         self._cache: OrderedDict[tuple[Any, ...], tuple[int, bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
+
+    def organisation_language(self, token: str) -> str:
+        with self.db.session() as session:
+            return organisation_language(session, token)
 
     def render(self, token: str, language: str, as_json: bool, path: str) -> tuple[int, bytes, str]:
         today = dt.date.today()
@@ -99,7 +107,7 @@ def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0
         as_json = token.endswith(".json")
         if as_json:
             token = token[: -len(".json")]
-        language = choose_language(request)
+        language = choose_language(request, service.organisation_language(token))
         status, body, media = service.render(token, language, as_json, f"/h/{token}")
         return Response(body, status, media_type=media)
 
