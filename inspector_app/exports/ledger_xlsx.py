@@ -81,6 +81,7 @@ def _ledger_sheet(sheet: Worksheet, lines: Sequence[LedgerLine], title: str, sub
     sheet.row_dimensions[HEADER_ROW].height = 2 * LINE_PT + 4
     wrap = Alignment(wrap_text=True, vertical="top")
     centred = Alignment(horizontal="center", vertical="top", wrap_text=True)
+    body_font = Font(size=9)  # one object for every cell: making one per cell was a third of the time
     photo_column = keys.index("photos") + 1
     for offset, line in enumerate(lines):
         row = FIRST_DATA_ROW + offset
@@ -89,7 +90,7 @@ def _ledger_sheet(sheet: Worksheet, lines: Sequence[LedgerLine], title: str, sub
             if key == "photos" and any(p.path is not None for p in line.photos):
                 value = None  # the thumbnails stand in the cell
             cell = sheet.cell(row, column, value if value != "" else None)
-            cell.font, cell.border = Font(size=9), GRID
+            cell.font, cell.border = body_font, GRID
             cell.alignment = centred if key in DATE_KEYS or key in ("number", "severity", "status") else wrap
             if key in DATE_KEYS:
                 cell.number_format = DATE_FORMAT

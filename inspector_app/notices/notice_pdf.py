@@ -185,8 +185,10 @@ def draw_hazard_notice(canvas: Canvas, f: HazardFacts, number: str, issued: dt.d
     draw_qr(canvas, images.qr, qr_x, L.PAGE_H - y - QR_SIZE, QR_SIZE)
     centre = qr_x + QR_SIZE / 2
     L.text(canvas, centre, y + QR_SIZE + 3.5 * mm, f.number, size=10, align="center")
-    L.text(canvas, centre, y + QR_SIZE + 7.5 * mm, lookup_code(f.short_code), size=8, align="center")
-    L.text(canvas, centre, y + IMAGES_H + 4 * mm, _("Scan for the current status"), size=8, align="center")
+    # Label and code on two lines: in English the label alone is as wide as the QR.
+    L.text(canvas, centre, y + QR_SIZE + 7.5 * mm, _("Ledger lookup code"), size=7.5, align="center")
+    L.text(canvas, centre, y + QR_SIZE + 11 * mm, f.short_code, size=8.5, align="center")
+    L.text(canvas, centre, y + IMAGES_H + 4.5 * mm, _("Scan for the current status"), size=8, align="center")
     y += IMAGES_H + 14 * mm
     L.signature_line(canvas, L.LEFT, y, _("Inspectors (signature):"), 48 * mm)
     L.text(canvas, L.RIGHT, y, _("{issuer} (seal)").format(issuer=f.issuer), align="right")
