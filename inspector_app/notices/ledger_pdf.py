@@ -20,6 +20,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from inspector_app.core.notice_register import today as issue_day
 from inspector_app.exports.ledger_table import LedgerLine, display
 from inspector_app.i18n import N_, _
 from inspector_app.notices import layout as L
@@ -39,7 +40,7 @@ MARGIN = 15 * mm
 
 
 def ledger_pdf(lines: Sequence[LedgerLine], unit: str, today: dt.date | None = None) -> bytes:
-    today = today or dt.date.today()
+    today = today or issue_day()
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN + 4 * mm, title=_("Hazard ledger"), creator="Fire-Risk Inspector",

@@ -12,6 +12,7 @@ and that deadline is recorded in the hazard's history before the notice is.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import uuid
@@ -178,9 +179,14 @@ def print_ledger(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.U
     _check_out(out)
     today = notice_register.today()
     with db.session() as session:
-        language = ledger_language(session, language)
+        chosen: str | None = language
+        # A selection speaks its organisation's language, the whole file its top organisation's (or, for
+        # hazards of organisations that print to different addresses, that too).
+        with contextlib.suppress(InspectorError):
+            chosen = hazards_language(session, hazard_ids, language) if hazard_ids else language
+        language = chosen or ledger_language(session, language)
     with use_language(language), db.session() as session:
-        lines = ledger_lines(session, catalogue, hazard_ids, today)
+        lines = ledger_lines(session, catalogue, hazard_ids, today, db.store)
         pdf = ledger_pdf(lines, unit, today)
     notice_register.write_atomically(out, pdf)
     return Printed(out, _page_count(out))
