@@ -48,7 +48,7 @@ ADDRESS = ("山西省吕梁市离石区", "Lishi District, Lüliang, Shanxi")
 PREFIX = ("吕教安", "LLEB")
 CHINA = dt.timezone(dt.timedelta(hours=8), "CST")  # the school's clock: events happen in its working day
 INSPECTION_DAYS_AGO = 40  # the campaign's special inspection
-PERIODIC_DAYS_AGO = 12  # a later periodic inspection, which finds every fourth hazard
+RECURRED_DAYS_AGO = 12  # a closed hazard came back, reported outside any inspection
 DEADLINE_DAYS = (7, 15, 30, 45, 60, 90)  # after the inspection day: some passed by now, some not
 
 
@@ -151,6 +151,7 @@ def create_demo(db: Database, catalogue: Catalogue, actor: str = "demo", seed: i
 
 def _create_demo(db: Database, catalogue: Catalogue, actor: str, seed: int, today: dt.date) -> dict[str, object]:
     rng = random.Random(seed)
+    timing = random.Random(seed + 1)  # when each step happened: apart from rng, which places the hazards
     language = current_language()
     inspection_day = today - dt.timedelta(days=INSPECTION_DAYS_AGO)
     people = [pick(p) for p in PEOPLE]
@@ -169,10 +170,6 @@ def _create_demo(db: Database, catalogue: Catalogue, actor: str, seed: int, toda
         inspection = structure.create_inspection(
             session, site, inspection_day, kind="special", inspectors=", ".join(people[:2]),
             notes=pick(("安全隐患排查整治专项检查", "Hazard campaign special inspection")))
-        periodic_day = today - dt.timedelta(days=PERIODIC_DAYS_AGO)
-        periodic = structure.create_inspection(
-            session, site, periodic_day, kind="periodic", inspectors=", ".join(people[2:]),
-            notes=pick(("月度消防安全检查", "Monthly fire-safety inspection")))
         floors: list[tuple[Floor, list[str], str]] = []
         for b_index, (name, area_type, floor_count, groups) in enumerate(BUILDINGS):
             building = structure.create_building(session, site, pick(name), area_type)
@@ -192,9 +189,11 @@ def _create_demo(db: Database, catalogue: Catalogue, actor: str, seed: int, toda
             # Cycle the groups across a floor's hazards, not across floors, so each floor has a mix.
             codes = by_group.get(groups[(index // len(floors)) % len(groups)]) or sorted(catalogue.categories)
             category = codes[rng.randrange(len(codes))]
-            # The walk-throughs: one hazard every few minutes from nine in the morning.
-            walk, day = (periodic, periodic_day) if index % 4 == 3 else (inspection, inspection_day)
-            found = at(day, 9) + dt.timedelta(minutes=6 * index)
+            # The walk-through: one hazard every few minutes from nine in the morning. The draw that
+            # once chose a random finding day now chooses the deadline, so that pins, rooms and
+            # people stay where they always were in the demo (tests and screenshots know them).
+            deadline_days = DEADLINE_DAYS[rng.randint(2, 60) % len(DEADLINE_DAYS)]
+            found = at(inspection_day, 9) + dt.timedelta(minutes=6 * index)
             phrases = catalogue.categories[category].phrases
             description = phrases[0].get() if phrases else catalogue.categories[category].name.get()
             # Campaign ledgers hold a few major hazards beyond the categories that are major by default.
@@ -203,26 +202,24 @@ def _create_demo(db: Database, catalogue: Catalogue, actor: str, seed: int, toda
                 session, catalogue, db.store, actor=actor, category=category, floor_id=floor.id, severity=severity,
                 x=round(rng.uniform(0.12, 0.88), 4), y=round(rng.uniform(0.15, 0.85), 4),
                 description=description, room=f"{rng.randint(1, 3)}{rng.randint(1, 16):02d}",
-                inspection_id=walk.id, responsible_unit=unit, responsible_person=rng.choice(people),
-                funding=rng.choice(("", "2000", "15000")), photos=[before], today=day,
-                deadline=day + dt.timedelta(days=rng.choice(DEADLINE_DAYS)),
+                inspection_id=inspection.id, responsible_unit=unit, responsible_person=rng.choice(people),
+                funding=rng.choice(("", "2000", "15000")), photos=[before], today=inspection_day,
+                deadline=inspection_day + dt.timedelta(days=deadline_days),
                 found_at=found.astimezone(dt.UTC),
             )
             _redate(session, hazard, 0, found)
-            _walk_to(session, db, hazard, target, actor, after, found, today, rng)
+            _walk_to(session, db, hazard, target, actor, after, found, today, timing)
             counts[str(target)] = counts.get(str(target), 0) + 1
         # One hazard that came back after it had been closed: a new hazard linked to the old one,
-        # found on a patrol three days ago.
+        # reported by the school between inspections (so it belongs to none).
         closed = next(h for h in session.query(Hazard).filter(Hazard.status == Status.CLOSED))
-        patrol_day = today - dt.timedelta(days=3)
-        patrol = structure.create_inspection(session, site, patrol_day, kind="patrol", inspectors=people[0],
-                                             notes=pick(("日常巡查", "Daily patrol")))
-        found = at(patrol_day, 15, 20)
+        recurred_day = today - dt.timedelta(days=RECURRED_DAYS_AGO)
+        found = at(recurred_day, 15, 20)
         recurring = add_hazard(session, catalogue, db.store, actor=actor, category=closed.category,
                                floor_id=closed.floor_id, x=closed.x, y=closed.y, previous_hazard_id=closed.id,
-                               inspection_id=patrol.id, today=patrol_day, found_at=found.astimezone(dt.UTC),
-                               deadline=patrol_day + dt.timedelta(days=15), responsible_unit=closed.responsible_unit,
-                               responsible_person=closed.responsible_person)
+                               today=recurred_day, found_at=found.astimezone(dt.UTC),
+                               deadline=recurred_day + dt.timedelta(days=30),
+                               responsible_unit=closed.responsible_unit, responsible_person=closed.responsible_person)
         _redate(session, recurring, 0, found)
         _dated(session, recurring, found + dt.timedelta(minutes=5),
                lambda: update_hazard(session, recurring, actor, description=closed.description))

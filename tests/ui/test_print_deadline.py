@@ -5,8 +5,10 @@ hazard's history and prints it on the notice; cancelling prints nothing and chan
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 import uuid
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDateTimeEdit, QDialogButtonBox, QWidget
@@ -46,13 +48,21 @@ def test_an_overdue_hazard_asks_for_a_new_deadline_and_prints_it(qtbot, demo_con
         assert widget.chosen() == new
         qtbot.mouseClick(widget.buttons.button(QDialogButtonBox.StandardButton.Ok), Qt.MouseButton.LeftButton)
 
-    answers = Answers([new_deadline, save_as(out), close_printed])
+    messages: list[str] = []
+
+    def close_and_read(widget: QWidget) -> None:
+        messages.append(widget.text())  # "N pages written to PATH."
+        close_printed(widget)
+
+    answers = Answers([new_deadline, save_as(out), close_and_read])
     try:
         print_selected(parent, demo_context, [hazard_id], "notice")
         qtbot.waitUntil(lambda: answers.done, timeout=20000)
     finally:
         answers.stop()
-    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    written = Path(re.search(r"written to (.+)\.$", messages[0])[1])
+    assert written.name == out.name and written.is_file(), messages
+    text = subprocess.run(["pdftotext", str(written), "-"], capture_output=True, text=True, check=True).stdout
     assert f"{new.day} {new.strftime('%B')} {new.year}" in text  # the English demo's organisation
     with demo_context.db.session() as session:
         events = session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == uuid.UUID(hazard_id))
