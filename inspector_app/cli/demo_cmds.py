@@ -1,4 +1,5 @@
-"""`inspector-app demo`: fill a ledger with the demo school."""
+"""`inspector-app demo [--lang zh|en]`: fill a ledger with the demo school, all of it in one language
+(default: the language of the program's messages), which becomes its organisation's language."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ from typing import Any
 
 from inspector_app.cli.context import AppContext, print_json
 from inspector_app.core.errors import InspectorError
-from inspector_app.i18n import _
+from inspector_app.i18n import _, current_language, normalise_language
 
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("demo", help=_("create a demo project (one school, three buildings)"))
+    parser.add_argument("--lang", dest="demo_language", choices=("zh", "en"),
+                        help=_("the school's language: its names, texts and documents (default: the UI language)"))
     parser.set_defaults(handler=run_demo, creates_ledger=True)
 
 
@@ -26,5 +29,6 @@ def run_demo(context: AppContext, args: argparse.Namespace) -> int:
         if session.scalar(select(func.count()).select_from(Site)):
             raise InspectorError(_("The ledger {url} is not empty: the demo goes into a new file.").format(
                 url=db.url))
-    print_json(create_demo(db, context.catalogue, actor=context.actor))
+    language = normalise_language(args.demo_language) if args.demo_language else current_language()
+    print_json(create_demo(db, context.catalogue, actor=context.actor, language=language))
     return 0

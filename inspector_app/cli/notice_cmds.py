@@ -1,6 +1,7 @@
-"""`inspector-app notice HAZARD... --out FILE.pdf [--per-unit] [--lang zh|en]` and
+"""`inspector-app notice HAZARD... --out FILE.pdf [--per-unit] [--deadline YYYY-MM-DD]` and
 `inspector-app labels HAZARD... --out FILE.pdf [--grid 3x8]`: print rectification notices (numbered
-in the register, recorded in each hazard's history) and QR label sheets.
+in the register, recorded in each hazard's history) and QR label sheets, in the organisation's
+language (the global `--lang` overrides it for this run).
 
 Hazards are named by id, number, short code or token; `--inspection ID` adds every unfinished
 hazard of an inspection, `--building NAME` every unfinished hazard of a building.
@@ -9,6 +10,7 @@ hazard of an inspection, `--building NAME` every unfinished hazard of a building
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 import uuid
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from inspector_app.cli.context import AppContext, print_json
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.workflow import FINAL_STATES
-from inspector_app.i18n import _, current_language
+from inspector_app.i18n import _, normalise_language
 
 if TYPE_CHECKING:
     from inspector_app.core.organisation import PrintSettings
@@ -32,12 +34,21 @@ def register(subparsers: Any) -> None:
     notice.add_argument("--per-unit", action="store_true",
                         help=_("one notice per inspected unit listing all its hazards, instead of one per hazard"))
     notice.add_argument("--prefix", help=_("notice number prefix (default: the organisation's)"))
+    notice.add_argument("--deadline", type=_date, metavar="YYYY-MM-DD",
+                        help=_("new deadline for hazards whose deadline is already past (recorded in their history)"))
     notice.set_defaults(handler=run_notice)
 
     labels = subparsers.add_parser("labels", help=_("print a sheet of QR labels"))
     _selection_arguments(labels)
     labels.add_argument("--grid", default="3x8", type=_grid, help=_("labels per page as columns x rows (default 3x8)"))
     labels.set_defaults(handler=run_labels)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("'{value}' is not a date like 2026-12-31.").format(value=value)) from None
 
 
 def _grid(value: str) -> tuple[int, int]:
@@ -102,11 +113,9 @@ def _print_settings(context: AppContext, ids: list[uuid.UUID]) -> PrintSettings:
     return found
 
 
-def _language(args: argparse.Namespace, found: PrintSettings) -> str:
-    """--lang when given, else the organisation's language, else the language of the messages."""
-    if getattr(args, "lang", None):
-        return current_language()
-    return found.settings.language or current_language()
+def _language(args: argparse.Namespace) -> str | None:
+    """--lang when given (for this run only); None lets the organisation's language decide."""
+    return normalise_language(args.lang) if getattr(args, "lang", None) else None
 
 
 def run_notice(context: AppContext, args: argparse.Namespace) -> int:
@@ -115,8 +124,9 @@ def run_notice(context: AppContext, args: argparse.Namespace) -> int:
     ids = selected_hazards(context, args)
     found = _print_settings(context, ids)
     printed = print_notices(
-        context.db, context.catalogue, ids, args.out, per_unit=args.per_unit, language=_language(args, found),
-        actor=context.actor, base_url=found.base_url, prefix=args.prefix or found.settings.notice_prefix)
+        context.db, context.catalogue, ids, args.out, per_unit=args.per_unit, language=_language(args),
+        actor=context.actor, base_url=found.base_url, prefix=args.prefix or found.settings.notice_prefix,
+        deadline=args.deadline)
     print_json(printed.as_json())
     return 0
 
@@ -127,6 +137,6 @@ def run_labels(context: AppContext, args: argparse.Namespace) -> int:
     ids = selected_hazards(context, args)
     found = _print_settings(context, ids)
     printed = print_labels(context.db, context.catalogue, ids, args.out, grid=args.grid,
-                           language=_language(args, found), base_url=found.base_url)
+                           language=_language(args), base_url=found.base_url)
     print_json(printed.as_json())
     return 0

@@ -29,6 +29,7 @@ from inspector_app.core.models import (
     notice_hazards,
     utcnow,
 )
+from inspector_app.core.organisation import settings_for_site
 from inspector_app.core.photos import store_photo
 from inspector_app.core.store import FileStore
 from inspector_app.core.sync import tracking
@@ -123,7 +124,9 @@ def add_hazard(
         raise NotFoundError(_("No site with the id {id}.").format(id=site_id))
     if deadline is None:
         deadline = (today or dates.today()) + dt.timedelta(days=cat.deadline_days)
-    language = current_language()
+    # Texts taken from forms/ are written in the organisation's language, not the UI's: they are
+    # printed on its notices, which speak one language whatever laptop recorded the hazard.
+    language = settings_for_site(session, site.id).language or current_language()
     seq = tracking.next_hazard_seq(session, site.id)
     hazard = Hazard(
         id=hazard_id or uuid.uuid4(), site_id=site.id, seq=seq, number=f"{site.code}-{seq:04d}",

@@ -31,8 +31,29 @@ from inspector_app.i18n import _
 NOTICE_KINDS = ("per_hazard", "per_unit")
 
 
-def format_number(prefix: str, year: int, seq: int) -> str:
-    return f"{prefix}〔{year}〕第{seq:04d}号"
+def today() -> dt.date:
+    """The day a document is issued and printed on: the one place the notices and ledgers ask what
+    "today" is, following the program's single rule for dates (core/dates.py)."""
+    return dates.today()
+
+
+def _normal_file_mode() -> int:
+    # mkstemp makes private 0600 files; a printed notice or ledger is an ordinary document the user
+    # shares, so it gets what the user's umask gives any new file. Read once, at import, because
+    # reading the umask means setting it, which must not race with threads creating files.
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+NORMAL_FILE_MODE = _normal_file_mode()
+
+
+def format_number(prefix: str, year: int, seq: int, language: str = "zh_CN") -> str:
+    """吕教安〔2026〕第0001号 on a Chinese notice, LLEB [2026] No. 0001 on an English one."""
+    if language.startswith("zh"):
+        return f"{prefix}〔{year}〕第{seq:04d}号"
+    return f"{prefix} [{year}] No. {seq:04d}".strip()
 
 
 def next_seq(session: Session, prefix: str, year: int) -> int:
@@ -56,8 +77,8 @@ def reserve_notices(session: Session, groups: Sequence[Sequence[uuid.UUID]], *, 
     seq = next_seq(session, prefix, year)
     notices = []
     for group in groups:
-        notice = Notice(id=uuid.uuid4(), number=format_number(prefix, year, seq), prefix=prefix, year=year, seq=seq,
-                        kind=kind, language=language, issued_at=issued_at, issued_by=actor, pdf_hash="")
+        notice = Notice(id=uuid.uuid4(), number=format_number(prefix, year, seq, language), prefix=prefix, year=year,
+                        seq=seq, kind=kind, language=language, issued_at=issued_at, issued_by=actor, pdf_hash="")
         session.add(notice)
         session.flush()
         for position, hazard_id in enumerate(group):
@@ -104,6 +125,7 @@ def write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
+        os.chmod(tmp, NORMAL_FILE_MODE)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)

@@ -1,34 +1,35 @@
 """The ledger (台账) as a table in the layout school ledgers use, written to XLSX or CSV.
 
 Columns follow the ledgers seen in practice (DOMAIN-NOTES.md): number, date found, check kind,
-inspectors, place, category, description, level, photo reference, on the spot or by deadline,
-measures, responsible unit and person, funding, deadline, status, re-inspection, date closed.
-CSV is UTF-8 with a byte-order mark, because Excel otherwise reads Chinese as mojibake.
+inspectors, place, category, description, level, photos, on the spot or by deadline, measures,
+responsible unit and person, funding, deadline, status, re-inspection, date closed.
+Values keep their types (dates as dates, funding as a number of yuan, photos as files) so that the
+XLSX can hold real date and number cells; ``display`` turns one into the text the CSV and the PDF
+print. CSV is UTF-8 with a byte-order mark, because Excel otherwise reads Chinese as mojibake.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector_app.core import dates
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.forms import Catalogue
-from inspector_app.core.models import Attachment, Building, Floor, Hazard, HazardEvent, Inspection
+from inspector_app.core.models import Attachment, Building, Floor, Hazard, HazardEvent, Inspection, Site
+from inspector_app.core.store import FileStore
 from inspector_app.core.structure import inspection_kind_label
 from inspector_app.core.workflow import is_overdue, severity_label, status_label
-from inspector_app.i18n import N_, _
+from inspector_app.i18n import N_, _, current_language, ngettext
 
 COLUMNS: tuple[tuple[str, str, int], ...] = (  # key, header, width in characters
     ("number", N_("Number"), 12), ("found", N_("Date found"), 12), ("kind", N_("Check kind"), 10),
@@ -42,20 +43,77 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (  # key, header, width in character
 )
 
 
+DATE_KEYS = ("found", "deadline", "closed")
+_AMOUNT = re.compile(r"^\s*(?:¥|￥|CNY|RMB)?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(?:元|yuan|CNY|RMB)?\s*$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Photo:
+    role: str  # "before" or "after"
+    path: Path | None  # None when the file is not in this laptop's store (not yet synced)
+
+
 @dataclass(frozen=True)
 class LedgerLine:
     values: dict[str, Any]
     overdue: bool
+    site: str = ""
+    building: str = ""
+    category_code: str = ""
+    status_code: str = ""
+    fixed_on_spot: bool = False
+    photos: tuple[Photo, ...] = ()
 
 
-def _day(value: dt.datetime | None) -> str:
-    return dates.local_date(value).isoformat() if value else ""
+def funding_amount(text: str) -> float | None:
+    """The yuan in a funding entry ("15000", "15,000元", "¥2000"); None when it is not a sum."""
+    match = _AMOUNT.match(text or "")
+    return float(match[1].replace(",", "")) if match else None
+
+
+def money(amount: float) -> str:
+    """A sum of yuan with its unit, in the current language: 15,000元 / CNY 15,000."""
+    digits = f"{amount:,.2f}".rstrip("0").rstrip(".")
+    return f"{digits}元" if current_language().startswith("zh") else f"CNY {digits}"
+
+
+def funding_text(text: str) -> str:
+    """Funding as printed: a sum with its unit, any other words as they were written."""
+    amount = funding_amount(text)
+    return money(amount) if amount is not None else (text or "")
+
+
+def photo_summary(photos: Sequence[Photo]) -> str:
+    before = sum(1 for p in photos if p.role == "before")
+    after = len(photos) - before
+    parts = []
+    if before:
+        parts.append(ngettext("{count} photo before", "{count} photos before", before).format(count=before))
+    if after:
+        parts.append(ngettext("{count} photo after", "{count} photos after", after).format(count=after))
+    return _("; ").join(parts)
+
+
+def display(key: str, value: Any) -> str:
+    """One ledger value as text (CSV and PDF)."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if key == "funding":
+        return money(value) if isinstance(value, float) else str(value)
+    return str(value)
+
+
+def _day(value: dt.datetime | None) -> dt.date | None:
+    return dates.local_date(value) if value else None
 
 
 def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uuid.UUID] | None = None,
-                 today: dt.date | None = None) -> list[LedgerLine]:
+                 today: dt.date | None = None, store: FileStore | None = None) -> list[LedgerLine]:
     """One line per hazard in ledger order (all hazards, or the given ones)."""
-    query = (select(Hazard, Building.name, Floor.name, Inspection)
+    query = (select(Hazard, Building.name, Floor.name, Inspection, Site.name)
+             .join(Site, Hazard.site_id == Site.id)
              .outerjoin(Floor, Hazard.floor_id == Floor.id)
              .outerjoin(Building, Floor.building_id == Building.id)
              .outerjoin(Inspection, Hazard.inspection_id == Inspection.id)
@@ -64,10 +122,11 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
         query = query.where(Hazard.id.in_(list(hazard_ids)))
     rows = session.execute(query).all()
     ids = [row[0].id for row in rows]
-    photos: dict[uuid.UUID, list[str]] = {}
+    photos: dict[uuid.UUID, list[Photo]] = {}
     for hazard_id, role, digest in session.execute(
-            select(Attachment.hazard_id, Attachment.role, Attachment.file_hash).where(Attachment.hazard_id.in_(ids))):
-        photos.setdefault(hazard_id, []).append(f"{_('before') if role == 'before' else _('after')}:{digest[:8]}")
+            select(Attachment.hazard_id, Attachment.role, Attachment.file_hash).where(Attachment.hazard_id.in_(ids))
+            .order_by(Attachment.created_at)):
+        photos.setdefault(hazard_id, []).append(Photo(role, store.find(digest) if store is not None else None))
     checks: dict[uuid.UUID, str] = {}
     for hazard_id, kind, at, note in session.execute(
             select(HazardEvent.hazard_id, HazardEvent.kind, HazardEvent.at, HazardEvent.note)
@@ -77,8 +136,10 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
         result = _("passed") if kind == "reinspection_passed" else _("failed")
         checks[hazard_id] = f"{dates.local_date(at).isoformat()} {result} {note}".strip()
     lines = []
-    for hazard, building, floor, inspection in rows:
+    for hazard, building, floor, inspection, site in rows:
         category = catalogue.categories.get(hazard.category)
+        amount = funding_amount(hazard.funding)
+        hazard_photos = tuple(photos.get(hazard.id, []))
         lines.append(LedgerLine(values={
             "number": hazard.number, "found": _day(hazard.found_at),
             "kind": inspection_kind_label(inspection.kind) if inspection else "",
@@ -86,14 +147,16 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
             "place": " / ".join(p for p in (building, floor, hazard.room) if p),
             "category": category.name.get() if category else hazard.category,
             "description": hazard.description, "severity": severity_label(hazard.severity),
-            "photos": " ".join(photos.get(hazard.id, [])),
+            "photos": photo_summary(hazard_photos),
             "handling": _("On the spot") if hazard.fixed_on_spot else _("By deadline"),
             "measures": hazard.required_measures, "unit": hazard.responsible_unit,
-            "person": hazard.responsible_person, "funding": hazard.funding,
-            "deadline": hazard.deadline.isoformat() if hazard.deadline else "",
+            "person": hazard.responsible_person, "funding": amount if amount is not None else hazard.funding,
+            "deadline": hazard.deadline,
             "status": status_label(hazard.status), "reinspection": checks.get(hazard.id, ""),
             "closed": _day(hazard.closed_at),
-        }, overdue=is_overdue(hazard.status, hazard.deadline, today)))
+        }, overdue=is_overdue(hazard.status, hazard.deadline, today), site=site, building=building or "",
+            category_code=hazard.category, status_code=hazard.status, fixed_on_spot=hazard.fixed_on_spot,
+            photos=hazard_photos))
     return lines
 
 
@@ -107,32 +170,6 @@ def write_csv(lines: Sequence[LedgerLine], path: Path) -> None:
             writer = csv.writer(fh)
             writer.writerow(headers())
             for line in lines:
-                writer.writerow([line.values[key] for key, _h, _w in COLUMNS])
-    except OSError as exc:
-        raise InspectorError(_("Cannot write {path}: {problem}").format(path=path, problem=exc)) from exc
-
-
-def write_xlsx(lines: Sequence[LedgerLine], path: Path, title: str) -> None:
-    book = Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title[:31]  # Excel's limit for a sheet name
-    sheet.append(headers())
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    overdue_fill = PatternFill("solid", fgColor="FDECEA")
-    for cell in sheet[1]:
-        cell.font, cell.alignment = bold, Alignment(wrap_text=True, vertical="center")
-    for line in lines:
-        sheet.append([line.values[key] for key, _h, _w in COLUMNS])
-        for cell in sheet[sheet.max_row]:
-            cell.alignment = wrap
-            if line.overdue:
-                cell.fill = overdue_fill
-    for index, (_key, _header, width) in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    try:
-        book.save(path)
+                writer.writerow([display(key, line.values[key]) for key, _h, _w in COLUMNS])
     except OSError as exc:
         raise InspectorError(_("Cannot write {path}: {problem}").format(path=path, problem=exc)) from exc

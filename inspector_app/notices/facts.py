@@ -33,6 +33,7 @@ from inspector_app.core.models import (
     PlanDocument,
     Site,
 )
+from inspector_app.core.notice_register import today as issue_day
 from inspector_app.core.plans_store import current_plan
 from inspector_app.core.store import FileStore
 from inspector_app.core.workflow import is_overdue, severity_label, status_label
@@ -96,7 +97,7 @@ class HazardFacts:
 def gather(session: Session, catalogue: Catalogue, store: FileStore, hazard_ids: Sequence[uuid.UUID],
            base_url: str, today: dt.date | None = None) -> list[HazardFacts]:
     """Facts of the given hazards, in the order given; NotFoundError names an unknown id."""
-    today = today or dates.today()
+    today = today or issue_day()
     rows = session.execute(
         select(Hazard, Site, Organisation, Building.name, Floor.name, Inspection)
         .join(Site, Hazard.site_id == Site.id)

@@ -2,7 +2,7 @@
 sheets), one per chosen hazard, to stick next to the hazard itself.
 
 Each label carries the QR (never smaller than 20 mm, or phones struggle), the hazard number, its
-category, the deadline and the short code for typing in by hand. A grid too dense for a 20 mm code
+category, the deadline and the short code for the program's scan box (named as such). A grid too dense for a 20 mm code
 is refused rather than printed unreadable.
 """
 
@@ -21,7 +21,7 @@ from inspector_app.i18n import _
 from inspector_app.notices import layout as L
 from inspector_app.notices.facts import HazardFacts
 from inspector_app.notices.fonts import cjk_font
-from inspector_app.notices.notice_pdf import Progress, new_plain_canvas
+from inspector_app.notices.notice_pdf import Progress, lookup_code, new_plain_canvas
 from inspector_app.notices.qr import MIN_PRINT_SIZE, draw_qr, qr_matrix
 
 PADDING = 3 * mm
@@ -71,7 +71,7 @@ def labels_pdf(facts: Sequence[HazardFacts], grid: tuple[int, int] = (3, 8), pro
         ty += 1.5 * mm
         ty += L.draw_para(canvas, L.para(f.category, L.style(7.5, leading=9)), tx, ty, width)
         deadline = f.deadline.isoformat() if f.deadline else "—"  # the short form fits a small label
-        lines = [_("Deadline: {date}").format(date=deadline), _("Code {code}").format(code=f.short_code)]
+        lines = [_("Deadline: {date}").format(date=deadline), lookup_code(f.short_code)]
         for line in lines:
             ty += 3.8 * mm
             canvas.setFont(font, 7.5)

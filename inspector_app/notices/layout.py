@@ -1,5 +1,6 @@
 """Shared page furniture of the printed documents: margins, type styles, dates, text boxes,
-signature lines and the receipt stub (回执), so every document looks like it came from one office.
+signature lines, the receipt stub (回执), column widths that keep numbers and dates whole, and a
+canvas that numbers pages "N of M", so every document looks like it came from one office.
 
 Margins follow the official document layout (top 37 mm, left 28 mm, text block 156 × 225 mm on
 A4; DOMAIN-NOTES.md). Chinese text wraps between any two characters (reportlab's CJK wrapping);
@@ -9,12 +10,15 @@ English wraps at spaces. Coordinates passed around here are in points, measured 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.enums import TA_CENTER, TA_LEFT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
@@ -128,3 +132,48 @@ def escape_text(value: str) -> str:
 
 
 CENTER = TA_CENTER
+
+
+def text_width(value: str, size: float) -> float:
+    return float(pdfmetrics.stringWidth(value, cjk_font().name, size))
+
+
+def column_widths(columns: Sequence[tuple[Sequence[str], float, float]], total: float, padding: float) -> list[float]:
+    """Widths that sum to `total`: each column (texts that must not break, size, weight) is at least
+    as wide as its widest unbreakable text; what is left goes to the columns by weight, so numbers,
+    dates and short words never wrap while descriptions take the room."""
+    needed = [max((text_width(t, size) for t in texts), default=0.0) + 2 * padding + 1 for texts, size, _w in columns]
+    weights = [weight for _t, _s, weight in columns]
+    spare = total - sum(needed)
+    if spare <= 0 or not any(weights):
+        scale = total / sum(needed)
+        return [n * scale for n in needed]
+    return [n + spare * w / sum(weights) for n, w in zip(needed, weights, strict=True)]
+
+
+def numbered_canvas(furniture: Callable[[Canvas, int, int], None]) -> type[Canvas]:
+    """A canvas class for platypus that draws `furniture(canvas, page, pages)` on every page once
+    the total is known (pages are kept until save, then each is finished with its furniture)."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._saved_pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._saved_pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved_pages)
+            for state in self._saved_pages:
+                self.__dict__.update(state)
+                furniture(self, self._pageNumber, total)
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def page_of(page: int, pages: int) -> str:
+    return _("Page {page} of {pages}").format(page=page, pages=pages)

@@ -1,6 +1,7 @@
 """The ledger (台账) as a landscape A4 PDF for the principal's review: a title with the unit and the
-date, counts by status, the hazards in ledger order with header rows repeated on every page, page
-numbers, and signature lines for whoever filled it in, the safety officer and the principal.
+date, counts by status, the hazards in ledger order with header rows repeated on every page,
+"page N of M" with the unit and date on every page, and signature lines for whoever filled it in,
+the safety officer and the principal.
 
 Rows come from exports.ledger_table, the same lines the XLSX and CSV are made of, so the three
 exports never disagree.
@@ -19,30 +20,32 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from inspector_app.core import dates
-from inspector_app.exports.ledger_table import LedgerLine
+from inspector_app.core.notice_register import today as issue_day
+from inspector_app.exports.ledger_table import LedgerLine, display
 from inspector_app.i18n import N_, _
 from inspector_app.notices import layout as L
 from inspector_app.notices.fonts import cjk_font
 
-# key of a LedgerLine value (several joined with a line break), header, width in mm: 267 mm in all.
+# key of a LedgerLine value (several joined with a line break), header, share of the spare width.
+# Columns of weight 0 hold numbers, dates and short words: exactly as wide as their widest value.
 PDF_COLUMNS: tuple[tuple[tuple[str, ...], str, float], ...] = (
-    (("number",), N_("Number"), 20), (("found",), N_("Date found"), 19), (("place",), N_("Location"), 28),
-    (("category",), N_("Category"), 28), (("description",), N_("Description"), 40), (("severity",), N_("Level"), 15),
-    (("measures",), N_("Rectification measures"), 42), (("unit", "person"), N_("Responsible"), 22),
-    (("deadline",), N_("Deadline"), 19), (("status",), N_("Status"), 15), (("closed",), N_("Date closed"), 19),
+    (("number",), N_("Number"), 0), (("found",), N_("Date found"), 0), (("place",), N_("Location"), 3),
+    (("category",), N_("Category"), 3), (("description",), N_("Description"), 5), (("severity",), N_("Level"), 0),
+    (("measures",), N_("Rectification measures"), 5), (("unit", "person"), N_("Responsible"), 2),
+    (("deadline",), N_("Deadline"), 0), (("status",), N_("Status"), 0), (("closed",), N_("Date closed"), 0),
 )
+CELL_SIZE, HEAD_SIZE, PADDING = 8.0, 8.5, 1.2 * mm
 PAGE = landscape(A4)
 MARGIN = 15 * mm
 
 
 def ledger_pdf(lines: Sequence[LedgerLine], unit: str, today: dt.date | None = None) -> bytes:
-    today = today or dates.today()
+    today = today or issue_day()
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
                             bottomMargin=MARGIN + 4 * mm, title=_("Hazard ledger"), creator="Fire-Risk Inspector",
                             initialFontName=cjk_font().name)
-    head, cell, body = L.style(8.5, align=L.CENTER), L.style(8, leading=10.5), L.style(10.5)
+    head, cell, body = L.style(HEAD_SIZE, align=L.CENTER), L.style(CELL_SIZE, leading=10.5), L.style(10.5)
     statuses = Counter(line.values["status"] for line in lines)
     overdue = sum(1 for line in lines if line.overdue)
     summary = _("{count} hazards: {by_status}; overdue: {overdue}.").format(
@@ -52,16 +55,16 @@ def ledger_pdf(lines: Sequence[LedgerLine], unit: str, today: dt.date | None = N
             date=L.long_date(today))),
         L.para(summary, body), Spacer(1, 3 * mm),
     ]
+    texts = [["\n".join(display(k, line.values[k]) for k in keys if line.values[k]) for keys, _h, _w in PDF_COLUMNS]
+             for line in lines]
     rows: list[list[object]] = [[L.para(_(header), head) for _keys, header, _w in PDF_COLUMNS]]
-    overdue_rows = []
-    for index, line in enumerate(lines, start=1):
-        rows.append([L.para("\n".join(str(line.values[k]) for k in keys if line.values[k]), cell)
-                     for keys, _h, _w in PDF_COLUMNS])
-        if line.overdue:
-            overdue_rows.append(index)
-    table = Table(rows, colWidths=[w * mm for _k, _h, w in PDF_COLUMNS], repeatRows=1)
+    rows += [[L.para(text, cell) for text in row] for row in texts]
+    overdue_rows = [index for index, line in enumerate(lines, start=1) if line.overdue]
+    table = Table(rows, colWidths=_widths(texts), repeatRows=1)
     commands: list[tuple[object, ...]] = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
+        # A table sets its cells' font even when they hold paragraphs: Helvetica, never embedded.
+        ("FONTNAME", (0, 0), (-1, -1), cjk_font().name),
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.9, 0.9, 0.9)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), 1.2 * mm), ("RIGHTPADDING", (0, 0), (-1, -1), 1.2 * mm),
@@ -69,10 +72,31 @@ def ledger_pdf(lines: Sequence[LedgerLine], unit: str, today: dt.date | None = N
     commands += [("BACKGROUND", (0, r), (-1, r), colors.HexColor("#FDECEA")) for r in overdue_rows]
     table.setStyle(TableStyle(commands))
     story += [table, Spacer(1, 10 * mm), KeepTogether([_Signatures()])]
-    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    footer_text = f"{unit}    " + _("Printed on {date}").format(date=L.long_date(today))
+
+    def furniture(canvas: Canvas, page: int, pages: int) -> None:
+        canvas.saveState()
+        canvas.setFont(cjk_font().name, 8)
+        canvas.drawString(MARGIN, MARGIN - 6 * mm, footer_text)
+        canvas.drawCentredString(PAGE[0] / 2, MARGIN - 6 * mm, L.page_of(page, pages))
+        canvas.restoreState()
+
+    doc.build(story, canvasmaker=L.numbered_canvas(furniture))
     return out.getvalue()
 
 
+def _widths(texts: list[list[str]]) -> list[float]:
+    """Short columns as wide as their widest header word or value, the rest shared by weight."""
+    columns: list[tuple[list[str], float, float]] = []
+    for index, (_keys, header, weight) in enumerate(PDF_COLUMNS):
+        if weight:
+            columns.append(([], CELL_SIZE, weight))
+            continue
+        values = [line for row in texts for line in row[index].split("\n")]
+        # A header may wrap between words (English) but not inside one; Chinese headers stay whole.
+        words = [_(header)] if L.is_chinese() else _(header).split()
+        columns.append((values + words, HEAD_SIZE, 0.0))  # measured at the larger size: safe for both
+    return L.column_widths(columns, PAGE[0] - 2 * MARGIN, PADDING)
 class _Title(Flowable):
     def __init__(self, title: str, subtitle: str) -> None:
         super().__init__()
@@ -109,8 +133,3 @@ class _Signatures(Flowable):
                 c.line(start, y - 1 * mm, x + step - 8 * mm, y - 1 * mm)
 
 
-def _footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-    canvas.saveState()
-    canvas.setFont(cjk_font().name, 8)
-    canvas.drawCentredString(PAGE[0] / 2, MARGIN - 6 * mm, _("Page {page}").format(page=doc.page))
-    canvas.restoreState()

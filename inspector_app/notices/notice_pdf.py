@@ -4,7 +4,8 @@
   hazard's facts, the plan excerpt with the pin, the before-photo, the QR with the hazard number and
   short code under it, inspectors' signatures and the issuer's seal, and a receipt stub to return;
 - per inspected unit: every hazard listed and numbered with place, facts, basis, deadline and its
-  own QR, then the same signatures and receipt.
+  own QR, then the same signatures and receipt; every page carries the notice number and
+  "page N of M", and the table's columns are sized so numbers and dates never break.
 
 Drawing works from HazardFacts (no database) in the language current at the call: wrap calls in
 ``use_language(...)``. Per-hazard pages are drawn straight onto the canvas (fast: batches of
@@ -25,6 +26,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from inspector_app.core.errors import InspectorError
+from inspector_app.exports.ledger_table import funding_text
 from inspector_app.i18n import _
 from inspector_app.notices import layout as L
 from inspector_app.notices.facts import HazardFacts, printable_photo
@@ -83,7 +85,7 @@ def _fact_rows(f: HazardFacts) -> list[tuple[str, str, str, str] | tuple[str, st
         (_("Legal basis"), f.legal_basis or "—"),
         (_("Required measures"), f.measures or "—"),
         (_("Interim safeguards"), safeguards),
-        (_("Deadline"), L.long_date(f.deadline) or "—", _("Funding"), f.funding or "—"),
+        (_("Deadline"), L.long_date(f.deadline) or "—", _("Funding"), funding_text(f.funding) or "—"),
         (_("Responsible"), responsible or "—"),
     ]
 
@@ -183,9 +185,10 @@ def draw_hazard_notice(canvas: Canvas, f: HazardFacts, number: str, issued: dt.d
     draw_qr(canvas, images.qr, qr_x, L.PAGE_H - y - QR_SIZE, QR_SIZE)
     centre = qr_x + QR_SIZE / 2
     L.text(canvas, centre, y + QR_SIZE + 3.5 * mm, f.number, size=10, align="center")
-    L.text(canvas, centre, y + QR_SIZE + 7.5 * mm, _("Code {code}").format(code=f.short_code), size=9,
-           align="center")
-    L.text(canvas, centre, y + IMAGES_H + 4 * mm, _("Scan for the current status"), size=8, align="center")
+    # Label and code on two lines: in English the label alone is as wide as the QR.
+    L.text(canvas, centre, y + QR_SIZE + 7.5 * mm, _("Ledger lookup code"), size=7.5, align="center")
+    L.text(canvas, centre, y + QR_SIZE + 11 * mm, f.short_code, size=8.5, align="center")
+    L.text(canvas, centre, y + IMAGES_H + 4.5 * mm, _("Scan for the current status"), size=8, align="center")
     y += IMAGES_H + 14 * mm
     L.signature_line(canvas, L.LEFT, y, _("Inspectors (signature):"), 48 * mm)
     L.text(canvas, L.RIGHT, y, _("{issuer} (seal)").format(issuer=f.issuer), align="right")
@@ -276,28 +279,69 @@ def unit_notice_pdf(facts: Sequence[HazardFacts], number: str, issued: dt.date) 
             date=", ".join(L.long_date(d) for d in dates), issuer=first.issuer, count=len(facts)), body),
         Spacer(1, 4 * mm),
     ]
-    rows: list[list[object]] = [[L.para(h, head) for h in (
-        _("No."), _("Hazard No. and location"), _("Findings and legal basis"), _("Deadline"), _("Status QR"))]]
+    titles = (_("No."), _("Hazard No. and location"), _("Findings and legal basis"), _("Deadline"), _("Status QR"))
+    rows: list[list[object]] = [[L.para(h, head) for h in titles]]
+    deadlines = [L.long_date(f.deadline) or "—" for f in facts]
     for index, f in enumerate(facts, start=1):
         facts_text = Paragraph(
-            L.escape_text(f"【{f.category}】{f.description or ''}") + "<br/>"
+            L.escape_text(_category_and_findings(f)) + "<br/>"
             + f"<font size='8' color='#444444'>{L.escape_text(_('Basis:') + ' ' + (f.legal_basis or '—'))}</font>",
             small)
         rows.append([
             L.para(str(index), head),
-            L.para(f"{f.number}\n{f.place}\n" + _("Code {code}").format(code=f.short_code), small),
-            facts_text, L.para(L.long_date(f.deadline) or "—", head), QrFlowable(f.url, 20 * mm),
+            L.para(f"{f.number}\n{f.place}\n" + lookup_code(f.short_code), small),
+            facts_text, L.para(deadlines[index - 1], head), QrFlowable(f.url, UNIT_QR),
         ])
-    table = Table(rows, colWidths=[10 * mm, 36 * mm, 64 * mm, 24 * mm, 22 * mm], repeatRows=1)
+    table = Table(rows, colWidths=_unit_widths(titles, len(facts), deadlines), repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        # A table sets its cells' font even when they hold paragraphs: Helvetica, never embedded.
+        ("FONTNAME", (0, 0), (-1, -1), cjk_font().name),
         ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.94, 0.94, 0.94)),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (4, 1), (4, -1), 1 * mm), ("RIGHTPADDING", (4, 1), (4, -1), 1 * mm),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
     ]))
     story += [table, Spacer(1, 8 * mm), _SignatureBlock(first.issuer, issued, len(facts), number)]
-    doc.build(story)
+
+    def furniture(canvas: Canvas, page: int, pages: int) -> None:
+        canvas.saveState()
+        if page > 1:  # the first page has the number under its title
+            L.text(canvas, L.LEFT, L.TOP - 8 * mm, first.unit, size=9)
+            L.text(canvas, L.RIGHT, L.TOP - 8 * mm, number, size=9, align="right")
+            L.hline(canvas, L.LEFT, L.RIGHT, L.TOP - 6.5 * mm, width=0.4)
+        L.text(canvas, L.LEFT + L.BLOCK_W / 2, L.BOTTOM + 12 * mm, L.page_of(page, pages), size=9, align="center")
+        canvas.restoreState()
+
+    doc.build(story, canvasmaker=L.numbered_canvas(furniture))
     return out.getvalue()
+
+
+def _category_and_findings(f: HazardFacts) -> str:
+    if L.is_chinese():
+        return f"【{f.category}】{f.description or ''}"
+    return f"{f.category}: {f.description}" if f.description else f.category
+
+
+UNIT_QR = 20 * mm
+CELL_PAD = 1.5 * mm
+
+
+def _unit_widths(titles: Sequence[str], count: int, deadlines: Sequence[str]) -> list[float]:
+    """No. and deadline exactly as wide as their widest value (or header); the QR column fits its
+    code; the location and the findings share the rest, the findings more."""
+    header_words = (lambda t: [t]) if L.is_chinese() else (lambda t: t.split())
+    qr_column = UNIT_QR + 2 * CELL_PAD
+    widths = L.column_widths([
+        ([*header_words(titles[0]), str(count)], 9, 0), ([], 9, 3), ([], 9, 5),
+        ([*header_words(titles[3]), *deadlines], 9, 0),
+    ], L.BLOCK_W - qr_column, CELL_PAD)
+    return [*widths, qr_column]
+
+
+def lookup_code(code: str) -> str:
+    """The short code as printed: named for what it is, a key for the program's scan box (the public
+    page takes only the QR's full token, because short codes can be guessed)."""
+    return _("Ledger lookup code {code}").format(code=code)
 
 
 class _SignatureBlock(Flowable):

@@ -4,7 +4,6 @@ the format asked for (XLSX, CSV or PDF), before anything is written; then where 
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from pathlib import Path
 
@@ -24,10 +23,13 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.cli.context import AppContext
+from inspector_app.core import notice_register
 from inspector_app.core.errors import InspectorError
-from inspector_app.exports.ledger_table import ledger_lines, write_csv, write_xlsx
-from inspector_app.i18n import _, current_language, ngettext
-from inspector_app.notices.printing import print_ledger
+from inspector_app.core.organisation import choose_organisation
+from inspector_app.exports.ledger_table import ledger_lines, write_csv
+from inspector_app.exports.ledger_xlsx import write_ledger_xlsx
+from inspector_app.i18n import _, ngettext, use_language
+from inspector_app.notices.printing import ledger_language, print_ledger
 
 FORMATS = ("xlsx", "csv", "pdf")
 
@@ -84,7 +86,8 @@ def export_ledger(parent: QWidget, context: AppContext, listed: list[uuid.UUID],
     if not dialog.exec():
         return None
     ids, kind = dialog.chosen()
-    name = _("ledger-{date}").format(date=dt.date.today().isoformat()) + f".{kind}"
+    today = notice_register.today()
+    name = _("ledger-{date}").format(date=today.isoformat()) + f".{kind}"
     patterns = {"xlsx": _("Excel workbooks (*.xlsx)"), "csv": _("CSV files (*.csv)"), "pdf": _("PDF files (*.pdf)")}
     path, _filter = QFileDialog.getSaveFileName(parent, _("Save the ledger"), name, patterns[kind])
     if not path:
@@ -93,18 +96,25 @@ def export_ledger(parent: QWidget, context: AppContext, listed: list[uuid.UUID],
     if out.suffix.lower() != f".{kind}":
         out = out.with_name(out.name + f".{kind}")
     try:
+        # The file speaks the organisation's language, like its notices, whatever the screen speaks.
+        with context.db.session() as session:
+            language = ledger_language(session)
+            try:
+                organisation = choose_organisation(session).name
+            except InspectorError:  # several top-level organisations: the sites listed say whose it is
+                organisation = ""
+            with use_language(language):
+                lines = ledger_lines(session, context.catalogue, ids, today, context.db.store)
+        count = len(lines)
         if kind == "pdf":
-            with context.db.session() as session:
-                count = len(ledger_lines(session, context.catalogue, ids))
-            print_ledger(context.db, context.catalogue, ids, out, unit="", language=current_language())
+            print_ledger(context.db, context.catalogue, ids, out, unit="", language=language)
         else:
-            with context.db.session() as session:
-                lines = ledger_lines(session, context.catalogue, ids)
-            count = len(lines)
-            if kind == "csv":
-                write_csv(lines, out)
-            else:
-                write_xlsx(lines, out, _("Hazard ledger"))
+            with use_language(language):
+                if kind == "csv":
+                    write_csv(lines, out)
+                else:
+                    scope = "; ".join(filters) or _("all hazards")
+                    write_ledger_xlsx(lines, out, organisation=organisation, scope=scope, printed_on=today)
     except InspectorError as exc:
         QMessageBox.warning(parent, _("Export the ledger"), str(exc))
         return None

@@ -4,23 +4,37 @@ then opened in the system's PDF viewer or sent to the print dialog (pages render
 
 The documents themselves come from inspector_app.notices.printing, the same calls as the CLI's; the
 QR address, notice prefix and language are the organisation's (ui/org_dialogs.py asks first when phones
-could not reach that address).
+could not reach that address), whatever language the program itself speaks. A notice for hazards
+whose deadline has passed asks for a new deadline first (NewDeadlineDialog); the printing records it
+in each hazard's history before the notice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QDate, QUrl
 from PySide6.QtGui import QDesktopServices, QImage, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from inspector_app.cli.context import AppContext
-from inspector_app.i18n import _, current_language, ngettext
+from inspector_app.core import notice_register
+from inspector_app.i18n import _, ngettext
 from inspector_app.ui.background import run_with_progress
 from inspector_app.ui.org_dialogs import confirm_print_settings
 
@@ -82,6 +96,47 @@ def send_to_printer(parent: QWidget, pdf: Path, paper_size: str = "A4") -> None:
         painter.end()
 
 
+class NewDeadlineDialog(QDialog):
+    """Names the hazards whose deadline is before the issue date and asks for the new one (no notice
+    may order a correction in the past); the date cannot be set before the issue date."""
+
+    DEFAULT_DAYS = 15
+
+    def __init__(self, parent: QWidget | None, past: list[tuple[str, dt.date]], issued: dt.date) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("New deadline"))
+        listed = "\n".join(_("{number}: deadline {date}").format(number=n, date=d.isoformat()) for n, d in past)
+        self.message = QLabel(_("The notice is issued on {today}, after the deadline of these hazards:\n{hazards}\n\n"
+                                "Give them a new deadline; it is recorded in each hazard's history.").format(
+            today=issued.isoformat(), hazards=listed))
+        self.message.setWordWrap(True)
+        self.date = QDateEdit()
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setMinimumDate(QDate(issued.year, issued.month, issued.day))
+        proposed = issued + dt.timedelta(days=self.DEFAULT_DAYS)
+        self.date.setDate(QDate(proposed.year, proposed.month, proposed.day))
+        form = QFormLayout()
+        form.addRow(_("New deadline:"), self.date)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Set and print"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.message)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+    def chosen(self) -> dt.date:
+        value = self.date.date()
+        return dt.date(value.year(), value.month(), value.day())
+
+
+def ask_new_deadline(parent: QWidget, past: list[tuple[str, dt.date]], issued: dt.date) -> dt.date | None:
+    dialog = NewDeadlineDialog(parent, past, issued)
+    return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
 def print_menu_texts() -> dict[str, str]:
     """Texts of the main window's Print menu (kept here so that they live in this part's catalogue)."""
     return {"menu": _("&Print"), "notice": _("Notice for selected hazards…"), "labels": _("QR labels for selected…"),
@@ -109,14 +164,23 @@ def print_selected(parent: QWidget, context: AppContext, hazard_ids: list[str], 
     if kind != "ledger" and not ids:
         QMessageBox.information(parent, _("Print"), _("Select hazards in the ledger first."))
         return
-    language, base_url, prefix = current_language(), "", ""
+    base_url, prefix, deadline = "", "", None
     if kind != "ledger":
         # The organisation's settings (in the ledger), after asking if phones could not open the QR address.
         found = confirm_print_settings(parent, context, ids)
         if found is None:
             return
-        language = found.settings.language or language
         base_url, prefix = found.base_url, found.settings.notice_prefix
+    if kind == "notice":
+        from inspector_app.notices.printing import past_deadlines
+
+        issued = notice_register.today()
+        with context.db.session() as session:
+            past = past_deadlines(session, ids, issued)
+        if past:
+            deadline = ask_new_deadline(parent, past, issued)
+            if deadline is None:
+                return
     out = _ask_file(parent, _("Save the PDF"), default_file_name(context, ids, kind))
     if out is None:
         return
@@ -126,11 +190,11 @@ def print_selected(parent: QWidget, context: AppContext, hazard_ids: list[str], 
 
     def job(progress: Callable[[int, int], bool]) -> Printed:
         if kind == "notice":
-            return print_notices(db, catalogue, ids, out, language=language, actor=actor,
-                                 base_url=base_url, prefix=prefix, progress=progress)
+            return print_notices(db, catalogue, ids, out, actor=actor, base_url=base_url, prefix=prefix,
+                                 deadline=deadline, progress=progress)
         if kind == "labels":
-            return print_labels(db, catalogue, ids, out, language=language, base_url=base_url, progress=progress)
-        return print_ledger(db, catalogue, ids or None, out, unit="", language=language)
+            return print_labels(db, catalogue, ids, out, base_url=base_url, progress=progress)
+        return print_ledger(db, catalogue, ids or None, out, unit="")
 
     paper = context.settings.paper_size
     run_with_progress(parent, _("Making the PDF…"), job, lambda printed: open_or_print(parent, printed, paper))

@@ -30,20 +30,36 @@ from inspector_app.core.forms import Catalogue
 from inspector_app.i18n import normalise_language
 from inspector_app.web import pages
 from inspector_app.web.guard import DEFAULT_MAX_CLIENTS, DEFAULT_SYNC_BODY_BYTES, SYNC_PREFIX, Guard, IPNetwork
-from inspector_app.web.status import TOKEN_PATTERN, PublicStatus, Superseded, hazard_version, lookup
+from inspector_app.web.status import (
+    TOKEN_PATTERN,
+    PublicStatus,
+    Superseded,
+    hazard_version,
+    lookup,
+    organisation_language,
+)
 
 CACHE_ENTRIES = 2048
 
 
-def choose_language(request: Request) -> str:
-    asked = normalise_language(request.query_params.get("lang"))
-    if asked:
-        return asked
+def asked_language(request: Request) -> str:
+    """The language the reader chose with ?lang=, or ""."""
+    return normalise_language(request.query_params.get("lang")) or ""
+
+
+def phone_language(request: Request) -> str:
+    """The first language of the phone's Accept-Language that the pages speak, or ""."""
     for part in request.headers.get("accept-language", "").split(","):
         found = normalise_language(part.split(";")[0].strip())
         if found:
             return found
-    return "zh_CN"
+    return ""
+
+
+def choose_language(request: Request, organisation_language: str = "") -> str:
+    """?lang= when the reader chose, else the organisation's language (the page reads like its
+    notice), else the phone's Accept-Language, else Chinese."""
+    return asked_language(request) or organisation_language or phone_language(request) or "zh_CN"
 
 
 class StatusService:
@@ -59,18 +75,21 @@ class StatusService:
         self._cache: OrderedDict[tuple[Any, ...], tuple[int, bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def render(self, token: str, language: str, as_json: bool, path: str) -> tuple[int, bytes, str]:
+    def render(self, token: str, asked: str, phone: str, as_json: bool, path: str) -> tuple[int, bytes, str]:
+        """``asked``: the ?lang= choice; ``phone``: the phone's language. Between them comes the
+        organisation's language, read only when the page is rendered: the version covers it."""
         if not TOKEN_PATTERN.match(token):
-            return not_found(language, as_json)
+            return not_found(asked or phone or "zh_CN", as_json)
         today = dates.today()
         version = self.reader.version(token)
-        key = (token, version, language, as_json, today) if version else None
+        key = (token, version, asked, phone, as_json, today) if version else None
         if key is not None:
             with self._lock:
                 hit = self._cache.get(key)
             if hit is not None:
                 return hit
         with self.db.session() as session:
+            language = asked or organisation_language(session, token) or phone or "zh_CN"
             found = lookup(session, self.catalogue, token, today)
         result = self._answer(found, language, as_json, path)
         if key is not None:
@@ -147,8 +166,8 @@ def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0
         as_json = token.endswith(".json")
         if as_json:
             token = token[: -len(".json")]
-        language = choose_language(request)
-        status, body, media = service.render(token, language, as_json, f"/h/{token}")
+        status, body, media = service.render(token, asked_language(request), phone_language(request), as_json,
+                                             f"/h/{token}")
         return Response(body, status, media_type=media)
 
     async def with_slash(request: Request) -> Response:

@@ -104,8 +104,13 @@ def superseded_page(old: Superseded, language: str, path: str) -> bytes:
 
 
 def not_found_page(language: str) -> bytes:
+    """One answer for a mistyped code, an unknown one and a withdrawn notice (which must not be told
+    apart: nobody may probe which codes exist), so it blames no one and says whom to ask."""
     with use_language(language):
-        body = (f'<section class="card"><h1>{escape(_("No such hazard"))}</h1>'
-                f"<p>{escape(_('This code does not lead to a hazard. Check that the whole QR code was scanned.'))}</p>"
+        body = (f'<section class="card"><h1>{escape(_("No status to show for this code"))}</h1>'
+                f"<p>{escape(_('There is no hazard status under this code. The notice may have been withdrawn, or '
+                               'the code was not read in full: scan the QR code again.'))}</p>"
+                f"<p>{escape(_('If you hold a posted notice, ask the unit that issued it, whose name and seal are '
+                               'on the notice.'))}</p>"
                 "</section>")
-        return _page(language, _("Not found"), body, None)
+        return _page(language, _("No status for this code"), body, None)

@@ -3,7 +3,8 @@
 A token that is malformed, unknown, or belongs to a withdrawn hazard gives nothing at all (the
 caller answers the same 404 for all three, so nobody can probe which tokens exist). A token printed
 on an older notice (rotated since) says the notice was superseded. Personal names appear only when
-the organisation turned that on.
+the organisation turned that on. The public timeline holds at most one line per kind of event and
+day: a notice reprinted three times on one day was issued once, as far as a parent can tell.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core import dates
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.models import Building, Floor, Hazard, HazardEvent, Organisation, Site, SupersededToken
+from inspector_app.core.organisation import settings_for_site
 from inspector_app.core.workflow import Status, days_overdue
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -75,9 +77,24 @@ def _date(value: dt.datetime) -> dt.date:
     return dates.local_date(value)
 
 
+def public_timeline(events: list[tuple[str, dt.datetime]]) -> list[HistoryEntry]:
+    """The events in order, keeping the first of each kind on each day (a reprint is not news)."""
+    seen: set[tuple[dt.date, str]] = set()
+    entries = []
+    for kind, at in events:
+        entry = HistoryEntry(_date(at), kind)
+        if (entry.date, kind) not in seen:
+            seen.add((entry.date, kind))
+            entries.append(entry)
+    return entries
+
+
 # Built once: the version is read on every request, and building the statement costs more than
-# running it.
-VERSION_QUERY = select(Hazard.id, Hazard.updated_at, Hazard.status).where(Hazard.public_token == bindparam("token"))
+# running it. It covers the organisations too (their newest change), because the page speaks the
+# organisation's language: a change of it must not leave an old page in any worker's cache.
+VERSION_QUERY = select(Hazard.id, Hazard.updated_at, Hazard.status,
+                       select(func.max(Organisation.sync_clock)).scalar_subquery()).where(
+    Hazard.public_token == bindparam("token"))
 
 
 def hazard_version(session: Session | Connection, token: str) -> tuple[Any, ...] | None:
@@ -86,6 +103,18 @@ def hazard_version(session: Session | Connection, token: str) -> tuple[Any, ...]
         return None
     row = session.execute(VERSION_QUERY, {"token": token}).first()
     return tuple(row) if row else None
+
+
+def organisation_language(session: Session, token: str) -> str:
+    """The language the hazard's organisation speaks (inherited from its parents), "" when unknown:
+    the page's default, so that it reads like the notice it was scanned from."""
+    if not TOKEN_PATTERN.match(token):
+        return ""
+    site_id = session.scalar(select(Hazard.site_id).where(Hazard.public_token == token))
+    if site_id is None:
+        site_id = session.scalar(select(Hazard.site_id).join(SupersededToken, SupersededToken.hazard_id == Hazard.id)
+                                 .where(SupersededToken.token == token))
+    return settings_for_site(session, site_id).language if site_id is not None else ""
 
 
 def lookup(session: Session, catalogue: Catalogue, token: str,
@@ -121,5 +150,5 @@ def lookup(session: Session, catalogue: Catalogue, token: str,
         overdue_days=days_overdue(hazard.status, hazard.deadline, today),
         fixed_on_spot=hazard.fixed_on_spot, updated=_date(hazard.updated_at),
         responsible_person=hazard.responsible_person if personal else None,
-        history=[HistoryEntry(_date(at), kind) for kind, at in events],
+        history=public_timeline([(kind, at) for kind, at in events]),
     )

@@ -1,5 +1,5 @@
-"""Ledger exports: the XLSX has the 台账 headers, frozen and filtered, one row per hazard matching
-the database; the CSV opens in Excel (UTF-8 with BOM); bad output paths are named."""
+"""Ledger exports: the XLSX has the 台账 headers under its title, frozen and filtered, one row per
+hazard matching the database; the CSV opens in Excel (UTF-8 with BOM); bad output paths are named."""
 
 from __future__ import annotations
 
@@ -26,20 +26,20 @@ def test_xlsx_in_chinese_matches_the_ledger(capsys, tmp_path):
                               "--out", str(out))
     assert code == 0, err
     sheet = load_workbook(out).active
-    header = [c.value for c in sheet[1]]
+    header = [c.value for c in sheet[3]]  # under the title and the organisation · scope · date line
     assert header[:3] == ["编号", "发现日期", "检查类型"] and "整改期限" in header and "状态" in header
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref.startswith("A1:")
+    assert sheet.freeze_panes == "A4" and sheet.auto_filter.ref.startswith("A3:")
     from inspector_app.core.db import open_database, sqlite_url
 
     database = open_database(sqlite_url(tmp_path / "l.sqlite"))
     with database.session() as session:
         rows = {r.number: r for r in list_hazards(session)}
     database.dispose()
-    body = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    body = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
     assert set(body) == set(rows) and json.loads(printed)["hazards"] == len(rows)
     deadline, status = header.index("整改期限"), header.index("状态")
     for number, row in rows.items():
-        assert body[number][deadline] == row.deadline.isoformat()
+        assert body[number][deadline].date() == row.deadline
     closed = next(n for n, r in rows.items() if r.status == "closed")
     assert body[closed][status] == "已销号"
     assert body[closed][header.index("销号日期")]

@@ -65,7 +65,7 @@ def fetch(base: str, path: str, **headers: str) -> httpx.Response:
 
 
 def test_two_servers_on_one_postgres_agree_and_follow_the_cli(postgres_url, tmp_path):
-    cli(postgres_url, "demo")
+    cli(postgres_url, "demo", "--lang", "zh")  # a Chinese school: its pages default to Chinese
     rows = json.loads(cli(postgres_url, "hazard", "list", "--status", "open"))
     row = rows[0]
     token = row["token"]

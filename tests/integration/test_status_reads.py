@@ -39,10 +39,10 @@ def test_a_dropped_connection_is_opened_again(served, postgres_url):
     db, service = served
     with db.session() as session:
         row = next(r for r in list_hazards(session) if r.status == "in_progress")
-    status, first, _media = service.render(row.token, "en", True, "/h/x")
+    status, first, _media = service.render(row.token, "en", "", True, "/h/x")
     assert status == 200
     assert _kill_other_connections(postgres_url) >= 1  # the service's own connection among them
-    assert service.render(row.token, "en", True, "/h/x") == (status, first, "application/json")
+    assert service.render(row.token, "en", "", True, "/h/x") == (status, first, "application/json")
 
 
 def test_a_change_shows_on_the_next_request(served):
@@ -50,7 +50,7 @@ def test_a_change_shows_on_the_next_request(served):
     with db.session() as session:
         row = next(r for r in list_hazards(session) if r.status == "open")
     for _ in range(3):
-        assert b'"status": "open"' in service.render(row.token, "en", True, "/h/x")[1]
+        assert b'"status": "open"' in service.render(row.token, "en", "", True, "/h/x")[1]
     with db.session() as session:
         change_status(session, db.store, find_hazard(session, str(row.id)), "in_progress", "li")
-    assert b'"status": "in_progress"' in service.render(row.token, "en", True, "/h/x")[1]
+    assert b'"status": "in_progress"' in service.render(row.token, "en", "", True, "/h/x")[1]

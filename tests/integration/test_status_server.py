@@ -25,7 +25,7 @@ def serving(db, catalogue, rate_per_second=1000.0, burst=1000):
 
 @pytest.fixture
 def served(db, catalogue):
-    create_demo(db, catalogue)
+    create_demo(db, catalogue, language="zh_CN")  # a Chinese school: its pages default to Chinese
     with serving(db, catalogue) as client:
         yield client, db
 
@@ -137,7 +137,7 @@ def test_descriptions_cannot_inject_markup(served):
 
 
 def test_rate_limit_answers_429(db, catalogue):
-    create_demo(db, catalogue)
+    create_demo(db, catalogue, language="zh_CN")  # a Chinese school: its pages default to Chinese
     token = _rows(db)[0].token
     with serving(db, catalogue, rate_per_second=0.001, burst=3) as client:
         answers = [client.get(f"/h/{token}") for _ in range(5)]

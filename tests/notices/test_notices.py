@@ -33,14 +33,16 @@ def demo_db(tmp_path_factory, catalogue):
     path = tmp_path_factory.mktemp("demo") / "ledger.sqlite"
     db = open_database(sqlite_url(path))
     with use_language("zh_CN"):
-        create_demo(db, catalogue, today=dt.date(2026, 5, 1))
+        create_demo(db, catalogue)  # dated today: notices are issued today, for deadlines still ahead
     yield db, path
     db.dispose()
 
 
 def open_hazards(db, count: int) -> list[Hazard]:
+    """Open hazards whose deadline is still ahead (a notice for an overdue one needs a new deadline)."""
     with db.session() as session:
-        return list(session.scalars(select(Hazard).where(Hazard.status == "open").order_by(Hazard.seq)).all())[:count]
+        return list(session.scalars(select(Hazard).where(Hazard.status == "open", Hazard.deadline >= dt.date.today())
+                                    .order_by(Hazard.seq)).all())[:count]
 
 
 def decoded_qr_per_page(pdf: Path) -> list[list[str]]:

@@ -74,15 +74,15 @@ def test_the_page_names_the_place_and_category_in_words(db, catalogue, place):
     json.dumps(facts)  # what the server sends
 
     service = StatusService(db, catalogue)
-    code, body, media = service.render(token, "zh_CN", False, f"/h/{token}")
+    code, body, media = service.render(token, "zh_CN", "", False, f"/h/{token}")
     page = body.decode()
     assert code == 200 and media.startswith("text/html")
     for words in ("第一中学", "学生宿舍", "三层", "312", category.name.zh, "YZ-0001", "2026-06-01"):
         assert words in page
     assert CATEGORY not in page and "王老师" not in page
-    code, body, _media = service.render(token, "en", False, f"/h/{token}")
+    code, body, _media = service.render(token, "en", "", False, f"/h/{token}")
     assert code == 200 and category.name.en in body.decode()
-    code, body, media = service.render(token, "zh_CN", True, f"/h/{token}")
+    code, body, media = service.render(token, "zh_CN", "", True, f"/h/{token}")
     assert code == 200 and media == "application/json"
     assert json.loads(body)["building"] == "学生宿舍"
 
@@ -172,11 +172,11 @@ def test_a_rotated_token_says_superseded_until_the_hazard_is_withdrawn(db, catal
         assert public(db, catalogue, old) == Superseded("YZ-0001")
     assert isinstance(public(db, catalogue, third), PublicStatus)
     service = StatusService(db, catalogue)
-    assert service.render(first, "en", True, "/h/x")[0] == 410
+    assert service.render(first, "en", "", True, "/h/x")[0] == 410
     step(db, hazard_id, "withdrawn", note="recorded twice")
     for token in (first, second, third):
         assert public(db, catalogue, token) is None  # the plain "not found": nothing about the hazard
-        code, body, _media = service.render(token, "en", True, "/h/x")
+        code, body, _media = service.render(token, "en", "", True, "/h/x")
         assert (code, body) == (404, b'{"error":"not found"}')
 
 
