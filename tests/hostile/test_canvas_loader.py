@@ -16,8 +16,12 @@ from tests.hostile.conftest import corpus_cases
 
 
 def _slow_svg(path):
-    """Passes the safety screen (1.9 million elements drawn, under the limit) but takes seconds to draw."""
-    rects = "".join(f'<rect x="{i % 40}" y="{i // 40}" width="0.5" height="0.5"/>' for i in range(1000))
+    """Passes the safety screen (1.9 million elements drawn, under the limit) but takes far longer to
+    draw than any budget a test gives it, however quiet the machine: each element is a stroked
+    zigzag of 60 segments."""
+    zigzag = " ".join(f"L{k * 0.01:.2f} {(k % 2) * 0.5}" for k in range(60))
+    rects = "".join(f'<path d="M{i % 40} {i // 40} {zigzag}" fill="none" stroke="#000" stroke-width="0.05"/>'
+                    for i in range(1000))
     uses = "".join(f'<use xlink:href="#r" x="{i % 40}" y="{i // 40}"/>' for i in range(1900))
     path.write_text('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
                     f'width="400" height="400"><defs><g id="r">{rects}</g></defs>{uses}</svg>')
@@ -25,8 +29,14 @@ def _slow_svg(path):
 
 
 def _sandbox_children() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children(recursive=True)
-            if "inspector_app.plans.sandbox" in " ".join(p.cmdline())]
+    found = []
+    for child in psutil.Process().children(recursive=True):
+        try:
+            if "inspector_app.plans.sandbox" in " ".join(child.cmdline()):
+                found.append(child)
+        except psutil.Error:  # gone, or a zombie waiting to be reaped: not a running child
+            continue
+    return found
 
 
 def test_every_corpus_file_loads_and_draws_or_is_refused(qtbot):

@@ -43,7 +43,9 @@ def test_the_cli_default_ledger_and_settings_go_to_the_override_not_to_xdg(tmp_p
         monkeypatch.setenv(variable, str(xdg / variable))
     save_settings(Settings(inspector_name="李伟"))
 
-    assert main(["--lang", "en", "hazard", "list"]) == 0  # no --db: the default ledger
+    assert main(["--lang", "en", "init"]) == 0  # no --db: the default ledger
+    capsys.readouterr()
+    assert main(["--lang", "en", "hazard", "list"]) == 0
     assert json.loads(capsys.readouterr().out) == []
 
     assert (home / "data" / "ledger.sqlite").is_file()

@@ -63,6 +63,7 @@ def test_duplicate_names_within_one_parent_are_refused(run):
 
 
 def test_bad_ids_and_empty_names_get_one_line(run):
+    assert run("init")[0] == 0
     code, _out, err = run("building", "add", "--site", "nonsense", "--name", "Gym")
     assert code == 1 and err == "error: 'nonsense' is not a valid site id.\n"
     site = _ok(run, "site", "add", "--name", "School")
