@@ -628,3 +628,23 @@ def test_every_refusal_is_in_chinese_and_names_what_was_wrong(db, catalogue, flo
     with use_language("zh_CN"), db.session() as session:
         [(name, reason)] = change_status_many(session, db.store, [stranger], "in_progress", "li")
     assert name == str(stranger) and str(stranger) in reason and CJK.search(reason)
+
+
+def test_a_status_url_whose_base_has_h_in_its_path_still_finds_the_hazard(db, catalogue, floor):
+    hazard_id = new(db, catalogue, floor)
+    token = row(db, hazard_id).public_token
+    with db.session() as session:
+        for url in (f"https://edu.example/h/status/h/{token}", f"http://10.0.0.5:8470/h/h/{token}.json"):
+            assert find_hazard(session, url).id == hazard_id
+
+
+def test_steps_taken_without_a_note_record_none(db, catalogue, floor):
+    ids = [new(db, catalogue, floor) for _ in range(2)]
+    with db.session() as session:
+        hazard = session.get(Hazard, ids[0])
+        update_hazard(session, hazard, "li", room="9")
+        move_pin(session, hazard, "li", 0.1, 0.2)
+        assert change_status_many(session, db.store, ids, "in_progress", "li") == []
+    assert [(e.kind, e.note) for e in events(db, ids[0])[1:]] == [
+        ("edited", ""), ("pin_moved", ""), ("rectification_started", "")]
+    assert events(db, ids[1])[-1].note == ""
