@@ -648,3 +648,17 @@ def test_steps_taken_without_a_note_record_none(db, catalogue, floor):
     assert [(e.kind, e.note) for e in events(db, ids[0])[1:]] == [
         ("edited", ""), ("pin_moved", ""), ("rectification_started", "")]
     assert events(db, ids[1])[-1].note == ""
+
+
+def test_another_hazards_after_photo_does_not_let_this_one_close(db, catalogue, floor, jpeg_photo):
+    fixed, other = new(db, catalogue, floor), new(db, catalogue, floor)
+    with db.session() as session:
+        attachment = attach_photo(session, db.store, session.get(Hazard, fixed), jpeg_photo, role="after",
+                                  actor="li")
+        assert attachment.overlay == {}  # no markup yet: an empty drawing, not a missing one
+    with pytest.raises(TransitionError):
+        move(db, other, "closed")
+    assert row(db, other).status == "open"
+    with db.session() as session:  # a plain step without a note records an empty one
+        change_status(session, db.store, session.get(Hazard, other), "in_progress", "li")
+    assert events(db, other)[-1].note == ""
