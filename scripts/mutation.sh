@@ -76,7 +76,7 @@ for key, code in codes.items():
     name = key.rsplit(".", 1)[1]
     original = blocks.get(name.rsplit("__mutmut_", 1)[0] + "__mutmut_orig", [])
     diff = [line.strip() for line in difflib.unified_diff(original, blocks.get(name, []), lineterm="", n=0)
-            if line[:1] in "+-" and line[:3] not in ("---", "+++")]
+            if line[:1] in "+-" and line[:3] not in ("---", "+++") and "mutmut" not in line]
     print(f"-- {state}: {name}\n   " + "\n   ".join(diff))
 EOF
   )

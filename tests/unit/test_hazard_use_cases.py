@@ -662,3 +662,11 @@ def test_another_hazards_after_photo_does_not_let_this_one_close(db, catalogue, 
     with db.session() as session:  # a plain step without a note records an empty one
         change_status(session, db.store, session.get(Hazard, other), "in_progress", "li")
     assert events(db, other)[-1].note == ""
+
+
+def test_what_is_not_given_when_recording_stays_empty(db, catalogue, floor):
+    """Nothing is invented: an unnamed responsible unit stays blank for the inspector to fill in."""
+    hazard = row(db, new(db, catalogue, floor))
+    assert (hazard.page, hazard.room, hazard.description, hazard.responsible_unit, hazard.responsible_person,
+            hazard.funding, hazard.interim_safeguards) == (0, "", "", "", "", "", "")
+    assert (hazard.inspection_id, hazard.previous_hazard_id) == (None, None)
