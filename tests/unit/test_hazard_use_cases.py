@@ -6,6 +6,7 @@ rotation, bulk changes and undo. Refusals must leave the ledger exactly as it wa
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 
 import pytest
@@ -562,3 +563,110 @@ def test_an_attached_photo_records_what_it_is(db, catalogue, floor, jpeg_photo, 
     photo_events = [e for e in events(db, hazard_id) if e.kind == "photo_added"]
     assert [(e.actor, e.data["role"], e.data["attachment_id"]) for e in photo_events] == [
         ("li", "before", str(first.id)), ("wang", "after", str(later.id))]
+
+
+# -- refusals a Chinese inspector can act on --------------------------------------------------------
+
+CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def test_every_refusal_is_in_chinese_and_names_what_was_wrong(db, catalogue, floor, jpeg_photo):
+    """Each refusal of the use cases, in zh_CN: translated, and naming the value, field or hazard."""
+    stranger = uuid.uuid4()
+    hazard_id = new(db, catalogue, floor)
+    closed_id = new(db, catalogue, floor)
+    move(db, closed_id, "closed", photos=[jpeg_photo])
+    number, closed_number = row(db, hazard_id).number, row(db, closed_id).number
+    with db.session() as session:
+        other = structure.create_site(session, structure.create_organisation(session, "O"), "Other", code="OT")
+        other_floor = structure.create_floor(session, structure.create_building(session, other, "B"), "1F", 1).id
+        twin = add_hazard(session, catalogue, db.store, actor="li", category=WIRING, site_id=other.id)
+        twin.number = "TW-0001"
+        session.flush()
+        add_hazard(session, catalogue, db.store, actor="li", category=WIRING, site_id=other.id).number = "TW-0001"
+    shared_id = new(db, catalogue, floor)
+    with db.session() as session:
+        session.add(SyncHead(hazard_id=shared_id, seq=1, hash="0" * 64))
+    shared_number = row(db, shared_id).number
+
+    def add(**values):
+        def attempt(session):
+            add_hazard(session, catalogue, db.store, actor="li", category=WIRING, **values)
+        return attempt
+
+    def on(hazard, action):
+        def attempt(session):
+            action(session, session.get(Hazard, hazard))
+        return attempt
+
+    cases = [
+        (add(floor_id=floor, x=1.25, y=0.5), ["1.25"]),
+        (add(floor_id=floor, x=0.5, y=None), []),
+        (add(floor_id=stranger, x=0.5, y=0.5), [str(stranger)]),
+        (add(site_id=stranger), [str(stranger)]),
+        (add(), []),
+        (add(floor_id=floor, severity="huge"), ["huge"]),
+        (lambda session: find_hazard(session, "TW-0001"), ["TW-0001"]),
+        (lambda session: find_hazard(session, "NO-SUCH-1"), ["NO-SUCH-1"]),
+        (on(hazard_id, lambda s, h: update_hazard(s, h, "li", status="closed", number="X")), ["number, status"]),
+        (on(hazard_id, lambda s, h: update_hazard(s, h, "li", severity="huge")), ["huge"]),
+        (on(closed_id, lambda s, h: update_hazard(s, h, "li", room="1")), [closed_number]),
+        (on(hazard_id, lambda s, h: place_pin(s, h, "li", other_floor, 0, 0.5, 0.5)), [number]),
+        (on(hazard_id, lambda s, h: attach_photo(s, db.store, h, jpeg_photo, role="during", actor="li")),
+         ["during"]),
+        (lambda session: discard_new_hazard(session, shared_id), [shared_number]),
+        (lambda session: discard_new_hazard(session, closed_id), [closed_number]),
+    ]
+    for attempt, named in cases:
+        with use_language("zh_CN"), db.session() as session, pytest.raises(InspectorError) as refused:
+            attempt(session)
+        message = str(refused.value)
+        assert CJK.search(message), f"untranslated: {message}"
+        assert "None" not in message, message
+        for part in named:
+            assert part in message, (part, message)
+    with use_language("zh_CN"), db.session() as session:
+        [(name, reason)] = change_status_many(session, db.store, [stranger], "in_progress", "li")
+    assert name == str(stranger) and str(stranger) in reason and CJK.search(reason)
+
+
+def test_a_status_url_whose_base_has_h_in_its_path_still_finds_the_hazard(db, catalogue, floor):
+    hazard_id = new(db, catalogue, floor)
+    token = row(db, hazard_id).public_token
+    with db.session() as session:
+        for url in (f"https://edu.example/h/status/h/{token}", f"http://10.0.0.5:8470/h/h/{token}.json"):
+            assert find_hazard(session, url).id == hazard_id
+
+
+def test_steps_taken_without_a_note_record_none(db, catalogue, floor):
+    ids = [new(db, catalogue, floor) for _ in range(2)]
+    with db.session() as session:
+        hazard = session.get(Hazard, ids[0])
+        update_hazard(session, hazard, "li", room="9")
+        move_pin(session, hazard, "li", 0.1, 0.2)
+        assert change_status_many(session, db.store, ids, "in_progress", "li") == []
+    assert [(e.kind, e.note) for e in events(db, ids[0])[1:]] == [
+        ("edited", ""), ("pin_moved", ""), ("rectification_started", "")]
+    assert events(db, ids[1])[-1].note == ""
+
+
+def test_another_hazards_after_photo_does_not_let_this_one_close(db, catalogue, floor, jpeg_photo):
+    fixed, other = new(db, catalogue, floor), new(db, catalogue, floor)
+    with db.session() as session:
+        attachment = attach_photo(session, db.store, session.get(Hazard, fixed), jpeg_photo, role="after",
+                                  actor="li")
+        assert attachment.overlay == {}  # no markup yet: an empty drawing, not a missing one
+    with pytest.raises(TransitionError):
+        move(db, other, "closed")
+    assert row(db, other).status == "open"
+    with db.session() as session:  # a plain step without a note records an empty one
+        change_status(session, db.store, session.get(Hazard, other), "in_progress", "li")
+    assert events(db, other)[-1].note == ""
+
+
+def test_what_is_not_given_when_recording_stays_empty(db, catalogue, floor):
+    """Nothing is invented: an unnamed responsible unit stays blank for the inspector to fill in."""
+    hazard = row(db, new(db, catalogue, floor))
+    assert (hazard.page, hazard.room, hazard.description, hazard.responsible_unit, hazard.responsible_person,
+            hazard.funding, hazard.interim_safeguards) == (0, "", "", "", "", "", "")
+    assert (hazard.inspection_id, hazard.previous_hazard_id) == (None, None)

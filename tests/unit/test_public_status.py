@@ -229,3 +229,36 @@ def test_only_well_formed_tokens_are_looked_up(db, catalogue, place, length, ans
     assert isinstance(public(db, catalogue, token), PublicStatus) is answers
     with db.session() as session:
         assert (hazard_version(session, token) is not None) is answers
+
+
+def test_the_version_changes_on_an_edit_that_keeps_the_status(db, catalogue, place):
+    """The page cache is keyed by this version: a new room with the same status must still show."""
+    hazard_id, token = new(db, catalogue, place)
+    with db.session() as session:
+        first = hazard_version(session, token)
+    with dates.fixed_clock(dates.now() + dt.timedelta(seconds=5)), db.session() as session:
+        update_hazard(session, session.get(Hazard, hazard_id), "li", room="313")
+    with db.session() as session:
+        second = hazard_version(session, token)
+    assert second != first and second[0] == first[0] and "open" in second
+    service = StatusService(db, catalogue)
+    assert "313" in service.render(token, "zh_CN", False, "/h/x")[1].decode()
+
+
+def test_an_unknown_token_is_not_taken_for_some_other_superseded_one(db, catalogue, place):
+    hazard_id, _first = new(db, catalogue, place)
+    with db.session() as session:
+        rotate_token(session, session.get(Hazard, hazard_id), "li")
+    assert public(db, catalogue, "Z" * 24) is None  # well formed, never issued
+    assert StatusService(db, catalogue).render("Z" * 24, "en", True, "/h/x")[0] == 404
+
+
+def test_the_timeline_is_the_hazards_own(db, catalogue, place, jpeg_photo):
+    first_id, first = new(db, catalogue, place)
+    second_id, second = new(db, catalogue, place)
+    step(db, second_id, "in_progress")
+    step(db, second_id, "awaiting_reinspection")
+    step(db, first_id, "closed", photos=[jpeg_photo])
+    assert [h.kind for h in public(db, catalogue, first).history] == ["created", "fixed_on_spot"]
+    assert [h.kind for h in public(db, catalogue, second).history] == [
+        "created", "rectification_started", "rectification_reported"]
