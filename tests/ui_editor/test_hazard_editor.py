@@ -187,3 +187,13 @@ def test_no_hazard_shows_an_empty_disabled_editor(qtbot, db, catalogue, stack, e
     widget.set_hazard("NO-SUCH")
     assert widget.hazard_id is None
     assert widget.message.isVisibleTo(widget)
+
+
+def test_an_empty_editor_shows_no_deadline_and_writes_none(editor, db, hazard_id, stack):
+    shown = read(db, hazard_id).deadline
+    assert editor.deadline.text() == shown.isoformat()
+    editor.set_hazard(None)
+    assert editor.deadline.text().strip() == ""  # not a made-up 2000-01-01
+    assert stack.count() == 0 and read(db, hazard_id).deadline == shown
+    editor.set_hazard(hazard_id)
+    assert editor.deadline.text() == shown.isoformat()

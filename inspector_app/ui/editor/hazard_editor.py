@@ -149,6 +149,9 @@ class HazardEditor(PhotoActions, QWidget):
         self.deadline.setCalendarPopup(True)
         self.deadline.setMinimumHeight(TOUCH)
         self.deadline.setDisplayFormat("yyyy-MM-dd")
+        # The minimum date stands for "no hazard": shown blank, not as a date nobody chose.
+        self.deadline.setMinimumDate(QDate(2000, 1, 1))
+        self.deadline.setSpecialValueText(" ")
         self.deadline.dateChanged.connect(self._deadline_chosen)
 
         self.strip = PhotoStrip()
@@ -357,6 +360,7 @@ class HazardEditor(PhotoActions, QWidget):
                 self._timers[name].stop()
             self.category_button.setText("")
             self.phrase_box.set_buttons([])
+            self.deadline.setDate(self.deadline.minimumDate())
             self._loading = False
             self.place_button.setVisible(False)
             self.body.setEnabled(False)
