@@ -51,7 +51,10 @@ def gui_burst(ledger: str, hazard: str, count: int) -> int:
     context.configure(argparse.Namespace(db=ledger, database_url=None, actor="burst", forms=[], creates_ledger=False))
 
     def edit(i: int) -> None:
-        window = next(w for w in app.topLevelWidgets() if isinstance(w, MainWindow))
+        window = next((w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
+        if window is None:  # the start screen is up, the main window not yet: try again in a moment
+            QTimer.singleShot(20, lambda: edit(i))
+            return
         editor = window.editor
         if i == 0:
             with context.db.session() as session:

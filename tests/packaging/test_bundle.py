@@ -52,7 +52,8 @@ def test_the_windowed_executable_runs_the_desktop_entry_and_speaks_chinese(bundl
     done = run(bundle / "FireRiskInspector", "--lang", "zh", "--db", str(tmp_path / "l.sqlite"),
                "hazard", "show", "XX-1", cwd=tmp_path)
     assert done.returncode == 1
-    assert done.stderr.strip() == "错误：找不到隐患“XX-1”（请给出编号、隐患编号、短码或令牌）。"
+    # A mistyped ledger path is refused, in Chinese, from the catalogue that travelled with the package.
+    assert done.stderr.strip() == f"错误：{tmp_path / 'l.sqlite'} 没有台账"
 
 
 def test_the_bundle_carries_only_the_qt_it_uses_and_this_trees_data(bundle):

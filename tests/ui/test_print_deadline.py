@@ -51,7 +51,7 @@ def test_an_overdue_hazard_asks_for_a_new_deadline_and_prints_it(qtbot, demo_con
     messages: list[str] = []
 
     def close_and_read(widget: QWidget) -> None:
-        messages.append(widget.text())  # "N pages written to PATH."
+        messages.append(widget.text())  # "N pages saved to PATH."
         close_printed(widget)
 
     answers = Answers([new_deadline, save_as(out), close_and_read])
@@ -60,7 +60,7 @@ def test_an_overdue_hazard_asks_for_a_new_deadline_and_prints_it(qtbot, demo_con
         qtbot.waitUntil(lambda: answers.done, timeout=20000)
     finally:
         answers.stop()
-    written = Path(re.search(r"written to (.+)\.$", messages[0])[1])
+    written = Path(re.search(r"saved to (.+)\.$", messages[0])[1])
     assert written.name == out.name and written.is_file(), messages
     text = subprocess.run(["pdftotext", str(written), "-"], capture_output=True, text=True, check=True).stdout
     assert f"{new.day} {new.strftime('%B')} {new.year}" in text  # the English demo's organisation

@@ -54,7 +54,7 @@ def test_a_hazard_found_at_any_hour_is_found_today_and_its_deadline_counts_from_
             [facts] = gather(session, catalogue, db.store, [hazard_id], "https://x.example")
             assert facts.found_at == DAY and facts.inspection_date == DAY
             [line] = ledger_lines(session, catalogue)
-            assert line.values["found"] == DAY.isoformat()
+            assert line.values["found"] == DAY
             public = lookup(session, catalogue, token)
             assert public.updated == DAY
             assert [h.date for h in public.history] == [DAY]
@@ -63,7 +63,7 @@ def test_a_hazard_found_at_any_hour_is_found_today_and_its_deadline_counts_from_
             [facts] = gather(session, catalogue, db.store, [hazard_id], "https://x.example")
             assert facts.closed_at == DAY
             [line] = ledger_lines(session, catalogue)
-            assert line.values["closed"] == DAY.isoformat()
+            assert line.values["closed"] == DAY
 
 
 @pytest.mark.parametrize(("hour", "minute"), HOURS)
