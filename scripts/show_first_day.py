@@ -18,8 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 TMP = Path(tempfile.mkdtemp(prefix="inspector-first-day-"))
-os.environ["XDG_CONFIG_HOME"] = str(TMP / "config")
-os.environ["XDG_DATA_HOME"] = str(TMP / "data")
+os.environ["INSPECTOR_HOME"] = str(TMP)  # the program's own override of its user folders (paths.py)
 
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox  # noqa: E402

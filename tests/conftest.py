@@ -84,6 +84,27 @@ def _one_qapplication(qapp):
     return qapp
 
 
+@pytest.fixture(autouse=True)
+def _cycles_collected_on_the_gui_thread(request):
+    """GUI tests run as the program does: the cycle collector only on the GUI thread
+    (ui/gui_thread_gc.py), so a widget is never destroyed on a worker thread."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    import gc
+
+    from PySide6.QtWidgets import QApplication
+
+    from inspector_app.ui.gui_thread_gc import GuiThreadCollector
+
+    collector = GuiThreadCollector(QApplication.instance())
+    collector.start()
+    yield
+    collector.stop()
+    collector.deleteLater()
+    gc.collect()
+
+
 @pytest.fixture
 def postgres_url():
     """A new, empty PostgreSQL database on the server scripts/test.sh starts; dropped afterwards."""

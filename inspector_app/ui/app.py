@@ -44,6 +44,9 @@ def run(context: AppContext) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Fire-Risk Inspector")
     app.setOrganizationName("FireRiskInspector")
+    from inspector_app.ui import gui_thread_gc
+
+    gui_thread_gc.install(app)  # cycles are freed on this thread only (see the module)
     start_screen = show_start_screen(app)  # at once; the main window's modules take a while to load
 
     from inspector_app.ui import error_reporting

@@ -29,7 +29,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import find_hazard
 from inspector_app.core.settings import save_settings
 from inspector_app.core.workflow import Status
-from inspector_app.i18n import _, current_language, ngettext, set_language, system_language
+from inspector_app.i18n import _, current_language, ngettext, set_language
 from inspector_app.ui.app import QtTranslations
 from inspector_app.ui.editor import HazardEditor
 from inspector_app.ui.inspection_dialog import kind_label
@@ -530,26 +530,6 @@ class MainWindow(WindowCommands):
     def selected_hazard_ids(self) -> list[str]:
         return [str(i) for i in self.ledger_view.selected_ids()]
 
-    def show_status_server(self) -> None:
-        from inspector_app.ui.status_server import LocalStatusServer, StatusServerDialog
-
-        if self.status_server is None:
-            self.status_server = LocalStatusServer(self.context)
-        StatusServerDialog(self.context, self.status_server, self).exec()
-
-    def _offer_camera(self) -> None:
-        from inspector_app.ui.camera_scan import camera_available
-
-        self.camera_action.setVisible(camera_available())
-
-    def scan_with_camera(self) -> None:
-        from inspector_app.ui.camera_scan import CameraScanDialog
-
-        dialog = CameraScanDialog(self)
-        if dialog.exec() and dialog.text:
-            self.scan_box.setText(dialog.text)
-            self.scan_box.resolve()
-
     def _focus_scan(self) -> None:
         self.scan_box.setFocus()
         self.scan_box.selectAll()
@@ -559,32 +539,6 @@ class MainWindow(WindowCommands):
         self.show_hazard(hazard_id)
         if status == Status.AWAITING_REINSPECTION:
             self.ledger_view.reinspect()
-
-    # -- the inspector's settings (ui/settings_dialog.py, ui/first_start.py) -------------------
-    def _retranslate_settings_action(self) -> None:
-        from inspector_app.ui.settings_dialog import settings_menu_text
-
-        self.settings_action.setText(settings_menu_text())
-
-    def show_settings(self) -> None:
-        from inspector_app.ui.settings_dialog import SettingsDialog
-
-        dialog = SettingsDialog(self.context.settings, self)
-        if not dialog.exec():
-            return
-        chosen = dialog.changes()
-        changed = chosen.apply_to(self.context.settings)
-        if "inspector_name" in changed:
-            self.set_inspector_name(chosen.inspector_name)
-        if "language" in changed:
-            self.switch_language(chosen.language or system_language())
-            self.context.settings.language = chosen.language  # "" keeps following the system
-        self._save_settings()
-
-    def set_inspector_name(self, name: str) -> None:
-        """The edits made from now on are recorded under this name (unless --as chose another)."""
-        self.context.use_inspector_name(name)
-        self.editor.actor = self.context.actor
 
     # -- layout memory ----------------------------------------------------------------------
     def _restore_layout(self) -> None:

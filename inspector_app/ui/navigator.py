@@ -224,7 +224,7 @@ class Navigator(QWidget):
                 made.append(str(place.id))
 
         dialog.on_accept = create
-        if dialog.exec() and made:
+        if dialog.run() and made:
             self.placesChanged.emit(made[0])
 
     def rename_place(self) -> None:
@@ -238,7 +238,7 @@ class Navigator(QWidget):
                 structure.rename_place(session, kind, ident, dialog.values()["name"])
 
         dialog.on_accept = rename
-        if dialog.exec():
+        if dialog.run():
             self.placesChanged.emit(str(ident))
 
     def remove_place(self) -> None:
@@ -288,7 +288,7 @@ class Navigator(QWidget):
                 made.append(str(structure.add_floor(session, building.id, str(values["floor"])).id))
 
         dialog.on_accept = create
-        if dialog.exec() and made:
+        if dialog.run() and made:
             self.placesChanged.emit(made[0])
             plan = dialog.values()["plan"]
             if isinstance(plan, Path):

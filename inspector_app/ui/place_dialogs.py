@@ -65,6 +65,17 @@ class _CheckedDialog(QDialog):
             return
         super().accept()
 
+    def run(self) -> int:
+        """exec(), then let go of the dialog on this thread. Its ``on_accept`` closure refers back to
+        it, a cycle that only Python's cycle collector would free, and that collector may run on any
+        thread (a plan import's, say): a widget destroyed there leaves its timers registered on the
+        GUI thread, and the next one to fire crashes the program."""
+        try:
+            return self.exec()
+        finally:
+            self.on_accept = None
+            self.deleteLater()
+
 
 class PlaceDialog(_CheckedDialog):
     """Name a site, building or floor: new (under ``parent_name``) or renamed (``name`` given)."""

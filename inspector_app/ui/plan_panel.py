@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import uuid
 from html import escape
-from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPointF, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -36,7 +34,6 @@ from inspector_app.cli.context import AppContext
 from inspector_app.core import structure
 from inspector_app.core.plans_store import confirm_pins, current_plan, nudge_pins, pins_to_check
 from inspector_app.core.queries import list_hazards
-from inspector_app.core.structure import get_floor
 from inspector_app.core.summary import density_grid, pin_positions
 from inspector_app.core.workflow import STATUS_COLOURS, Status, status_label
 from inspector_app.i18n import _, current_language, ngettext
@@ -48,18 +45,17 @@ from inspector_app.ui.canvas.pins import GLYPHS, Pin, PinSet
 from inspector_app.ui.canvas.plan_view import ZOOM_STEP, PlanView
 from inspector_app.ui.new_hazard_dialog import NewHazardDialog
 from inspector_app.ui.place_dialogs import choose_plan_file
-from inspector_app.ui.plan_import import PlanImport, PlanVersionCommand
+from inspector_app.ui.plan_import import PlanImport, PlanImports
 
 OVERVIEW_MARGIN = 10
 PLAN_FILTER = "*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.pdf *.svg *.svgz *.dxf"
 
 
-class PlanPanel(QWidget):
+class PlanPanel(PlanImports):
     hazardSelected = Signal(str)
     hazardActivated = Signal(str)
     ledgerChanged = Signal()
     setUpRequested = Signal()  # the empty ledger's "set up the first site" button
-    planFileChosen = Signal(object, Path)  # floor id, file: from the empty plan's button or a drop
 
     def __init__(self, context: AppContext, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -516,77 +512,6 @@ class PlanPanel(QWidget):
 
     def move_pins(self, moves: dict[str, tuple[tuple[float, float], tuple[float, float]]]) -> None:
         self.undo_stack.push(MovePinsCommand(self.context.db, self.context.actor, moves, self._changed, self._say))
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls() and self.floor_id is not None:
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        files = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        if files and self.floor_id is not None:
-            event.acceptProposedAction()
-            self.planFileChosen.emit(self.floor_id, files[0])
-
-    def import_plan(self, floor_id: uuid.UUID, path: Path, page: int = 0) -> PlanImport | None:
-        """Make a file the floor's newest plan version, in the background; replacing asks first. The
-        older versions are kept and the step is undoable (the older plan shows again)."""
-        with self.context.db.session() as session:
-            existing = current_plan(session, floor_id)
-            old_name = existing.filename if existing else ""
-            floor_name = get_floor(session, floor_id).name
-        if existing is not None:
-            box = QMessageBox(QMessageBox.Icon.Question, _("Replace the plan"), _(
-                "Replace the plan of {floor} ({old}) with {new}?\nThe old version is kept and Undo brings it back. "
-                "Pins stay where they are on the page: check them on the new plan, and move the ones that are off."
-            ).format(floor=floor_name, old=old_name, new=path.name), parent=self)
-            replace = box.addButton(_("Replace"), QMessageBox.ButtonRole.AcceptRole)
-            box.addButton(_("Keep the old plan"), QMessageBox.ButtonRole.RejectRole)
-            box.exec()
-            if box.clickedButton() is not replace:
-                return None
-        job = PlanImport(self.context.db, floor_id, path, page, self)
-        self.imports.append(job)
-        job.progress.connect(self._import_progressed)
-        job.done.connect(lambda plan_id, version: self._imported(job, floor_id, uuid.UUID(plan_id), version,
-                                                                 existing is not None))
-        job.failed.connect(lambda message: self._import_failed(job, message))
-        self.import_progress.setRange(0, 0)
-        for widget in (self.import_progress, self.import_status):
-            widget.setVisible(True)
-        self.import_status.setText(_("Importing {name}…").format(name=path.name))
-        job.start()
-        return job
-
-    def _import_progressed(self, step: int, steps: int, what: str) -> None:
-        self.import_progress.setRange(0, steps)
-        self.import_progress.setValue(step)
-        self.import_status.setText(what)
-
-    def _import_finished(self, job: PlanImport) -> None:
-        if job in self.imports:
-            self.imports.remove(job)
-        if not self.imports:
-            for widget in (self.import_progress, self.import_status):
-                widget.setVisible(False)
-
-    def _import_failed(self, job: PlanImport, message: str) -> None:
-        self._import_finished(job)
-        self._say(message)
-
-    def _imported(self, job: PlanImport, floor_id: uuid.UUID, plan_id: uuid.UUID, version: int,
-                  replaced: bool) -> None:
-        self._import_finished(job)
-        self.undo_stack.push(PlanVersionCommand(self.context.db, plan_id, job.path.name, replaced,
-                                                self._plan_version_changed, self._say))
-        if floor_id == self.floor_id:
-            self._open_plan()
-        self._say(_("{name} is now version {version} of this floor's plan.").format(
-            name=job.path.name, version=version) if replaced else
-            _("Plan imported: tap “Add hazard (A)”, then the spot on the plan."), error=False)
-
-    def _plan_version_changed(self, floor_id: uuid.UUID) -> None:
-        if floor_id == self.floor_id:
-            self._open_plan()
 
     def nudge(self) -> None:
         if self.floor_id is None:

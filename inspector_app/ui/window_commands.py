@@ -1,5 +1,6 @@
 """The main window's commands that run through dialogs: start an inspection, walk a checklist, open
-another ledger, about; and exporting the ledger with what it will write said first. A mixin of
+another ledger, about, the settings, the status server and the camera; and exporting the ledger
+with what it will write said first. A mixin of
 ``MainWindow`` (ui/main_window.py), kept apart so the window's own file stays about layout and wiring.
 """
 
@@ -9,13 +10,13 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QAction, QUndoStack
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from inspector_app import __version__
 from inspector_app.core import structure
 from inspector_app.core.errors import InspectorError
-from inspector_app.i18n import _
+from inspector_app.i18n import _, system_language
 from inspector_app.ui.checklist_dialog import ChecklistDialog
 from inspector_app.ui.inspection_dialog import InspectionDialog
 
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from inspector_app.cli.context import AppContext
     from inspector_app.ui.editor import HazardEditor
     from inspector_app.ui.ledger_view import LedgerView
+    from inspector_app.ui.scan_box import ScanBox
+    from inspector_app.ui.status_server import LocalStatusServer
     from inspector_app.ui.summary_panel import SummaryPanel
     from inspector_app.ui.sync_panel import SyncPanel
 
@@ -38,7 +41,18 @@ class WindowCommands(QMainWindow):
     sync_panel: SyncPanel
     undo_stack: QUndoStack
 
+    settings_action: QAction
+    camera_action: QAction
+    scan_box: ScanBox
+    status_server: LocalStatusServer | None
+
     def _current_site(self) -> uuid.UUID | None:
+        raise NotImplementedError
+
+    def switch_language(self, language: str) -> None:
+        raise NotImplementedError
+
+    def _save_settings(self) -> None:
         raise NotImplementedError
 
     def _fill_inspections(self, wanted: str | None = None) -> None:
@@ -139,3 +153,49 @@ class WindowCommands(QMainWindow):
         view.apply_filter()  # typing still waiting for its pause counts
         total = view.model.count_matching(ledger.LedgerFilter())
         export_ledger(self, self.context, view.model.ids(), view.selected_ids(), total, view.describe_filters())
+
+    def show_status_server(self) -> None:
+        from inspector_app.ui.status_server import LocalStatusServer, StatusServerDialog
+
+        if self.status_server is None:
+            self.status_server = LocalStatusServer(self.context)
+        StatusServerDialog(self.context, self.status_server, self).exec()
+
+    def _offer_camera(self) -> None:
+        from inspector_app.ui.camera_scan import camera_available
+
+        self.camera_action.setVisible(camera_available())
+
+    def scan_with_camera(self) -> None:
+        from inspector_app.ui.camera_scan import CameraScanDialog
+
+        dialog = CameraScanDialog(self)
+        if dialog.exec() and dialog.text:
+            self.scan_box.setText(dialog.text)
+            self.scan_box.resolve()
+
+    # -- the inspector's settings (ui/settings_dialog.py, ui/first_start.py) -------------------
+    def _retranslate_settings_action(self) -> None:
+        from inspector_app.ui.settings_dialog import settings_menu_text
+
+        self.settings_action.setText(settings_menu_text())
+
+    def show_settings(self) -> None:
+        from inspector_app.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.context.settings, self)
+        if not dialog.exec():
+            return
+        chosen = dialog.changes()
+        changed = chosen.apply_to(self.context.settings)
+        if "inspector_name" in changed:
+            self.set_inspector_name(chosen.inspector_name)
+        if "language" in changed:
+            self.switch_language(chosen.language or system_language())
+            self.context.settings.language = chosen.language  # "" keeps following the system
+        self._save_settings()
+
+    def set_inspector_name(self, name: str) -> None:
+        """The edits made from now on are recorded under this name (unless --as chose another)."""
+        self.context.use_inspector_name(name)
+        self.editor.actor = self.context.actor
