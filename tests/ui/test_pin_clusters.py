@@ -84,6 +84,10 @@ def test_markers_across_a_grid_border_still_merge_and_a_row_does_not_chain():
     assert len(sizes) > 3
     apart = cluster_labels(np.array([0.0, 3.0 * cell]), np.array([0.0, 0.0]))[1]
     assert list(apart) == [1, 1]
+    # Points spread too far for the dense grid take the sorting path and group the same way.
+    far = 1e5 * cell
+    _group, sizes = cluster_labels(np.array([cell - 1.0, cell + 1.0, far, far]), np.array([5.0, 5.0, far, far + 3]))
+    assert sorted(sizes) == [2, 2]
 
 
 def test_zoomed_in_pins_stand_apart(view):
