@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMenu
 
 from inspector_app import plans
-from inspector_app.ui.canvas.pins import OVERLAP_PX, Pin, PinSet, cluster_labels
+from inspector_app.ui.canvas.pins import OVERLAP_X, OVERLAP_Y, Pin, PinSet, cluster_labels
 from inspector_app.ui.canvas.plan_view import PlanView
 
 # A popup menu asks the platform to raise it and grab the keyboard; the offscreen one cannot.
@@ -76,7 +76,7 @@ def test_at_fit_overlapping_pins_are_one_cluster_and_distant_ones_are_not(view):
 
 
 def test_markers_across_a_grid_border_still_merge_and_a_row_does_not_chain():
-    cell = OVERLAP_PX
+    cell = OVERLAP_X
     _group, sizes = cluster_labels(np.array([cell - 1.0, cell + 1.0]), np.array([5.0, 5.0]))
     assert list(sizes) == [2]
     xs = np.arange(20) * (cell * 0.9)  # a row of pins each just overlapping the next
@@ -84,6 +84,9 @@ def test_markers_across_a_grid_border_still_merge_and_a_row_does_not_chain():
     assert len(sizes) > 3
     apart = cluster_labels(np.array([0.0, 3.0 * cell]), np.array([0.0, 0.0]))[1]
     assert list(apart) == [1, 1]
+    # One above the other, a marker's height and its number apart: the number would be covered.
+    stacked = cluster_labels(np.array([0.0, 0.0]), np.array([0.0, OVERLAP_Y - 4.0]))[1]
+    assert list(stacked) == [2]
     # Points spread too far for the dense grid take the sorting path and group the same way.
     far = 1e5 * cell
     _group, sizes = cluster_labels(np.array([cell - 1.0, cell + 1.0, far, far]), np.array([5.0, 5.0, far, far + 3]))

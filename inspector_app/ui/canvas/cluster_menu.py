@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 
 from inspector_app.core.workflow import status_label
 from inspector_app.i18n import _, ngettext
-from inspector_app.ui.canvas.pins import OVERLAP_PX, PinLayer
+from inspector_app.ui.canvas.pins import OVERLAP_X, PinLayer
 
 MAX_MENU_PINS = 15  # a longer list is harder to read than zooming in
 
@@ -56,4 +56,4 @@ def separating_zoom(xs: np.ndarray, ys: np.ndarray, scale: float) -> float:
     closest = float(distance.min()) * scale
     if closest <= 1e-6:
         return 4.0
-    return float(min(64.0, max(1.5, 1.2 * OVERLAP_PX / closest)))
+    return float(min(64.0, max(1.5, 1.2 * OVERLAP_X / closest)))

@@ -20,8 +20,10 @@ from inspector_app.core.workflow import STATUS_COLOURS
 from inspector_app.i18n import current_language
 
 PIN_RADIUS = 12  # screen pixels: a fingertip-sized target
-# Screen pixels: markers (and the number under them) closer than this would overlap, so they merge.
-OVERLAP_PX = 2 * PIN_RADIUS + 6
+# Screen pixels: a marker with its number under it fills about this box; pins whose boxes would
+# overlap merge into a bubble (wider than tall: the number is wider than the marker).
+OVERLAP_X = 44
+OVERLAP_Y = 2 * PIN_RADIUS + 14
 MAX_LABELS = 300  # hazard numbers are written under pins while at most this many are on screen
 # One glyph per hazard group, in the language of the UI.
 GLYPHS = {
@@ -127,7 +129,7 @@ class PinLayer(QGraphicsItem):
         xs, ys = self.scene_points()
         sx, sy = xs * scale, ys * scale
         px, py = scene_pos.x() * scale, scene_pos.y() * scale
-        window = 8 * OVERLAP_PX
+        window = 8 * OVERLAP_X
         idx = np.flatnonzero(self.pinset.visible & (np.abs(sx - px) <= window) & (np.abs(sy - py) <= window))
         if not len(idx):
             return []
@@ -302,20 +304,22 @@ class PinLayer(QGraphicsItem):
             half = bubble.width() // 2
             painter.drawImage(int(x) - half, int(y) - half, bubble)
 
-def cluster_labels(sx: np.ndarray, sy: np.ndarray, cell: float = OVERLAP_PX) -> tuple[np.ndarray, np.ndarray]:
+def cluster_labels(sx: np.ndarray, sy: np.ndarray, cell_x: float = OVERLAP_X,
+                   cell_y: float = OVERLAP_Y) -> tuple[np.ndarray, np.ndarray]:
     """Group of each screen point and the size of each group: points whose markers would overlap.
 
-    Points in one grid cell of ``cell`` px are one group; neighbouring cells whose centres are closer
-    than ``cell`` join, in two rounds, so two markers across a cell border merge while a long row
-    of pins does not chain into one bubble far from most of them. Vectorised: 50k points in a few ms.
+    Points in one grid cell of ``cell_x`` × ``cell_y`` px are one group; neighbouring cells whose
+    centres are closer than a cell in both directions join, in two rounds, so two markers across a
+    cell border merge while a long row of pins does not chain into one bubble far from most of them.
+    Vectorised: 50k points in about 1.5 ms.
     """
     n = len(sx)
     if n < 2:
         return np.zeros(n, dtype=np.int64), np.ones(min(n, 1), dtype=np.int64)
     # Cell numbers from the page-anchored positions, then shifted to a small dense grid with a free
     # border, so finding a cell or its neighbour is array indexing rather than a sort of all points.
-    column = np.floor(sx / cell).astype(np.int64)
-    row = np.floor(sy / cell).astype(np.int64)
+    column = np.floor(sx / cell_x).astype(np.int64)
+    row = np.floor(sy / cell_y).astype(np.int64)
     column -= column.min() - 1
     row -= row.min() - 1
     height = int(row.max()) + 2
@@ -344,7 +348,7 @@ def cluster_labels(sx: np.ndarray, sy: np.ndarray, cell: float = OVERLAP_PX) -> 
         b = cell_of(occupied + dx * height + dy)
         a = np.flatnonzero(b >= 0)
         b = b[a]
-        close = np.hypot(mx[a] - mx[b], my[a] - my[b]) < cell
+        close = (np.abs(mx[a] - mx[b]) < cell_x) & (np.abs(my[a] - my[b]) < cell_y)
         a_parts.append(a[close])
         b_parts.append(b[close])
     label = np.arange(m)
