@@ -6,7 +6,7 @@
 # Slow (minutes per module on two cores), so not part of scripts/test.sh or .ci/run. Each module runs
 # alone in a throwaway copy of the working tree with only the test files that cover it.
 #   bash scripts/mutation.sh                 all four modules
-#   bash scripts/mutation.sh workflow status only those (workflow, audit, hazards, status)
+#   bash scripts/mutation.sh workflow status only those (workflow, audit, audit_verify, hazards, status)
 # Needs the [mutation] extra (pip install -e '.[mutation]') and, as the tests do, INSPECTOR_TEST_PG_URL
 # only if a listed test file uses PostgreSQL (none of the ones below does).
 set -euo pipefail
@@ -19,24 +19,26 @@ CHILDREN=${MUTMUT_CHILDREN:-2}
 declare -A SOURCE=(
   [workflow]=inspector_app/core/workflow.py
   [audit]=inspector_app/core/audit.py
+  [audit_verify]=inspector_app/core/audit_verify.py
   [hazards]=inspector_app/core/hazards.py
   [status]=inspector_app/web/status.py
 )
 declare -A TESTS=(
   [workflow]="tests/unit/test_workflow.py"
-  [audit]="tests/unit/test_audit.py"
+  [audit]="tests/unit/test_audit.py tests/unit/test_audit_damage.py"
+  [audit_verify]="tests/unit/test_audit_damage.py tests/unit/test_audit.py"
   [hazards]="tests/unit/test_hazard_use_cases.py tests/unit/test_bulk_status.py"
   [status]="tests/unit/test_public_status.py"
 )
 MODULES=("$@")
-[ ${#MODULES[@]} -gt 0 ] || MODULES=(workflow audit hazards status)
+[ ${#MODULES[@]} -gt 0 ] || MODULES=(workflow audit audit_verify hazards status)
 
 WORK=$(mktemp -d /tmp/inspector-mutation.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 SUMMARY=()
 for module in "${MODULES[@]}"; do
   source_file=${SOURCE[$module]:-}
-  if [ -z "$source_file" ]; then echo "mutation.sh: unknown module '$module' (workflow, audit, hazards, status)" >&2; exit 2; fi
+  if [ -z "$source_file" ]; then echo "mutation.sh: unknown module '$module' (workflow, audit, audit_verify, hazards, status)" >&2; exit 2; fi
   tests=()
   for test_file in ${TESTS[$module]}; do [ -f "$test_file" ] && tests+=("$test_file"); done
   copy="$WORK/$module"

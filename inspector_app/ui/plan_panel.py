@@ -34,6 +34,7 @@ from inspector_app.cli.context import AppContext
 from inspector_app.core import structure
 from inspector_app.core.plans_store import confirm_pins, current_plan, nudge_pins, pins_to_check
 from inspector_app.core.queries import list_hazards
+from inspector_app.core.rollup import category_label
 from inspector_app.core.summary import density_grid, pin_positions
 from inspector_app.core.workflow import STATUS_COLOURS, Status, status_label
 from inspector_app.i18n import _, current_language, ngettext
@@ -420,7 +421,8 @@ class PlanPanel(PlanImports):
             self.to_check = {str(i) for i in pins_to_check(session, self.floor_id)} if self.document else set()
         page = self.view.page
         pins = [Pin(str(r.id), r.x, r.y, r.status, r.category, r.severity, self.context.catalogue.icon_for(r.category),
-                    f"{r.number} ?" if str(r.id) in self.to_check else r.number)
+                    f"{r.number} ?" if str(r.id) in self.to_check else r.number,
+                    category_label(self.context.catalogue, r.category))
                 for r in rows if r.x is not None and r.y is not None and r.page == page
                 and r.status != Status.WITHDRAWN]
         self._show_pins_to_check()

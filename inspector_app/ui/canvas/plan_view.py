@@ -3,7 +3,8 @@
 Level of detail: the whole page is rendered once, coarsely, for the first paint; whenever the view
 settles after a zoom or a pan, the visible region is rendered again at screen resolution in the
 background and laid over it, so an A0 drawing stays sharp at any zoom without rendering it whole at
-full size. Pins live in normalised page coordinates and are drawn by one PinLayer.
+full size. Pins live in normalised page coordinates and are drawn by one PinLayer; a click on a
+bubble of overlapping pins lists them in a menu (cluster_menu.py) to pick one or zoom in.
 
 The canvas talks to no database: it shows a PinSet and emits what the user asked for; the main
 window turns those requests into core use cases wrapped in undo commands.
@@ -12,9 +13,10 @@ window turns those requests into core use cases wrapped in undo commands.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
+    QCursor,
     QImage,
     QKeyEvent,
     QMouseEvent,
@@ -27,6 +29,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsPixmapItem, QGraphicsRectItem, QGraphicsScene, QGraphicsView, QWidget
 
 from inspector_app.plans import PlanDocument, Region
+from inspector_app.ui.canvas.cluster_menu import ClusterMenu, separating_zoom
 from inspector_app.ui.canvas.pins import PinLayer, PinSet
 from inspector_app.ui.canvas.renderer import PlanRenderer, RenderRequest
 
@@ -80,6 +83,8 @@ class PlanView(QGraphicsView):
         self._detail_timer.timeout.connect(self.request_detail)
         self._press: QPointF | None = None
         self._dragging: dict[str, tuple[float, float]] | None = None
+        self._pressed_cluster: list[str] = []
+        self.cluster_menu: ClusterMenu | None = None  # the open one, for tests and screenshots
         self.horizontalScrollBar().valueChanged.connect(self._view_moved)
         self.verticalScrollBar().valueChanged.connect(self._view_moved)
 
@@ -182,6 +187,9 @@ class PlanView(QGraphicsView):
             self.addModeCancelled.emit()
         elif key == Qt.Key.Key_Escape:
             self.set_selection([])
+        elif key == Qt.Key.Key_Menu or (key == Qt.Key.Key_F10
+                                        and event.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+            self._menu_from_keyboard()
         else:
             super().keyPressEvent(event)
 
@@ -264,9 +272,10 @@ class PlanView(QGraphicsView):
             super().mousePressEvent(event)
             return
         scene = self.mapToScene(event.position().toPoint())
-        hits = self.pin_layer.pins_near(scene, self.scale_factor())
+        hits = self.pin_layer.cluster_at(scene, self.scale_factor())
         self._press = event.position()
-        if hits:
+        self._pressed_cluster = hits if len(hits) > 1 else []
+        if len(hits) == 1:
             pin = hits[0]
             if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
                 self.set_selection(sorted(self.pin_layer.selected ^ {pin}))
@@ -315,20 +324,62 @@ class PlanView(QGraphicsView):
             return
         super().mouseReleaseEvent(event)
         event.accept()  # a click on the plan is ours even where no scene item took it
+        cluster, self._pressed_cluster = self._pressed_cluster, []
         if press is None or event.button() != Qt.MouseButton.LeftButton:
             return
         moved = event.position() - press
         if abs(moved.x()) + abs(moved.y()) >= DRAG_THRESHOLD_PX:
             return  # that was a pan
+        if cluster and not self.add_mode:
+            self.open_cluster_menu(cluster, event.position().toPoint())
+            return
         x, y = self.to_normalised(self.mapToScene(event.position().toPoint()))
         if self.add_mode and 0 <= x <= 1 and 0 <= y <= 1:
             self.pinAddRequested.emit(x, y)
         else:
             self.set_selection([])
 
+    # -- clusters -------------------------------------------------------------------------------
+    def open_cluster_menu(self, ids: list[str], at: QPoint) -> None:
+        """List the hazards of a bubble at a viewport point; picking one selects it like its pin."""
+        menu = ClusterMenu(self.pin_layer, ids, self)
+        self.cluster_menu = menu
+        chosen = menu.choose(self.viewport().mapToGlobal(at))
+        self.cluster_menu = None
+        if chosen is None:
+            return
+        if chosen == ClusterMenu.ZOOM_IN:
+            self.zoom_to_separate(ids)
+        else:
+            self.set_selection([chosen])
+
+    def zoom_to_separate(self, ids: list[str]) -> None:
+        """Zoom on a bubble's centre until its pins stand apart (or as far as the zoom goes)."""
+        pins = self.pin_layer.pinset
+        rows = [pins.index[i] for i in ids]
+        xs, ys = pins.xs[rows] * self.page_width, pins.ys[rows] * self.page_height
+        centre = QPointF(float(xs.mean()), float(ys.mean()))
+        self.centerOn(centre)
+        self.zoom_by(separating_zoom(xs, ys, self.scale_factor()))
+        self.centerOn(centre)
+
+    def _menu_from_keyboard(self) -> None:
+        # The bubble under the mouse, else the one holding the selected hazard.
+        cursor = self.viewport().mapFromGlobal(QCursor.pos())
+        ids = self.pin_layer.cluster_at(self.mapToScene(cursor), self.scale_factor()) \
+            if self.viewport().rect().contains(cursor) else []
+        if len(ids) < 2 and self.pin_layer.selected:
+            pins = self.pin_layer.pinset
+            first = pins.pins[pins.index[sorted(self.pin_layer.selected)[0]]]
+            spot = QPointF(first.x * self.page_width, first.y * self.page_height)
+            ids = self.pin_layer.cluster_at(spot, self.scale_factor())
+            cursor = self.mapFromScene(spot)
+        if len(ids) > 1:
+            self.open_cluster_menu(ids, cursor)
+
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
-        hits = self.pin_layer.pins_near(self.mapToScene(event.position().toPoint()), self.scale_factor())
-        if hits:
+        hits = self.pin_layer.cluster_at(self.mapToScene(event.position().toPoint()), self.scale_factor())
+        if len(hits) == 1:
             self.pinActivated.emit(hits[0])
             event.accept()
             return
