@@ -21,7 +21,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.photos import clean_photo_bytes
 from inspector_app.i18n import use_language
 from inspector_app.plans import PlanError, sandbox
-from tests.hostile.conftest import CORPUS, Case, corpus_cases
+from tests.hostile.conftest import CORPUS, PUBLIC, Case, corpus_cases, generated_cases, public_sources
 
 CASES = corpus_cases()
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,8 +53,8 @@ def _check(case: Case, expected: str, got: str, message: str) -> str | None:
 
 
 def test_the_corpus_has_forty_files_or_more_and_the_manifest_lists_each():
-    on_disk = {p.name for p in CORPUS.iterdir() if p.name != "MANIFEST.tsv"}
-    listed = {case.name for case in CASES}
+    on_disk = {p.name for p in CORPUS.iterdir() if p.is_file() and p.name != "MANIFEST.tsv"}
+    listed = {case.name for case in generated_cases()}
     assert len(listed) >= 40 and on_disk == listed
     assert all(case.plan in ("ok", "refuse", "any") and case.photo in ("ok", "refuse", "any") for case in CASES)
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -63,6 +63,19 @@ def test_the_corpus_has_forty_files_or_more_and_the_manifest_lists_each():
     finally:
         sys.path.pop(0)
     assert set(cases()) == listed
+
+
+def test_the_public_corpus_has_forty_small_files_each_with_its_source_and_licence_text():
+    on_disk = {p.name for p in PUBLIC.iterdir() if p.is_file() and p.name != "MANIFEST.tsv"}
+    sources = public_sources()
+    assert len(sources) >= 40 and on_disk == set(sources)
+    sizes = [(PUBLIC / name).stat().st_size for name in sources]
+    assert max(sizes) < 500_000 and sum(sizes) < 5_000_000
+    for name, source in sources.items():
+        assert source.repository.startswith("github.com/") and len(source.commit) == 40, name
+        project = source.repository.rsplit("/", 1)[1]
+        for licence in source.licence.split(" OR "):  # "MIT OR Apache-2.0": the text of each is kept
+            assert (PUBLIC / "LICENSES" / f"{project}-{licence}.txt").is_file(), f"{name}: no text of {licence}"
 
 
 def test_plan_info_and_render_handle_or_refuse_every_file():
