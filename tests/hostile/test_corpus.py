@@ -132,3 +132,16 @@ def test_cli_prints_one_line(name, capsys, tmp_path):
     out, err = capsys.readouterr()
     assert code == (0 if case.plan == "ok" else 1)
     assert (tmp_path / "o.png").exists() == (case.plan == "ok")
+
+
+def test_a_pdf_page_of_impossible_size_is_left_out_and_the_others_open():
+    """pdf.js's boundingBox_invalid.pdf: its third page has a MediaBox of 0 0 0 0. The two good pages
+    used to be refused with it; now they open, page 2 renders at its own 800x600 pt, and the warning
+    names the page left out."""
+    path = PUBLIC / "pdfjs_boundingbox_invalid.pdf"
+    with use_language("en"):
+        facts = describe(path)
+    assert [page["label"] for page in facts["pages"]] == ["Page 1", "Page 2"]
+    assert facts["warnings"] == ["page 3 has an impossible size (0×0 pt): it is left out"]
+    second = sandbox.render_page(path, 1, 400).value
+    assert second.size == (400, 300)
