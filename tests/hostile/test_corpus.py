@@ -145,3 +145,11 @@ def test_a_pdf_page_of_impossible_size_is_left_out_and_the_others_open():
     assert facts["warnings"] == ["page 3 has an impossible size (0×0 pt): it is left out"]
     second = sandbox.render_page(path, 1, 400).value
     assert second.size == (400, 300)
+
+
+def test_a_tiff_page_without_a_size_is_refused_in_the_programs_own_words(capsys):
+    """Pillow's crash-2020-10-test.tif: counting its pages raised a TypeError whose English text
+    ("Missing dimensions") reached the inspector after a bare "cannot open"."""
+    code = main(["--lang", "en", "plan", "info", str(PUBLIC / "pillow_crash_2020_10.tif")])
+    assert code == 1
+    assert capsys.readouterr().err == "error: pillow_crash_2020_10.tif: the TIFF pages are damaged\n"
