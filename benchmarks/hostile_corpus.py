@@ -1,5 +1,6 @@
-"""The hostile corpus (tests/data/hostile) through every command that reads a stranger's file: per
-command how many files it handled and how many it refused, the slowest file and the largest memory.
+"""The hostile corpus (tests/data/hostile and its public/ folder of files from public test suites) through
+every command that reads a stranger's file: per command how many files it handled and how many it refused,
+the slowest file and the largest memory.
 
     .venv/bin/python benchmarks/hostile_corpus.py [--corpus DIR] [--seconds 60] [--memory-mb 2048]
 
@@ -93,7 +94,9 @@ def main() -> int:
     args = parser.parse_args()
     set_language("en")
     budget = sandbox.Budget(seconds=args.seconds, memory_mb=args.memory_mb)
-    files = sorted(p for p in args.corpus.iterdir() if p.name != "MANIFEST.tsv")
+    # the generated corpus and the files copied from public test suites (public/, licences aside)
+    files = [p for folder in (args.corpus, args.corpus / "public") if folder.is_dir()
+             for p in sorted(folder.iterdir()) if p.is_file() and p.name != "MANIFEST.tsv"]
     tallies = {name: Tally() for name in ("plan info", "plan render", "canvas loader", "photo import", "forms check")}
     for path in files:
         guarded(tallies["plan info"], path.name, lambda path=path: sandbox.describe(path, budget))

@@ -10,6 +10,7 @@ rest. Every refusal is one sentence naming the file, never a Python object's rep
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +24,7 @@ from inspector_app.i18n import _
 MAX_STORED_EDGE = 4096  # ample for an A4 print at 300 dpi
 MAX_SOURCE_PIXELS = 200_000_000  # 4× a 50 MP phone photo; checked from the header, before decoding
 GPS_IFD = 0x8825
+EXIF_POINTER_TAGS = {0x8769, GPS_IFD, 0xA005, 0x014A}  # Exif, GPS, interoperability, sub-IFDs
 
 
 @dataclass(frozen=True)
@@ -107,8 +109,31 @@ def clean_photo_bytes(path: Path) -> tuple[bytes, int, int]:
     exif.pop(GPS_IFD, None)
     exif.pop(0x0112, None)  # orientation: the pixels are upright now
     out = io.BytesIO()
-    upright.save(out, format="JPEG", quality=90, exif=exif.tobytes())
+    upright.save(out, format="JPEG", quality=90, exif=_exif_bytes(exif))
     return out.getvalue(), upright.width, upright.height
+
+
+def _exif_bytes(exif: Image.Exif) -> bytes:
+    """The EXIF block to store: as read, or, when a tag holds a value of the wrong type (a phone's
+    resolution written as text; Pillow's broken_exif_dpi.jpg), only the tags that can be written
+    back: losing a bad tag is better than refusing a good photo. The sub-blocks (camera settings)
+    are dropped then too: their pointers cannot be copied into a new block."""
+    try:
+        return exif.tobytes()
+    except (TypeError, ValueError, struct.error):
+        pass
+    kept = Image.Exif()
+    for tag, value in exif.items():
+        if tag in EXIF_POINTER_TAGS:
+            continue
+        alone = Image.Exif()
+        alone[tag] = value
+        try:
+            alone.tobytes()
+        except (TypeError, ValueError, struct.error):
+            continue
+        kept[tag] = value
+    return kept.tobytes()
 
 
 def store_photo(store: FileStore, path: Path) -> StoredPhoto:

@@ -36,6 +36,7 @@ class PdfPlanDocument(PlanDocument):
 
     def __init__(self, path: Path) -> None:
         super().__init__(path=path, format="pdf")
+        self._pdf_index: list[int] = []  # the PDF's page number of each plan page (bad pages left out)
         with PDFIUM_LOCK:
             try:
                 self._pdf: pdfium.PdfDocument | None = pdfium.PdfDocument(str(path))
@@ -45,6 +46,7 @@ class PdfPlanDocument(PlanDocument):
                 count = len(self._pdf)
                 if count == 0:
                     raise PlanError(path, _("the PDF has no pages"))
+                impossible: list[str] = []
                 for index in range(count):
                     # The size comes from the page dictionary; loading the page would parse all its
                     # content (150 ms for a 156k-path drawing) only to parse it again to render.
@@ -54,8 +56,12 @@ class PdfPlanDocument(PlanDocument):
                         raise PlanError(path, _("the PDF's list of pages is damaged (page {n})").format(
                             n=index + 1)) from exc
                     if not (0 < w <= MAX_PAGE_POINTS and 0 < h <= MAX_PAGE_POINTS):
-                        raise PlanError(path, _("page {n} has an impossible size ({w}×{h} pt)").format(
+                        # One bad page (pdf.js's boundingBox_invalid.pdf: a MediaBox of 0 0 0 0) must
+                        # not hide the good ones: it is left out and said so; none good is refused.
+                        impossible.append(_("page {n} has an impossible size ({w}×{h} pt)").format(
                             n=index + 1, w=round(w), h=round(h)))
+                        continue
+                    self._pdf_index.append(index)
                     self.pages.append(PageInfo(
                         width=w, height=h, units="pt",
                         width_px=max(1, round(w * CSS_DPI / 72.0)),
@@ -63,6 +69,10 @@ class PdfPlanDocument(PlanDocument):
                         label=_("Page {n}").format(n=index + 1),
                         scale=72.0 / CSS_DPI,
                     ))
+                if not self.pages:
+                    raise PlanError(path, impossible[0])
+                self.warnings.extend(_("{problem}: it is left out").format(problem=problem)
+                                     for problem in impossible)
             except Exception:
                 self._pdf.close()
                 self._pdf = None
@@ -80,7 +90,7 @@ class PdfPlanDocument(PlanDocument):
         with PDFIUM_LOCK:
             if self._pdf is None:
                 raise PlanError(self.path, _("the document is closed"))
-            pdf_page = self._pdf[page]
+            pdf_page = self._pdf[self._pdf_index[page]]
             try:
                 bitmap = pdf_page.render(scale=scale, crop=crop, rev_byteorder=True,
                                          may_draw_forms=False)

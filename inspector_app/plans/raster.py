@@ -83,11 +83,16 @@ class RasterDocument(PlanDocument):
 
     def _read_header(self) -> None:
         with self._open_image() as im:
-            frames = getattr(im, "n_frames", 1) if self.format == "tiff" else 1
+            try:
+                # Counting a TIFF's pages reads every page's header; Pillow's crash-2020-10-test.tif has
+                # one without a size, which Pillow reports as a TypeError ("Missing dimensions").
+                frames = getattr(im, "n_frames", 1) if self.format == "tiff" else 1
+            except (EOFError, OSError, TypeError, ValueError) as exc:
+                raise PlanError(self.path, _("the TIFF pages are damaged")) from exc
             for index in range(frames):
                 try:
                     im.seek(index)
-                except EOFError as exc:
+                except (EOFError, OSError, TypeError, ValueError) as exc:
                     raise PlanError(self.path, _("the TIFF pages are damaged")) from exc
                 w, h = im.size
                 if w <= 0 or h <= 0:

@@ -39,6 +39,10 @@ def _sandbox_children() -> list[psutil.Process]:
     return found
 
 
+# resvg's filter/huge-region.svg asks QtSvg for a filter buffer past Qt's 256 MB image limit: Qt warns,
+# skips the filter and draws the rest, which is what the plan needs (the filter is decoration).
+@pytest.mark.qt_log_ignore("exceeds the current allocation limit", "The requested buffer size is too big",
+                           "The requested filter is too big")
 def test_every_corpus_file_loads_and_draws_or_is_refused(qtbot):
     view = PlanView()
     qtbot.addWidget(view)

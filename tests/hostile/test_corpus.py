@@ -21,7 +21,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.photos import clean_photo_bytes
 from inspector_app.i18n import use_language
 from inspector_app.plans import PlanError, sandbox
-from tests.hostile.conftest import CORPUS, Case, corpus_cases
+from tests.hostile.conftest import CORPUS, PUBLIC, Case, corpus_cases, generated_cases, public_sources
 
 CASES = corpus_cases()
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,8 +53,8 @@ def _check(case: Case, expected: str, got: str, message: str) -> str | None:
 
 
 def test_the_corpus_has_forty_files_or_more_and_the_manifest_lists_each():
-    on_disk = {p.name for p in CORPUS.iterdir() if p.name != "MANIFEST.tsv"}
-    listed = {case.name for case in CASES}
+    on_disk = {p.name for p in CORPUS.iterdir() if p.is_file() and p.name != "MANIFEST.tsv"}
+    listed = {case.name for case in generated_cases()}
     assert len(listed) >= 40 and on_disk == listed
     assert all(case.plan in ("ok", "refuse", "any") and case.photo in ("ok", "refuse", "any") for case in CASES)
     sys.path.insert(0, str(ROOT / "scripts"))
@@ -63,6 +63,19 @@ def test_the_corpus_has_forty_files_or_more_and_the_manifest_lists_each():
     finally:
         sys.path.pop(0)
     assert set(cases()) == listed
+
+
+def test_the_public_corpus_has_forty_small_files_each_with_its_source_and_licence_text():
+    on_disk = {p.name for p in PUBLIC.iterdir() if p.is_file() and p.name != "MANIFEST.tsv"}
+    sources = public_sources()
+    assert len(sources) >= 40 and on_disk == set(sources)
+    sizes = [(PUBLIC / name).stat().st_size for name in sources]
+    assert max(sizes) < 500_000 and sum(sizes) < 5_000_000
+    for name, source in sources.items():
+        assert source.repository.startswith("github.com/") and len(source.commit) == 40, name
+        project = source.repository.rsplit("/", 1)[1]
+        for licence in source.licence.split(" OR "):  # "MIT OR Apache-2.0": the text of each is kept
+            assert (PUBLIC / "LICENSES" / f"{project}-{licence}.txt").is_file(), f"{name}: no text of {licence}"
 
 
 def test_plan_info_and_render_handle_or_refuse_every_file():
@@ -119,3 +132,24 @@ def test_cli_prints_one_line(name, capsys, tmp_path):
     out, err = capsys.readouterr()
     assert code == (0 if case.plan == "ok" else 1)
     assert (tmp_path / "o.png").exists() == (case.plan == "ok")
+
+
+def test_a_pdf_page_of_impossible_size_is_left_out_and_the_others_open():
+    """pdf.js's boundingBox_invalid.pdf: its third page has a MediaBox of 0 0 0 0. The two good pages
+    used to be refused with it; now they open, page 2 renders at its own 800x600 pt, and the warning
+    names the page left out."""
+    path = PUBLIC / "pdfjs_boundingbox_invalid.pdf"
+    with use_language("en"):
+        facts = describe(path)
+    assert [page["label"] for page in facts["pages"]] == ["Page 1", "Page 2"]
+    assert facts["warnings"] == ["page 3 has an impossible size (0×0 pt): it is left out"]
+    second = sandbox.render_page(path, 1, 400).value
+    assert second.size == (400, 300)
+
+
+def test_a_tiff_page_without_a_size_is_refused_in_the_programs_own_words(capsys):
+    """Pillow's crash-2020-10-test.tif: counting its pages raised a TypeError whose English text
+    ("Missing dimensions") reached the inspector after a bare "cannot open"."""
+    code = main(["--lang", "en", "plan", "info", str(PUBLIC / "pillow_crash_2020_10.tif")])
+    assert code == 1
+    assert capsys.readouterr().err == "error: pillow_crash_2020_10.tif: the TIFF pages are damaged\n"

@@ -11,7 +11,7 @@ from PIL import Image
 
 from inspector_app.cli import main
 from inspector_app.core.photos import GPS_IFD, clean_photo_bytes
-from tests.hostile.conftest import CORPUS
+from tests.hostile.conftest import CORPUS, PUBLIC
 
 
 def _heic_phone_photo(path):
@@ -70,3 +70,16 @@ def test_bad_photo_refused_by_name_and_nothing_stored(name, words, db, floor, ca
     assert _hazard_count(capsys, db_path) == before
     after_files = sorted(p for p in db.store.root.rglob("*") if p.is_file()) if db.store.root.exists() else []
     assert after_files == before_files
+
+
+def test_a_photo_with_a_bad_exif_tag_is_stored_with_the_tags_that_can_be_written(tmp_path):
+    """Pillow's broken_exif_dpi.jpg (tests/data/hostile/public) holds its resolution as text: the photo
+    used to fail with a TypeError when its EXIF was written back."""
+    source = PUBLIC / "pillow_broken_exif_dpi.jpg"
+    with Image.open(source) as original:
+        assert isinstance(original.getexif()[0x011A], str), "the test photo must carry the bad tag"
+    data, width, height = clean_photo_bytes(source)
+    with Image.open(io.BytesIO(data)) as stored:
+        exif = stored.getexif()
+        assert stored.format == "JPEG" and stored.size == (width, height)
+        assert exif.get(0x0110) == "NIKON D800" and 0x011A not in exif
