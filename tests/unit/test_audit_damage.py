@@ -232,3 +232,21 @@ def test_a_hazard_edited_through_the_program_still_verifies_after_damage_elsewhe
         update_hazard(session, victim, "li", room="101")
     _report, found = _findings(db)
     assert all(n != number for n, _s, _k in found)
+
+
+def test_what_an_event_records_of_its_hazard_and_its_laptop(ledger):
+    """The chain holds ids as their text, an event without a note has an empty one, and each event
+    names the laptop (replica) that wrote it."""
+    from sqlalchemy import select
+
+    from inspector_app.core.models import HazardEvent
+    from inspector_app.core.sync import laptop
+
+    db, number, _hid, _path = ledger
+    with db.session() as session:
+        hazard = find_hazard(session, number)
+        created, *later = session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard.id)
+                                          .order_by(HazardEvent.seq)).all()
+        me = str(laptop.replica(session).id)
+        assert created.data["changes"]["floor_id"] == [None, str(hazard.floor_id)]
+        assert created.note == "" and all(e.data["origin"] == me for e in (created, *later))
