@@ -5,7 +5,7 @@
 #
 # Slow (minutes per module on two cores), so not part of scripts/test.sh or .ci/run. Each module runs
 # alone in a throwaway copy of the working tree with only the test files that cover it.
-#   bash scripts/mutation.sh                 all four modules
+#   bash scripts/mutation.sh                 all five modules
 #   bash scripts/mutation.sh workflow status only those (workflow, audit, audit_verify, hazards, status)
 # Needs the [mutation] extra (pip install -e '.[mutation]') and, as the tests do, INSPECTOR_TEST_PG_URL
 # only if a listed test file uses PostgreSQL (none of the ones below does).
