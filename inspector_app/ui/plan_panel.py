@@ -237,8 +237,9 @@ class PlanPanel(PlanImports):
             combo.blockSignals(False)
         self.view.pin_layer.clear_sprites()
 
-    def _say(self, text: str, error: bool = True) -> None:
-        self.message.setStyleSheet(("color: #b71c1c;" if error else "color: #1b5e20;") + " padding: 6px;")
+    def _say(self, text: str, error: bool = True, warning: bool = False) -> None:
+        colour = "#8a5300" if warning else "#b71c1c" if error else "#1b5e20"  # amber, red, green
+        self.message.setStyleSheet(f"color: {colour}; padding: 6px;")
         self.message.setText(text)
         self.message.setVisible(bool(text))
 
@@ -378,6 +379,9 @@ class PlanPanel(PlanImports):
         self.add_action.setEnabled(True)
         self._show_legend(self.legend_action.isChecked())
         self.refresh_pins()
+        if self.document.warnings:  # what the reader left out or guessed: said, not hidden
+            self._say(_("About this plan: {warnings}").format(warnings="; ".join(self.document.warnings)),
+                      warning=True)
 
     def _page_changed(self, value: int) -> None:
         if self.document is not None:
