@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
@@ -18,7 +17,7 @@ import pytest
 
 from inspector_app.cli import main
 from inspector_app.core.settings import settings_path
-from tests.live_server import free_port
+from tests.live_server import free_port, serve_process
 
 pytestmark = pytest.mark.postgres
 
@@ -32,30 +31,8 @@ def cli(url: str, *args: str) -> str:
 
 @contextmanager
 def serve(url: str, files: Path, *options: str) -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "inspector_app", "--database-url", url, "serve",
-                                "--port", str(port), "--files", str(files), *options],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy())
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+    with serve_process(["--database-url", url], "--files", str(files), *options) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def fetch(base: str, path: str, **headers: str) -> httpx.Response:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import socket
 import subprocess
 import sys
@@ -22,7 +21,7 @@ import httpx
 import pytest
 
 from inspector_app.web.guard import SECURITY_HEADERS
-from tests.live_server import free_port
+from tests.live_server import serve_process
 
 HEADER_TIMEOUT = 1.5
 KEEP_ALIVE = 1.0
@@ -41,29 +40,8 @@ def cli(db: Path, *args: str) -> str:
 
 @contextmanager
 def serve(db: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[int]:
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "inspector_app", "--db", str(db), "serve", "--port", str(port),
-                                *options], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, **(env or {})})
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.1)
+    with serve_process(["--db", str(db)], *options, env=env) as port:
         yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
 
 
 @pytest.fixture(scope="module")
