@@ -124,11 +124,17 @@ class _Event:
 
 
 class _HazardCheck:
+    """One hazard's findings, handed to the report in chain order (the row's own last)."""
+
     def __init__(self, report: AuditReport, number: str, hazard_id: str) -> None:
         self.report, self.number, self.hazard_id = report, number, hazard_id
+        self.found: list[AuditProblem] = []
 
     def broken(self, seq: int | None, kind: str, problem: str) -> None:
-        self.report.problems.append(AuditProblem(self.number, self.hazard_id, seq, problem, kind))
+        self.found.append(AuditProblem(self.number, self.hazard_id, seq, problem, kind))
+
+    def done(self) -> None:
+        self.report.problems.extend(sorted(self.found, key=lambda p: (p.event_seq is None, p.event_seq or 0)))
 
 
 def verify_ledger(session: Session) -> AuditReport:
@@ -161,8 +167,9 @@ def verify_ledger(session: Session) -> AuditReport:
         try:
             hazard_id = hazards.value(row, "id")
         except _Unreadable as exc:
-            _HazardCheck(report, number, "").broken(
-                None, UNREADABLE, _("the hazard's id cannot be read: {value}").format(value=exc))
+            unreadable = _HazardCheck(report, number, "")
+            unreadable.broken(None, UNREADABLE, _("the hazard's id cannot be read: {value}").format(value=exc))
+            unreadable.done()
             continue
         check = _HazardCheck(report, number, str(hazard_id))
         chain = events_of.pop(hazard_id, [])
@@ -170,6 +177,7 @@ def verify_ledger(session: Session) -> AuditReport:
         expected, last_at = _check_chain(check, events, hazard_id, chain)
         if expected is not None:
             _check_row(check, hazards, row, expected, last_at)
+        check.done()
 
     for hazard_id, rows in events_of.items():
         report.events_checked += len(rows)

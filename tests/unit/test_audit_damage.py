@@ -250,3 +250,24 @@ def test_what_an_event_records_of_its_hazard_and_its_laptop(ledger):
         me = str(laptop.replica(session).id)
         assert created.data["changes"]["floor_id"] == [None, str(hazard.floor_id)]
         assert created.note == "" and all(e.data["origin"] == me for e in (created, *later))
+
+
+def test_the_first_event_deleted_is_missing_not_only_a_broken_link(ledger):
+    db, number, hid, path = ledger
+    _sql(path, "DELETE FROM hazard_events WHERE hazard_id = ? AND seq = 1", hid)
+    _report, found = _findings(db)
+    assert (number, 2, av.MISSING) in found
+
+
+def test_the_report_counts_what_it_read_and_names_the_hazard_by_id_too(ledger):
+    db, number, hid, path = ledger
+    with db.session() as session:
+        clean = verify(session)
+    assert (clean.hazards_checked, clean.events_checked) == (2, 1 + 5)
+    _sql(path, "UPDATE hazard_events SET note = 'x' WHERE hazard_id = ? AND seq = 2", hid)
+    _sql(path, "UPDATE hazard_events SET data = 'not json' WHERE hazard_id = ? AND seq = 3", hid)
+    with db.session() as session:
+        damaged = verify(session)
+    assert damaged.events_checked == clean.events_checked  # an unreadable event is still one read
+    assert {(p.hazard_number, p.hazard_id) for p in damaged.problems} == {(number, str(uuid.UUID(hid)))}
+    assert damaged.as_dict()["first_broken"]["event_seq"] == 2
