@@ -81,6 +81,15 @@ def _ask_to_recover(error: LedgerError, backup: backups.Backup | None, parent: Q
     return "open" if clicked is other else "quit"
 
 
+def _switch_to_chosen_file(context: AppContext, parent: QWidget | None) -> bool:
+    """Let the user pick another ledger file and point the context at it; False if they cancelled."""
+    chosen = _choose_file(parent)
+    if chosen is None:
+        return False
+    context.db_path, context.database_url = chosen, None
+    return True
+
+
 def open_ledger_or_recover(context: AppContext, parent: QWidget | None = None) -> bool:
     """Open the context's ledger before the main window is made, asking the user where a choice is
     theirs. True: ``context.db`` is open; False: the user chose to quit."""
@@ -90,11 +99,8 @@ def open_ledger_or_recover(context: AppContext, parent: QWidget | None = None) -
         choice = _ask_to_create(path, parent)
         if choice == "quit":
             return False
-        if choice == "open":
-            chosen = _choose_file(parent)
-            if chosen is None:
-                return False
-            context.db_path, context.database_url = chosen, None
+        if choice == "open" and not _switch_to_chosen_file(context, parent):
+            return False
         context.may_create = choice == "create"
     while True:
         try:
@@ -107,10 +113,8 @@ def open_ledger_or_recover(context: AppContext, parent: QWidget | None = None) -
             if choice == "quit":
                 return False
             if choice == "open":
-                chosen = _choose_file(parent)
-                if chosen is None:
+                if not _switch_to_chosen_file(context, parent):
                     return False
-                context.db_path, context.database_url = chosen, None
                 context.may_create = False
                 continue
             assert ledger is not None and backup is not None
