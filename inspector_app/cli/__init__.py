@@ -12,8 +12,6 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from sqlalchemy.exc import SQLAlchemyError
-
 from inspector_app.cli import (
     audit_cmds,
     backup_cmds,
@@ -33,7 +31,6 @@ from inspector_app.cli import (
     token_cmds,
 )
 from inspector_app.cli.context import AppContext
-from inspector_app.core.db import database_problem
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, normalise_language, set_language, system_language
 
@@ -63,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _is_database_error(exc: BaseException) -> bool:
+    """An error of SQLAlchemy's, asked without importing it: a command that never loaded it raised none."""
+    errors = sys.modules.get("sqlalchemy.exc")
+    return errors is not None and isinstance(exc, errors.SQLAlchemyError)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--plan-sandbox-child"]:  # a frozen build starting its own plan sandbox (plans.sandbox)
@@ -84,10 +87,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InspectorError as exc:
         print(_("error: {message}").format(message=exc), file=sys.stderr)
         return 1
-    except SQLAlchemyError as exc:  # e.g. a ledger damaged past the pages read when it was opened
-        print(_("error: the ledger {path} could not be read or written: {problem}").format(
-            path=context.ledger_path or context.url, problem=database_problem(exc)), file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         print(_("interrupted"), file=sys.stderr)
         return 130
@@ -97,5 +96,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as exc:  # last: the clauses above are Exceptions too
+        if not _is_database_error(exc):
+            raise
+        from inspector_app.core.db import database_problem
+
+        # e.g. a ledger damaged past the pages read when it was opened
+        print(_("error: the ledger {path} could not be read or written: {problem}").format(
+            path=context.ledger_path or context.url, problem=database_problem(exc)), file=sys.stderr)
+        return 1
     finally:
         context.close()

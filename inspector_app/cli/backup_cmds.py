@@ -8,8 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from inspector_app.cli.context import AppContext, print_json
-from inspector_app.core import backups
-from inspector_app.core.db import HEAD_REVISION, ledger_exists
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _
 
@@ -42,6 +40,8 @@ def _ledger_file(context: AppContext) -> Path:
 
 
 def run_init(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.db import HEAD_REVISION, ledger_exists
+
     path = context.ledger_path
     if path is not None and ledger_exists(path):
         raise InspectorError(_("There is already a ledger at {path}: nothing was changed.").format(path=path))
@@ -51,6 +51,8 @@ def run_init(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def _existing_ledger_file(context: AppContext) -> Path:
+    from inspector_app.core.db import ledger_exists
+
     ledger = _ledger_file(context)
     if not ledger_exists(ledger):
         raise InspectorError(_("no ledger at {path}").format(path=ledger))
@@ -58,6 +60,8 @@ def _existing_ledger_file(context: AppContext) -> Path:
 
 
 def run_backup(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core import backups
+
     ledger = _existing_ledger_file(context)
     if args.out:
         out = Path(args.out).resolve()
@@ -72,6 +76,8 @@ def run_backup(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_list(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core import backups
+
     ledger = _existing_ledger_file(context)
     print_json([{"backup": str(b.path), "made_at": b.made_at.isoformat(), "bytes": b.path.stat().st_size}
                 for b in backups.list_backups(ledger)])
@@ -79,6 +85,8 @@ def run_list(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_restore(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core import backups
+
     ledger = _ledger_file(context)
     if args.latest:
         newest = backups.latest_backup(ledger)

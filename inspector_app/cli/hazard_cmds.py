@@ -15,6 +15,7 @@ from inspector_app.core import dates
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.workflow import Status, is_overdue, parse_status
 from inspector_app.i18n import _
+from inspector_app.paths import default_database_path
 
 if TYPE_CHECKING:
     from inspector_app.core.models import Hazard
@@ -118,13 +119,20 @@ def run_add(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_list(context: AppContext, args: argparse.Namespace) -> int:
-    from inspector_app.core.queries import CSV_COLUMNS, list_hazards
-    from inspector_app.core.structure import get_floor
+    from inspector_app.core import quick_read
+    from inspector_app.core.hazard_rows import CSV_COLUMNS
 
     status = parse_status(args.status).value if args.status else None
-    with context.db.session() as session:
-        floor_id = get_floor(session, args.floor).id if args.floor else None
-        rows = list_hazards(session, status=status, floor_id=floor_id)
+    rows = None
+    if context.database_url is None:  # a SQLite ledger: first the shortcut that loads no SQLAlchemy
+        rows = quick_read.list_hazards(context.db_path or default_database_path(), status, args.floor)
+    if rows is None:
+        from inspector_app.core.queries import list_hazards
+        from inspector_app.core.structure import get_floor
+
+        with context.db.session() as session:
+            floor_id = get_floor(session, args.floor).id if args.floor else None
+            rows = list_hazards(session, status=status, floor_id=floor_id)
     if args.overdue:
         rows = [r for r in rows if r.overdue]
     if args.format == "csv":

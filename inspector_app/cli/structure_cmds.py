@@ -8,7 +8,6 @@ import argparse
 from typing import Any
 
 from inspector_app.cli.context import AppContext, print_json
-from inspector_app.core import structure
 from inspector_app.i18n import _
 
 PARENT_OPTION = {"building": ("--site", _("the site's id")), "floor": ("--building", _("the building's id"))}
@@ -18,7 +17,7 @@ def register(subparsers: Any) -> None:
     helps = {"site": _("sites (a school, a campus): add, rename, remove, list"),
              "building": _("buildings of a site: add, rename, remove"),
              "floor": _("floors of a building: add, rename, remove")}
-    for kind in structure.PLACE_KINDS:
+    for kind in helps:  # the kinds of core.structure.PLACE_KINDS, in order
         parser = subparsers.add_parser(kind, help=helps[kind])
         sub = parser.add_subparsers(dest=f"{kind}_command", required=True)
 
@@ -55,6 +54,8 @@ def register(subparsers: Any) -> None:
 
 
 def run_add(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core import structure
+
     with context.db.session() as session:
         if args.kind == "site":
             place: structure.Place = structure.add_site(session, args.name, args.code, args.organisation)
@@ -68,6 +69,8 @@ def run_add(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_rename(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core import structure
+
     with context.db.session() as session:
         data = structure.place_json(structure.rename_place(session, args.kind, args.id, args.name))
     print_json(data)
@@ -75,6 +78,8 @@ def run_rename(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_remove(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core import structure
+
     with context.db.session() as session:
         data = structure.remove_place(session, args.kind, args.id)
     print_json({**data, "removed": True})
@@ -82,6 +87,8 @@ def run_remove(context: AppContext, args: argparse.Namespace) -> int:
 
 
 def run_list(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core import structure
+
     with context.db.session() as session:
         tree = structure.site_tree(session)
     print_json([{"id": str(s.id), "name": s.name, "code": s.code, "buildings": [

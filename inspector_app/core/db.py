@@ -25,6 +25,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from inspector_app.core.errors import InspectorError
+from inspector_app.core.hazard_rows import HEAD_REVISION
 from inspector_app.core.store import FileStore
 from inspector_app.i18n import _
 
@@ -32,9 +33,6 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# The newest schema revision this program writes. tests/unit/test_ledger_open.py checks it against the
-# migrations folder, so a new migration without a new value here fails the tests.
-HEAD_REVISION = "0003"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 

@@ -16,8 +16,9 @@ from sqlalchemy import String, and_, false, func, or_, select, type_coerce
 from sqlalchemy.orm import Session
 
 from inspector_app.core import dates
+from inspector_app.core.hazard_rows import HazardRow
 from inspector_app.core.models import Building, Floor, Hazard
-from inspector_app.core.queries import HazardRow, hazard_row, hazard_rows_query
+from inspector_app.core.queries import hazard_row, hazard_rows_query
 from inspector_app.core.workflow import OVERDUE_STATES
 
 

@@ -1,57 +1,22 @@
-"""Read-side queries over the ledger: hazard rows joined with their place, ready for lists and JSON."""
+"""Read-side queries over the ledger: hazard rows joined with their place, ready for lists and JSON.
+
+`hazard list` on a SQLite ledger reads through core.quick_read instead, which must give the same rows
+(tests/unit/test_quick_read.py compares the two).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector_app.core import dates
+from inspector_app.core.hazard_rows import HazardRow
 from inspector_app.core.models import Building, Floor, Hazard, Site
 from inspector_app.core.workflow import is_overdue
-
-
-@dataclass(frozen=True)
-class HazardRow:
-    id: uuid.UUID
-    number: str
-    site: str
-    building: str
-    floor: str
-    floor_id: uuid.UUID | None
-    page: int
-    x: float | None
-    y: float | None
-    room: str
-    category: str
-    severity: str
-    status: str
-    overdue: bool
-    deadline: dt.date | None
-    token: str
-    short_code: str
-    description: str
-    responsible_person: str
-    found_at: dt.datetime
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "id": str(self.id), "number": self.number, "site": self.site, "building": self.building,
-            "floor": self.floor, "floor_id": str(self.floor_id) if self.floor_id else None,
-            "page": self.page, "x": self.x, "y": self.y, "room": self.room, "category": self.category,
-            "severity": self.severity, "status": self.status, "overdue": self.overdue,
-            "deadline": self.deadline.isoformat() if self.deadline else None, "token": self.token,
-            "short_code": self.short_code, "description": self.description,
-            "responsible_person": self.responsible_person,
-        }
-
-
-CSV_COLUMNS = ("id", "number", "site", "building", "floor", "floor_id", "x", "y", "category", "severity",
-               "status", "overdue", "deadline", "token")
 
 
 def hazard_rows_query() -> Any:  # a Select of (Hazard, site, building, floor names)
@@ -80,7 +45,7 @@ def list_hazards(
         query = query.where(Hazard.site_id == site_id)
     if building_id:
         query = query.where(Floor.building_id == building_id)
-    query = query.order_by(Site.name, Hazard.seq)
+    query = query.order_by(Site.name, Hazard.seq, Hazard.id)  # core.quick_read sorts the same way
     today = today or dates.today()
     return [hazard_row(h, site, building, floor, today) for h, site, building, floor in session.execute(query)]
 

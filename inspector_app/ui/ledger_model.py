@@ -18,7 +18,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from inspector_app.core import dates, ledger
 from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
-from inspector_app.core.queries import HazardRow
+from inspector_app.core.hazard_rows import HazardRow
 from inspector_app.core.workflow import OVERDUE_LABEL, STATUS_COLOURS, severity_label, status_label
 from inspector_app.i18n import N_, _
 from inspector_app.ui.models import ID_ROLE, AnyIndex

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 from inspector_app.cli.context import AppContext
 from inspector_app.core import ledger
 from inspector_app.core.errors import InspectorError
+from inspector_app.core.hazard_rows import HazardRow
 from inspector_app.core.hazards import change_status_many
 from inspector_app.core.models import Building
-from inspector_app.core.queries import HazardRow
 from inspector_app.core.reviews import record_review
 from inspector_app.core.workflow import Status, status_label
 from inspector_app.i18n import _, ngettext

@@ -14,9 +14,10 @@ import sys
 from inspector_app.cli import org_cmds, summary_cmds, token_cmds
 
 # What `hazard list` never needs: the spreadsheet and PDF writers, Qt, the plan readers, the forms.
-# Alembic too: a ledger already at the current schema is checked without it (core/db.py).
+# Alembic too: a ledger already at the current schema is checked without it (core/db.py); and on a
+# SQLite ledger not even SQLAlchemy (core/quick_read.py).
 HEAVY = ("openpyxl", "reportlab", "PySide6", "qrcode", "pypdfium2", "ezdxf", "PIL", "pydantic", "yaml", "alembic",
-         "httpx", "psutil")
+         "httpx", "psutil", "sqlalchemy")
 
 PROBE = """
 import contextlib, io, json, sys
