@@ -24,7 +24,7 @@ def run_check(context: AppContext, args: argparse.Namespace) -> int:
     from inspector_app.core.forms import load_catalogue  # here, not at the top: registering a command must stay cheap
 
     extra = [*context.forms_dirs, *([args.dir] if args.dir else [])]
-    catalogue = load_catalogue(extra)
+    catalogue = load_catalogue(extra, use_cache=False)
     print_json({
         "ok": True,
         "files": [str(p) for p in catalogue.sources],

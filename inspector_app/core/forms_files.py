@@ -1,23 +1,22 @@
-"""Inspection forms as data: the hazard taxonomy and the per-area checklists, loaded and validated.
+"""Reading and validating the forms' YAML files (with pydantic), into core.forms' plain types.
 
 Forms live in YAML under forms/ (and in an organisation's own folder, which adds to or overrides the
 built-in entries by code). A malformed file is refused with its path, the line and what is wrong.
+Only core.forms.load_catalogue comes here, and only when its cache does not answer: pydantic's models
+take a tenth of a second to define, which the program's start should not pay every time.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from inspector_app.core.errors import InspectorError
-from inspector_app.i18n import _, current_language
-from inspector_app.paths import builtin_forms_dir
-
-ICONS = ("bolt", "flame", "exit", "extinguisher", "box", "gas", "flask", "clipboard")
+from inspector_app.core import forms
+from inspector_app.core.forms import Catalogue, FormsError
+from inspector_app.i18n import _
 
 
 class Text(BaseModel):
@@ -26,10 +25,6 @@ class Text(BaseModel):
     model_config = ConfigDict(extra="forbid")
     zh: str = Field(min_length=1)
     en: str = Field(min_length=1)
-
-    def get(self, language: str | None = None) -> str:
-        language = language or current_language()
-        return self.zh if language.startswith("zh") else self.en
 
 
 class AreaType(BaseModel):
@@ -79,19 +74,6 @@ class Checklist(BaseModel):
     area_type: str
     name: Text
     items: list[ChecklistItem] = Field(min_length=1)
-
-
-class FormsError(InspectorError):
-    """A forms file that cannot be used; ``problems`` lists each as (path, line, message)."""
-
-    def __init__(self, problems: list[tuple[Path, int | None, str]]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(format_problem(*p) for p in problems))
-
-
-def format_problem(path: Path, line: int | None, message: str) -> str:
-    where = f"{path}:{line}" if line else str(path)
-    return f"{where}: {message}"
 
 
 def _node_at(node: yaml.Node, loc: tuple[int | str, ...]) -> yaml.Node:
@@ -151,32 +133,6 @@ def _validate[T: BaseModel](model: type[T], path: Path) -> T:
         raise FormsError(problems) from exc
 
 
-@dataclass
-class Catalogue:
-    """Every area type, group, category and checklist known to the program, by code."""
-
-    area_types: dict[str, AreaType] = field(default_factory=dict)
-    groups: dict[str, Group] = field(default_factory=dict)
-    categories: dict[str, Category] = field(default_factory=dict)
-    checklists: dict[str, Checklist] = field(default_factory=dict)
-    sources: list[Path] = field(default_factory=list)
-
-    def category(self, code: str) -> Category:
-        try:
-            return self.categories[code]
-        except KeyError:
-            raise InspectorError(
-                _("Unknown hazard category '{code}'. `inspector-app forms categories` lists them.").format(
-                    code=code
-                )
-            ) from None
-
-    def icon_for(self, category_code: str) -> str:
-        category = self.categories.get(category_code)
-        group = self.groups.get(category.group) if category else None
-        return group.icon if group else "clipboard"
-
-
 def _merge_folder(catalogue: Catalogue, folder: Path, problems: list[tuple[Path, int | None, str]]) -> None:
     taxonomy_path = folder / "taxonomy.yaml"
     if taxonomy_path.exists():
@@ -186,15 +142,15 @@ def _merge_folder(catalogue: Catalogue, folder: Path, problems: list[tuple[Path,
             problems.extend(exc.problems)
         else:
             catalogue.sources.append(taxonomy_path)
-            catalogue.area_types.update((a.code, a) for a in taxonomy.area_types)
-            catalogue.groups.update((g.code, g) for g in taxonomy.groups)
+            catalogue.area_types.update((a.code, forms.AreaType(a.code, _text(a.name))) for a in taxonomy.area_types)
+            catalogue.groups.update((g.code, forms.Group(g.code, _text(g.name), g.icon)) for g in taxonomy.groups)
             seen: set[str] = set()
             for category in taxonomy.categories:
                 if category.code in seen:
                     problems.append((taxonomy_path, None, _("category code '{code}' is used twice").format(
                         code=category.code)))
                 seen.add(category.code)
-                catalogue.categories[category.code] = category
+                catalogue.categories[category.code] = _category(category)
     for checklist_path in sorted((folder / "checklists").glob("*.yaml")):
         try:
             checklist = _validate(Checklist, checklist_path)
@@ -202,7 +158,7 @@ def _merge_folder(catalogue: Catalogue, folder: Path, problems: list[tuple[Path,
             problems.extend(exc.problems)
             continue
         catalogue.sources.append(checklist_path)
-        catalogue.checklists[checklist.area_type] = checklist
+        catalogue.checklists[checklist.area_type] = _checklist(checklist)
 
 
 def _cross_check(catalogue: Catalogue, problems: list[tuple[Path, int | None, str]]) -> None:
@@ -222,11 +178,11 @@ def _cross_check(catalogue: Catalogue, problems: list[tuple[Path, int | None, st
                     item=item.code, code=item.category)))
 
 
-def load_catalogue(extra_dirs: list[Path] | tuple[Path, ...] = (), include_builtin: bool = True) -> Catalogue:
-    """Load the built-in forms, then each organisation folder in order (later entries win)."""
+def read_folders(folders: list[Path]) -> Catalogue:
+    """Every folder's forms in order (later entries win), validated and cross-checked; FormsError
+    listing every problem found."""
     catalogue = Catalogue()
     problems: list[tuple[Path, int | None, str]] = []
-    folders = ([builtin_forms_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
     for folder in folders:
         if not folder.is_dir():
             problems.append((folder, None, _("no such forms folder")))
@@ -237,3 +193,21 @@ def load_catalogue(extra_dirs: list[Path] | tuple[Path, ...] = (), include_built
     if problems:
         raise FormsError(problems)
     return catalogue
+
+
+def _text(text: Text) -> forms.Text:
+    return forms.Text(zh=text.zh, en=text.en)
+
+
+def _category(category: Category) -> forms.Category:
+    return forms.Category(
+        code=category.code, group=category.group, name=_text(category.name),
+        default_severity=category.default_severity, deadline_days=category.deadline_days,
+        fixable_on_spot=category.fixable_on_spot, legal_basis=_text(category.legal_basis),
+        requirement=_text(category.requirement), phrases=tuple(_text(p) for p in category.phrases))
+
+
+def _checklist(checklist: Checklist) -> forms.Checklist:
+    return forms.Checklist(
+        area_type=checklist.area_type, name=_text(checklist.name),
+        items=tuple(forms.ChecklistItem(code=i.code, text=_text(i.text), category=i.category) for i in checklist.items))

@@ -103,3 +103,49 @@ def test_checklist_with_unknown_category_is_refused(tmp_path):
 def test_missing_folder_is_named(tmp_path):
     with pytest.raises(FormsError, match="no such forms folder"):
         load_catalogue([tmp_path / "nowhere"])
+
+
+# The validated catalogue is kept in the user's cache folder (core/forms.py), so that a start whose
+# forms are unchanged loads neither YAML nor pydantic.
+
+def test_a_cached_catalogue_is_the_catalogue_the_files_give(tmp_path):
+    folder = _write_forms(tmp_path / "org", GOOD_EXTRA)
+    from_files = load_catalogue([folder], use_cache=False)
+    first = load_catalogue([folder])  # reads the files, writes the cache
+    again = load_catalogue([folder])  # from the cache
+    assert from_files == first == again
+    assert again.categories["electrical.space_heater_office"].name.get("zh") == "办公室使用电暖器"
+
+
+def test_a_start_with_unchanged_forms_loads_no_yaml_or_pydantic(tmp_path):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    load_catalogue()  # a first start: the cache is written (the test's own INSPECTOR_HOME)
+    probe = ("import json, sys; from inspector_app.core.forms import load_catalogue; c = load_catalogue(); "
+             "print(json.dumps([len(c.categories), sorted({m.split('.')[0] for m in sys.modules})]))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
+    count, loaded = json.loads(done.stdout)
+    assert count >= 30 and not {"yaml", "pydantic", "pydantic_core"} & set(loaded)
+
+
+def test_a_changed_file_is_read_again_and_a_broken_one_refused(tmp_path):
+    folder = _write_forms(tmp_path / "org", GOOD_EXTRA)
+    assert load_catalogue([folder]).categories["electrical.space_heater_office"].deadline_days == 3
+    _write_forms(folder, GOOD_EXTRA.replace("deadline_days: 3", "deadline_days: 5"))
+    assert load_catalogue([folder]).categories["electrical.space_heater_office"].deadline_days == 5
+    _write_forms(folder, GOOD_EXTRA.replace("deadline_days: 3", "deadline_days: never"))
+    with pytest.raises(FormsError, match="deadline_days"):
+        load_catalogue([folder])
+
+
+def test_a_damaged_cache_is_passed_over(tmp_path, private_user_folders):
+    folder = _write_forms(tmp_path / "org", GOOD_EXTRA)
+    expected = load_catalogue([folder])
+    entries = list((private_user_folders / "cache" / "forms").iterdir())
+    assert len(entries) == 1
+    entries[0].write_text('{"area_types": {', encoding="utf-8")
+    assert load_catalogue([folder]) == expected

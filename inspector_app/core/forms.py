@@ -1,0 +1,192 @@
+"""Inspection forms as data: the hazard taxonomy and the per-area checklists, as the program uses them.
+
+The forms are YAML files (the built-in forms/ folder, then an organisation's own folders, which add to
+or override the built-in entries by code), read and validated by core.forms_files with pydantic. The
+validated catalogue is kept in the user's cache folder as JSON, keyed by every forms file's name and
+content (SHA-256; the files are small) and by the program's version; a start whose files are unchanged reads that
+instead, without loading YAML or pydantic (a tenth of a second here). Any change to a file, a file
+added or removed, or a cache that cannot be read sends the next load back to the files; a malformed
+file is then refused with its path, the line and what is wrong, as always.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from inspector_app.core.errors import InspectorError
+from inspector_app.i18n import _, current_language
+from inspector_app.paths import builtin_forms_dir, user_cache_dir
+
+ICONS = ("bolt", "flame", "exit", "extinguisher", "box", "gas", "flask", "clipboard")
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in both languages of the program."""
+
+    zh: str
+    en: str
+
+    def get(self, language: str | None = None) -> str:
+        language = language or current_language()
+        return self.zh if language.startswith("zh") else self.en
+
+
+@dataclass(frozen=True)
+class AreaType:
+    code: str
+    name: Text
+
+
+@dataclass(frozen=True)
+class Group:
+    code: str
+    name: Text
+    icon: str  # one of ICONS
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    group: str
+    name: Text
+    default_severity: str  # "general" or "major"
+    deadline_days: int
+    fixable_on_spot: bool
+    legal_basis: Text
+    requirement: Text
+    phrases: tuple[Text, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    code: str
+    text: Text
+    category: str
+
+
+@dataclass(frozen=True)
+class Checklist:
+    area_type: str
+    name: Text
+    items: tuple[ChecklistItem, ...]
+
+
+class FormsError(InspectorError):
+    """A forms file that cannot be used; ``problems`` lists each as (path, line, message)."""
+
+    def __init__(self, problems: list[tuple[Path, int | None, str]]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(format_problem(*p) for p in problems))
+
+
+def format_problem(path: Path, line: int | None, message: str) -> str:
+    where = f"{path}:{line}" if line else str(path)
+    return f"{where}: {message}"
+
+
+@dataclass
+class Catalogue:
+    """Every area type, group, category and checklist known to the program, by code."""
+
+    area_types: dict[str, AreaType] = field(default_factory=dict)
+    groups: dict[str, Group] = field(default_factory=dict)
+    categories: dict[str, Category] = field(default_factory=dict)
+    checklists: dict[str, Checklist] = field(default_factory=dict)
+    sources: list[Path] = field(default_factory=list)
+
+    def category(self, code: str) -> Category:
+        try:
+            return self.categories[code]
+        except KeyError:
+            raise InspectorError(
+                _("Unknown hazard category '{code}'. `inspector-app forms categories` lists them.").format(
+                    code=code
+                )
+            ) from None
+
+    def icon_for(self, category_code: str) -> str:
+        category = self.categories.get(category_code)
+        group = self.groups.get(category.group) if category else None
+        return group.icon if group else "clipboard"
+
+
+def load_catalogue(extra_dirs: list[Path] | tuple[Path, ...] = (), include_builtin: bool = True,
+                   use_cache: bool = True) -> Catalogue:
+    """The built-in forms, then each organisation folder in order (later entries win); FormsError if
+    any file is malformed. ``use_cache=False`` reads and validates every file (`forms check`)."""
+    folders = ([builtin_forms_dir()] if include_builtin else []) + [Path(d) for d in extra_dirs]
+    cache = _cache_file(folders) if use_cache else None
+    if cache is not None:
+        cached = _read_cache(cache)
+        if cached is not None:
+            return cached
+    from inspector_app.core.forms_files import read_folders
+
+    catalogue = read_folders(folders)
+    if cache is not None:
+        _write_cache(cache, catalogue)
+    return catalogue
+
+
+def _cache_file(folders: list[Path]) -> Path | None:
+    """The cache entry for exactly these files as they are now; None if a file cannot be read."""
+    from inspector_app import __version__
+
+    fingerprint = hashlib.sha256(f"{CACHE_FORMAT} {__version__}".encode())
+    for folder in folders:
+        fingerprint.update(f"\0{folder.resolve()}".encode())
+        try:
+            files = [folder / "taxonomy.yaml", *sorted((folder / "checklists").glob("*.yaml"))]
+            for path in files:
+                if path.exists():  # the content itself: a timestamp can miss an edit made within its tick
+                    fingerprint.update(f"\0{path.name}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
+        except OSError:
+            return None
+    return user_cache_dir() / "forms" / f"{fingerprint.hexdigest()[:32]}.json"
+
+
+def _read_cache(path: Path) -> Catalogue | None:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return _catalogue_from_json(data)
+    except (OSError, ValueError, KeyError, TypeError):  # absent, or damaged: read the files instead
+        return None
+
+
+def _write_cache(path: Path, catalogue: Catalogue) -> None:
+    data = asdict(catalogue)
+    data["sources"] = [str(p) for p in catalogue.sources]
+    with contextlib.suppress(OSError):  # a cache: without it the next start reads the files again
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(f".{path.name}.{os.getpid()}")
+        partial.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        partial.replace(path)  # whole or not at all, even with two programs starting at once
+
+
+def _text(data: dict[str, str]) -> Text:
+    return Text(zh=str(data["zh"]), en=str(data["en"]))
+
+
+def _catalogue_from_json(data: dict[str, Any]) -> Catalogue:
+    return Catalogue(
+        area_types={code: AreaType(a["code"], _text(a["name"])) for code, a in data["area_types"].items()},
+        groups={code: Group(g["code"], _text(g["name"]), g["icon"]) for code, g in data["groups"].items()},
+        categories={code: Category(
+            code=c["code"], group=c["group"], name=_text(c["name"]), default_severity=c["default_severity"],
+            deadline_days=int(c["deadline_days"]), fixable_on_spot=bool(c["fixable_on_spot"]),
+            legal_basis=_text(c["legal_basis"]), requirement=_text(c["requirement"]),
+            phrases=tuple(_text(p) for p in c["phrases"])) for code, c in data["categories"].items()},
+        checklists={area: Checklist(
+            area_type=k["area_type"], name=_text(k["name"]),
+            items=tuple(ChecklistItem(i["code"], _text(i["text"]), i["category"]) for i in k["items"]))
+            for area, k in data["checklists"].items()},
+        sources=[Path(p) for p in data["sources"]],
+    )
