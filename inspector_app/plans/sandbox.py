@@ -364,8 +364,10 @@ def run_guarded(path: Path, job: str, args: tuple[Any, ...], budget: Budget | No
 def describe(path: Path, budget: Budget | None = None, cancel: threading.Event | None = None) -> GuardedResult:
     """Format, pages (PageInfo), layers (Layer) and warnings of a plan, read (and its first page drawn
     small) in a child process; the file then counts as proved for :func:`ensure_safe`."""
+    budget = budget or Budget()
     result = run_guarded(path, "describe", (), budget, cancel)
     _remember_safe(Path(path))
+    _keep_proof(_proof_file(Path(path), budget))
     return result
 
 
@@ -393,18 +395,55 @@ def render_region(path: Path, page: int, region: Region, width: int, height: int
 
 _probed_lock = threading.Lock()
 _probed: dict[tuple[str, int, float], None] = {}
+PROOFS_FOLDER = "proved-plans"
 
 
 def ensure_safe(path: Path, budget: Budget | None = None, cancel: threading.Event | None = None) -> None:
-    """Probe a file once per process (keyed by path, size and modification time); PlanError if unsafe."""
+    """Probe a file unless it was proved before; PlanError if unsafe.
+
+    Proved before: in this process (keyed by path, size and modification time), or in an earlier run
+    of this version of the program under the same budget (keyed by the file's SHA-256, in the user's
+    cache folder). Only a file that passed leaves a proof, so a hostile file is probed every time; and
+    skipping the child at start-up saves a fresh interpreter's start on the laptop's other core."""
     path = Path(path)
     key = _probe_key(path)
     if key is not None:
         with _probed_lock:
             if key in _probed:
                 return
+    budget = budget or Budget()
+    proof = _proof_file(path, budget)
+    if proof is not None and proof.exists():
+        _remember_safe(path)
+        return
     probe(path, budget, cancel)
     _remember_safe(path)
+    _keep_proof(proof)
+
+
+def _keep_proof(proof: Path | None) -> None:
+    if proof is not None:
+        with contextlib.suppress(OSError):  # a cache: if it cannot be written, the next run probes again
+            proof.parent.mkdir(parents=True, exist_ok=True)
+            proof.touch()
+
+
+def _proof_file(path: Path, budget: Budget) -> Path | None:
+    """Where a proof of this content under this budget and program version is kept; None if unreadable."""
+    import hashlib
+
+    from inspector_app import __version__
+    from inspector_app.paths import user_cache_dir
+
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as stream:
+            for block in iter(lambda: stream.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    name = f"{digest.hexdigest()}-{__version__}-{budget.seconds:g}s-{budget.memory_mb}mb"
+    return user_cache_dir() / PROOFS_FOLDER / name
 
 
 def _probe_key(path: Path) -> tuple[str, int, float] | None:
@@ -423,9 +462,15 @@ def _remember_safe(path: Path) -> None:
 
 
 def forget_proved() -> None:
-    """Forget which files were proved (tests; a file replaced with the same size and time)."""
+    """Forget which files were proved, in this process and on disk (tests; a file replaced with the
+    same size and time)."""
     with _probed_lock:
         _probed.clear()
+    import shutil
+
+    from inspector_app.paths import user_cache_dir
+
+    shutil.rmtree(user_cache_dir() / PROOFS_FOLDER, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ the safety screen refuses SVG bombs even where a plan is opened in-process; pipe
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -86,3 +87,37 @@ def test_notice_excerpt_and_canvas_read_through_the_budget(reader, monkeypatch, 
         else:
             load_plan(bomb, None)
     assert "pdf_flate_bomb.pdf" in str(refused.value) and "more than 150 MB" in str(refused.value)
+
+
+def test_a_proof_outlives_the_run_but_only_for_the_same_content(floorplans, tmp_path, monkeypatch,
+                                                                private_user_folders):
+    """A plan proved once is not probed again at the next start (a copy elsewhere stands for the next
+    run: it is not in this process's memory); a changed file, or one that failed, is probed again."""
+    plan = sorted((floorplans / "svg").glob("*.svg"), key=lambda p: p.stat().st_size)[0]
+    sandbox.forget_proved()
+    sandbox.ensure_safe(plan)
+    assert len(list((private_user_folders / "cache" / sandbox.PROOFS_FOLDER).iterdir())) == 1
+
+    probed: list[str] = []
+    real_probe = sandbox.probe
+
+    def counting_probe(path, budget=None, cancel=None):
+        probed.append(Path(path).name)
+        return real_probe(path, budget, cancel)
+
+    monkeypatch.setattr(sandbox, "probe", counting_probe)
+    same = tmp_path / "same.svg"
+    same.write_bytes(plan.read_bytes())
+    sandbox.ensure_safe(same)
+    assert probed == []
+
+    changed = tmp_path / "changed.svg"
+    changed.write_bytes(plan.read_bytes().replace(b"</svg>", b"<!-- edited --></svg>"))
+    sandbox.ensure_safe(changed)
+    assert probed == ["changed.svg"]
+
+    slow = _slow_svg(tmp_path / "slow.svg")
+    for _attempt in range(2):
+        with pytest.raises(PlanError):
+            sandbox.ensure_safe(slow, sandbox.Budget(seconds=1, memory_mb=2048))
+    assert probed == ["changed.svg", "slow.svg", "slow.svg"]
