@@ -5,9 +5,10 @@ main window, and then (once the window shows) the work that can wait, such as th
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from inspector_app.cli.context import AppContext
 from inspector_app.core.errors import InspectorError
@@ -37,6 +38,23 @@ class QtTranslations:
                 self.translators.append(translator)
 
 
+class AfterFirstPaint(QObject):
+    """Calls ``then`` once, when ``window`` has been painted for the first time: work started from
+    show() with a zero timer would run before the window system got its first frame."""
+
+    def __init__(self, window: QWidget, then: Callable[[], object]) -> None:
+        super().__init__(window)
+        self.window, self.then = window, then
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Paint:
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, self.then)
+            self.deleteLater()
+        return False
+
+
 def run(context: AppContext) -> int:
     from inspector_app.ui.start_screen import show_start_screen
 
@@ -60,15 +78,20 @@ def run(context: AppContext) -> int:
     if not open_ledger_or_recover(context):  # asks before making a ledger, offers a backup if it fails
         return 0
     try:
-        window = MainWindow(context, qt_translations)
+        window = MainWindow(context, qt_translations, open_last_place=False)
     except InspectorError as exc:
-        start_screen.close()
+        start_screen.finish()
         QMessageBox.critical(None, _("Fire-Risk Inspector"), str(exc))
         return 1
     window.show()
-    BackupKeeper(context, window).start()
-    start_screen.finish(window)
-    QTimer.singleShot(0, lambda: after_first_show(window))
+    start_screen.finish()
+    backup_keeper = BackupKeeper(context, window)
+
+    def once_on_screen() -> None:
+        backup_keeper.start()
+        after_first_show(window)
+
+    AfterFirstPaint(window, once_on_screen)
     try:
         return app.exec()
     finally:
@@ -76,11 +99,13 @@ def run(context: AppContext) -> int:
 
 
 def after_first_show(window: object) -> None:
-    """What waits until the window is on screen: the first-start question (asked once)."""
+    """What waits until the window is on screen: the last floor's plan (proved in a child process,
+    then drawn), then the first-start question (asked once)."""
     from inspector_app.ui.first_start import ask_name_once
     from inspector_app.ui.main_window import MainWindow
 
     assert isinstance(window, MainWindow)
+    window.open_last_place()
     name = ask_name_once(window.context, window)
     if name:
         window.set_inspector_name(name)

@@ -51,7 +51,10 @@ if TYPE_CHECKING:
 
 
 class MainWindow(WindowCommands):
-    def __init__(self, context: AppContext, qt_translations: QtTranslations | None = None) -> None:
+    def __init__(self, context: AppContext, qt_translations: QtTranslations | None = None,
+                 open_last_place: bool = True) -> None:
+        """``open_last_place=False``: the caller shows the window first and calls open_last_place()
+        after, so that the window is on screen before the plan is proved and drawn (ui/app.py)."""
         super().__init__()
         self.context = context
         self.qt_translations = qt_translations
@@ -129,6 +132,8 @@ class MainWindow(WindowCommands):
         self.retranslate()
         self.reload()
         self._restore_layout()
+        if open_last_place:
+            self.open_last_place()
 
     # -- actions and texts -------------------------------------------------------------------
     def _action(self, slot: object, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
@@ -547,9 +552,19 @@ class MainWindow(WindowCommands):
             self.restoreGeometry(QByteArray.fromBase64(settings.window_geometry.encode()))
         if settings.window_state:
             self.restoreState(QByteArray.fromBase64(settings.window_state.encode()))
+
+    def open_last_place(self) -> None:
+        """The floor the inspector left off on; on a first start the first floor there is. Called once
+        the window is on screen: if the inspector has already gone to a floor or opened a hazard by then,
+        they stay where they are."""
+        if self.editor.hazard_id is not None or (self.selected is not None and self.selected[0] == "floor"):
+            return
+        settings = self.context.settings
         if settings.last_floor_id:
             self.select_floor(settings.last_floor_id)
-        if not self.tree.currentIndex().isValid():
+        # Not currentIndex(): a tree that took the focus when the window showed has made its first row
+        # (a site) current on its own.
+        if self.selected is None or self.selected[0] != "floor":
             first_floor = self.tree_model.first_floor()
             if first_floor.isValid():  # a first start opens on a plan, not on an empty canvas
                 self.tree.setCurrentIndex(first_floor)

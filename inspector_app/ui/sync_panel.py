@@ -15,7 +15,6 @@ from collections.abc import Callable
 from html import escape
 from urllib.parse import urlsplit
 
-import httpx
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence, QTextDocument
 from PySide6.QtWidgets import (
@@ -95,6 +94,8 @@ class SyncJob(QRunnable):
         self.signals = _Signals()
 
     def run(self) -> None:
+        import httpx  # here, on the worker thread: the window opens without loading the HTTP client
+
         answered: list[int] = []
         client = httpx.Client(base_url=self.server.strip().rstrip("/") + "/sync", timeout=60.0,
                               event_hooks={"response": [lambda response: answered.append(response.status_code)]})

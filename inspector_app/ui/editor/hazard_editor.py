@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -167,10 +167,9 @@ class HazardEditor(PhotoActions, QWidget):
         for position, button in enumerate((self.add_photo_button, self.paste_photo_button, self.camera_button,
                                            self.role_button, self.markup_button)):
             photo_buttons.addWidget(button, position // 3, position % 3)
-        from inspector_app.ui.editor.camera_capture import camera_available
-
-        self._has_camera = camera_available()
-        self.camera_button.setVisible(self._has_camera)
+        self._has_camera = False
+        self.camera_button.setVisible(False)
+        QTimer.singleShot(0, self, self._look_for_camera)  # QtMultimedia's start can wait for the first paint
         self.place_button = self._button(self._ask_for_pin)
         self.place_button.setStyleSheet("QPushButton { background: #1565c0; color: white; font-weight: 600; }")
         self.fix_button = self._button(self.open_fix_on_spot)
@@ -423,7 +422,7 @@ class HazardEditor(PhotoActions, QWidget):
         finally:
             self._loading = False
 
-    def _show_phrases(self, phrases: list[Any]) -> None:
+    def _show_phrases(self, phrases: Sequence[Any]) -> None:
         current = self._widget_text("description")
         buttons: list[PhraseButton] = []
         for phrase in phrases[:4]:
@@ -439,6 +438,12 @@ class HazardEditor(PhotoActions, QWidget):
 
     def is_read_only(self) -> bool:
         return self._status in FINAL_STATES
+
+    def _look_for_camera(self) -> None:
+        from inspector_app.ui.editor.camera_capture import camera_available
+
+        self._has_camera = camera_available()
+        self.camera_button.setVisible(self._has_camera and not self.is_read_only())
 
     def _apply_read_only(self) -> None:
         final = self.is_read_only()
