@@ -190,6 +190,8 @@ class WindowCommands(QMainWindow):
         changed = chosen.apply_to(self.context.settings)
         if "inspector_name" in changed:
             self.set_inspector_name(chosen.inspector_name)
+        if "photo_max_edge" in changed:
+            self.editor.photo_max_edge = chosen.photo_max_edge  # the next photo attached is stored so
         if "language" in changed:
             self.switch_language(chosen.language or system_language())
             self.context.settings.language = chosen.language  # "" keeps following the system
