@@ -73,6 +73,7 @@ CATALOGUE_OF: dict[str, str] = {
     "inspector_app/ui/start_screen.py": "settings",
     "inspector_app/core/db.py": "ledgerfile",
     "inspector_app/core/backups.py": "ledgerfile",
+    "inspector_app/core/ledger_lock.py": "ledgerfile",
     "inspector_app/cli/backup_cmds.py": "ledgerfile",
     "inspector_app/cli/context.py": "ledgerfile",
     "inspector_app/ui/ledger_file.py": "ledgerfile",

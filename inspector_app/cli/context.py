@@ -8,6 +8,10 @@ folder or file, so a mistyped path never looks like an empty ledger. Code that b
 itself (the GUI after asking, tests) may create (``may_create``, default True). A ledger this opens that
 was there already gets its daily automatic backup (core/backups.py).
 
+The desktop program opens its ledger through ``hold_ledger``: it then holds the ledger's lock
+(core/ledger_lock.py) until ``close``, so that `restore` in another process refuses to replace the file
+under it. Commands open through ``db`` and hold nothing: they are over in a moment.
+
 The database, forms and ledger modules are imported when first asked for, not at the top: every command
 and the window's first paint load this module, and most commands need only some of them.
 """
@@ -18,6 +22,7 @@ import argparse
 import getpass
 import hashlib
 import json
+import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +38,10 @@ if TYPE_CHECKING:
 
     from inspector_app.core.db import Database
     from inspector_app.core.forms import Catalogue
+    from inspector_app.core.ledger_lock import LedgerLock
     from inspector_app.core.models import Floor
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -47,6 +55,7 @@ class AppContext:
     may_create: bool = True
     _db: Database | None = None
     _catalogue: Catalogue | None = None
+    _lock: LedgerLock | None = None
 
     @classmethod
     def from_environment(cls) -> AppContext:
@@ -110,6 +119,29 @@ class AppContext:
             self._migrate_user_settings(self._db)
         return self._db
 
+    def hold_ledger(self) -> Database:
+        """Open the ledger as the desktop program does: its lock is taken first and held until ``close``.
+        ``LedgerInUse`` if another running program holds it; a ledger that fails to open is not held.
+        Where no lock can be made at all the ledger opens without one (said in the log): the lock
+        guards against `restore`, it must not keep the inspector from working."""
+        from inspector_app.core.db import LedgerError, ledger_exists
+        from inspector_app.core.ledger_lock import LedgerLock
+
+        path = self.ledger_path
+        try:
+            if self._lock is None and path is not None and (self.may_create or ledger_exists(path)):
+                path.parent.mkdir(parents=True, exist_ok=True)  # a new ledger's folder, as opening makes it
+                try:
+                    self._lock = LedgerLock.acquire(path)
+                except LedgerError as exc:
+                    if exc.reason != "no_lock":
+                        raise
+                    log.warning("%s", exc)
+            return self.db
+        except BaseException:
+            self.close()
+            raise
+
     def _backup_before_upgrade(self, path: Path) -> None:
         """A copy of the ledger as the older program left it; no copy, no upgrade (the error says why)."""
         from inspector_app.core import backups
@@ -157,6 +189,9 @@ class AppContext:
         if self._db is not None:
             self._db.dispose()
             self._db = None
+        if self._lock is not None:  # after the database: nothing of the ledger is open once it is free
+            self._lock.release()
+            self._lock = None
 
 
 def ledger_key(url: str) -> str:

@@ -112,6 +112,7 @@ def run_add(context: AppContext, args: argparse.Namespace) -> int:
             x=args.x, y=args.y, page=args.page, severity=args.severity, description=args.description,
             room=args.room, deadline=args.deadline, responsible_unit=args.responsible_unit,
             responsible_person=args.responsible_person, photos=args.photo, previous_hazard_id=previous,
+            photo_max_edge=context.settings.photo_max_edge,
         )
         result = hazard_json(hazard)
     print_json(result)  # after the commit: a reader that goes away must not undo the record
@@ -192,7 +193,8 @@ def run_status(context: AppContext, args: argparse.Namespace) -> int:
     db = context.db
     with db.session() as session:
         hazard = find_hazard(session, args.hazard)
-        change_status(session, db.store, hazard, args.to, context.actor, note=args.note, photos=args.photo)
+        change_status(session, db.store, hazard, args.to, context.actor, note=args.note, photos=args.photo,
+                      photo_max_edge=context.settings.photo_max_edge)
         result = hazard_json(hazard)
     print_json(result)
     return 0

@@ -6,6 +6,9 @@ backup out of the rotation. Backups live in ``<ledger stem>-backups/`` beside th
 time they were made (UTC). Plans and photos are not copied: the file store beside the ledger is written
 by content hash and never rewritten, so an older copy of the database still finds every file it names.
 
+Restoring refuses a ledger that a running program has open (core.ledger_lock), and holds the ledger's
+lock while it swaps the files, so that no program opens it half replaced.
+
 Rotation (``prune_backups``): the newest ``KEEP_RECENT`` copies are always kept; older ones are kept
 while they are younger than the ``keep_days`` setting, one per day (the day's last).
 """
@@ -27,6 +30,7 @@ from inspector_app.core.db import (
     ledger_exists,
     newer_schema_message,
 )
+from inspector_app.core.ledger_lock import LedgerLock
 from inspector_app.i18n import _
 
 KEEP_RECENT = 5
@@ -203,13 +207,22 @@ def _fold_wal(path: Path) -> None:
 def restore_ledger(ledger: Path, source: Path, now: datetime | None = None) -> Restored:
     """Put the ledger in ``source`` at ``ledger``. The source is checked first (a file that is not a
     ledger, damaged or newer is refused and nothing changes); the ledger that was there is moved aside,
-    with its -wal and -shm files, as ``<name>.replaced-<time>.sqlite``, never deleted."""
+    with its -wal and -shm files, as ``<name>.replaced-<time>.sqlite``, never deleted. A ledger that a
+    running program has open is refused too (``LedgerInUse``, naming that program's process), and
+    nothing changes."""
     now = now or _now()
     source, ledger = source.resolve(), ledger.resolve()
     if source == ledger:
         raise LedgerError(_("{path} is the ledger itself: restore from a backup or another copy.").format(
             path=source), "not_ledger", source)
     check_ledger_file(source)
+    ledger.parent.mkdir(parents=True, exist_ok=True)
+    with LedgerLock.acquire(ledger):
+        return _replace_ledger(ledger, source, now)
+
+
+def _replace_ledger(ledger: Path, source: Path, now: datetime) -> Restored:
+    """The swap itself, under the ledger's lock: a complete copy first, then the files renamed."""
     incoming = ledger.with_name(f".{ledger.name}.restoring")
     copy_ledger(source, incoming)  # first a complete copy, so a failure leaves the ledger as it was
     kept: Path | None = None

@@ -38,7 +38,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 class LedgerError(InspectorError):
     """A ledger that cannot be opened. ``reason`` says why, for whoever offers a way out:
-    "missing", "empty", "not_ledger", "damaged", "newer"."""
+    "missing", "empty", "not_ledger", "damaged", "newer"; and from core.ledger_lock, "in_use" (another
+    running program has it open) and "no_lock" (its lock file cannot be made or locked)."""
 
     def __init__(self, message: str, reason: str, path: Path | None = None) -> None:
         super().__init__(message)

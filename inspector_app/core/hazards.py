@@ -30,7 +30,7 @@ from inspector_app.core.models import (
     utcnow,
 )
 from inspector_app.core.organisation import settings_for_site
-from inspector_app.core.photos import store_photo
+from inspector_app.core.photos import MAX_STORED_EDGE, store_photo
 from inspector_app.core.store import FileStore
 from inspector_app.core.sync import tracking
 from inspector_app.core.workflow import Severity, Status, check_transition
@@ -103,8 +103,10 @@ def add_hazard(
     today: dt.date | None = None,
     found_at: dt.datetime | None = None,
     hazard_id: uuid.UUID | None = None,
+    photo_max_edge: int = MAX_STORED_EDGE,
 ) -> Hazard:
-    """Record a hazard, prefilled from its category, with its first event and its photos.
+    """Record a hazard, prefilled from its category, with its first event and its photos (each reduced
+    to ``photo_max_edge`` pixels on its long side, the inspector's setting).
 
     ``hazard_id`` is given only by the redo of an undone add, so later undo steps that name the
     hazard find it again.
@@ -145,7 +147,7 @@ def add_hazard(
     audit.append_event(session, hazard, "created", actor,
                        changes={name: [None, value] for name, value in created.items()})
     for photo in photos:
-        attach_photo(session, store, hazard, photo, role="before", actor=actor)
+        attach_photo(session, store, hazard, photo, role="before", actor=actor, max_edge=photo_max_edge)
     return hazard
 
 
@@ -227,10 +229,12 @@ def place_pin(session: Session, hazard: Hazard, actor: str, floor_id: uuid.UUID 
     return _record_changes(session, hazard, {"floor_id": floor_id, "page": page, "x": x, "y": y}, "pin_moved", actor)
 
 
-def attach_photo(session: Session, store: FileStore, hazard: Hazard, path: Path, role: str, actor: str) -> Attachment:
+def attach_photo(session: Session, store: FileStore, hazard: Hazard, path: Path, role: str, actor: str,
+                 max_edge: int = MAX_STORED_EDGE) -> Attachment:
+    """Store a cleaned copy of the photo (at most ``max_edge`` pixels on its long side) on the hazard."""
     if role not in ("before", "after"):
         raise InspectorError(_("A photo is either 'before' or 'after'; got '{role}'.").format(role=role))
-    stored = store_photo(store, Path(path))
+    stored = store_photo(store, Path(path), max_edge)
     attachment = Attachment(
         id=uuid.uuid4(), hazard_id=hazard.id, role=role, file_hash=stored.file_hash, filename=stored.filename,
         mime=stored.mime, width=stored.width, height=stored.height, overlay={}, created_by=actor,
@@ -256,13 +260,14 @@ def change_status(
     actor: str,
     note: str = "",
     photos: Sequence[Path] = (),
+    photo_max_edge: int = MAX_STORED_EDGE,
 ) -> Hazard:
     """Move a hazard through the workflow; photos given here are after-photos for a closing step."""
     has_after = bool(photos) or bool(session.scalar(
         select(Attachment.id).where(Attachment.hazard_id == hazard.id, Attachment.role == "after").limit(1)))
     transition = check_transition(hazard.status, to, note=note, has_after_photo=has_after)
     for photo in photos:
-        attach_photo(session, store, hazard, photo, role="after", actor=actor)
+        attach_photo(session, store, hazard, photo, role="after", actor=actor, max_edge=photo_max_edge)
     changes: dict[str, list[Any]] = {"status": [hazard.status, transition.target.value]}
     hazard.status = transition.target.value
     if transition.event == "fixed_on_spot":
@@ -284,7 +289,8 @@ def rotate_token(session: Session, hazard: Hazard, actor: str) -> str:
 
 
 def change_status_many(session: Session, store: FileStore, hazard_ids: Sequence[uuid.UUID], to: str, actor: str,
-                       note: str = "", photos: Sequence[Path] = ()) -> list[tuple[str, str]]:
+                       note: str = "", photos: Sequence[Path] = (),
+                       photo_max_edge: int = MAX_STORED_EDGE) -> list[tuple[str, str]]:
     """Apply one status change to several hazards; each succeeds or fails on its own.
 
     Returns (hazard number, reason) for every hazard that was refused; the others are changed.
@@ -297,7 +303,8 @@ def change_status_many(session: Session, store: FileStore, hazard_ids: Sequence[
             continue
         try:
             with session.begin_nested():
-                change_status(session, store, hazard, to, actor, note=note, photos=photos)
+                change_status(session, store, hazard, to, actor, note=note, photos=photos,
+                              photo_max_edge=photo_max_edge)
         except InspectorError as exc:
             refused.append((hazard.number, str(exc)))
     return refused

@@ -2,9 +2,11 @@
 removed), so a notice or a shared ledger never leaks where an inspector's phone was.
 
 Huge photos are accepted (phones take 50 MP) but a declared size past MAX_SOURCE_PIXELS is refused
-from the header, before any pixel is decoded; a copy larger than needed for any printout is scaled
-down once, at import. HEIC/HEIF (phones) is read through pillow-heif and stored as JPEG like the
-rest. Every refusal is one sentence naming the file, never a Python object's repr.
+from the header, before any pixel is decoded; a copy larger than needed is scaled down once, at
+import, to ``max_edge`` pixels on its long side: the inspector's setting (core.settings
+``photo_max_edge``), MAX_STORED_EDGE unless said otherwise. HEIC/HEIF (phones) is read through
+pillow-heif and stored as JPEG like the rest. Every refusal is one sentence naming the file, never a
+Python object's repr.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def _register_heif() -> None:
 _heif_ready = False
 
 
-def _decode(path: Path, data: bytes) -> tuple[Image.Image, Image.Exif]:
+def _decode(path: Path, data: bytes, max_edge: int) -> tuple[Image.Image, Image.Exif]:
     """Decode upright under our own size check; InspectorError (naming the file) for any bad photo."""
     _register_heif()
     name = path.name
@@ -72,7 +74,7 @@ def _decode(path: Path, data: bytes) -> tuple[Image.Image, Image.Exif]:
             if width <= 0 or height <= 0 or width * height > MAX_SOURCE_PIXELS:
                 raise InspectorError(_too_large(name, width, height))
             try:
-                image.draft("RGB", (MAX_STORED_EDGE, MAX_STORED_EDGE))
+                image.draft("RGB", (max_edge, max_edge))
                 exif = image.getexif()
                 upright = ImageOps.exif_transpose(image)
                 upright.load()
@@ -92,8 +94,11 @@ def _too_large(name: str, width: int = 0, height: int = 0) -> str:
     return _("The photo {name} is too large to open safely (a possible decompression bomb).").format(name=name)
 
 
-def clean_photo_bytes(path: Path) -> tuple[bytes, int, int]:
-    """Read a photo, apply its EXIF orientation, drop GPS, and return JPEG bytes and the size."""
+def clean_photo_bytes(path: Path, max_edge: int = MAX_STORED_EDGE) -> tuple[bytes, int, int]:
+    """Read a photo, apply its EXIF orientation, drop GPS, reduce it to ``max_edge`` pixels on its long
+    side (a smaller photo keeps its size), and return JPEG bytes and the size."""
+    if max_edge < 1:
+        raise ValueError(f"max_edge must be positive, not {max_edge}")
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -101,10 +106,10 @@ def clean_photo_bytes(path: Path) -> tuple[bytes, int, int]:
             path=path, problem=exc.strerror or exc)) from exc
     if not data:
         raise InspectorError(_("The photo {path} is empty (0 bytes).").format(path=path))
-    upright, exif = _decode(path, data)
+    upright, exif = _decode(path, data, max_edge)
     if upright.mode not in ("RGB", "L"):
         upright = upright.convert("RGB")
-    upright.thumbnail((MAX_STORED_EDGE, MAX_STORED_EDGE), Image.Resampling.LANCZOS)
+    upright.thumbnail((max_edge, max_edge), Image.Resampling.LANCZOS)
     # Keep the camera facts people rely on (time taken, camera) but not the location.
     exif.pop(GPS_IFD, None)
     exif.pop(0x0112, None)  # orientation: the pixels are upright now
@@ -136,7 +141,7 @@ def _exif_bytes(exif: Image.Exif) -> bytes:
     return kept.tobytes()
 
 
-def store_photo(store: FileStore, path: Path) -> StoredPhoto:
-    data, width, height = clean_photo_bytes(path)
+def store_photo(store: FileStore, path: Path, max_edge: int = MAX_STORED_EDGE) -> StoredPhoto:
+    data, width, height = clean_photo_bytes(path, max_edge)
     digest = store.put(data, ".jpg")
     return StoredPhoto(digest, path.name, "image/jpeg", width, height)

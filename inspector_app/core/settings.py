@@ -1,9 +1,11 @@
 """Per-user settings of this laptop: declared once below with their types and defaults, stored as JSON.
 
 A file written by an older version is upgraded by the versioned steps in UPGRADES, one version at a
-time; a value of the wrong type falls back to its default (the others are kept); a file that is not
-JSON at all is kept aside as settings.damaged.json, never silently overwritten; keys written by a newer
-program are carried along untouched. The organisation's own settings (QR address, notice prefix) are
+time; a value of the wrong type, or not one of its choices, falls back to its default (the others are
+kept), and so does a setting the file does not have yet: a new setting with a default needs no upgrade
+step, only a changed meaning does. A file that is not JSON at all is kept aside as
+settings.damaged.json, never silently overwritten; keys written by a newer program are carried along
+untouched. The organisation's own settings (QR address, notice prefix) are
 not here: they are data in the ledger (core.organisation).
 
 Plain dataclasses rather than pydantic: every command loads the settings, and pydantic alone costs a
@@ -26,6 +28,10 @@ SETTINGS_VERSION = 2
 
 LANGUAGES = ("", "zh_CN", "en")  # "": follow the system
 PAPER_SIZES = ("A4", "A3", "Letter")
+# The long edge, in pixels, that an attached photo is reduced to. The largest is the default and
+# core.photos.MAX_STORED_EDGE (ample for an A4 print at 300 dpi); the smaller ones keep a ledger that
+# travels (sync, bundles, a USB stick) light. Any other number in the file falls back to the default.
+PHOTO_MAX_EDGES = (1600, 2048, 3072, 4096)
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +45,7 @@ class Settings:
     inspector_name_asked: bool = False  # the first-start dialog has been shown (asked once, never again)
     paper_size: str = "A4"  # one of PAPER_SIZES: what the print dialog starts with
     backup_days: int = 14  # how many days of rotating ledger backups to keep
+    photo_max_edge: int = PHOTO_MAX_EDGES[-1]  # one of PHOTO_MAX_EDGES: a stored photo's long edge at most
     # Kept only to move them once into each ledger's organisation (core.organisation.migrate_user_settings):
     # the base URL and the notice prefix are the organisation's, stored in the ledger. Nothing else reads them.
     public_base_url: str = "http://127.0.0.1:8470"
@@ -90,7 +97,8 @@ def upgrade(data: dict[str, Any]) -> dict[str, Any]:
 
 
 _FIELD_TYPES = get_type_hints(Settings)
-_CHOICES = {"language": LANGUAGES, "paper_size": PAPER_SIZES}
+_CHOICES: dict[str, tuple[object, ...]] = {"language": LANGUAGES, "paper_size": PAPER_SIZES,
+                                          "photo_max_edge": PHOTO_MAX_EDGES}
 
 
 def _valid(name: str, value: Any) -> bool:

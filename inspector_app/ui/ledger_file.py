@@ -1,6 +1,8 @@
 """The ledger file in the desktop program, before and while the main window works on it: asking before
 a new ledger is made, the recovery dialog for a ledger that will not open (offering its latest backup,
-never a traceback), and the automatic backups while the program runs (at start, then daily)."""
+never a traceback), at start and for File → Open alike; holding the ledger's lock while it is open
+(core/ledger_lock.py), so `restore` elsewhere refuses it; and the automatic backups while the program
+runs (at start, then daily)."""
 
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ def _choose_file(parent: QWidget | None) -> Path | None:
     return Path(path) if path else None
 
 
-def _ask_to_create(path: Path, parent: QWidget | None) -> str:
+def _ask_to_create(path: Path, give_up: str, parent: QWidget | None) -> str:
     """"create", "open" or "quit": what to do where no ledger is yet."""
     box = QMessageBox(QMessageBox.Icon.Question, _("No ledger yet"), _(
         "There is no ledger at {path}.\nMake a new, empty ledger there, or open an existing one?").format(
@@ -36,7 +38,7 @@ def _ask_to_create(path: Path, parent: QWidget | None) -> str:
     create.setObjectName("create_ledger")
     other = box.addButton(_("Open another ledger…"), QMessageBox.ButtonRole.ActionRole)
     other.setObjectName("open_other_ledger")
-    quit_button = box.addButton(_("Quit"), QMessageBox.ButtonRole.RejectRole)
+    quit_button = box.addButton(give_up, QMessageBox.ButtonRole.RejectRole)
     quit_button.setObjectName("quit")
     box.setDefaultButton(create)
     box.exec()
@@ -55,29 +57,36 @@ def _usable_backup(ledger: Path) -> backups.Backup | None:
     return None
 
 
-def _ask_to_recover(error: LedgerError, backup: backups.Backup | None, parent: QWidget | None) -> str:
-    """"restore", "open" or "quit" for a ledger that failed to open."""
+def _ask_to_recover(error: LedgerError, backup: backups.Backup | None, give_up: str,
+                    parent: QWidget | None) -> str:
+    """"restore", "retry", "open" or "quit" for a ledger that failed to open. A ledger open in another
+    running program is not damaged: the way out is to close it there and try again."""
+    in_use = error.reason == "in_use"
     text = str(error)
     if backup is not None:
         text += "\n\n" + _("The latest backup was made on {when}: {path}").format(
             when=backup.made_at.astimezone().strftime("%Y-%m-%d %H:%M"), path=backup.path)
-    else:
+    elif not in_use:
         text += "\n\n" + _("There is no backup of this ledger to restore.")
     box = QMessageBox(QMessageBox.Icon.Warning, _("The ledger cannot be opened"), text,
                       QMessageBox.StandardButton.NoButton, parent)
-    restore = None
-    if backup is not None:
-        restore = box.addButton(_("Restore the latest backup"), QMessageBox.ButtonRole.AcceptRole)
-        restore.setObjectName("restore_backup")
-        box.setDefaultButton(restore)
+    first = None
+    if in_use:
+        first = box.addButton(_("Try again"), QMessageBox.ButtonRole.AcceptRole)
+        first.setObjectName("try_again")
+    elif backup is not None:
+        first = box.addButton(_("Restore the latest backup"), QMessageBox.ButtonRole.AcceptRole)
+        first.setObjectName("restore_backup")
+    if first is not None:
+        box.setDefaultButton(first)
     other = box.addButton(_("Open another ledger…"), QMessageBox.ButtonRole.ActionRole)
     other.setObjectName("open_other_ledger")
-    quit_button = box.addButton(_("Quit"), QMessageBox.ButtonRole.RejectRole)
+    quit_button = box.addButton(give_up, QMessageBox.ButtonRole.RejectRole)
     quit_button.setObjectName("quit")
     box.exec()
     clicked = box.clickedButton()
-    if restore is not None and clicked is restore:
-        return "restore"
+    if first is not None and clicked is first:
+        return "retry" if in_use else "restore"
     return "open" if clicked is other else "quit"
 
 
@@ -90,13 +99,26 @@ def _switch_to_chosen_file(context: AppContext, parent: QWidget | None) -> bool:
     return True
 
 
-def open_ledger_or_recover(context: AppContext, parent: QWidget | None = None) -> bool:
-    """Open the context's ledger before the main window is made, asking the user where a choice is
-    theirs. True: ``context.db`` is open; False: the user chose to quit."""
+def _open_held(context: AppContext, whole_file: bool) -> None:
+    """Open the context's ledger holding its lock; ``whole_file``: and read every page of it first
+    (PRAGMA quick_check), so that damage past the pages opening reads is found now, not by the window."""
+    context.hold_ledger()
+    ledger = context.ledger_path
+    if whole_file and ledger is not None:
+        backups.check_ledger_file(ledger)
+
+
+def open_ledger_or_recover(context: AppContext, parent: QWidget | None = None, give_up: str | None = None,
+                           whole_file: bool = False) -> bool:
+    """Open the context's ledger (holding its lock, core/ledger_lock.py), asking the user where a choice
+    is theirs: before a new ledger is made, and when it will not open (its latest backup is offered).
+    True: ``context.db`` is open; False: the user gave up (the button ``give_up``, "Quit" at start),
+    and nothing of the ledger is left open. ``whole_file``: check every page (File → Open)."""
+    give_up = give_up or _("Quit")
     if context.ledger_missing():
         path = context.ledger_path
         assert path is not None
-        choice = _ask_to_create(path, parent)
+        choice = _ask_to_create(path, give_up, parent)
         if choice == "quit":
             return False
         if choice == "open" and not _switch_to_chosen_file(context, parent):
@@ -104,14 +126,17 @@ def open_ledger_or_recover(context: AppContext, parent: QWidget | None = None) -
         context.may_create = choice == "create"
     while True:
         try:
-            context.db  # noqa: B018 - opening checks and migrates the ledger
+            _open_held(context, whole_file)
             return True
         except LedgerError as error:
+            context.close()  # nothing of a ledger that failed stays open or locked
             ledger = context.ledger_path
-            backup = _usable_backup(ledger) if ledger is not None else None
-            choice = _ask_to_recover(error, backup, parent)
+            backup = _usable_backup(ledger) if ledger is not None and error.reason != "in_use" else None
+            choice = _ask_to_recover(error, backup, give_up, parent)
             if choice == "quit":
                 return False
+            if choice == "retry":
+                continue
             if choice == "open":
                 if not _switch_to_chosen_file(context, parent):
                     return False
@@ -127,6 +152,20 @@ def open_ledger_or_recover(context: AppContext, parent: QWidget | None = None) -
                 "The ledger was restored from the backup of {when}.\nThe file that failed to open is "
                 "kept at {kept}").format(when=backup.made_at.astimezone().strftime("%Y-%m-%d %H:%M"),
                                          kept=done.replaced_kept_at))
+
+
+def switch_ledger(context: AppContext, path: Path, parent: QWidget | None = None) -> str:
+    """File → Open in the running program: the ledger at ``path`` opened the way the one at start is
+    (``open_ledger_or_recover``), every page checked. "switched": it is open now; "kept": the user
+    gave up and the ledger that was open is open (and held) again; "quit": not even that one opens
+    any more and the user chose to quit."""
+    previous = (context.db_path, context.database_url, context.may_create)
+    context.close()  # its lock too: the ledger chosen may be this very one, restored from a backup
+    context.db_path, context.database_url, context.may_create = path, None, False
+    if open_ledger_or_recover(context, parent, give_up=_("Keep the current ledger"), whole_file=True):
+        return "switched"
+    context.db_path, context.database_url, context.may_create = previous
+    return "kept" if open_ledger_or_recover(context, parent) else "quit"
 
 
 class BackupKeeper(QObject):

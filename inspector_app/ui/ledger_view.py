@@ -328,7 +328,8 @@ class LedgerView(QWidget):
         try:
             with self.context.db.session() as session:
                 refused = change_status_many(session, self.context.db.store, ids, target, self.context.actor,
-                                             note=note, photos=photos)
+                                             note=note, photos=photos,
+                                             photo_max_edge=self.context.settings.photo_max_edge)
         except InspectorError as exc:
             QMessageBox.warning(self, _("Change status"), str(exc))
             return

@@ -101,6 +101,7 @@ class MainWindow(WindowCommands):
 
         self.editor = HazardEditor(context.db, context.catalogue, context.actor, self.undo_stack,
                                    list(context.settings.recent_categories), self)
+        self.editor.photo_max_edge = context.settings.photo_max_edge  # kept in step by show_settings
         self.editor.hazardChanged.connect(self._after_editor_change)
         self.editor.recentCategoriesChanged.connect(self._remember_categories)
         self.editor.placePinRequested.connect(self._place_pin)

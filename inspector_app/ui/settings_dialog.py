@@ -1,7 +1,8 @@
 """Settings… (Ctrl+,): the inspector's own settings on this laptop (core.settings): the name recorded
 in the history, the language, the paper the print dialog starts with, how many days of ledger backups
-are kept; it also shows where the error log is. The organisation's settings (QR address, notice prefix)
-are in the ledger and have their own dialogs (ui/org_dialogs.py, ui/status_server.py).
+are kept, the size photos are stored at; it also shows where the error log is. The organisation's
+settings (QR address, notice prefix) are in the ledger and have their own dialogs (ui/org_dialogs.py,
+ui/status_server.py).
 
 The dialog edits a copy; `changes()` says what the inspector changed, and the main window applies it.
 """
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.settings import LANGUAGES, PAPER_SIZES, Settings
+from inspector_app.core.settings import LANGUAGES, PAPER_SIZES, PHOTO_MAX_EDGES, Settings
 from inspector_app.i18n import _, ngettext
 from inspector_app.ui.error_reporting import log_path
 
@@ -44,16 +45,24 @@ def paper_names() -> dict[str, str]:
     return {"A4": _("A4 (210 × 297 mm)"), "A3": _("A3 (297 × 420 mm)"), "Letter": _("Letter (8.5 × 11 in)")}
 
 
+def photo_size_names() -> dict[int, str]:
+    names = {edge: _("{pixels} pixels").format(pixels=edge) for edge in PHOTO_MAX_EDGES}
+    names[PHOTO_MAX_EDGES[0]] = _("{pixels} pixels (smallest files)").format(pixels=PHOTO_MAX_EDGES[0])
+    names[PHOTO_MAX_EDGES[-1]] = _("{pixels} pixels (sharpest prints)").format(pixels=PHOTO_MAX_EDGES[-1])
+    return names
+
+
 @dataclass(frozen=True)
 class SettingsChanges:
     inspector_name: str
     language: str
     paper_size: str
     backup_days: int
+    photo_max_edge: int
 
     def apply_to(self, settings: Settings) -> list[str]:
         """Copy into `settings`; the names of the fields that changed."""
-        changed = [name for name in ("inspector_name", "language", "paper_size", "backup_days")
+        changed = [name for name in ("inspector_name", "language", "paper_size", "backup_days", "photo_max_edge")
                    if getattr(settings, name) != getattr(self, name)]
         for name in changed:
             setattr(settings, name, getattr(self, name))
@@ -97,6 +106,17 @@ class SettingsDialog(QDialog):
         self.backup_days.valueChanged.connect(self._days_suffix)
         self._days_suffix(self.backup_days.value())
 
+        self.photo_max_edge = QComboBox()
+        self.photo_max_edge.setObjectName("photo_max_edge")
+        for edge, text in photo_size_names().items():
+            self.photo_max_edge.addItem(text, edge)
+        found = self.photo_max_edge.findData(settings.photo_max_edge)
+        self.photo_max_edge.setCurrentIndex(found if found >= 0 else self.photo_max_edge.count() - 1)
+        photo_help = QLabel(_("The long side of a photo when it is attached: smaller keeps the ledger and its "
+                              "sync light; the photos already attached keep their size."))
+        photo_help.setWordWrap(True)
+        photo_help.setStyleSheet("color: palette(mid);")
+
         log = QLabel(str(log_path()))
         log.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         log.setWordWrap(True)
@@ -107,6 +127,8 @@ class SettingsDialog(QDialog):
         form.addRow(_("Language:"), self.language)
         form.addRow(_("Paper for printing:"), self.paper)
         form.addRow(_("Keep ledger backups for:"), self.backup_days)
+        form.addRow(_("Photos stored at most:"), self.photo_max_edge)
+        form.addRow("", photo_help)
         form.addRow(_("Error log:"), log)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -122,4 +144,5 @@ class SettingsDialog(QDialog):
     def changes(self) -> SettingsChanges:
         return SettingsChanges(inspector_name=" ".join(self.name.text().split()),
                                language=str(self.language.currentData()), paper_size=str(self.paper.currentData()),
-                               backup_days=self.backup_days.value())
+                               backup_days=self.backup_days.value(),
+                               photo_max_edge=int(self.photo_max_edge.currentData()))

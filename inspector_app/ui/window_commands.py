@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
 from inspector_app import __version__
 from inspector_app.core import structure
-from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, system_language
 from inspector_app.ui.checklist_dialog import ChecklistDialog
 from inspector_app.ui.inspection_dialog import InspectionDialog
@@ -119,20 +118,21 @@ class WindowCommands(QMainWindow):
             self.open_ledger(Path(path))
 
     def open_ledger(self, path: Path) -> None:
+        """File → Open: the ledger is opened as at start (ui/ledger_file.py): a damaged one says so and
+        offers its latest backup; giving up keeps the ledger that was open. Either way every view is
+        pointed at the ledger that is open afterwards, never left on one that was closed."""
+        from inspector_app.ui.ledger_file import switch_ledger
+
         if self.sync_panel.refuses_ledger_switch():
             return
         self.editor.set_hazard(None)  # saves typing still waiting, into the ledger it belongs to
-        previous = (self.context.db_path, self.context.database_url)
-        self.context.close()
-        self.context.db_path, self.context.database_url = path, None
-        try:
-            self.context.db  # noqa: B018 - opening validates and migrates the file
-        except InspectorError as exc:
-            self.context.db_path, self.context.database_url = previous
-            QMessageBox.warning(self, _("Open ledger"), str(exc))
+        outcome = switch_ledger(self.context, path, self)
+        if outcome == "quit":
+            self.close()
             return
-        self.selected = None
-        self.undo_stack.clear()
+        if outcome == "switched":
+            self.selected = None
+            self.undo_stack.clear()  # its steps name the ledger that was open
         self.ledger_view.model.set_database(self.context.db)
         self.editor.db = self.context.db
         self.retranslate()
@@ -190,6 +190,8 @@ class WindowCommands(QMainWindow):
         changed = chosen.apply_to(self.context.settings)
         if "inspector_name" in changed:
             self.set_inspector_name(chosen.inspector_name)
+        if "photo_max_edge" in changed:
+            self.editor.photo_max_edge = chosen.photo_max_edge  # the next photo attached is stored so
         if "language" in changed:
             self.switch_language(chosen.language or system_language())
             self.context.settings.language = chosen.language  # "" keeps following the system

@@ -1,20 +1,27 @@
 """The desktop program and its ledger file, driven by clicks: it asks before making a new ledger, and a
-damaged ledger opens the recovery dialog whose "Restore the latest backup" brings the work back."""
+damaged ledger opens the recovery dialog whose "Restore the latest backup" brings the work back, at
+start and through File → Open alike (where giving up keeps the ledger that was open)."""
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton
 
 from inspector_app.cli.context import AppContext
 from inspector_app.core import backups
+from inspector_app.core.db import LedgerError, open_database, sqlite_url
 from inspector_app.core.demo import create_demo
+from inspector_app.core.hazards import add_hazard
+from inspector_app.core.ledger import LedgerFilter
+from inspector_app.core.ledger_lock import LedgerLock
 from inspector_app.core.queries import list_hazards
 from inspector_app.core.settings import Settings
 from inspector_app.ui.ledger_file import open_ledger_or_recover
+from inspector_app.ui.main_window import MainWindow
 
 
 def _context(path: Path) -> AppContext:
@@ -120,5 +127,91 @@ def test_the_running_program_backs_up_at_start_off_the_ui_thread(qtbot, tmp_path
         keeper.back_up_if_due()  # the hourly check: not due again today
         qtbot.waitUntil(lambda: not keeper.busy(), timeout=20000)
         assert len(backups.list_backups(path)) == 1
+    finally:
+        context.close()
+
+
+def _damaged_past_what_opening_reads(path: Path) -> None:
+    """Garble the last pages, behind an intact header and schema: the ledger still opens, and only
+    reading every page (as File → Open does) finds the damage."""
+    data = bytearray(path.read_bytes())
+    page = 4096
+    assert len(data) >= 12 * page
+    data[-6 * page:] = b"\xa5" * (6 * page)
+    path.write_bytes(bytes(data))
+    open_database(sqlite_url(path), may_create=False).dispose()  # opening alone does not see it
+    with pytest.raises(LedgerError, match="damaged"):
+        backups.check_ledger_file(path)
+
+
+def _window_on_a_ledger_and_another_damaged_one(qtbot, tmp_path, catalogue, monkeypatch):
+    """The program open on one ledger; another one, backed up with one hazard more, then damaged,
+    is what File → Open's file chooser returns."""
+    current = tmp_path / "current.sqlite"
+    context = _context(current)
+    context.may_create = True
+    create_demo(context.db, catalogue)
+    assert open_ledger_or_recover(context) is True  # held, as at start
+    other = tmp_path / "other.sqlite"
+    db = open_database(sqlite_url(other))
+    create_demo(db, catalogue)
+    with db.session() as session:
+        hazards = list_hazards(session)
+        db_floor, count = hazards[0].floor_id, len(hazards)
+        add_hazard(session, catalogue, db.store, actor="li", category="electrical.aging_wiring",
+                   floor_id=db_floor, x=0.5, y=0.5)
+    db.dispose()
+    backup = backups.make_backup(other, keep_days=14)
+    _damaged_past_what_opening_reads(other)
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(other), ""))
+    return window, context, other, backup, count
+
+
+def _listed(window: MainWindow) -> int:
+    """How many hazards the window's ledger list reads from the ledger it is on."""
+    return window.ledger_view.model.count_matching(LedgerFilter())
+
+
+def test_file_open_of_a_damaged_ledger_offers_its_latest_backup_as_at_start(qtbot, tmp_path, catalogue,
+                                                                          monkeypatch):
+    window, context, other, backup, count = _window_on_a_ledger_and_another_damaged_one(
+        qtbot, tmp_path, catalogue, monkeypatch)
+    try:
+        assert _listed(window) == count
+        seen: list[str] = []
+        _click_in_dialogs(qtbot, "restore_backup", "ok", seen=seen)
+        window.open_action.trigger()  # File → Open ledger…
+        assert "damaged" in seen[0] and str(backup.path) in seen[0] and "Traceback" not in seen[0]
+        kept = list(tmp_path.glob("other.replaced-*.sqlite"))
+        assert len(kept) == 1 and str(kept[0]) in seen[1]
+        # The window is on the restored ledger, all of it: its hazards, its title, its lock.
+        assert context.ledger_path == other.resolve() and str(other) in window.windowTitle()
+        assert _listed(window) == count + 1
+        assert window.editor.db is context.db
+        with pytest.raises(LedgerError, match="is open in Fire-Risk Inspector"):
+            LedgerLock.acquire(other.resolve())
+        LedgerLock.acquire((tmp_path / "current.sqlite").resolve()).release()  # the one it left is free
+    finally:
+        context.close()
+
+
+def test_file_open_given_up_keeps_the_ledger_that_was_open(qtbot, tmp_path, catalogue, monkeypatch):
+    window, context, other, _backup, count = _window_on_a_ledger_and_another_damaged_one(
+        qtbot, tmp_path, catalogue, monkeypatch)
+    damaged = other.read_bytes()
+    try:
+        seen: list[str] = []
+        _click_in_dialogs(qtbot, "quit", seen=seen)  # labelled "Keep the current ledger" here
+        window.open_action.trigger()
+        assert "damaged" in seen[0] and window.isVisible()
+        assert context.ledger_path == (tmp_path / "current.sqlite").resolve()
+        assert _listed(window) == count and window.editor.db is context.db
+        assert other.read_bytes() == damaged and not list(tmp_path.glob("other.replaced-*"))
+        with pytest.raises(LedgerError, match="is open in Fire-Risk Inspector"):
+            LedgerLock.acquire((tmp_path / "current.sqlite").resolve())  # held again
     finally:
         context.close()

@@ -1,6 +1,6 @@
 """The inspector's own settings in the desktop program: the name asked once at the first start (through
 the real start-up, ui/app.run) and recorded on the edits made afterwards; Settings… (Ctrl+,) changes
-the name, the language and the paper, and saves them."""
+the name, the language, the paper and the size photos are stored at, and saves them."""
 
 from __future__ import annotations
 
@@ -10,13 +10,15 @@ import threading
 from collections.abc import Callable
 
 import pytest
+from PIL import Image
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from sqlalchemy import select
 
 from inspector_app.cli.context import AppContext
 from inspector_app.core.demo import create_demo
+from inspector_app.core.hazards import attachments_of
 from inspector_app.core.models import HazardEvent
 from inspector_app.core.queries import list_hazards
 from inspector_app.core.settings import load_settings
@@ -172,3 +174,54 @@ def test_as_on_the_command_line_wins_over_the_setting(qtbot, demo_context):
     window.set_inspector_name("李明")
     assert demo_context.actor == "li" and window.editor.actor == "li"
     assert demo_context.settings.inspector_name == "李明"
+
+
+def _attach_by_button(qtbot, window: MainWindow, hazard_id, photo, monkeypatch) -> tuple[int, int]:
+    """Attach a photo as the inspector does (Add photo…, the file chosen); the stored file's size."""
+    window.editor.set_hazard(str(hazard_id))
+    monkeypatch.setattr(QFileDialog, "getOpenFileNames", lambda *args, **kwargs: ([str(photo)], ""))
+    qtbot.mouseClick(window.editor.add_photo_button, Qt.MouseButton.LeftButton)
+    with window.context.db.session() as session:
+        newest = attachments_of(session, hazard_id)[-1]
+    assert newest.filename == photo.name
+    with Image.open(window.context.db.store.path_for(newest.file_hash, ".jpg")) as stored:
+        assert stored.size == (newest.width, newest.height)
+        return stored.size
+
+
+def test_the_photo_size_chosen_in_settings_is_the_size_photos_are_stored_at(qtbot, fresh_context, tmp_path,
+                                                                             monkeypatch):
+    context = fresh_context
+    with context.db.session() as session:
+        hazard_id = list_hazards(session, status="open")[0].id
+    wide, tall = tmp_path / "wide.jpg", tmp_path / "tall.jpg"
+    Image.new("RGB", (3200, 2400), "#336699").save(wide, format="JPEG")
+    Image.new("RGB", (2400, 3200), "#996633").save(tall, format="JPEG")
+    window = MainWindow(context)
+    qtbot.addWidget(window)
+    with qtbot.waitExposed(window):
+        window.show()
+    shown: list[object] = []
+
+    def answer(dialog: QWidget) -> None:
+        assert isinstance(dialog, SettingsDialog)
+        shown.append(dialog.photo_max_edge.currentData())
+        assert [dialog.photo_max_edge.itemData(i) for i in range(dialog.photo_max_edge.count())] == [
+            1600, 2048, 3072, 4096]
+        dialog.photo_max_edge.setCurrentIndex(dialog.photo_max_edge.findText("1600 pixels (smallest files)"))
+        dialog.accept()
+
+    driver = WhenShown(SettingsDialog, answer)
+    window.settings_action.trigger()
+    qtbot.waitUntil(lambda: driver.seen, timeout=5000)
+    assert not driver.errors, driver.errors
+    assert shown == [4096]  # what the settings said: the default
+    assert load_settings().photo_max_edge == 1600
+    assert _attach_by_button(qtbot, window, hazard_id, wide, monkeypatch) == (1600, 1200)
+    window.close()
+
+    # The next start reads it from the saved settings: the long side is the tall photo's height.
+    context.settings = load_settings()
+    again = MainWindow(context)
+    qtbot.addWidget(again)
+    assert _attach_by_button(qtbot, again, hazard_id, tall, monkeypatch) == (1200, 1600)

@@ -83,3 +83,18 @@ def test_the_command_line_records_the_inspectors_name_unless_as_is_given(tmp_pat
     history = json.loads(capsys.readouterr().out)["history"]
     actors = [event["actor"] for event in history if event["kind"] == "edited"]
     assert actors[-2:] == ["李明", "张三"]
+
+
+def test_the_photo_size_is_one_of_its_choices_and_defaults_to_the_stored_maximum():
+    from inspector_app.core.photos import MAX_STORED_EDGE
+
+    assert Settings().photo_max_edge == MAX_STORED_EDGE == 4096
+    _write({"version": SETTINGS_VERSION, "photo_max_edge": 2048})
+    assert load_settings().photo_max_edge == 2048
+    for wrong in (5000, 0, -1600, "1600", 1600.0, True):
+        _write({"version": SETTINGS_VERSION, "photo_max_edge": wrong, "paper_size": "A3"})
+        settings = load_settings()
+        assert settings.photo_max_edge == 4096 and settings.paper_size == "A3", wrong
+    # A file from before the setting existed (version 1 or 2) gets the default, as today's program stores.
+    _write({"version": 1, "inspector_name": "王建国"})
+    assert load_settings().photo_max_edge == 4096

@@ -20,6 +20,7 @@ from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.hazards import attach_photo, find_hazard, update_hazard
 from inspector_app.core.photo_markup import set_photo_overlay
+from inspector_app.core.photos import MAX_STORED_EDGE
 from inspector_app.i18n import _
 from inspector_app.ui.refusable_command import Notify, RefusableCommand
 
@@ -72,12 +73,14 @@ class EditHazardFieldsCommand(_HazardCommand):
 
 
 class AttachPhotoCommand(_HazardCommand):
-    """Attach a photo file; undo takes it off again, redo puts the very same photo back."""
+    """Attach a photo file (stored at most ``max_edge`` pixels on its long side); undo takes it off
+    again, redo puts the very same photo back."""
 
     def __init__(self, db: Database, hazard_id: str, path: Path, role: str, actor: str,
-                 on_done: Notify | None = None, on_error: Notify | None = None) -> None:
+                 on_done: Notify | None = None, on_error: Notify | None = None,
+                 max_edge: int = MAX_STORED_EDGE) -> None:
         super().__init__(db, hazard_id, actor, lambda: _("Attach photo"), on_done, on_error)
-        self.path, self.role = Path(path), role
+        self.path, self.role, self.max_edge = Path(path), role, max_edge
         self.attachment_id: str | None = None
         self._facts: dict[str, Any] | None = None
 
@@ -86,7 +89,8 @@ class AttachPhotoCommand(_HazardCommand):
             with self.db.session() as session:
                 if self._facts is None:
                     hazard = find_hazard(session, self.hazard_id)
-                    attachment = attach_photo(session, self.db.store, hazard, self.path, self.role, self.actor)
+                    attachment = attach_photo(session, self.db.store, hazard, self.path, self.role, self.actor,
+                                              self.max_edge)
                     self.attachment_id = str(attachment.id)
                 else:
                     attachments.restore_photo(session, self._facts, self.actor)

@@ -618,7 +618,8 @@ class HazardEditor(PhotoActions, QWidget):
         try:
             with self.db.session() as session:
                 change_status(session, self.db.store, find_hazard(session, self.hazard_id), Status.CLOSED.value,
-                              self.actor, note=note.strip(), photos=[after_photo] if after_photo else [])
+                              self.actor, note=note.strip(), photos=[after_photo] if after_photo else [],
+                              photo_max_edge=self.photo_max_edge)
         except InspectorError as exc:
             self.show_message(str(exc))
             return False

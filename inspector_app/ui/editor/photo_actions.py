@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage, QUndoStack
 from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton, QWidget
 
 from inspector_app.core.db import Database
+from inspector_app.core.photos import MAX_STORED_EDGE
 from inspector_app.i18n import _
 from inspector_app.ui.editor.commands import AttachPhotoCommand, SetOverlayCommand, SetPhotoRoleCommand
 from inspector_app.ui.editor.photo_strip import PhotoInfo, PhotoStrip, save_jpeg
@@ -25,6 +26,9 @@ class PhotoActions:
 
     db: Database
     actor: str
+    # The long edge photos are stored at: the inspector's setting, which the main window sets and
+    # keeps in step with Settings… (core.settings photo_max_edge).
+    photo_max_edge: int = MAX_STORED_EDGE
     undo_stack: QUndoStack
     hazard_id: str | None
     strip: PhotoStrip
@@ -64,7 +68,8 @@ class PhotoActions:
             return
         for path in paths:
             self.undo_stack.push(AttachPhotoCommand(self.db, self.hazard_id, Path(path), role, self.actor,
-                                                    on_done=self._saved_change, on_error=self._failed))
+                                                    on_done=self._saved_change, on_error=self._failed,
+                                                    max_edge=self.photo_max_edge))
 
     def pick_photo_files(self) -> None:
         names, _filter = QFileDialog.getOpenFileNames(self._parent_widget(), _("Choose photos"), "",
