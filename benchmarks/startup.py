@@ -7,8 +7,9 @@ and of `hazard list`, each beside the bare cost of the same kind of start (a bar
 Measured as a second start finds the program (see the warm-up in main()): modules compiled, the
 plan proved safe and the forms validated in an earlier run. Every figure is measured from before the
 process is started to the moment the event happens in it (CLOCK_MONOTONIC is shared by all
-processes), so interpreter start and imports are included, as a person waiting for the window sees them. The program runs on a demo ledger made once in a temporary
-folder (or --db), with its own settings folder. Budgets (issue 11): window < 1 s, plan painted < 1.5 s,
+processes), so interpreter start and imports are included, as a person waiting for the window sees
+them. The program runs on a demo ledger made once in a temporary folder (or --db), with its own
+settings folder. Budgets (issue 11): window < 1 s, plan painted < 1.5 s,
 `hazard list` < 0.3 s. Prints medians and ratios; asserts nothing (the machine may be busy).
 
 Beside each wall-clock figure it prints the CPU time the process used until then (user + system, from
