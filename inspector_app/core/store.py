@@ -27,9 +27,12 @@ class FileStore:
     def path_for(self, digest: str, suffix: str = "") -> Path:
         return self.root / digest[:2] / f"{digest}{suffix}"
 
-    def put(self, data: bytes, suffix: str = "") -> str:
-        """Store bytes, atomically, and return their digest; storing the same bytes twice is free."""
+    def put(self, data: bytes, suffix: str = "", expected: str | None = None) -> str:
+        """Store bytes, atomically, and return their digest; storing the same bytes twice is free.
+        ``expected``: the digest they must have (received bytes); ValueError, and nothing stored, if not."""
         digest = sha256_bytes(data)
+        if expected is not None and digest != expected:
+            raise ValueError(f"the bytes hash to {digest[:12]}, not {expected[:12]}")
         target = self.path_for(digest, suffix)
         if target.exists():
             return digest

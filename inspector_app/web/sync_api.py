@@ -2,8 +2,9 @@
 
 Every request names the sync protocol (X-Inspector-Sync) and carries an inspector's token (Bearer);
 an unknown or revoked token gets 401 and changes nothing, an older protocol gets 426 and a word to
-update the program. Files move by content hash in resumable chunks and are checked before they
-enter the store. The work itself is core.sync.server; this module only speaks HTTP.
+update the program. Files move by content hash, small ones several to a request
+(web/file_batch.py), large ones in resumable chunks, and are checked before they enter the store.
+The work itself is core.sync.server; this module only speaks HTTP.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from inspector_app.core.db import Database
 from inspector_app.core.store import sha256_file
 from inspector_app.core.sync import server
 from inspector_app.i18n import _
+from inspector_app.web import file_batch
 
 PROTOCOL_HEADER = "x-inspector-sync"
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
@@ -181,6 +183,35 @@ class SyncApi:
         final = request.query_params.get("final") == "1"
         return await run_in_threadpool(self._store_chunk, digest, suffix, offset, chunk, final)
 
+    async def upload_batch(self, request: Request) -> Response:
+        """Several small files in one body (web/file_batch.py): each is stored if its bytes hash to
+        its name, and the answer says per file "stored", "present" (already here) or "mismatch"."""
+        principal = await self._guard(request)
+        if isinstance(principal, Response):
+            return principal
+        body = await request.body()
+        if len(body) > file_batch.MAX_BATCH_BYTES + file_batch.MAX_MANIFEST_BYTES + 4:
+            return _error(413, _("The request is too large."))
+        try:
+            files = file_batch.decode(body)
+        except file_batch.BatchError as exc:
+            return _error(400, _("Not a batch of files: {problem}.").format(problem=exc))
+        return JSONResponse({"results": await run_in_threadpool(self._store_batch, files)})
+
+    def _store_batch(self, files: list[file_batch.BatchFile]) -> dict[str, str]:
+        results: dict[str, str] = {}
+        for item in files:
+            if self.db.store.find(item.digest) is not None:
+                results[item.digest] = "present"
+                continue
+            try:
+                self.db.store.put(item.data, item.suffix, expected=item.digest)
+            except ValueError:
+                results[item.digest] = "mismatch"
+            else:
+                results[item.digest] = "stored"
+        return results
+
     def _may_read(self, principal: Principal, digest: str) -> bool:
         with self.db.session() as session:
             return server.may_read_file(session, principal, digest)
@@ -234,6 +265,7 @@ def create_sync_app(db: Database) -> ASGIApp:
         Route("/pull", api.pull, methods=["POST"]),
         Route("/push", api.push, methods=["POST"]),
         Route("/files/missing", api.missing_files, methods=["POST"]),
+        Route("/files/batch", api.upload_batch, methods=["POST"]),
         Route("/files/{digest}/size", api.file_size, methods=["GET"]),
         Route("/files/{digest}", api.upload, methods=["PUT"]),
         Route("/files/{digest}", api.download, methods=["GET"]),
