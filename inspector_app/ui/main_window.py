@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,6 +39,7 @@ from inspector_app.ui.navigator import Navigator
 from inspector_app.ui.plan_panel import PlanPanel
 from inspector_app.ui.refusable_command import RefusableCommand
 from inspector_app.ui.scan_box import ScanBox
+from inspector_app.ui.screen_fit import fitted_size
 from inspector_app.ui.summary_panel import SummaryPanel
 from inspector_app.ui.sync_panel import SyncPanel
 from inspector_app.ui.window_commands import WindowCommands
@@ -62,7 +63,7 @@ class MainWindow(WindowCommands):
         self._place_name = ""
         self.undo_stack = QUndoStack(self)
         self.setObjectName("main_window")
-        self.resize(1280, 800)
+        self.resize(fitted_size(self, QSize(1280, 800)))  # less on a 1366×768 laptop: nothing off screen
 
         # The tree and setting up places in it (ui/navigator.py); the window follows what is chosen there.
         self.places = Navigator(context, self)
