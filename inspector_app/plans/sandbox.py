@@ -430,19 +430,15 @@ def _keep_proof(proof: Path | None) -> None:
 
 def _proof_file(path: Path, budget: Budget) -> Path | None:
     """Where a proof of this content under this budget and program version is kept; None if unreadable."""
-    import hashlib
-
     from inspector_app import __version__
+    from inspector_app.core.store import sha256_file
     from inspector_app.paths import user_cache_dir
 
-    digest = hashlib.sha256()
     try:
-        with path.open("rb") as stream:
-            for block in iter(lambda: stream.read(1 << 20), b""):
-                digest.update(block)
+        digest = sha256_file(path)
     except OSError:
         return None
-    name = f"{digest.hexdigest()}-{__version__}-{budget.seconds:g}s-{budget.memory_mb}mb"
+    name = f"{digest}-{__version__}-{budget.seconds:g}s-{budget.memory_mb}mb"
     return user_cache_dir() / PROOFS_FOLDER / name
 
 

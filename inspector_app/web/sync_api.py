@@ -10,7 +10,6 @@ The work itself is core.sync.server; this module only speaks HTTP.
 from __future__ import annotations
 
 import json
-import re
 import uuid
 from pathlib import Path
 from typing import Any
@@ -28,10 +27,9 @@ from inspector_app.core.store import sha256_file
 from inspector_app.core.sync import server
 from inspector_app.i18n import _
 from inspector_app.web import file_batch
+from inspector_app.web.file_batch import DIGEST, SUFFIX
 
 PROTOCOL_HEADER = "x-inspector-sync"
-DIGEST = re.compile(r"^[0-9a-f]{64}$")
-SUFFIX = re.compile(r"^(\.[a-z0-9]{1,5})?$")
 MAX_JSON_BYTES = 64 * 1024 * 1024
 MAX_CHUNK_BYTES = 16 * 1024 * 1024
 DOWNLOAD_CHUNK = 8 * 1024 * 1024

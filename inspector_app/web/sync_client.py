@@ -101,21 +101,18 @@ class HttpTransport:
         sizes = {digest: Path(path).stat().st_size for digest, path in files}
         paths = dict(files)
         small = [(digest, size) for digest, size in sizes.items() if size <= file_batch.SMALL_FILE_BYTES]
-        jobs: list[list[str]] = file_batch.group(small)
-        jobs += [[digest] for digest, size in sizes.items() if size > file_batch.SMALL_FILE_BYTES]
         done = 0
         with ThreadPoolExecutor(max_workers=FILE_WORKERS) as pool:
-            futures = {pool.submit(self._send_job, job, paths): len(job) for job in jobs}
+            futures = {pool.submit(self._send_batch, batch, paths): len(batch) for batch in file_batch.group(small)}
+            futures.update({pool.submit(self.upload, digest, paths[digest]): 1
+                            for digest, size in sizes.items() if size > file_batch.SMALL_FILE_BYTES})
             for future in as_completed(futures):
                 future.result()
                 done += futures[future]
                 if progress:
                     progress(done, len(files))
 
-    def _send_job(self, digests: list[str], paths: dict[str, str]) -> None:
-        if len(digests) == 1 and Path(paths[digests[0]]).stat().st_size > file_batch.SMALL_FILE_BYTES:
-            self.upload(digests[0], paths[digests[0]])
-            return
+    def _send_batch(self, digests: list[str], paths: dict[str, str]) -> None:
         batch = [file_batch.BatchFile(d, Path(paths[d]).name[len(d):], Path(paths[d]).read_bytes()) for d in digests]
         response = self._request("POST", "/files/batch", content=file_batch.encode(batch),
                                  headers={"content-type": "application/octet-stream"}, passthrough=(404, 405))
