@@ -37,7 +37,7 @@ from inspector_app.core.db import Database, open_database, sqlite_url  # noqa: E
 from inspector_app.core.forms import load_catalogue  # noqa: E402
 from inspector_app.core.models import Attachment, Hazard  # noqa: E402
 from inspector_app.core.sync.run import synchronise  # noqa: E402
-from inspector_app.web.sync_client import HttpTransport  # noqa: E402
+from inspector_app.web.sync.client import HttpTransport  # noqa: E402
 
 PHOTO_BYTES = 300 * 1024
 

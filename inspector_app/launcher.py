@@ -53,11 +53,11 @@ def open_bundle_then_program(path: Path) -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from inspector_app.cli.context import AppContext
+    from inspector_app.app.context import AppContext
     from inspector_app.i18n import current_language, normalise_language, set_language, system_language
-    from inspector_app.ui.app import QtTranslations
     from inspector_app.ui.app import run as run_program
     from inspector_app.ui.bundle_open import is_bundle_argument, offer_bundle
+    from inspector_app.ui.qt_translations import QtTranslations
 
     if not is_bundle_argument([str(path)]):
         return run()  # not an existing bundle: the command line says why

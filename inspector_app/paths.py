@@ -20,19 +20,22 @@ APP_AUTHOR = "FireRiskInspector"
 HOME_VARIABLE = "INSPECTOR_HOME"
 
 
-def install_root() -> Path:
-    """The folder holding forms/ and resources/: they are package data of inspector_app, so the same
-    lookup works from the source tree, an installed wheel and a PyInstaller bundle (which keeps the
-    package's data beside its modules)."""
-    return Path(str(files("inspector_app")))
+def shipped_dir(name: str) -> Path:
+    """A folder of the program's shipped data (``forms`` or ``resources``). They live at the top of the
+    repository and are mapped into the package at build time (pyproject.toml), so a wheel or a
+    PyInstaller bundle has them inside the package, found through importlib.resources; a source
+    checkout or an editable install reads them where they are, beside the package."""
+    package = Path(str(files("inspector_app")))
+    packaged = package / name
+    return packaged if packaged.is_dir() else package.parent / name
 
 
 def resource_dir() -> Path:
-    return install_root() / "resources"
+    return shipped_dir("resources")
 
 
 def builtin_forms_dir() -> Path:
-    return install_root() / "forms"
+    return shipped_dir("forms")
 
 
 def home_override() -> Path | None:

@@ -151,7 +151,7 @@ class SelfTest:
     def window(self) -> str:
         from PySide6.QtWidgets import QApplication
 
-        from inspector_app.cli.context import AppContext
+        from inspector_app.app.context import AppContext
         from inspector_app.core.settings import load_settings
         from inspector_app.ui.main_window import MainWindow
 

@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from inspector_app.i18n import COMMON_CATALOGUE, catalogue_for  # noqa: E402 - the program's own table
 
-LOCALE = ROOT / "inspector_app" / "resources" / "locale"
+LOCALE = ROOT / "resources" / "locale"
 LANGUAGES = ("zh_CN",)
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")

@@ -21,7 +21,7 @@ declare -A SOURCE=(
   [audit]=inspector_app/core/audit.py
   [audit_verify]=inspector_app/core/audit_verify.py
   [hazards]=inspector_app/core/hazards.py
-  [status]=inspector_app/web/status.py
+  [status]=inspector_app/web/public/status.py
 )
 declare -A TESTS=(
   [workflow]="tests/unit/test_workflow.py"

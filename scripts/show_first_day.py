@@ -23,12 +23,12 @@ os.environ["INSPECTOR_HOME"] = str(TMP)  # the program's own override of its use
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox  # noqa: E402
 
-from inspector_app.cli.context import AppContext  # noqa: E402
+from inspector_app.app.context import AppContext  # noqa: E402
 from inspector_app.core.hazards import add_hazard  # noqa: E402
 from inspector_app.core.settings import Settings  # noqa: E402
 from inspector_app.i18n import set_language  # noqa: E402
-from inspector_app.ui.app import QtTranslations  # noqa: E402
 from inspector_app.ui.main_window import MainWindow  # noqa: E402
+from inspector_app.ui.qt_translations import QtTranslations  # noqa: E402
 
 PLANS = Path(__file__).resolve().parents[1].parent / "shared" / "floorplans"
 NAMES = {"zh_CN": ("离石区第一中学", "2号宿舍楼", "三层", "305 室床下使用电热炉，插线板放在床上"),

@@ -23,15 +23,15 @@ os.environ["INSPECTOR_HOME"] = str(TMP)  # the program's own override of its use
 from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from inspector_app.cli.context import AppContext  # noqa: E402
+from inspector_app.app.context import AppContext  # noqa: E402
 from inspector_app.core.demo import create_demo  # noqa: E402
 from inspector_app.core.hazards import attachments_of  # noqa: E402
 from inspector_app.core.ledger import LedgerFilter, as_uuid, ledger_ids  # noqa: E402
 from inspector_app.core.photo_markup import set_photo_overlay  # noqa: E402
 from inspector_app.core.settings import Settings  # noqa: E402
 from inspector_app.i18n import set_language  # noqa: E402
-from inspector_app.ui.app import QtTranslations  # noqa: E402
 from inspector_app.ui.main_window import MainWindow  # noqa: E402
+from inspector_app.ui.qt_translations import QtTranslations  # noqa: E402
 
 MARKUP = {"version": 1, "shapes": [
     {"kind": "arrow", "x1": 0.15, "y1": 0.2, "x2": 0.45, "y2": 0.45},

@@ -30,7 +30,7 @@ from sqlalchemy import select  # noqa: E402
 from starlette.applications import Starlette  # noqa: E402
 from starlette.routing import Mount  # noqa: E402
 
-from inspector_app.cli.context import AppContext  # noqa: E402
+from inspector_app.app.context import AppContext  # noqa: E402
 from inspector_app.core import accounts, hazards  # noqa: E402
 from inspector_app.core.db import open_database, sqlite_url  # noqa: E402
 from inspector_app.core.demo import create_demo  # noqa: E402
@@ -38,10 +38,10 @@ from inspector_app.core.models import Hazard  # noqa: E402
 from inspector_app.core.settings import Settings  # noqa: E402
 from inspector_app.core.sync.run import synchronise  # noqa: E402
 from inspector_app.i18n import set_language  # noqa: E402
-from inspector_app.ui.app import QtTranslations  # noqa: E402
 from inspector_app.ui.main_window import MainWindow  # noqa: E402
-from inspector_app.web.sync_api import create_sync_app  # noqa: E402
-from inspector_app.web.sync_client import HttpTransport  # noqa: E402
+from inspector_app.ui.qt_translations import QtTranslations  # noqa: E402
+from inspector_app.web.sync.api import create_sync_app  # noqa: E402
+from inspector_app.web.sync.client import HttpTransport  # noqa: E402
 
 
 def serve(central_db: object) -> str:

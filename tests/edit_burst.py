@@ -40,7 +40,7 @@ def gui_burst(ledger: str, hazard: str, count: int) -> int:
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication
 
-    from inspector_app.cli.context import AppContext
+    from inspector_app.app.context import AppContext
     from inspector_app.core.hazards import find_hazard
     from inspector_app.core.settings import Settings
     from inspector_app.ui.app import run

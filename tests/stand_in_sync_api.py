@@ -1,4 +1,4 @@
-"""A small stand-in for inspector_app.web.sync_api (written elsewhere), with the same entry point:
+"""A small stand-in for inspector_app.web.sync.api (written elsewhere), with the same entry point:
 ``create_sync_app(db)``. It echoes what it was sent, so tests see what reached the sync API."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Each group of subcommands lives in its own module with a ``register(subparsers)`` function; data is
 printed as JSON (or CSV where asked); errors go to stderr with a non-zero exit, never a traceback.
 A command that may make a new ledger where none is says so with ``set_defaults(creates_ledger=True)``;
-the rest refuse a missing ledger (see cli/context.py).
+the rest refuse a missing ledger (see app/context.py).
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from inspector_app.app.context import AppContext
 from inspector_app.cli import (
     audit_cmds,
     backup_cmds,
@@ -30,7 +31,6 @@ from inspector_app.cli import (
     sync_cmds,
     token_cmds,
 )
-from inspector_app.cli.context import AppContext
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, normalise_language, set_language, system_language
 

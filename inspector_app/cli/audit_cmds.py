@@ -6,7 +6,8 @@ import argparse
 import sys
 from typing import Any
 
-from inspector_app.cli.context import AppContext, print_json
+from inspector_app.app.context import AppContext
+from inspector_app.cli.common import print_json
 from inspector_app.i18n import _, ngettext
 
 # The JSON lists every problem; a person reads the first few.

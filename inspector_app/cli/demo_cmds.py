@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from inspector_app.cli.context import AppContext, print_json
+from inspector_app.app.context import AppContext
+from inspector_app.cli.common import print_json
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, current_language, normalise_language
 

@@ -10,7 +10,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inspector_app.cli.context import AppContext, floor_from_args, print_json
+from inspector_app.app.context import AppContext
+from inspector_app.cli.common import floor_from_args, print_json
 from inspector_app.core import dates
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.workflow import Status, is_overdue, parse_status

@@ -10,7 +10,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inspector_app.cli.context import AppContext, print_json
+from inspector_app.app.context import AppContext
+from inspector_app.cli.common import print_json
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.workflow import parse_status, status_label
 from inspector_app.i18n import _, normalise_language, use_language

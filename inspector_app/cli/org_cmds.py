@@ -10,7 +10,8 @@ import argparse
 import sys
 from typing import Any
 
-from inspector_app.cli.context import AppContext, print_json
+from inspector_app.app.context import AppContext
+from inspector_app.cli.common import print_json
 from inspector_app.i18n import _
 
 # core.organisation.ORG_LANGUAGES, written out so that registering the command loads no database code

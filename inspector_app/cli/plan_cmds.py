@@ -10,7 +10,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from inspector_app.cli.context import AppContext, floor_from_args, print_json
+from inspector_app.app.context import AppContext
+from inspector_app.cli.common import floor_from_args, print_json
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _
 

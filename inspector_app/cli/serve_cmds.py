@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 from pathlib import Path
 from typing import Any
 
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
+from inspector_app.app.network import lan_address
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, ngettext
 
@@ -37,18 +37,6 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--max-connections-per-client", type=int, metavar="N",
                         help=_("open connections from one address (default 64; trusted proxies have no limit)"))
     parser.set_defaults(handler=run_serve)
-
-
-def lan_address() -> str | None:
-    """This computer's address on the local network, from its own name (no packet is sent)."""
-    try:
-        for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET):
-            address = str(info[4][0])
-            if not address.startswith("127."):
-                return address
-    except OSError:
-        return None
-    return None
 
 
 def run_serve(context: AppContext, args: argparse.Namespace) -> int:

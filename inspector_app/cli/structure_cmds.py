@@ -7,7 +7,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from inspector_app.cli.context import AppContext, print_json
+from inspector_app.app.context import AppContext
+from inspector_app.cli.common import print_json
 from inspector_app.i18n import _
 
 PARENT_OPTION = {"building": ("--site", _("the site's id")), "floor": ("--building", _("the building's id"))}

@@ -9,7 +9,8 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from inspector_app.cli.context import AppContext, print_json
+from inspector_app.app.context import AppContext
+from inspector_app.cli.common import print_json
 from inspector_app.core import dates
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _

@@ -8,7 +8,8 @@ import os
 import sys
 from typing import Any
 
-from inspector_app.cli.context import AppContext, print_json
+from inspector_app.app.context import AppContext
+from inspector_app.cli.common import print_json
 from inspector_app.i18n import _
 
 TOKEN_ENVIRONMENT = "INSPECTOR_SYNC_TOKEN"
@@ -47,7 +48,7 @@ def run_sync(context: AppContext, args: argparse.Namespace) -> int:
     if not server_url:
         print(_("error: say which server: --server URL"), file=sys.stderr)
         return 2
-    from inspector_app.web.sync_client import HttpTransport
+    from inspector_app.web.sync.client import HttpTransport
 
     transport = HttpTransport(server_url, args.token or os.environ.get(TOKEN_ENVIRONMENT, ""))
     try:

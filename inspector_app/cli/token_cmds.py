@@ -10,7 +10,8 @@ import sys
 import uuid
 from typing import Any
 
-from inspector_app.cli.context import AppContext, print_json
+from inspector_app.app.context import AppContext
+from inspector_app.cli.common import print_json
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _
 

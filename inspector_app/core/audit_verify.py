@@ -19,7 +19,7 @@ from sqlalchemy import Table, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
-from inspector_app.core.audit import GENESIS, TRACKED_FIELDS, canonical_time, chain_hash, json_value
+from inspector_app.core.audit_chain import GENESIS, TRACKED_FIELDS, canonical_time, chain_hash, json_value
 from inspector_app.core.models import Hazard, HazardEvent
 from inspector_app.i18n import _
 

@@ -1,4 +1,4 @@
-"""Reading and validating the forms' YAML files (with pydantic), into core.forms' plain types.
+"""Reading and validating the forms' YAML files (with pydantic), into core.form_types' plain types.
 
 Forms live in YAML under forms/ (and in an organisation's own folder, which adds to or overrides the
 built-in entries by code). A malformed file is refused with its path, the line and what is wrong.
@@ -14,8 +14,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from inspector_app.core import forms
-from inspector_app.core.forms import Catalogue, FormsError
+from inspector_app.core import form_types as forms
+from inspector_app.core.form_types import Catalogue, FormsError
 from inspector_app.i18n import _
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core import audit, dates
 from inspector_app.core.errors import InspectorError, NotFoundError
-from inspector_app.core.forms import Catalogue
+from inspector_app.core.forms import Catalogue, Category
 from inspector_app.core.models import (
     Attachment,
     Building,
@@ -338,3 +338,26 @@ def discard_new_hazard(session: Session, hazard_id: uuid.UUID) -> None:
     session.execute(delete(HazardEvent).where(HazardEvent.hazard_id == hazard_id))
     session.delete(hazard)
     session.flush()
+
+
+def values_following_category(saved: dict[str, Any], old: Category | None, new: Category,
+                              found_on: dt.date | None) -> dict[str, Any]:
+    """What changing a hazard to category ``new`` changes besides the category: the legal basis and
+    requirement, the severity and the deadline follow the new category wherever the inspector left
+    them as the old category had prefilled them (or empty); what the inspector wrote or chose stays."""
+    values: dict[str, Any] = {"category": new.code}
+
+    def untouched(value: str, texts: Any) -> bool:
+        return not value or (texts is not None and value in (texts.zh, texts.en))
+
+    if untouched(saved["legal_basis"], old.legal_basis if old else None):
+        values["legal_basis"] = new.legal_basis.get()
+    if untouched(saved["required_measures"], old.requirement if old else None):
+        values["required_measures"] = new.requirement.get()
+    if old is None or saved["severity"] == old.default_severity:
+        values["severity"] = new.default_severity
+    deadline = saved.get("deadline")
+    if found_on is not None and (deadline is None or (
+            old is not None and abs((deadline - found_on).days - old.deadline_days) <= 1)):
+        values["deadline"] = found_on + dt.timedelta(days=new.deadline_days)
+    return values

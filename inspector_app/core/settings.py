@@ -50,7 +50,7 @@ class Settings:
     # the base URL and the notice prefix are the organisation's, stored in the ledger. Nothing else reads them.
     public_base_url: str = "http://127.0.0.1:8470"
     notice_prefix: str = ""
-    migrated_ledgers: list[str] = field(default_factory=list)  # ledgers moved already (cli.context.ledger_key)
+    migrated_ledgers: list[str] = field(default_factory=list)  # ledgers moved already (app.context.ledger_key)
     extra_forms_dirs: list[str] = field(default_factory=list)
     # Last places, so that the program opens where the inspector left off.
     last_database: str = ""

@@ -7,35 +7,13 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QLibraryInfo, QLocale, QObject, QTimer, QTranslator
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, current_language
-
-
-class QtTranslations:
-    """Qt's own catalogues (standard dialogs, buttons) kept in step with the program's language."""
-
-    def __init__(self, app: QApplication) -> None:
-        self.app = app
-        self.translators: list[QTranslator] = []
-
-    def apply(self, language: str) -> None:
-        for translator in self.translators:
-            self.app.removeTranslator(translator)
-        self.translators.clear()
-        if language == "en":
-            QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
-            return
-        QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
-        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
-        for name in ("qtbase", "qt"):
-            translator = QTranslator(self.app)
-            if translator.load(f"{name}_{language}", folder):
-                self.app.installTranslator(translator)
-                self.translators.append(translator)
+from inspector_app.ui.qt_translations import QtTranslations
 
 
 class AfterFirstPaint(QObject):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
 from inspector_app.core.bundles import import_bundle
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, ngettext

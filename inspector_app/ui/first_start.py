@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
 from inspector_app.core.settings import save_settings
 from inspector_app.i18n import _
 from inspector_app.ui.settings_dialog import NAME_MAX

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
 from inspector_app.core import ledger
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazard_rows import HazardRow

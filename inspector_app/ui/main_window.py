@@ -23,20 +23,20 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
 from inspector_app.core import structure
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import find_hazard
 from inspector_app.core.settings import save_settings
 from inspector_app.core.workflow import Status
 from inspector_app.i18n import _, current_language, ngettext, set_language
-from inspector_app.ui.app import QtTranslations
 from inspector_app.ui.editor import HazardEditor
 from inspector_app.ui.inspection_dialog import kind_label
 from inspector_app.ui.ledger_view import LedgerView
 from inspector_app.ui.models import ID_ROLE, KIND_ROLE
 from inspector_app.ui.navigator import Navigator
 from inspector_app.ui.plan_panel import PlanPanel
+from inspector_app.ui.qt_translations import QtTranslations
 from inspector_app.ui.refusable_command import RefusableCommand
 from inspector_app.ui.scan_box import ScanBox
 from inspector_app.ui.screen_fit import fitted_size

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app import plans
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
 from inspector_app.core import structure
 from inspector_app.core.plans_store import confirm_pins, current_plan, nudge_pins, pins_to_check
 from inspector_app.core.queries import list_hazards

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
 from inspector_app.core import notice_register
 from inspector_app.i18n import _, ngettext
 from inspector_app.ui.background import run_with_progress

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.cli.context import AppContext
-from inspector_app.cli.serve_cmds import lan_address
+from inspector_app.app.context import AppContext
+from inspector_app.app.network import lan_address
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.organisation import choose_organisation, unreachable_from_phones
 from inspector_app.i18n import _

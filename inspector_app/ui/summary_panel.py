@@ -7,7 +7,7 @@ import uuid
 
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
 from inspector_app.core.summary import Summary, summarise
 from inspector_app.core.workflow import STATUS_COLOURS, Status, status_label
 from inspector_app.i18n import _

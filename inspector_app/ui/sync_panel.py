@@ -3,7 +3,7 @@ sync stands (last success, changes waiting, conflicts, the last error), the back
 progress, retries with backoff after a failure, and the "Connect to the shared ledger" dialog (the
 conflicts view is ui/sync_conflicts.py).
 
-The work is the core's (core.sync.run.synchronise over web.sync_client.HttpTransport), run in a
+The work is the core's (core.sync.run.synchronise over web.sync.client.HttpTransport), run in a
 QRunnable so the window never waits for the network; this module only shows it and schedules it.
 """
 
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
 from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.sync import laptop
@@ -100,7 +100,7 @@ class SyncJob(QRunnable):
         client = httpx.Client(base_url=self.server.strip().rstrip("/") + "/sync", timeout=60.0,
                               event_hooks={"response": [lambda response: answered.append(response.status_code)]})
         try:
-            from inspector_app.web.sync_client import HttpTransport
+            from inspector_app.web.sync.client import HttpTransport
 
             transport = HttpTransport(self.server, self.token, sleep=self.sleep, client=client)
             report = synchronise(self.database, transport, self.actor, server_url=transport.server_url,

@@ -20,7 +20,7 @@ from inspector_app.ui.checklist_dialog import ChecklistDialog
 from inspector_app.ui.inspection_dialog import InspectionDialog
 
 if TYPE_CHECKING:
-    from inspector_app.cli.context import AppContext
+    from inspector_app.app.context import AppContext
     from inspector_app.ui.editor import HazardEditor
     from inspector_app.ui.ledger_view import LedgerView
     from inspector_app.ui.scan_box import ScanBox

@@ -28,9 +28,9 @@ from inspector_app.core import dates
 from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
 from inspector_app.i18n import normalise_language
-from inspector_app.web import pages
 from inspector_app.web.guard import DEFAULT_MAX_CLIENTS, DEFAULT_SYNC_BODY_BYTES, SYNC_PREFIX, Guard, IPNetwork
-from inspector_app.web.status import (
+from inspector_app.web.public import pages
+from inspector_app.web.public.status import (
     TOKEN_PATTERN,
     PublicStatus,
     Superseded,

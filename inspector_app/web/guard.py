@@ -17,7 +17,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inspector_app.i18n import N_, _, use_language
-from inspector_app.web import pages
+from inspector_app.web.public import pages
 
 SECURITY_HEADERS = [
     (b"content-security-policy", pages.CSP.encode()),

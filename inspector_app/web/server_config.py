@@ -36,7 +36,7 @@ if TYPE_CHECKING:
     from inspector_app.core.db import Database
 
 ENV_PREFIX = "INSPECTOR_"
-SYNC_API_MODULE = "inspector_app.web.sync_api"
+SYNC_API_MODULE = "inspector_app.web.sync.api"
 # How serve runs uvicorn. proxy_headers off: uvicorn would otherwise believe X-Forwarded-For from
 # 127.0.0.1 (any local process); the Guard decides whom to believe, from trusted_proxies. The HTTP
 # protocol is uvicorn's h11 one, hardened (web/http_protocol.py); server_options() sets its limits.

@@ -22,8 +22,8 @@ from inspector_app.core.models import Hazard, HazardEvent, Inspection
 from inspector_app.core.notice_register import NORMAL_FILE_MODE, today
 from inspector_app.i18n import set_language, use_language
 from inspector_app.notices.printing import PastDeadlineError, print_labels, print_ledger, print_notices
-from inspector_app.web.pages import not_found_page, status_page
-from inspector_app.web.status import lookup
+from inspector_app.web.public.pages import not_found_page, status_page
+from inspector_app.web.public.status import lookup
 
 BASE = "http://192.168.1.20:8470"
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")

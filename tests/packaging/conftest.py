@@ -25,8 +25,8 @@ def copy_sources(target: Path) -> Path:
     target.mkdir(parents=True)
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(REPO_ROOT / name, target / name)
-    shutil.copytree(REPO_ROOT / "inspector_app", target / "inspector_app",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    for folder in ("inspector_app", "forms", "resources"):  # forms/ and resources/ are mapped in at build time
+        shutil.copytree(REPO_ROOT / folder, target / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     return target
 
 

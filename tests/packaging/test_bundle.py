@@ -70,8 +70,8 @@ def test_the_bundle_carries_only_the_qt_it_uses_and_this_trees_data(bundle):
                                                               for lang in ("zh_CN", "en")}
     package = internal / "inspector_app"
     shipped = {p.relative_to(package).as_posix() for p in package.rglob("*") if p.is_file()}
-    sources = {p.relative_to(REPO_ROOT / "inspector_app").as_posix()
-               for p in (REPO_ROOT / "inspector_app" / "resources").rglob("*.mo")}
+    sources = {p.relative_to(REPO_ROOT).as_posix()
+               for p in (REPO_ROOT / "resources").rglob("*.mo")}
     assert sources <= shipped  # every catalogue of this tree, not of some other installed copy
     assert not any(name.endswith(".po") for name in shipped)
     assert "forms/taxonomy.yaml" in shipped and "core/migrations/versions/0001_first_schema.py" in shipped

@@ -9,8 +9,8 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
 
+from inspector_app.app.context import AppContext
 from inspector_app.cli import main
-from inspector_app.cli.context import AppContext
 from inspector_app.core.models import Hazard
 from inspector_app.core.settings import Settings
 from inspector_app.paths import default_database_path

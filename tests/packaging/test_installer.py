@@ -41,8 +41,8 @@ def stand_in_payload(folder: Path) -> Path:
     folder.mkdir()
     for name in ("FireRiskInspector.exe", "inspector-app.exe"):
         shutil.copy2(windows_program, folder / name)
-    shutil.copytree(REPO_ROOT / "inspector_app" / "forms", folder / "_internal" / "inspector_app" / "forms")
-    shutil.copytree(REPO_ROOT / "inspector_app" / "resources", folder / "_internal" / "inspector_app" / "resources",
+    shutil.copytree(REPO_ROOT / "forms", folder / "_internal" / "inspector_app" / "forms")
+    shutil.copytree(REPO_ROOT / "resources", folder / "_internal" / "inspector_app" / "resources",
                     ignore=shutil.ignore_patterns("*.po"))
     return folder
 

@@ -18,8 +18,8 @@ from inspector_app.core import accounts, audit, hazards, structure
 from inspector_app.core.db import Database, open_database, sqlite_url
 from inspector_app.core.models import Hazard, HazardEvent
 from inspector_app.core.sync.run import SyncReport, synchronise
-from inspector_app.web.sync_api import create_sync_app
-from inspector_app.web.sync_client import HttpTransport
+from inspector_app.web.sync.api import create_sync_app
+from inspector_app.web.sync.client import HttpTransport
 
 
 @dataclass

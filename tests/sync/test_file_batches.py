@@ -1,4 +1,4 @@
-"""Small files travel several to a request (POST /sync/files/batch, web/file_batch.py): every file
+"""Small files travel several to a request (POST /sync/files/batch, web/sync/file_batch.py): every file
 whose bytes hash to its name is stored, a mismatched one is refused alone, a malformed or
 unauthenticated body stores nothing, large files still go resumable one by one, and a server from
 before batches still gets every file."""
@@ -15,9 +15,9 @@ from starlette.testclient import TestClient
 
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.store import sha256_bytes
-from inspector_app.web import file_batch
-from inspector_app.web.sync_api import PROTOCOL_HEADER, create_sync_app
-from inspector_app.web.sync_client import HttpTransport
+from inspector_app.web.sync import file_batch
+from inspector_app.web.sync.api import PROTOCOL_HEADER, create_sync_app
+from inspector_app.web.sync.client import HttpTransport
 from tests.sync.conftest import Central
 
 

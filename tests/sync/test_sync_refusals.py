@@ -16,7 +16,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import Attachment, Hazard, HazardEvent, SyncRefusal
 from inspector_app.core.store import sha256_bytes
 from inspector_app.core.sync import laptop as laptop_side
-from inspector_app.web.sync_client import HttpTransport
+from inspector_app.web.sync.client import HttpTransport
 from tests.sync.conftest import add, edit, ledger_state, school, verified
 
 

@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
 from inspector_app.core.demo import create_demo
 from inspector_app.core.settings import Settings
 from inspector_app.i18n import set_language

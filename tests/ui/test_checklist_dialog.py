@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
 from inspector_app.core import checklists, structure
 from inspector_app.core.hazards import find_hazard
 from inspector_app.core.settings import Settings

@@ -18,8 +18,8 @@ import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 
+from inspector_app.app.context import AppContext
 from inspector_app.cli import main
-from inspector_app.cli.context import AppContext
 from inspector_app.core import backups
 from inspector_app.core.db import open_database, sqlite_url
 from inspector_app.core.demo import create_demo

@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMessageBox, QWidget
 
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
 from inspector_app.core.models import Organisation
 from inspector_app.core.organisation import FALLBACK_BASE_URL, choose_organisation
 from inspector_app.core.queries import list_hazards

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from inspector_app.ui.app import QtTranslations
+from inspector_app.ui.qt_translations import QtTranslations
 
 
 def test_standard_buttons_in_chinese_and_back(qtbot):

@@ -16,7 +16,7 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
 from sqlalchemy import select
 
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
 from inspector_app.core.demo import create_demo
 from inspector_app.core.hazards import attachments_of
 from inspector_app.core.models import HazardEvent

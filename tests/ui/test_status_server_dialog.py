@@ -11,7 +11,7 @@ import httpx
 import numpy as np
 import zxingcpp
 
-from inspector_app.cli.context import AppContext
+from inspector_app.app.context import AppContext
 from inspector_app.core import structure
 from inspector_app.core.models import Organisation
 from inspector_app.core.settings import Settings, load_settings

@@ -29,8 +29,8 @@ from inspector_app.core.models import Hazard
 from inspector_app.core.sync.run import synchronise
 from inspector_app.ui.main_window import MainWindow
 from inspector_app.ui.sync_panel import ERROR_COLOUR, SyncPanel
-from inspector_app.web.sync_api import create_sync_app
-from inspector_app.web.sync_client import HttpTransport
+from inspector_app.web.sync.api import create_sync_app
+from inspector_app.web.sync.client import HttpTransport
 
 SYNC_TIMEOUT_MS = 120_000
 

@@ -20,7 +20,7 @@ from inspector_app.core.notice_register import reserve_notices
 from inspector_app.core.queries import list_hazards
 from inspector_app.exports.ledger_table import ledger_lines
 from inspector_app.notices.facts import gather
-from inspector_app.web.status import lookup
+from inspector_app.web.public.status import lookup
 
 BEIJING = dt.timezone(dt.timedelta(hours=8), "CST")  # China has one zone and no daylight saving
 CATEGORY = "electrical.aging_wiring"

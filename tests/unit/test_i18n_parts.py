@@ -12,8 +12,9 @@ from babel.messages.pofile import read_po
 
 from inspector_app import i18n
 from inspector_app.i18n import catalogue_for, translations, use_language
+from inspector_app.paths import resource_dir
 
-LOCALE = Path(i18n.__file__).parent / "resources" / "locale" / "zh_CN" / "LC_MESSAGES"
+LOCALE = resource_dir() / "locale" / "zh_CN" / "LC_MESSAGES"
 
 
 def translate_as(module: str, text: str, language: str = "zh_CN") -> str:

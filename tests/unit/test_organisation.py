@@ -9,8 +9,8 @@ import json
 
 import pytest
 
+from inspector_app.app.context import AppContext, ledger_key
 from inspector_app.cli import main
-from inspector_app.cli.context import AppContext, ledger_key
 from inspector_app.core import structure
 from inspector_app.core.db import open_database, sqlite_url
 from inspector_app.core.errors import InspectorError

@@ -1,4 +1,4 @@
-"""What the public sees when it scans a notice's QR (web.status and the page and JSON made from it):
+"""What the public sees when it scans a notice's QR (web.public.status and the page and JSON made from it):
 the place and category in words, the status, the deadline or how many days overdue, only the public
 part of the history, names only when the organisation allows, and nothing at all for withdrawn or
 unknown tokens, whichever token (current or superseded) is scanned.
@@ -23,7 +23,7 @@ from inspector_app.core.hazards import (
 from inspector_app.core.models import Hazard, Organisation
 from inspector_app.core.notice_register import record_pdf, reserve_notices
 from inspector_app.web.app import StatusService
-from inspector_app.web.status import PUBLIC_EVENTS, PublicStatus, Superseded, hazard_version, lookup
+from inspector_app.web.public.status import PUBLIC_EVENTS, PublicStatus, Superseded, hazard_version, lookup
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 5, 11, 10, 0, tzinfo=BEIJING)

@@ -3,7 +3,7 @@ the status (last success, pending changes, last error) that the program shows.
 
 The order is pull, then push: pushing after pulling means our unsent events are already rebased onto
 the server's history, so a push is refused as "stale" only when another laptop pushed in between;
-then we pull and push again (a few rounds at most). The transport (HTTP, see web/sync_client.py)
+then we pull and push again (a few rounds at most). The transport (HTTP, see web/sync/client.py)
 is handed in, so this module speaks no HTTP.
 """
 

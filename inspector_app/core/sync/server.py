@@ -1,5 +1,5 @@
 """The central ledger's side of a sync: taking a push (checked, all or nothing per row) and handing out
-a pull page after a cursor. Called by the sync API (web/sync_api.py) with the account it checked.
+a pull page after a cursor. Called by the sync API (web/sync/api.py) with the account it checked.
 
 Every pushed row is checked before it is written: the account must reach the row's organisation
 (before and after the change), the files it names must have arrived, and a hazard's history must

@@ -1,10 +1,12 @@
-"""Asking for what "fixed on the spot" needs: a note saying how it was fixed and, unless the hazard
-already has one, an after-photo (picked from a file or pasted from the clipboard)."""
+""""Fixed on the spot": the dialog asking for what it needs (a note saying how it was fixed and,
+unless the hazard already has one, an after-photo, picked from a file or pasted from the clipboard),
+and the editor's step that closes the hazard with them (mixed into HazardEditor)."""
 
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
     QApplication,
@@ -19,6 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app.core.db import Database
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.hazards import change_status, find_hazard
+from inspector_app.core.workflow import Status
 from inspector_app.i18n import _, ngettext
 from inspector_app.ui.editor.photo_strip import save_jpeg
 
@@ -98,3 +104,57 @@ class FixOnSpotDialog(QDialog):
 
     def photo_path(self) -> Path | None:
         return self._photo
+
+
+class FixOnSpotActions:
+    """Needs from the editor: its database and store, actor, the hazard shown and its status, the
+    photo size setting, and the hooks below."""
+
+    db: Database
+    actor: str
+    hazard_id: str | None
+    _status: str
+    photo_max_edge: int
+    hazardChanged: Any
+
+    def after_photo_count(self) -> int:
+        raise NotImplementedError
+
+    def commit_pending(self) -> None:
+        raise NotImplementedError
+
+    def show_message(self, text: str, error: bool = True) -> None:
+        raise NotImplementedError
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def open_fix_on_spot(self) -> None:
+        dialog = FixOnSpotDialog(self.after_photo_count(), self)  # type: ignore[arg-type]
+        if dialog.exec():
+            self.fix_on_spot(dialog.note(), dialog.photo_path())
+
+    def fix_on_spot(self, note: str, after_photo: Path | None = None) -> bool:
+        """Close an open hazard as fixed on the spot; refused (with a message) without a note or an
+        after-photo. Not undoable: a closed hazard is final (a new hazard is recorded if it comes back)."""
+        if self.hazard_id is None or self._status != Status.OPEN:
+            return False
+        self.commit_pending()
+        if not note.strip():
+            self.show_message(_("Say in a note how it was fixed on the spot."))
+            return False
+        if after_photo is None and not self.after_photo_count():
+            self.show_message(_("Fixed on the spot needs an after-photo showing the fixed state."))
+            return False
+        try:
+            with self.db.session() as session:
+                change_status(session, self.db.store, find_hazard(session, self.hazard_id), Status.CLOSED.value,
+                              self.actor, note=note.strip(), photos=[after_photo] if after_photo else [],
+                              photo_max_edge=self.photo_max_edge)
+        except InspectorError as exc:
+            self.show_message(str(exc))
+            return False
+        hazard_id = self.hazard_id
+        self.reload()
+        self.hazardChanged.emit(hazard_id)
+        return True

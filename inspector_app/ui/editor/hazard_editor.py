@@ -10,7 +10,6 @@ import datetime as dt
 import itertools
 import uuid
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, Qt, QTimer, Signal
@@ -35,7 +34,7 @@ from inspector_app.core import dates
 from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.forms import Catalogue
-from inspector_app.core.hazards import attachments_of, change_status, find_hazard
+from inspector_app.core.hazards import attachments_of, find_hazard, values_following_category
 from inspector_app.core.models import Floor
 from inspector_app.core.workflow import FINAL_STATES, STATUS_COLOURS, Status, status_label
 from inspector_app.i18n import N_, _
@@ -43,6 +42,7 @@ from inspector_app.ui.editor.category_picker import CategoryPicker, CategoryPopu
 from inspector_app.ui.editor.commands import (
     EditHazardFieldsCommand,
 )
+from inspector_app.ui.editor.fix_dialog import FixOnSpotActions
 from inspector_app.ui.editor.photo_actions import PhotoActions
 from inspector_app.ui.editor.photo_strip import PhotoInfo, PhotoStrip
 from inspector_app.ui.editor.phrases import PhraseButton, PhraseGrid
@@ -54,7 +54,7 @@ TEXT_FIELDS = ("description", "legal_basis", "required_measures", "room", "respo
                "responsible_person", "funding")
 
 
-class HazardEditor(PhotoActions, QWidget):
+class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
     """Edit one hazard; ``set_hazard(id)`` shows it, ``hazardChanged(id)`` follows every saved change."""
 
     hazardChanged = Signal(str)
@@ -573,57 +573,9 @@ class HazardEditor(PhotoActions, QWidget):
             return
         self.commit_pending()
         old = self.catalogue.categories.get(self._saved["category"])
-        new = self.catalogue.category(code)
-        values: dict[str, Any] = {"category": code}
-
-        def untouched(value: str, texts: Any) -> bool:
-            return not value or (texts is not None and value in (texts.zh, texts.en))
-
-        if untouched(self._saved["legal_basis"], old.legal_basis if old else None):
-            values["legal_basis"] = new.legal_basis.get()
-        if untouched(self._saved["required_measures"], old.requirement if old else None):
-            values["required_measures"] = new.requirement.get()
-        if old is None or self._saved["severity"] == old.default_severity:
-            values["severity"] = new.default_severity
-        deadline = self._saved.get("deadline")
-        if self._found_on is not None and (deadline is None or (
-                old is not None and abs((deadline - self._found_on).days - old.deadline_days) <= 1)):
-            values["deadline"] = self._found_on + dt.timedelta(days=new.deadline_days)
+        values = values_following_category(self._saved, old, self.catalogue.category(code), self._found_on)
         self._push_edit(values, lambda: _("Change category"))
 
     def _ask_for_pin(self) -> None:
         if self.hazard_id is not None:
             self.placePinRequested.emit(self.hazard_id, self._number)
-
-    # -- fixed on the spot --------------------------------------------------------------------
-    def open_fix_on_spot(self) -> None:
-        from inspector_app.ui.editor.fix_dialog import FixOnSpotDialog
-
-        dialog = FixOnSpotDialog(self.after_photo_count(), self)
-        if dialog.exec():
-            self.fix_on_spot(dialog.note(), dialog.photo_path())
-
-    def fix_on_spot(self, note: str, after_photo: Path | None = None) -> bool:
-        """Close an open hazard as fixed on the spot; refused (with a message) without a note or an
-        after-photo. Not undoable: a closed hazard is final (a new hazard is recorded if it comes back)."""
-        if self.hazard_id is None or self._status != Status.OPEN:
-            return False
-        self.commit_pending()
-        if not note.strip():
-            self.show_message(_("Say in a note how it was fixed on the spot."))
-            return False
-        if after_photo is None and not self.after_photo_count():
-            self.show_message(_("Fixed on the spot needs an after-photo showing the fixed state."))
-            return False
-        try:
-            with self.db.session() as session:
-                change_status(session, self.db.store, find_hazard(session, self.hazard_id), Status.CLOSED.value,
-                              self.actor, note=note.strip(), photos=[after_photo] if after_photo else [],
-                              photo_max_edge=self.photo_max_edge)
-        except InspectorError as exc:
-            self.show_message(str(exc))
-            return False
-        hazard_id = self.hazard_id
-        self.reload()
-        self.hazardChanged.emit(hazard_id)
-        return True

@@ -3,7 +3,7 @@ version, retries with backoff for a network that drops, and resumable file trans
 
 A broken connection during a file resumes from what the other side already holds; a file whose
 bytes do not hash to its name is never put in the store. Photos and other small files go several
-to a request (web/file_batch.py), a few requests at once.
+to a request (web/sync/file_batch.py), a few requests at once.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.store import sha256_file
 from inspector_app.core.sync.server import PROTOCOL_VERSION
 from inspector_app.i18n import _
-from inspector_app.web import file_batch
-from inspector_app.web.sync_api import PROTOCOL_HEADER
+from inspector_app.web.sync import file_batch
+from inspector_app.web.sync.api import PROTOCOL_HEADER
 
 UPLOAD_CHUNK = 4 * 1024 * 1024
 # Requests in flight at once: one batch's round trips and the server's disk writes overlap another's

@@ -1,5 +1,5 @@
-"""What every command needs, made once at start-up and passed in: settings, the database (opened
-only when a command asks for it), the forms catalogue and who is acting.
+"""The application context that the command line and the desktop program both stand on: settings,
+the database (opened only when asked for), the forms catalogue and who is acting.
 
 Which commands may create a ledger: a command's parser says so with ``set_defaults(creates_ledger=True)``
 (init, demo, bundle import, sync, restore, site add). Every other command gets the top-level default
@@ -21,25 +21,20 @@ from __future__ import annotations
 import argparse
 import getpass
 import hashlib
-import json
 import logging
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from inspector_app.core.errors import InspectorError
 from inspector_app.core.settings import Settings, load_settings, save_settings
 from inspector_app.i18n import _
 from inspector_app.paths import default_database_path
 
 if TYPE_CHECKING:
-    from sqlalchemy.orm import Session
-
     from inspector_app.core.db import Database
     from inspector_app.core.forms import Catalogue
     from inspector_app.core.ledger_lock import LedgerLock
-    from inspector_app.core.models import Floor
 
 log = logging.getLogger(__name__)
 
@@ -197,19 +192,3 @@ class AppContext:
 def ledger_key(url: str) -> str:
     """How the user settings name a ledger: a digest of its URL, which may hold a database password."""
     return hashlib.sha256(url.encode()).hexdigest()[:24]
-
-
-def print_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-    sys.stdout.write("\n")
-
-
-def floor_from_args(session: Session, args: argparse.Namespace) -> Floor:
-    """The floor named by --floor ID, or by --site, --building and --floor-name."""
-    from inspector_app.core.structure import find_floor_by_names, get_floor
-
-    if args.floor:
-        return get_floor(session, args.floor)
-    if args.site and args.building and args.floor_name:
-        return find_floor_by_names(session, args.site, args.building, args.floor_name)
-    raise InspectorError(_("Say where: --floor ID, or --site, --building and --floor-name."))

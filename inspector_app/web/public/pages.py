@@ -10,7 +10,7 @@ from html import escape
 
 from inspector_app.core.workflow import STATUS_COLOURS, status_label
 from inspector_app.i18n import N_, _, use_language
-from inspector_app.web.status import PublicStatus, Superseded
+from inspector_app.web.public.status import PublicStatus, Superseded
 
 STYLE = """
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 -apple-system,"PingFang SC","Microsoft YaHei",

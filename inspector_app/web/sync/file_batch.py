@@ -21,7 +21,7 @@ SMALL_FILE_BYTES = 2 * 1024 * 1024
 MAX_BATCH_BYTES = 8 * 1024 * 1024  # of file bytes in one request
 MAX_BATCH_FILES = 64
 MAX_MANIFEST_BYTES = 64 * 1024
-# A file's name on the wire, for the batch and for the single-file routes of web/sync_api.py alike.
+# A file's name on the wire, for the batch and for the single-file routes of web/sync/api.py alike.
 DIGEST = re.compile(r"^[0-9a-f]{64}$")
 SUFFIX = re.compile(r"^(\.[a-z0-9]{1,5})?$")
 _LENGTH = struct.Struct(">I")

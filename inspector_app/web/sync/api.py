@@ -3,7 +3,7 @@
 Every request names the sync protocol (X-Inspector-Sync) and carries an inspector's token (Bearer);
 an unknown or revoked token gets 401 and changes nothing, an older protocol gets 426 and a word to
 update the program. Files move by content hash, small ones several to a request
-(web/file_batch.py), large ones in resumable chunks, and are checked before they enter the store.
+(web/sync/file_batch.py), large ones in resumable chunks, and are checked before they enter the store.
 The work itself is core.sync.server; this module only speaks HTTP.
 """
 
@@ -26,8 +26,8 @@ from inspector_app.core.db import Database
 from inspector_app.core.store import sha256_file
 from inspector_app.core.sync import server
 from inspector_app.i18n import _
-from inspector_app.web import file_batch
-from inspector_app.web.file_batch import DIGEST, SUFFIX
+from inspector_app.web.sync import file_batch
+from inspector_app.web.sync.file_batch import DIGEST, SUFFIX
 
 PROTOCOL_HEADER = "x-inspector-sync"
 MAX_JSON_BYTES = 64 * 1024 * 1024
@@ -182,7 +182,7 @@ class SyncApi:
         return await run_in_threadpool(self._store_chunk, digest, suffix, offset, chunk, final)
 
     async def upload_batch(self, request: Request) -> Response:
-        """Several small files in one body (web/file_batch.py): each is stored if its bytes hash to
+        """Several small files in one body (web/sync/file_batch.py): each is stored if its bytes hash to
         its name, and the answer says per file "stored", "present" (already here) or "mismatch"."""
         principal = await self._guard(request)
         if isinstance(principal, Response):
