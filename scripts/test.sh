@@ -6,6 +6,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
+# `set -e` stops at the first failure without a word: the exit trap names the stage it stopped in.
+STAGE="install"
+stage() { STAGE=$1; echo "== $1"; }
+on_exit() {
+  local status=$?
+  [ -z "${PG_DIR:-}" ] || stop_postgres
+  if [ "$status" -ne 0 ]; then
+    echo "scripts/test.sh: stage '$STAGE' failed (exit $status); no later stage ran" >&2
+  fi
+  exit "$status"
+}
+trap on_exit EXIT
+
 install_debian_packages
 make_venv "[test]"
 
@@ -28,7 +41,7 @@ start_postgres() {
     -o "-p $port -k $PG_DIR -h 127.0.0.1 -c fsync=off -c full_page_writes=off" start >/dev/null
   export INSPECTOR_TEST_PG_URL="postgresql+psycopg://postgres@127.0.0.1:$port/postgres"
 }
-trap stop_postgres EXIT
+STAGE="postgresql"
 if [ "$(id -u)" -eq 0 ]; then
   start_postgres
 elif [ -z "${INSPECTOR_TEST_PG_URL:-}" ]; then
@@ -37,14 +50,14 @@ elif [ -z "${INSPECTOR_TEST_PG_URL:-}" ]; then
 fi
 
 export QT_QPA_PLATFORM=offscreen LANG=C.UTF-8
-echo "== ruff"; .venv/bin/ruff check inspector_app tests benchmarks scripts
-echo "== mypy"; .venv/bin/mypy
-echo "== import contract (no Qt in the core)"; .venv/bin/lint-imports
-echo "== translations"; .venv/bin/python scripts/i18n.py check
-echo "== pytest"; .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+stage "ruff"; .venv/bin/ruff check inspector_app tests benchmarks scripts
+stage "mypy"; .venv/bin/mypy
+stage "import contract (no Qt in the core)"; .venv/bin/lint-imports
+stage "translations"; .venv/bin/python scripts/i18n.py check
+stage "pytest"; .venv/bin/python -m pytest -q -p no:cacheprovider "$@"
 # The laptops are in China: dates turn at Beijing midnight, not UTC's (core/dates.py). The fast core
 # tests run a second time in that zone so a date taken from UTC, or from the wrong clock, fails here.
 if [ $# -eq 0 ]; then
-  echo "== pytest, core tests again under TZ=Asia/Shanghai"
+  stage "pytest, core tests again under TZ=Asia/Shanghai"
   TZ=Asia/Shanghai .venv/bin/python -m pytest -q -p no:cacheprovider tests/unit
 fi

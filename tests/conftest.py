@@ -1,4 +1,4 @@
-"""Session-wide test setup: headless Qt, a UTF-8 locale, and where the shared real floor plans are."""
+"""Session-wide test setup: headless Qt, a UTF-8 locale, and where the real floor plans are."""
 
 from __future__ import annotations
 
@@ -7,19 +7,23 @@ from pathlib import Path
 
 import pytest
 
+from tests.floorplan_files import SHARED, SHIPPED, shared_plans, shipped_plans
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("LANG", "C.UTF-8")
 os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.symbolsresolver=false")
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-FLOORPLANS = Path(os.environ.get("INSPECTOR_FLOORPLANS", REPO_ROOT.parent / "shared" / "floorplans"))
+
+def pytest_report_header() -> str:
+    more = f"{len(shared_plans())} more in {SHARED}" if SHARED.is_dir() else f"none in {SHARED} (not there)"
+    return f"real floor plans: {len(shipped_plans())} shipped, {more}"
 
 
 @pytest.fixture(scope="session")
 def floorplans() -> Path:
-    """The real public plans in ../shared/floorplans (never copied into the project)."""
-    assert FLOORPLANS.is_dir(), f"real floor plans expected at {FLOORPLANS}"
-    return FLOORPLANS
+    """The real plans shipped in tests/data/floorplans, there on every clone. Tests that also take the
+    shared plans beside the clone do so through tests/floorplan_files.py."""
+    return SHIPPED
 
 
 @pytest.fixture(scope="session")

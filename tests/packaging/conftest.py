@@ -33,6 +33,7 @@ def copy_sources(target: Path) -> Path:
 @pytest.fixture(scope="session")
 def self_test_plans(floorplans) -> list[Path]:
     """One real plan of each kind the self-test must read in a build: PDF (pypdfium2), DXF (ezdxf),
-    SVG (QtSvg) and a raster image (Pillow)."""
-    return [floorplans / "pdf" / "asheville_floorplan.pdf", floorplans / "dxf" / "raumzeitlabor_olymp_floorplan.dxf",
+    SVG (QtSvg) and a raster image (Pillow); the shipped ones, so a fresh clone builds and tests too."""
+    return [floorplans / "pdf" / "derived_from_shipped_plans.pdf",
+            floorplans / "dxf" / "threedxf_api-cw750-details.dxf",
             floorplans / "svg" / "hafp_home.svg", floorplans / "raster" / "mlstruct_2cb0cff6.png"]

@@ -8,6 +8,9 @@ import pytest
 from PIL import Image
 
 from inspector_app.cli import main
+from tests.floorplan_files import shared, shipped
+
+SHIPPED_PDF, SHARED_PDF = "pdf/derived_from_shipped_plans.pdf", "pdf/asheville_floorplan.pdf"  # both US Letter
 
 
 def _run(capsys, *args):
@@ -16,25 +19,28 @@ def _run(capsys, *args):
     return code, out, err
 
 
-def test_info_of_a_multi_page_pdf(capsys, floorplans):
-    code, out, _err = _run(capsys, "plan", "info", str(floorplans / "pdf" / "asheville_floorplan.pdf"))
+@pytest.mark.parametrize(("plan", "pages"), [shipped(SHIPPED_PDF, 2), *shared(SHARED_PDF, 6)])
+def test_info_of_a_multi_page_pdf(capsys, plan, pages):
+    code, out, _err = _run(capsys, "plan", "info", str(plan))
     assert code == 0
     info = json.loads(out)
-    assert info["format"] == "pdf" and len(info["pages"]) == 6
+    assert info["format"] == "pdf" and len(info["pages"]) == pages
     first = info["pages"][0]
     assert (first["width"], first["height"], first["units"]) == (792.0, 612.0, "pt")
     assert (first["width_px"], first["height_px"]) == (1056, 816)  # 96 dpi
 
 
-def test_info_lists_dxf_layers(capsys, floorplans):
-    code, out, _err = _run(capsys, "plan", "info", str(floorplans / "dxf" / "proxymix_MediaLab_building.dxf"))
-    assert code == 0 and len(json.loads(out)["layers"]) >= 13
+@pytest.mark.parametrize(("plan", "layers"), [shipped("dxf/threedxf_api-cw750-details.dxf", 22),
+                                               *shared("dxf/proxymix_MediaLab_building.dxf", 13)])
+def test_info_lists_dxf_layers(capsys, plan, layers):
+    code, out, _err = _run(capsys, "plan", "info", str(plan))
+    assert code == 0 and len(json.loads(out)["layers"]) >= layers
 
 
-def test_render_writes_a_png_of_the_asked_width(capsys, floorplans, tmp_path):
+@pytest.mark.parametrize("plan", [shipped(SHIPPED_PDF), *shared(SHARED_PDF)])
+def test_render_writes_a_png_of_the_asked_width(capsys, plan, tmp_path):
     out_png = tmp_path / "page2.png"
-    code, _out, err = _run(capsys, "plan", "render", str(floorplans / "pdf" / "asheville_floorplan.pdf"),
-                           "--page", "2", "--width", "640", "--out", str(out_png))
+    code, _out, err = _run(capsys, "plan", "render", str(plan), "--page", "2", "--width", "640", "--out", str(out_png))
     assert code == 0, err
     with Image.open(out_png) as image:
         assert image.width == 640 and image.height == round(640 * 612 / 792)
@@ -49,12 +55,12 @@ def test_bad_file_is_one_line_naming_it(capsys, tmp_path, content):
     assert "broken.pdf" in err and "Traceback" not in err and err.count("\n") == 1
 
 
-def test_import_a_new_version_and_nudge_pins(capsys, tmp_path, floorplans):
+@pytest.mark.parametrize("plan", [shipped("raster/mlstruct_f23ccf42.png"), *shared("raster/f2b_example2.png")])
+def test_import_a_new_version_and_nudge_pins(capsys, tmp_path, plan):
     db = str(tmp_path / "l.sqlite")
     assert _run(capsys, "--db", db, "demo")[0] == 0
     hazard = json.loads(_run(capsys, "--db", db, "hazard", "list", "--status", "open")[1])[0]
-    code, out, err = _run(capsys, "--db", db, "plan", "import", "--floor", hazard["floor_id"],
-                          str(floorplans / "raster" / "f2b_example2.png"))
+    code, out, err = _run(capsys, "--db", db, "plan", "import", "--floor", hazard["floor_id"], str(plan))
     assert code == 0, err
     assert json.loads(out)["version"] == 2  # the demo drew version 1
     code, out, err = _run(capsys, "--db", db, "plan", "nudge", "--floor", hazard["floor_id"], "--dx", "0.01")

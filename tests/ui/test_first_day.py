@@ -72,7 +72,7 @@ def test_from_an_empty_ledger_to_a_printed_notice(qtbot, empty_context, floorpla
     assert window.plan_panel.floor_id == floor_id
 
     # -- the floor's plan: the empty plan offers to import one; it loads in the background --------
-    plan = floorplans / "pdf" / "joelegner_floorplan.pdf"
+    plan = floorplans / "pdf" / "derived_from_shipped_plans.pdf"
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(plan), ""))
     assert window.plan_panel.empty_button.text() == texts["import"]
     qtbot.mouseClick(window.plan_panel.empty_button, Qt.MouseButton.LeftButton)

@@ -17,6 +17,7 @@ from inspector_app.core.models import Hazard
 from inspector_app.ui import plan_panel as plan_panel_module
 from inspector_app.ui.canvas.pins import Pin, PinSet
 from inspector_app.ui.canvas.plan_view import PlanView
+from tests.floorplan_files import all_plans, plan_id
 
 SPOT = (0.3, 0.6)
 
@@ -159,23 +160,24 @@ def test_panel_new_plan_version_asks_keeps_pins_and_old_version_and_undoes(panel
     from tests.ui.conftest import answer_dialog, click_button
 
     widget, stack, context = panel
+    plan = floorplans / "pdf" / "derived_from_shipped_plans.pdf"
     old_format = widget.document.format
     pins_before = [(p.id, p.x, p.y) for p in widget.view.pin_layer.pinset.pins]
     # Keeping the old plan changes nothing.
     answer_dialog(qtbot, lambda box: click_button(box, "Keep the old plan"))
-    assert widget.import_plan(widget.floor_id, floorplans / "pdf" / "joelegner_floorplan.pdf") is None
+    assert widget.import_plan(widget.floor_id, plan) is None
     with context.db.session() as session:
         assert [v.version for v in plan_versions(session, widget.floor_id)] == [1]
 
     answer_dialog(qtbot, lambda box: click_button(box, "Replace"))
-    job = widget.import_plan(widget.floor_id, floorplans / "pdf" / "joelegner_floorplan.pdf")
+    job = widget.import_plan(widget.floor_id, plan)
     assert job is not None
     qtbot.waitUntil(lambda: not widget.imports, timeout=30000)
     assert widget.document is not None and widget.document.format == "pdf"
     assert [(p.id, p.x, p.y) for p in widget.view.pin_layer.pinset.pins] == pins_before
     with context.db.session() as session:
         assert [v.version for v in plan_versions(session, widget.floor_id)] == [1, 2]
-    assert stack.undoText() == "Replace plan with joelegner_floorplan.pdf"
+    assert stack.undoText() == f"Replace plan with {plan.name}"
     stack.undo()  # the old drawing is back, the new one kept in the store for redo
     assert widget.document.format == old_format
     with context.db.session() as session:
@@ -213,13 +215,7 @@ def test_panel_reports_a_broken_plan_file_without_crashing(panel, qtbot, tmp_pat
     assert stack.count() == 0  # nothing to undo: nothing happened
 
 
-def _real_plans():
-    from tests.plans.test_plan_documents import real_plans
-
-    return real_plans()
-
-
-@pytest.mark.parametrize("path", _real_plans(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", all_plans(), ids=plan_id)
 def test_every_real_plan_shows_in_the_canvas(view, qtbot, path):
     with plans.open(path) as document:
         view.set_document(document, first_paint_now=False)  # the background path the GUI takes

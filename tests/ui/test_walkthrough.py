@@ -97,7 +97,7 @@ def test_a_whole_walk_through(window, qtbot, monkeypatch, floorplans, jpeg_photo
     assert window.plan_panel.inspection_id == inspection_id
 
     answer_dialog(qtbot, lambda box: click_button(box, "Replace"))
-    window.plan_panel.import_plan(floor_id, floorplans / "pdf" / "joelegner_floorplan.pdf")  # the school's real plan
+    window.plan_panel.import_plan(floor_id, floorplans / "pdf" / "derived_from_shipped_plans.pdf")  # a real plan
     qtbot.waitUntil(lambda: not window.plan_panel.imports, timeout=30000)
     assert window.plan_panel.document is not None and window.plan_panel.document.format == "pdf"
 

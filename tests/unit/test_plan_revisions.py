@@ -20,7 +20,7 @@ from inspector_app.core.structure import get_floor
 
 
 def test_versions_are_taken_back_newest_first_and_restored(db, floor, floorplans):
-    pdf, png = floorplans / "pdf" / "joelegner_floorplan.pdf", floorplans / "raster" / "f2b_example2.png"
+    pdf, png = floorplans / "pdf" / "derived_from_shipped_plans.pdf", floorplans / "raster" / "mlstruct_2cb0cff6.png"
     with db.session() as session:
         first = add_plan_version(session, db.store, get_floor(session, floor), pdf, read_plan_facts(pdf)).id
         second = add_plan_version(session, db.store, get_floor(session, floor), png, read_plan_facts(png)).id
@@ -45,7 +45,7 @@ def test_a_missing_or_unreadable_plan_file_is_one_clear_line(tmp_path):
 
 
 def test_pins_from_an_older_plan_are_to_be_checked(db, floor, floorplans, catalogue):
-    pdf, png = floorplans / "pdf" / "joelegner_floorplan.pdf", floorplans / "raster" / "f2b_example2.png"
+    pdf, png = floorplans / "pdf" / "derived_from_shipped_plans.pdf", floorplans / "raster" / "mlstruct_2cb0cff6.png"
     with db.session() as session:
         add_plan_version(session, db.store, get_floor(session, floor), pdf, read_plan_facts(pdf))
         ids = [add_hazard(session, catalogue, db.store, actor="li", category="electrical.aging_wiring",
