@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -109,8 +111,8 @@ def _cycles_collected_on_the_gui_thread(request):
     gc.collect()
 
 
-@pytest.fixture
-def postgres_url():
+@contextlib.contextmanager
+def new_postgres_database() -> Iterator[str]:
     """A new, empty PostgreSQL database on the server scripts/test.sh starts; dropped afterwards."""
     import uuid
 
@@ -122,10 +124,18 @@ def postgres_url():
     admin = create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    yield url.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield url.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url():
+    with new_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core import audit, dates
 from inspector_app.core.errors import InspectorError, NotFoundError
+from inspector_app.core.event_rules import EDITABLE_FIELDS
 from inspector_app.core.forms import Catalogue, Category
 from inspector_app.core.models import (
     Attachment,
@@ -38,10 +39,6 @@ from inspector_app.i18n import _, current_language
 
 SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed
 SHORT_CODE_LENGTH = 8
-EDITABLE_FIELDS = frozenset({
-    "room", "area_type", "category", "severity", "description", "legal_basis", "required_measures",
-    "interim_safeguards", "responsible_unit", "responsible_person", "funding", "deadline",
-})
 
 
 def new_public_token() -> str:

@@ -75,11 +75,13 @@ class Organisation(Base):
 
 class Site(Base):
     __tablename__ = "sites"
+    # A site code is its organisation's (two counties may both have an LL1); hazard numbers start with it.
+    __table_args__ = (UniqueConstraint("organisation_id", "code"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     organisation_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("organisations.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
-    code: Mapped[str] = mapped_column(String(20), unique=True)
+    code: Mapped[str] = mapped_column(String(20))
     address: Mapped[str] = mapped_column(String(300), default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
@@ -250,9 +252,12 @@ notice_hazards = Table(
 
 class Notice(Base):
     __tablename__ = "notices"
-    __table_args__ = (UniqueConstraint("prefix", "year", "seq"),)
+    # Numbers run per organisation, prefix and year: one organisation's notices never take another's.
+    __table_args__ = (UniqueConstraint("organisation_id", "prefix", "year", "seq"),)
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    # The organisation of the hazards it covers (None only for notices older than this column).
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     number: Mapped[str] = mapped_column(String(80))
     prefix: Mapped[str] = mapped_column(String(40), default="")
     year: Mapped[int] = mapped_column(Integer)
@@ -363,6 +368,22 @@ class Replica(Base):
     last_sync_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class SetAside(Base):
+    """A pulled row this laptop could not apply (it names a row the laptop does not have, say), kept
+    with the reason: the pull's cursor moves on past it, and every later sync tries it again, so one
+    bad row never stops the rows after it and is never forgotten either."""
+
+    __tablename__ = "sync_set_aside"
+
+    entity: Mapped[str] = mapped_column(String(30), primary_key=True)
+    entity_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    item: Mapped[dict[str, Any]] = mapped_column(JSON)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    first_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_tried_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class SyncHead(Base):

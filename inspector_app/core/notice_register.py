@@ -19,12 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core import audit, dates
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.models import Hazard, Notice, notice_hazards
+from inspector_app.core.models import Hazard, Notice, Site, notice_hazards
 from inspector_app.core.sync import tracking
 from inspector_app.i18n import _
 
@@ -56,8 +56,13 @@ def format_number(prefix: str, year: int, seq: int, language: str = "zh_CN") -> 
     return f"{prefix} [{year}] No. {seq:04d}".strip()
 
 
-def next_seq(session: Session, prefix: str, year: int) -> int:
-    return tracking.next_notice_seq(session, prefix, year)
+def next_seq(session: Session, prefix: str, year: int, organisation_id: uuid.UUID | None = None) -> int:
+    return tracking.next_notice_seq(session, prefix, year, organisation_id)
+
+
+def organisation_of(session: Session, hazard_id: uuid.UUID) -> uuid.UUID | None:
+    return session.scalar(select(Site.organisation_id).join(Hazard, Hazard.site_id == Site.id)
+                          .where(Hazard.id == hazard_id))
 
 
 @dataclass(frozen=True)
@@ -74,17 +79,20 @@ def reserve_notices(session: Session, groups: Sequence[Sequence[uuid.UUID]], *, 
         raise InspectorError(_("Unknown notice kind '{kind}'.").format(kind=kind))
     issued_at = issued_at or dates.now()
     year = dates.local_date(issued_at).year
-    seq = next_seq(session, prefix, year)
+    next_seqs: dict[uuid.UUID | None, int] = {}  # numbers run per organisation
     notices = []
     for group in groups:
-        notice = Notice(id=uuid.uuid4(), number=format_number(prefix, year, seq, language), prefix=prefix, year=year,
-                        seq=seq, kind=kind, language=language, issued_at=issued_at, issued_by=actor, pdf_hash="")
+        organisation = organisation_of(session, group[0]) if group else None
+        seq = next_seqs.get(organisation) or next_seq(session, prefix, year, organisation)
+        next_seqs[organisation] = seq + 1
+        notice = Notice(id=uuid.uuid4(), organisation_id=organisation,
+                        number=format_number(prefix, year, seq, language), prefix=prefix, year=year, seq=seq,
+                        kind=kind, language=language, issued_at=issued_at, issued_by=actor, pdf_hash="")
         session.add(notice)
         session.flush()
         for position, hazard_id in enumerate(group):
             session.execute(insert(notice_hazards).values(notice_id=notice.id, hazard_id=hazard_id, position=position))
         notices.append(IssuedNotice(notice.id, notice.number, tuple(group)))
-        seq += 1
     return notices
 
 

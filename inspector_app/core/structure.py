@@ -50,10 +50,11 @@ def create_site(session: Session, organisation: Organisation, name: str, code: s
     if code is None:
         count = session.scalar(select(func.count()).select_from(Site)) or 0
         code = f"S{count + 1:02d}"
-        while session.scalar(select(Site.id).where(Site.code == code)):
+        while session.scalar(select(Site.id).where(Site.organisation_id == organisation.id, Site.code == code)):
             count += 1
             code = f"S{count + 1:02d}"
-    if session.scalar(select(Site.id).where(Site.code == code)):
+    # Codes are an organisation's own: another county may have an LL1 too (hazard numbers stay apart by site).
+    if session.scalar(select(Site.id).where(Site.organisation_id == organisation.id, Site.code == code)):
         raise InspectorError(_("A site with the code {code} exists already.").format(code=code))
     site = Site(id=uuid.uuid4(), organisation_id=organisation.id, name=name, code=code, address=address)
     session.add(site)

@@ -13,9 +13,10 @@ from starlette.testclient import TestClient
 
 from inspector_app.core import accounts, hazards, structure
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.models import Attachment, Hazard, HazardEvent, SyncRefusal
+from inspector_app.core.models import Attachment, Hazard, HazardEvent, Organisation, SyncRefusal
 from inspector_app.core.store import sha256_bytes
 from inspector_app.core.sync import laptop as laptop_side
+from inspector_app.core.sync.run import status as sync_status
 from inspector_app.web.sync.client import HttpTransport
 from tests.sync.conftest import add, edit, ledger_state, school, verified
 
@@ -206,28 +207,34 @@ def test_malformed_push_items_are_refused_one_by_one(central):
 
 
 def test_a_clash_in_a_batch_refuses_only_the_clashing_row(central, laptops, catalogue):
-    """Two laptops that never met both named a school LL1: the second one's site is refused with the
-    clash named, and the rest of its push (its own organisation) still lands."""
-    from inspector_app.core.models import Organisation, Site
-
+    """Two laptops that never met drew the same short code for two hazards (a one in a trillion draw,
+    forced here): the second one's hazard is refused with the clash named, and the rest of its push
+    still lands. Its pull keeps the first one's hazard aside with the reason and moves on past it."""
     a, b = laptops("a"), laptops("b")
-    school(a)
+    first = add(a, catalogue, school(a)["floor"])
     a.sync(central)
     with b.db.session() as session:
         org = structure.create_organisation(session, "Another bureau", kind="county")
-        structure.create_site(session, org, "Another No. 1 School", code="LL1")
-    report = b.sync(central)
-    # A's site cannot land on B either (nor its building and floor): said, and asked for again next time.
-    assert "sites.code" in report.problems[0]
-    assert all("building" in p or "floor" in p for p in report.problems[1:])
+        site = structure.create_site(session, org, "Another No. 1 School", code="LL1")  # a code of its own
+        floor = structure.create_floor(session, structure.create_building(session, site, "Canteen", "canteen"),
+                                       "1F", 1)
+    clashing, other = add(b, catalogue, floor.id), add(b, catalogue, floor.id)
+    with a.db.session() as session:
+        taken = session.get(Hazard, first).short_code
     with b.db.session() as session:
-        assert laptop_side.replica(session).pull_cursor == 0
+        session.get(Hazard, clashing).short_code = taken
+    report = b.sync(central)
     (refused,) = report.refused
-    assert refused["entity"] == "site" and refused["status"] == "collision"
+    assert refused["entity"] == "hazard" and refused["status"] == "collision"
     assert "clashes with a record already on the server" in refused["reason"]
     with central.db.session() as session:
+        assert session.get(Hazard, other) is not None and session.get(Hazard, clashing) is None
         assert session.get(Organisation, org.id) is not None
-        assert [s.name for s in session.scalars(select(Site))] == ["No. 1 Middle School"]
+    (kept,) = report.problems
+    assert str(first) in kept and "short_code" in kept
+    with b.db.session() as session:
+        assert laptop_side.replica(session).pull_cursor > 0
+    assert sync_status(b.db)["set_aside"] == 1 and "short_code" in sync_status(b.db)["last_error"]
 
 
 def test_files_go_only_to_accounts_that_reach_a_row_naming_them(central, laptops, catalogue, jpeg_photo, tmp_path):

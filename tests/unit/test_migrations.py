@@ -19,7 +19,7 @@ def test_there_is_exactly_one_head():
 
 
 def _fill_first_schema(engine) -> dict[str, str]:
-    ids = {name: uuid.uuid4().hex for name in ("org", "site", "building", "floor", "hazard", "event")}
+    ids = {name: uuid.uuid4().hex for name in ("org", "site", "building", "floor", "hazard", "event", "notice")}
     statements = [
         ("INSERT INTO organisations (id, name, kind, notice_prefix, show_personal_data, created_at) "
          "VALUES (:org, 'Bureau', 'county', 'X', false, '2026-01-01 00:00:00')"),
@@ -36,6 +36,10 @@ def _fill_first_schema(engine) -> dict[str, str]:
          "'open', 'tok', 'ABCDEFGH', '2026-01-01 00:00:00', '2026-01-01 00:00:00')"),
         ("INSERT INTO hazard_events (id, hazard_id, seq, kind, actor, at, data, note, prev_hash, hash) "
          "VALUES (:event, :hazard, 1, 'created', 'wang', '2026-01-01 00:00:00', '{}', '', '0', 'h')"),
+        ("INSERT INTO notices (id, number, prefix, year, seq, kind, language, issued_at, issued_by, pdf_hash) "
+         "VALUES (:notice, 'X〔2026〕第0001号', 'X', 2026, 1, 'per_hazard', 'zh_CN', '2026-01-02 00:00:00', "
+         "'wang', '')"),
+        "INSERT INTO notice_hazards (notice_id, hazard_id, position) VALUES (:notice, :hazard, 0)",
     ]
     with engine.begin() as conn:
         postgres = engine.dialect.name == "postgresql"
@@ -49,12 +53,15 @@ def _roundtrip(url: str) -> None:
     engine = dbmod.make_engine(url)
     try:
         dbmod.upgrade(engine, FIRST_REVISION)
-        _fill_first_schema(engine)
+        ids = _fill_first_schema(engine)
         dbmod.upgrade(engine, "head")
         assert dbmod.current_revision(engine) == dbmod.migration_heads()[0]
         with engine.connect() as conn:
             assert conn.execute(text("SELECT number FROM hazards")).scalar_one() == "S1-0001"
             assert conn.execute(text("SELECT count(*) FROM hazard_events")).scalar_one() == 1
+            # A notice learns its organisation from the hazard it covers (numbers run per organisation).
+            organisation = conn.execute(text("SELECT organisation_id FROM notices")).scalar_one()
+            assert uuid.UUID(str(organisation)) == uuid.UUID(ids["org"])
         # The migrated schema is the schema the models describe.
         tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
         assert tables == set(Base.metadata.tables)

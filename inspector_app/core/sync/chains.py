@@ -201,7 +201,7 @@ def set_field(hazard: Hazard, name: str, json_value: Any, at: dt.datetime) -> No
     value = json_value
     column = Hazard.__table__.columns[name]
     if json_value is not None:
-        value = row_values(Hazard, {name: json_value})[name]
+        value = row_values(Hazard, {name: json_value}, whole=False)[name]
     setattr(hazard, column.key, value)
     if name == "status":
         hazard.closed_at = at if json_value == Status.CLOSED.value else None

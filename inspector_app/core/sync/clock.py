@@ -7,6 +7,7 @@ wall clock is a day behind still issues clocks after every one it has received.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import uuid
@@ -14,6 +15,23 @@ import uuid
 
 def format_clock(wall_ms: int, counter: int, replica: uuid.UUID) -> str:
     return f"{wall_ms:013d}.{counter:05d}.{replica.hex}"
+
+
+CLOCK_PATTERN = re.compile(r"\d{13}\.\d{5}\.[0-9a-f]{32}")
+# How far ahead of the server's own clock a laptop's may run. Rows compare clocks as text, so a
+# clock from the far future would win against every later change and stall every laptop behind it;
+# a day covers a laptop whose clock is set wrong by hours (one a day *behind* needs no bound).
+MAX_AHEAD_MS = 24 * 60 * 60 * 1000
+
+
+def clock_problem(text: object, now_ms: int | None = None) -> str | None:
+    """Why a clock received from a laptop cannot be taken (malformed, or too far ahead), or None."""
+    if not isinstance(text, str) or not CLOCK_PATTERN.fullmatch(text):
+        return "not a clock"
+    now = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+    if parse_clock(text)[0] > now + MAX_AHEAD_MS:
+        return "ahead of the server's clock by more than a day"
+    return None
 
 
 def parse_clock(text: str) -> tuple[int, int]:

@@ -5,11 +5,13 @@ before children, so foreign keys hold on PostgreSQL too), and the organisation e
 from __future__ import annotations
 
 import datetime as dt
+import json
+import math
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Date, DateTime, Uuid, select
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String, Uuid, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.models import (
@@ -86,27 +88,92 @@ def row_to_json(obj: Base) -> dict[str, Any]:
     return {column.key: _encode(getattr(obj, column.key)) for column in obj.__table__.columns}
 
 
-def row_values(model: type[Base], data: dict[str, Any]) -> dict[str, Any]:
-    """The column values of a row sent as JSON, typed again; unknown keys are an error."""
+def row_values(model: type[Base], data: dict[str, Any], whole: bool = True) -> dict[str, Any]:
+    """The column values of a row sent as JSON, typed again and checked against the column: a text is
+    text of at most the column's length without NUL characters, a number is a finite number, a
+    structure is shallow and small. Anything else, unknown keys and a row without its id included,
+    is a ValueError naming the field, so a row that could never be stored is refused, not failed on.
+    ``whole=False`` types some fields of a row (a value from a history), which then need no id."""
+    if not isinstance(data, dict):
+        raise ValueError("a row must be a JSON object")
     columns = {column.key: column for column in model.__table__.columns}
     unknown = set(data) - set(columns)
     if unknown:
-        raise ValueError(f"unknown fields {sorted(unknown)}")
+        raise ValueError(f"unknown fields {sorted(unknown)[:5]}")
+    if whole and "id" in columns and data.get("id") is None:
+        raise ValueError("the row has no id")
     values: dict[str, Any] = {}
     for key, value in data.items():
-        column_type = columns[key].type
-        if value is None:
-            values[key] = None
-        elif isinstance(column_type, Uuid):
-            values[key] = uuid.UUID(str(value))
-        elif isinstance(column_type, DateTime):
-            parsed = dt.datetime.fromisoformat(str(value))
-            values[key] = parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-        elif isinstance(column_type, Date):
-            values[key] = dt.date.fromisoformat(str(value))
-        else:
-            values[key] = value
+        try:
+            values[key] = None if value is None else _typed(columns[key].type, value)
+        except (ValueError, TypeError, OverflowError) as exc:
+            raise ValueError(f"field '{key}': {exc}") from None
     return values
+
+
+# Bounds for what a row may carry; generous for what people type, far below what would hurt a server.
+TEXT_LIMIT = 20_000  # characters of a long text (a description, a note)
+JSON_DEPTH_LIMIT = 32
+JSON_SIZE_LIMIT = 1_000_000  # characters of a JSON value once encoded (a photo's markup strokes)
+INTEGER_LIMIT = 2**31 - 1  # PostgreSQL's integer
+
+
+def _typed(column_type: Any, value: Any) -> Any:
+    if isinstance(column_type, Uuid):
+        return uuid.UUID(_text(value, 36))
+    if isinstance(column_type, DateTime):
+        parsed = dt.datetime.fromisoformat(_text(value, 40))
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    if isinstance(column_type, Date):
+        return dt.date.fromisoformat(_text(value, 20))
+    if isinstance(column_type, Boolean):
+        if not isinstance(value, bool):
+            raise ValueError("not true or false")
+        return value
+    if isinstance(column_type, Integer):
+        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > INTEGER_LIMIT:
+            raise ValueError("not a whole number in range")
+        return value
+    if isinstance(column_type, Float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise ValueError("not a finite number")
+        return float(value)
+    if isinstance(column_type, JSON):
+        _check_json(value, 0)
+        if len(json.dumps(value, ensure_ascii=False)) > JSON_SIZE_LIMIT:
+            raise ValueError("too large")
+        return value
+    if isinstance(column_type, String):  # String and Text
+        return _text(value, column_type.length or TEXT_LIMIT)
+    raise ValueError(f"a column of type {column_type} cannot be sent")
+
+
+def _text(value: Any, limit: int) -> str:
+    if not isinstance(value, str):
+        raise ValueError("not text")
+    if len(value) > limit:
+        raise ValueError(f"longer than {limit} characters")
+    if "\x00" in value:
+        raise ValueError("holds a NUL character")
+    return value
+
+
+def _check_json(value: Any, depth: int) -> None:
+    if depth > JSON_DEPTH_LIMIT:
+        raise ValueError("nested too deeply")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _text(key, TEXT_LIMIT)
+            _check_json(item, depth + 1)
+    elif isinstance(value, list):
+        for item in value:
+            _check_json(item, depth + 1)
+    elif isinstance(value, str):
+        _text(value, JSON_SIZE_LIMIT)
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("not a finite number")
+    elif value is not None and not isinstance(value, (bool, int, float)):
+        raise ValueError("not a JSON value")
 
 
 def row_item(session: Session, entity: str, obj: Base) -> dict[str, Any]:
@@ -130,6 +197,23 @@ def chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
         yield values[start:start + size]
 
 
+def missing_reference(session: Session, model: type[Base], values: dict[str, Any],
+                      links: list[Any] | None = None) -> str | None:
+    """The first row that a received row names (by a column, or as a hazard its notice or review
+    covers) and this ledger does not hold, as "table id"; None when all are here. Checked before
+    writing, so the row is set aside with that reason instead of failing the whole page at commit."""
+    tables = {getattr(mapper.local_table, "name", ""): mapper.class_ for mapper in Base.registry.mappers}
+    named: list[tuple[str, Any]] = [(key.column.table.name, values[column.key])
+                                    for column in model.__table__.columns if values.get(column.key) is not None
+                                    for key in column.foreign_keys]
+    named += [("hazards", uuid.UUID(str(link))) for link in links or ()]
+    for table, row_id in named:
+        target = tables.get(table)
+        if target is not None and row_id != values.get("id") and session.get(target, row_id) is None:
+            return f"{table} {row_id}"
+    return None
+
+
 def links_of(session: Session, entity: str, row_id: uuid.UUID) -> list[str] | None:
     """The hazards a notice or a review covers (kept in link tables, sent with the row)."""
     if entity == "notice":
@@ -140,6 +224,11 @@ def links_of(session: Session, entity: str, row_id: uuid.UUID) -> list[str] | No
         return [str(h) for h in session.scalars(select(review_hazards.c.hazard_id)
                                                 .where(review_hazards.c.review_id == row_id))]
     return None
+
+
+# How OrganisationResolver names the rows of each table that rows refer to.
+_KIND_OF_TABLE = {"buildings": "building", "floors": "floor", "hazards": "hazard", "inspections": "inspection",
+                  "checklist_runs": "run"}
 
 
 class OrganisationResolver:
@@ -188,6 +277,25 @@ class OrganisationResolver:
             raise KeyError(kind)
         self._cache[(kind, key)] = result
         return result
+
+    def of_table(self, table: str, row_id: uuid.UUID) -> uuid.UUID | None:
+        """The organisation of the row ``row_id`` of ``table``; None if no such row is known."""
+        if table == "organisations":
+            if ("organisation", row_id) not in self._cache:
+                found = self.session.scalar(select(Organisation.id).where(Organisation.id == row_id))
+                self._cache[("organisation", row_id)] = found
+            return self._cache[("organisation", row_id)]
+        if table == "sites":
+            return self.of_site(row_id)
+        return self._lookup(_KIND_OF_TABLE[table], row_id)
+
+    def remember(self, table: str, row_id: uuid.UUID, organisation: uuid.UUID | None) -> None:
+        """A row accepted but not yet written (a batch is written after all its rows are checked), so
+        a later row of the same batch may refer to it."""
+        if table == "sites":
+            self._site[row_id] = organisation
+        else:
+            self._cache[(_KIND_OF_TABLE.get(table, table.removesuffix("s")), row_id)] = organisation
 
     def of_values(self, entity: str, values: dict[str, Any], links: list[str] | None = None) -> uuid.UUID | None:
         """The organisation of a row given by its column values (a row pushed, or one stored)."""

@@ -41,7 +41,16 @@ from inspector_app.core.sync.chains import (
     rebase,
     set_row,
 )
-from inspector_app.core.sync.entities import CLOCKED, chunks, file_of, primary_key, row_item, row_to_json, row_values
+from inspector_app.core.sync.entities import (
+    CLOCKED,
+    chunks,
+    file_of,
+    missing_reference,
+    primary_key,
+    row_item,
+    row_to_json,
+    row_values,
+)
 from inspector_app.core.sync.server import replace_links, sort_items
 from inspector_app.i18n import _
 
@@ -52,6 +61,9 @@ class MergeReport:
     conflicts: int = 0
     renumbered: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # The items that could not be applied, with the reason (kept aside by core.sync.set_aside).
+    failed: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+    applied: list[tuple[str, str]] = field(default_factory=list)  # (entity, id) of each item that landed
 
 
 def replica(session: Session) -> Replica:
@@ -179,12 +191,25 @@ def apply_page(session: Session, items: list[dict[str, Any]], actor: str, from_s
             except (ChainError, ValueError, KeyError, TypeError, IntegrityError) as exc:
                 problem = str(exc.orig).splitlines()[0] if isinstance(exc, IntegrityError) else str(exc)
                 report.problems.append(_("received {entity} {id}: {problem}").format(
-                    entity=entity, id=(item.get("row") or {}).get("id", item.get("id")), problem=problem))
+                    entity=entity, id=item_key(item)[1], problem=problem))
+                report.failed.append((item, problem))
             else:
                 report.pulled += 1
+                report.applied.append(item_key(item))
     finally:
         session.info["sync_source"] = "local"
     return report
+
+
+def item_key(item: dict[str, Any]) -> tuple[str, str]:
+    """(entity, id) of a received item, as the set-aside table keys it."""
+    return str(item.get("entity"))[:30], str((item.get("row") or {}).get("id", item.get("id")))[:40]
+
+
+def _require_references(model: type, values: dict[str, Any], links: Any, session: Session) -> None:
+    missing = missing_reference(session, model, values, links)
+    if missing:
+        raise ValueError(_("it names {row}, which this laptop does not have").format(row=missing))
 
 
 def _merge_row(session: Session, entity: str, item: dict[str, Any], tracker: tracking.Tracker | None) -> None:
@@ -201,6 +226,7 @@ def _merge_row(session: Session, entity: str, item: dict[str, Any], tracker: tra
     existing = session.get(model, values["id"])
     if existing is not None and str(values.get("sync_clock", "")) <= existing.sync_clock:  # type: ignore[attr-defined]
         return  # ours is newer: it goes up with the next push
+    _require_references(model, values, item.get("links"), session)
     if entity == "notice" and existing is None:
         _free_notice_number(session, values)
     if existing is None:
@@ -220,6 +246,7 @@ def _merge_hazard(session: Session, item: dict[str, Any], actor: str, report: Me
     server_chain = [event_from_json(e) for e in item.get("events", [])]
     check_links(number, hazard_id, server_chain, 1, GENESIS)
     check_row_matches(number, values, server_chain)
+    _require_references(Hazard, values, None, session)
     existing = session.get(Hazard, hazard_id)
     local = chain_of(session, hazard_id) if existing is not None else []
     common = 0
@@ -284,15 +311,17 @@ def _free_hazard_number(session: Session, incoming: dict[str, Any], actor: str, 
 
 
 def _free_notice_number(session: Session, incoming: dict[str, Any]) -> None:
-    clash = session.scalars(select(Notice).where(Notice.prefix == incoming["prefix"], Notice.year == incoming["year"],
-                                                 Notice.seq == incoming["seq"], Notice.id != incoming["id"])).first()
+    clash = session.scalars(select(Notice).where(
+        Notice.organisation_id == incoming.get("organisation_id"), Notice.prefix == incoming["prefix"],
+        Notice.year == incoming["year"], Notice.seq == incoming["seq"], Notice.id != incoming["id"])).first()
     if clash is None:
         return
     from inspector_app.core.notice_register import format_number
 
     session.info["sync_source"] = "local"
     try:
-        clash.seq = max(tracking.next_notice_seq(session, clash.prefix, clash.year), int(incoming["seq"]) + 1)
+        clash.seq = max(tracking.next_notice_seq(session, clash.prefix, clash.year, clash.organisation_id),
+                        int(incoming["seq"]) + 1)
         clash.number = format_number(clash.prefix, clash.year, clash.seq)
         session.flush()
     finally:

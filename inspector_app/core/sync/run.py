@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import ChangeLog, utcnow
-from inspector_app.core.sync import laptop, tracking
+from inspector_app.core.sync import laptop, set_aside, tracking
 from inspector_app.core.sync.conflicts import open_conflicts
 from inspector_app.core.sync.entities import file_of
 from inspector_app.i18n import _
@@ -55,6 +55,7 @@ class SyncReport:
     problems: list[str] = field(default_factory=list)
     device_index: int | None = None
     stale: dict[str, Any] = field(default_factory=dict)
+    set_aside: list[dict[str, Any]] = field(default_factory=list)  # received rows this laptop could not apply
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -80,7 +81,8 @@ def synchronise(database: Database, transport: Transport, actor: str, server_url
     with database.session() as session:
         me = laptop.replica(session)
         me.last_sync_at = utcnow()
-        me.last_error = "; ".join(r["reason"] for r in report.refused)[:2000] if report.refused else ""
+        # Never empty after a sync that had a problem: rows the server refused, rows kept aside here.
+        me.last_error = "; ".join([*(str(r["reason"]) for r in report.refused), *report.problems])[:2000]
         tracker = tracking.tracker_of(session)
         if tracker is not None:
             me.clock = tracker.clock.last
@@ -109,6 +111,8 @@ def _run(database: Database, transport: Transport, actor: str, replica_id: uuid.
 
 
 def _pull_all(database: Database, transport: Transport, actor: str, report: SyncReport, progress: Progress) -> None:
+    """Every page after the cursor; a row that cannot be applied is kept aside with its reason and the
+    cursor moves on (core.sync.set_aside), then the kept rows are tried again once the pages are in."""
     while True:
         with database.session() as session:
             cursor = laptop.replica(session).pull_cursor
@@ -120,15 +124,22 @@ def _pull_all(database: Database, transport: Transport, actor: str, report: Sync
                 report.files_received += 1
         with database.session() as session:
             merged = laptop.apply_page(session, page["items"], actor)
-            if not merged.problems:  # with the data, never before it; a row that could not land is asked for again
-                laptop.replica(session).pull_cursor = int(page["cursor"])
+            set_aside.forget(session, merged.applied)
+            set_aside.keep(session, merged.failed)
+            laptop.replica(session).pull_cursor = int(page["cursor"])  # with the data, in one transaction
         report.pulled += merged.pulled
         report.conflicts += merged.conflicts
         report.renumbered += merged.renumbered
-        report.problems += merged.problems
         progress("pull", report.pulled, report.pulled + (1 if page.get("more") else 0))
-        if not page.get("more") or merged.problems:
-            return
+        if not page.get("more"):
+            break
+    with database.session() as session:
+        retried = set_aside.retry(session, actor)
+        report.pulled += retried.pulled
+        report.conflicts += retried.conflicts
+        report.renumbered += retried.renumbered
+        report.set_aside = set_aside.listing(session)
+    report.problems = [_("received {entity} {id} is kept aside: {reason}").format(**row) for row in report.set_aside]
 
 
 def _push_all(database: Database, transport: Transport, replica_id: uuid.UUID, report: SyncReport,
@@ -200,4 +211,5 @@ def status(database: Database) -> dict[str, Any]:
             "replica": str(me.id), "server": me.server_url, "device_index": me.device_index,
             "last_sync_at": me.last_sync_at, "last_attempt_at": me.last_attempt_at, "last_error": me.last_error,
             "pending_changes": int(waiting), "open_conflicts": len(open_conflicts(session)),
+            "set_aside": set_aside.count(session), "set_aside_rows": set_aside.listing(session),
         }

@@ -21,11 +21,16 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core.accounts import Principal, organisation_parents
 from inspector_app.core.audit import GENESIS
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.event_rules import EventRuleError, check_new_events
 from inspector_app.core.models import (
+    Attachment,
+    Base,
     ChangeLog,
     Hazard,
     HazardEvent,
     KnownReplica,
+    SupersededToken,
     SyncRefusal,
     notice_hazards,
     review_hazards,
@@ -52,11 +57,24 @@ from inspector_app.core.sync.entities import (
     row_item,
     row_values,
 )
-from inspector_app.i18n import _
+from inspector_app.core.sync.push_checks import (
+    clock_refusal,
+    hazard_row_refusal,
+    organisation_refusal,
+    reference_refusal,
+)
+from inspector_app.i18n import _, ngettext
 
 log = logging.getLogger("inspector_app.sync")
 PROTOCOL_VERSION = 1
 PULL_PAGE_LIMIT = 2000
+# Rows in one push: the laptop sends 1,000 at a time (core.sync.run.PUSH_BATCH); a push of more is
+# refused whole, so no token can keep a worker busy for a minute or fill every laptop's next pull.
+MAX_PUSH_ITEMS = 2000
+# Links a notice or review may carry (a per-unit notice covers the unit's hazards of one visit).
+MAX_LINKS = 500
+# Refusals of one push written to sync_refusals and the log one by one; the rest are counted in one line.
+REFUSALS_RECORDED = 20
 
 
 def hello(session: Session, principal: Principal, replica_id: uuid.UUID, name: str) -> dict[str, Any]:
@@ -106,6 +124,20 @@ def _stale(number: str) -> _Refused:
     return _Refused("stale", _("hazard {number}: the server's history moved on; pull first").format(number=number))
 
 
+def _links(entity: str, item: dict[str, Any]) -> list[str] | None:
+    """The hazards a notice or review names, checked to be ids; None for rows that carry none."""
+    links = item.get("links")
+    if links is None:
+        return None
+    if not isinstance(links, list) or len(links) > MAX_LINKS:
+        raise ValueError(f"links must be a list of at most {MAX_LINKS} hazard ids")
+    return [str(uuid.UUID(str(link))) for link in links]
+
+
+class PushTooLarge(InspectorError):
+    """A push of more rows than one request may carry."""
+
+
 def sort_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Parents before children: by table, then organisations and hazards that refer to others later."""
     def key(item: dict[str, Any]) -> int:
@@ -125,7 +157,7 @@ def sort_items(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
         depth[item_id] = result
         return result
 
-    return sorted(ordered, key=lambda i: (key(i), depth_of(str(i["row"]["id"]))
+    return sorted(ordered, key=lambda i: (key(i), depth_of(str(i["row"].get("id")))
                                           if i.get("entity") in reference and i.get("row") else 0))
 
 
@@ -134,6 +166,8 @@ class PushApplier:
         self.session, self.store, self.principal, self.replica_id = session, store, principal, replica_id
         self.parents = organisation_parents(session)
         self.resolver = OrganisationResolver(session)
+        self.after_photos: set[uuid.UUID] = set()
+        self.refusals = 0
 
     def _reach(self, organisation_id: uuid.UUID | None, what: str) -> None:
         if organisation_id is None:
@@ -212,6 +246,7 @@ class PushApplier:
                 parsed.append((index, item, None, None))
                 continue
             try:
+                _links(entity, item)
                 parsed.append((index, item, row_values(model, item["row"]), None))
             except (ValueError, TypeError, KeyError) as exc:
                 parsed.append((index, item, None, _malformed(entity, item, exc)))
@@ -220,7 +255,7 @@ class PushApplier:
         existing = {primary_key(obj): obj for chunk in chunks(ids)
                     for obj in self.session.scalars(select(model).where(id_column.in_(chunk)))}
         if entity in ("attachment",):
-            self.resolver.preload_hazards([v["hazard_id"] for _i, _item, v, _e in parsed if v is not None])
+            self.resolver.preload_hazards([v["hazard_id"] for _i, _item, v, _e in parsed if v and v.get("hazard_id")])
         for index, item, values, error in parsed:
             if error is not None:
                 yield index, item, error
@@ -234,15 +269,28 @@ class PushApplier:
                 outcome = refused
             yield index, item, outcome
 
-    def _check_row(self, entity: str, model: type, item: dict[str, Any], values: dict[str, Any],
+    def _check_row(self, entity: str, model: type[Base], item: dict[str, Any], values: dict[str, Any],
                    existing: Any) -> Any:
-        links = item.get("links")
+        links = _links(entity, item)
         what = f"{entity} {values['id']}"
-        self._reach(self.resolver.of_values(entity, values, links), what)
+        organisation = self.resolver.of_values(entity, values, links)
+        self._reach(organisation, what)
         if existing is not None:
             self._reach(self.resolver.of_row(entity, existing), what)
             if str(values.get("sync_clock", "")) <= existing.sync_clock:
                 return "unchanged"
+        refusal = clock_refusal(what, values)
+        if refusal:
+            raise _Refused("clock", refusal)
+        assert organisation is not None  # _reach refused a row without one
+        refusal = reference_refusal(self.resolver, model, what, values, links, organisation)
+        if refusal:
+            raise _Refused("reference", refusal)
+        if entity == "organisation":
+            refusal = organisation_refusal(self.principal, existing, values)
+            if refusal:
+                raise _Refused("forbidden", refusal)
+        self.resolver.remember(model.__tablename__, values["id"], organisation)
         file_column = FILE_COLUMNS.get(entity)
         if file_column and values.get(file_column) and self.store.find(values[file_column]) is None:
             raise _Refused("file_missing", _("{what}: its file {hash} has not arrived").format(
@@ -266,8 +314,11 @@ class PushApplier:
         parsed: list[tuple[int, dict[str, Any], Any, Any]] = []
         for index, item in enumerate(batch):
             try:
-                parsed.append((index, item, row_values(Hazard, item["row"]),
-                               [event_from_json(e) for e in item.get("events", [])]))
+                values = row_values(Hazard, item["row"])
+                for token in item.get("superseded", []):
+                    if row_values(SupersededToken, token).get("hazard_id") != values["id"]:
+                        raise ValueError("a superseded token of another hazard")
+                parsed.append((index, item, values, [event_from_json(e) for e in item.get("events", [])]))
             except (ValueError, TypeError, KeyError) as exc:
                 parsed.append((index, item, None, _malformed("hazard", item, exc)))
         ids = [values["id"] for _i, _item, values, _e in parsed if values is not None]
@@ -278,6 +329,8 @@ class PushApplier:
             for event in self.session.scalars(select(HazardEvent).where(HazardEvent.hazard_id.in_(chunk))
                                               .order_by(HazardEvent.hazard_id, HazardEvent.seq)):
                 chains.setdefault(event.hazard_id, []).append(event)
+        self.after_photos = {hazard_id for chunk in chunks(list(existing)) for hazard_id in self.session.scalars(
+            select(Attachment.hazard_id).where(Attachment.hazard_id.in_(chunk), Attachment.role == "after"))}
         new_sites = {values["site_id"] for _i, _item, values, _e in parsed
                      if values is not None and values["id"] not in existing}
         taken = {(row.site_id, row.seq): row.id for site in new_sites for row in self.session.execute(
@@ -317,6 +370,19 @@ class PushApplier:
             check_row_matches(number, values, chain + new_events)
         except ChainError as exc:
             raise _Refused("tampered", str(exc)) from exc
+        now = utcnow()
+        try:
+            check_new_events(number, chain, new_events, now, hazard_id in self.after_photos)
+        except EventRuleError as exc:
+            raise _Refused("workflow", str(exc)) from exc
+        what = _("hazard {number}").format(number=number)
+        organisation = self.resolver.of_values("hazard", values)
+        assert organisation is not None  # _reach refused a hazard without one
+        refusal = (hazard_row_refusal(number, existing, values, new_events, now)
+                   or reference_refusal(self.resolver, Hazard, what, values, None, organisation))
+        if refusal:
+            raise _Refused("workflow", refusal)
+        self.resolver.remember("hazards", hazard_id, organisation)
         if existing is None:
             holder = taken.get((values["site_id"], values["seq"]))
             if holder is not None and holder != hazard_id:
@@ -335,10 +401,27 @@ class PushApplier:
         return write
 
     def _record_refusal(self, entity: str, item_id: str, reason: str) -> None:
+        """The first refusals of a push are kept one by one; the rest only counted (``finish``), so a
+        push of junk costs one line and one row, not one per item."""
+        self.refusals += 1
+        if self.refusals > REFUSALS_RECORDED:
+            return
         log.warning("sync push refused: account %s (%s), laptop %s, %s %s: %s", self.principal.token_id,
                     self.principal.inspector, self.replica_id, entity, item_id, reason)
         self.session.add(SyncRefusal(token_id=self.principal.token_id, replica_id=self.replica_id, entity=entity,
-                                     entity_id=item_id[:40], reason=reason))
+                                     entity_id=item_id[:40], reason=reason[:2000]))
+        self.session.flush()
+
+    def finish(self) -> None:
+        more = self.refusals - REFUSALS_RECORDED
+        if more <= 0:
+            return
+        reason = ngettext("and {count} more refusal in the same push", "and {count} more refusals in the same push",
+                          more).format(count=more)
+        log.warning("sync push refused: account %s (%s), laptop %s, %s", self.principal.token_id,
+                    self.principal.inspector, self.replica_id, reason)
+        self.session.add(SyncRefusal(token_id=self.principal.token_id, replica_id=self.replica_id, entity="push",
+                                     entity_id="", reason=reason))
         self.session.flush()
 
     def _apply_one(self, entity: str, item: dict[str, Any]) -> str:
@@ -392,11 +475,17 @@ def replace_links(session: Session, entity: str, row_id: uuid.UUID, links: list[
 
 def push(session: Session, store: FileStore, principal: Principal, replica_id: uuid.UUID | None,
          items: list[dict[str, Any]]) -> dict[str, Any]:
-    """Apply a push; the answer lists every item's fate and the cursors this push's changes took."""
+    """Apply a push; the answer lists every item's fate and the cursors this push's changes took.
+    PushTooLarge for more than MAX_PUSH_ITEMS rows (nothing is applied)."""
+    if len(items) > MAX_PUSH_ITEMS:
+        raise PushTooLarge(_("A push carries at most {limit} rows; this one had {count}.").format(
+            limit=MAX_PUSH_ITEMS, count=len(items)))
     session.info["sync_source"] = "pushed"
     session.info["token_id"] = principal.token_id
     before = session.scalar(select(func.max(ChangeLog.cursor))) or 0
-    results = PushApplier(session, store, principal, replica_id).apply(items)
+    applier = PushApplier(session, store, principal, replica_id)
+    results = applier.apply(items)
+    applier.finish()
     session.flush()
     span = session.execute(select(func.min(ChangeLog.cursor), func.max(ChangeLog.cursor))
                            .where(ChangeLog.cursor > before, ChangeLog.token_id == principal.token_id)).one()

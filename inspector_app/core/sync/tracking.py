@@ -144,11 +144,12 @@ def next_hazard_seq(session: Session, site_id: uuid.UUID) -> int:
     return (session.scalar(select(func.max(Hazard.seq)).where(Hazard.site_id == site_id)) or 0) + 1
 
 
-def next_notice_seq(session: Session, prefix: str, year: int) -> int:
-    """The next notice number for a prefix and year, in this laptop's block like hazard numbers."""
+def next_notice_seq(session: Session, prefix: str, year: int, organisation_id: uuid.UUID | None = None) -> int:
+    """The next notice number of an organisation for a prefix and year, in this laptop's block like
+    hazard numbers."""
     block = _block(session)
     low, high = block if block else (0, NUMBER_BLOCK - 1)
-    scope = (Notice.prefix == prefix, Notice.year == year)
+    scope = (Notice.organisation_id == organisation_id, Notice.prefix == prefix, Notice.year == year)
     top = session.scalar(select(func.max(Notice.seq)).where(*scope, Notice.seq > low, Notice.seq <= high))
     if top is None:
         return low + 1

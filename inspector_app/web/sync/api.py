@@ -131,6 +131,9 @@ class SyncApi:
                 isinstance(i, dict) and isinstance(i.get("row", {}), dict) and isinstance(i.get("events", []), list)
                 for i in items):
             return _error(400, _("A push carries a list of items."))
+        if len(items) > server.MAX_PUSH_ITEMS:
+            return _error(413, _("A push carries at most {limit} rows; this one had {count}.").format(
+                limit=server.MAX_PUSH_ITEMS, count=len(items)))
         replica_id = _replica_id(data)
         if isinstance(replica_id, Response):
             return replica_id
