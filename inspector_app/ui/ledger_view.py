@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -260,7 +261,7 @@ class LedgerView(QWidget):
             self.scope_button.setToolTip(_("Only the hazards of this place are listed: click to list all."))
 
     def apply_filter(self) -> None:
-        self.model.set_filter(self.current_filter())
+        self._keeping_selection(lambda: self.model.set_filter(self.current_filter()))
         self._update_count()
 
     def _update_count(self) -> None:
@@ -281,17 +282,34 @@ class LedgerView(QWidget):
 
     def refresh(self) -> None:
         """Re-read the ledger after a change elsewhere (editor, plan, another view), keeping the row
-        the user is on."""
+        the user is on and the rows they selected."""
+        self._keeping_selection(self.model.reload)
+        self._update_count()
+
+    def _keeping_selection(self, reload: Callable[[], None]) -> None:
+        """Re-read the list, then select again the rows that were selected and are still listed, and go
+        back to the row the user was on: a list read anew (a filter, an edit elsewhere, Export flushing
+        the search) must not silently drop the selection that Print and Export act on."""
         current = self.table.currentIndex()
         kept = self.model.id_at(current.row()) if current.isValid() else None
-        self.model.reload()
-        self._update_count()
-        if kept is not None:
-            self._reselecting = True  # the same hazard again: the editor need not be told
-            try:
-                self.select_hazard(kept)
-            finally:
-                self._reselecting = False
+        chosen = self.selected_ids()
+        reload()
+        if kept is None and not chosen:
+            return
+        last = self.model.columnCount() - 1
+        selection = QItemSelection()
+        for row in self.model.rows_of(chosen):
+            selection.select(self.model.index(row, 0), self.model.index(row, last))
+        flags = QItemSelectionModel.SelectionFlag
+        self._reselecting = True  # the same hazard again: the editor need not be told
+        try:
+            row = self.model.row_of(kept) if kept is not None else -1
+            if row >= 0:
+                self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags.NoUpdate)
+                self.table.scrollTo(self.model.index(row, 0))
+            self.table.selectionModel().select(selection, flags.ClearAndSelect | flags.Rows)
+        finally:
+            self._reselecting = False
 
     # -- selection and actions ----------------------------------------------------------------
     def selected_ids(self) -> list[uuid.UUID]:
