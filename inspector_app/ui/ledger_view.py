@@ -36,6 +36,7 @@ from inspector_app.core.models import Building
 from inspector_app.core.reviews import record_review
 from inspector_app.core.workflow import Status, status_label
 from inspector_app.i18n import _, ngettext
+from inspector_app.ui.elided import ElidedButton, ElidedLabel
 from inspector_app.ui.ledger_model import LedgerModel
 from inspector_app.ui.status_dialogs import ReinspectionDialog, ReviewDialog, StatusChangeDialog
 
@@ -52,8 +53,9 @@ class LedgerView(QWidget):
         self.context = context
         self.place: tuple[str, uuid.UUID | None] = ("", None)  # from the main window's navigator
         self.place_name = ""
-        # The navigator's choice shown as a filter of its own, removable like the others.
-        self.scope_button = QPushButton()
+        # The navigator's choice shown as a filter of its own, removable like the others. A long place
+        # name is cut, not given room: it made the window wider than a laptop screen (issue 22).
+        self.scope_button = ElidedButton(keep_end="  ✕")
         self.scope_button.setObjectName("ledger_scope")
         self.scope_button.setStyleSheet("QPushButton { background: #e3f2fd; border: 1px solid #90caf9; "
                                         "border-radius: 4px; padding: 4px 10px; }")
@@ -110,9 +112,10 @@ class LedgerView(QWidget):
         self.review_button.clicked.connect(self.review)
         for button in (self.status_button, self.reinspect_button, self.review_button):
             button.setMinimumHeight(40)
-        self.count_label = QLabel()
+        self.count_label = ElidedLabel()
         self.message = QLabel()
         self.message.setObjectName("ledger_message")
+        self.message.setWordWrap(True)  # a long message (a reviewer's name, a problem) must not widen the window
         self.model.on_error = self._row_failed
 
         self.labels: dict[str, QLabel] = {key: QLabel() for key in (

@@ -45,6 +45,7 @@ from inspector_app.ui.canvas.loader import load_plan
 from inspector_app.ui.canvas.overview import OverviewMap
 from inspector_app.ui.canvas.pins import GLYPHS, Pin, PinSet
 from inspector_app.ui.canvas.plan_view import ZOOM_STEP, PlanView
+from inspector_app.ui.elided import ElidedLabel
 from inspector_app.ui.new_hazard_dialog import NewHazardDialog
 from inspector_app.ui.place_dialogs import choose_plan_file
 from inspector_app.ui.plan_import import PlanImport, PlanImports
@@ -111,6 +112,7 @@ class PlanPanel(PlanImports):
         # After a plan revision, pins placed on the older drawing carry a "?" until checked.
         self.check_label = QLabel()
         self.check_label.setObjectName("pins_to_check")
+        self.check_label.setWordWrap(True)  # a long sentence: wrapped, not given the window's width
         self.check_label.setStyleSheet("color: #e65100; font-weight: 600;")
         self.check_button = QPushButton()
         self.check_button.setObjectName("confirm_pins")
@@ -118,7 +120,7 @@ class PlanPanel(PlanImports):
         self.to_check: set[str] = set()
         for widget in (self.check_label, self.check_button):
             widget.setVisible(False)
-        self.import_status = QLabel()
+        self.import_status = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)  # a long file name: cut, not given room
         self.import_status.setVisible(False)
         self.imports: list[PlanImport] = []
         self._offered = ""
