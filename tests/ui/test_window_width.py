@@ -13,8 +13,8 @@ from inspector_app.core.queries import list_hazards
 from inspector_app.ui.main_window import MainWindow
 
 SCREEN_WIDTH = 1366
-LONG = {"site": "吕梁市离石区第一实验中学（含附属小学、幼儿园及东校区综合楼）消防安全重点单位 Lüliang No. 1 Experimental "
-                "Middle School, East Campus, with its primary school and kindergarten",
+LONG = {"site": "吕梁市离石区第一实验中学（含附属小学、幼儿园及东校区综合楼）消防安全重点单位 "
+                "Lüliang No. 1 Experimental Middle School, East Campus, with its primary school and kindergarten",
         "building": "综合教学实验楼及图书信息中心（东翼、西翼与连廊）Teaching, laboratory and library building, "
                     "east and west wings with the link corridor",
         "floor": "地上第三层（含夹层、设备间与屋顶检修通道）Third floor with mezzanine"}
