@@ -101,12 +101,17 @@ def add_hazard(
     found_at: dt.datetime | None = None,
     hazard_id: uuid.UUID | None = None,
     photo_max_edge: int = MAX_STORED_EDGE,
+    seq: int | None = None,
+    short_code: str | None = None,
+    public_token: str | None = None,
 ) -> Hazard:
     """Record a hazard, prefilled from its category, with its first event and its photos (each reduced
     to ``photo_max_edge`` pixels on its long side, the inspector's setting).
 
     ``hazard_id`` is given only by the redo of an undone add, so later undo steps that name the
-    hazard find it again.
+    hazard find it again; that redo also gives the number (``seq``), short code and QR token it had,
+    so the register has no gap and a label already printed still finds it. Each is kept unless
+    another hazard took it meanwhile (then a new one is drawn, as for any new hazard).
     """
     cat = catalogue.category(category)
     severity = severity or cat.default_severity
@@ -126,7 +131,12 @@ def add_hazard(
     # Texts taken from forms/ are written in the organisation's language, not the UI's: they are
     # printed on its notices, which speak one language whatever laptop recorded the hazard.
     language = settings_for_site(session, site.id).language or current_language()
-    seq = tracking.next_hazard_seq(session, site.id)
+    if seq is None or session.scalar(select(Hazard.id).where(Hazard.site_id == site.id, Hazard.seq == seq)):
+        seq = tracking.next_hazard_seq(session, site.id)
+    if short_code is None or session.scalar(select(Hazard.id).where(Hazard.short_code == short_code)):
+        short_code = _unique_short_code(session)
+    if public_token is None or session.scalar(select(Hazard.id).where(Hazard.public_token == public_token)):
+        public_token = new_public_token()
     hazard = Hazard(
         id=hazard_id or uuid.uuid4(), site_id=site.id, seq=seq, number=f"{site.code}-{seq:04d}",
         inspection_id=inspection_id, floor_id=floor_id, page=page, x=x, y=y, room=room,
@@ -134,8 +144,8 @@ def add_hazard(
         legal_basis=cat.legal_basis.get(language), required_measures=cat.requirement.get(language),
         interim_safeguards=interim_safeguards, responsible_unit=responsible_unit,
         responsible_person=responsible_person, funding=funding, deadline=deadline,
-        fixed_on_spot=False, status=Status.OPEN.value, public_token=new_public_token(),
-        short_code=_unique_short_code(session), previous_hazard_id=previous_hazard_id,
+        fixed_on_spot=False, status=Status.OPEN.value, public_token=public_token,
+        short_code=short_code, previous_hazard_id=previous_hazard_id,
         found_at=found_at or utcnow(),
     )
     session.add(hazard)

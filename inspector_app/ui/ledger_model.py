@@ -72,8 +72,9 @@ class LedgerModel(QAbstractTableModel):
         return flt
 
     def ids(self) -> list[uuid.UUID]:
-        """The hazards listed now, in the order shown."""
-        return list(self._ids)
+        """The hazards listed now, in the order shown. As UUIDs: the raw driver values (hex text on
+        SQLite) failed as query parameters ("'str' object has no attribute 'hex'") in the export."""
+        return [ledger.as_uuid(raw) for raw in self._ids]
 
     def count_matching(self, flt: ledger.LedgerFilter) -> int:
         """How many hazards another filter would list (the view says what its scope leaves out)."""
@@ -127,6 +128,11 @@ class LedgerModel(QAbstractTableModel):
             except ValueError:
                 continue
         return -1
+
+    def rows_of(self, hazard_ids: list[uuid.UUID]) -> list[int]:
+        """The rows of those hazards still listed, in one pass (row_of for each is slow on a long list)."""
+        wanted = {form for i in hazard_ids for form in (i.hex, i, str(i))}  # as SQLite or PostgreSQL hand it back
+        return [row for row, raw in enumerate(self._ids) if raw in wanted] if wanted else []
 
     def retranslate(self) -> None:
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(LEDGER_COLUMNS) - 1)

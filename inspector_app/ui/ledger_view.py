@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QItemSelection, QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +36,7 @@ from inspector_app.core.models import Building
 from inspector_app.core.reviews import record_review
 from inspector_app.core.workflow import Status, status_label
 from inspector_app.i18n import _, ngettext
+from inspector_app.ui.elided import ElidedButton, ElidedLabel
 from inspector_app.ui.ledger_model import LedgerModel
 from inspector_app.ui.status_dialogs import ReinspectionDialog, ReviewDialog, StatusChangeDialog
 
@@ -51,8 +53,9 @@ class LedgerView(QWidget):
         self.context = context
         self.place: tuple[str, uuid.UUID | None] = ("", None)  # from the main window's navigator
         self.place_name = ""
-        # The navigator's choice shown as a filter of its own, removable like the others.
-        self.scope_button = QPushButton()
+        # The navigator's choice shown as a filter of its own, removable like the others. A long place
+        # name is cut, not given room: it made the window wider than a laptop screen (issue 22).
+        self.scope_button = ElidedButton(keep_end="  ✕")
         self.scope_button.setObjectName("ledger_scope")
         self.scope_button.setStyleSheet("QPushButton { background: #e3f2fd; border: 1px solid #90caf9; "
                                         "border-radius: 4px; padding: 4px 10px; }")
@@ -109,9 +112,10 @@ class LedgerView(QWidget):
         self.review_button.clicked.connect(self.review)
         for button in (self.status_button, self.reinspect_button, self.review_button):
             button.setMinimumHeight(40)
-        self.count_label = QLabel()
+        self.count_label = ElidedLabel()
         self.message = QLabel()
         self.message.setObjectName("ledger_message")
+        self.message.setWordWrap(True)  # a long message (a reviewer's name, a problem) must not widen the window
         self.model.on_error = self._row_failed
 
         self.labels: dict[str, QLabel] = {key: QLabel() for key in (
@@ -260,7 +264,7 @@ class LedgerView(QWidget):
             self.scope_button.setToolTip(_("Only the hazards of this place are listed: click to list all."))
 
     def apply_filter(self) -> None:
-        self.model.set_filter(self.current_filter())
+        self._keeping_selection(lambda: self.model.set_filter(self.current_filter()))
         self._update_count()
 
     def _update_count(self) -> None:
@@ -281,17 +285,34 @@ class LedgerView(QWidget):
 
     def refresh(self) -> None:
         """Re-read the ledger after a change elsewhere (editor, plan, another view), keeping the row
-        the user is on."""
+        the user is on and the rows they selected."""
+        self._keeping_selection(self.model.reload)
+        self._update_count()
+
+    def _keeping_selection(self, reload: Callable[[], None]) -> None:
+        """Re-read the list, then select again the rows that were selected and are still listed, and go
+        back to the row the user was on: a list read anew (a filter, an edit elsewhere, Export flushing
+        the search) must not silently drop the selection that Print and Export act on."""
         current = self.table.currentIndex()
         kept = self.model.id_at(current.row()) if current.isValid() else None
-        self.model.reload()
-        self._update_count()
-        if kept is not None:
-            self._reselecting = True  # the same hazard again: the editor need not be told
-            try:
-                self.select_hazard(kept)
-            finally:
-                self._reselecting = False
+        chosen = self.selected_ids()
+        reload()
+        if kept is None and not chosen:
+            return
+        last = self.model.columnCount() - 1
+        selection = QItemSelection()
+        for row in self.model.rows_of(chosen):
+            selection.select(self.model.index(row, 0), self.model.index(row, last))
+        flags = QItemSelectionModel.SelectionFlag
+        self._reselecting = True  # the same hazard again: the editor need not be told
+        try:
+            row = self.model.row_of(kept) if kept is not None else -1
+            if row >= 0:
+                self.table.selectionModel().setCurrentIndex(self.model.index(row, 0), flags.NoUpdate)
+                self.table.scrollTo(self.model.index(row, 0))
+            self.table.selectionModel().select(selection, flags.ClearAndSelect | flags.Rows)
+        finally:
+            self._reselecting = False
 
     # -- selection and actions ----------------------------------------------------------------
     def selected_ids(self) -> list[uuid.UUID]:

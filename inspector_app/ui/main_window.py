@@ -535,7 +535,15 @@ class MainWindow(WindowCommands):
         self.ledger_view.select_hazard(uuid.UUID(hazard_id))
 
     def selected_hazard_ids(self) -> list[str]:
-        return [str(i) for i in self.ledger_view.selected_ids()]
+        """What Print acts on: the hazards selected where the inspector is looking (the ledger's rows,
+        or the plan's pins: a ledger selection out of sight may be an old one), else the hazard open in
+        the editor, such as the one just pinned, which the ledger has not been asked to select."""
+        if self.tabs.currentWidget() is self.ledger_view:
+            chosen = [str(i) for i in self.ledger_view.selected_ids()]
+        else:
+            pins = self.plan_panel.view.pin_layer
+            chosen = [pin.id for pin in pins.pinset.pins if pin.id in pins.selected]  # in the ledger's order
+        return chosen or ([self.editor.hazard_id] if self.editor.hazard_id else [])
 
     def _focus_scan(self) -> None:
         self.scan_box.setFocus()

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy.orm import Session
 
 from inspector_app import plans
 from inspector_app.app.context import AppContext
@@ -44,6 +45,7 @@ from inspector_app.ui.canvas.loader import load_plan
 from inspector_app.ui.canvas.overview import OverviewMap
 from inspector_app.ui.canvas.pins import GLYPHS, Pin, PinSet
 from inspector_app.ui.canvas.plan_view import ZOOM_STEP, PlanView
+from inspector_app.ui.elided import ElidedLabel
 from inspector_app.ui.new_hazard_dialog import NewHazardDialog
 from inspector_app.ui.place_dialogs import choose_plan_file
 from inspector_app.ui.plan_import import PlanImport, PlanImports
@@ -110,6 +112,7 @@ class PlanPanel(PlanImports):
         # After a plan revision, pins placed on the older drawing carry a "?" until checked.
         self.check_label = QLabel()
         self.check_label.setObjectName("pins_to_check")
+        self.check_label.setWordWrap(True)  # a long sentence: wrapped, not given the window's width
         self.check_label.setStyleSheet("color: #e65100; font-weight: 600;")
         self.check_button = QPushButton()
         self.check_button.setObjectName("confirm_pins")
@@ -117,7 +120,7 @@ class PlanPanel(PlanImports):
         self.to_check: set[str] = set()
         for widget in (self.check_label, self.check_button):
             widget.setVisible(False)
-        self.import_status = QLabel()
+        self.import_status = ElidedLabel(mode=Qt.TextElideMode.ElideMiddle)  # a long file name: cut, not given room
         self.import_status.setVisible(False)
         self.imports: list[PlanImport] = []
         self._offered = ""
@@ -344,18 +347,21 @@ class PlanPanel(PlanImports):
             plan = current_plan(session, self.floor_id)
             path = self.context.db.store.find(plan.file_hash) if plan else None
             plan_page = plan.page if plan else 0
+            file_name = plan.filename if plan else ""
+            shown_name = self._plan_name(session, file_name)
         if plan is None or path is None:
             self._empty(_("This floor has no plan yet: import one (PDF, image, SVG or DXF), or drop a plan file "
                           "here. Hazards can still be recorded from a checklist."), "plan")
             self.refresh_pins()
             return
         try:
-            self.document = load_plan(path, self)
+            self.document = load_plan(path, self, shown_name)
         except sandbox.PlanCancelled:
             self._say(_("Opening the plan was cancelled: choose the floor again to retry."))
             return
         except plans.PlanError as exc:
-            self._empty(_("The plan of this floor cannot be shown: {problem}").format(problem=exc), "plan")
+            problem = _("{file}: {problem}").format(file=file_name or path.name, problem=exc.problem)
+            self._empty(_("The plan of this floor cannot be shown: {problem}").format(problem=problem), "plan")
             return
         self.page_box.blockSignals(True)
         self.page_box.setMaximum(self.document.page_count)
@@ -382,6 +388,14 @@ class PlanPanel(PlanImports):
         if self.document.warnings:  # what the reader left out or guessed: said, not hidden
             self._say(_("About this plan: {warnings}").format(warnings="; ".join(self.document.warnings)),
                       warning=True)
+
+    def _plan_name(self, session: Session, file_name: str) -> str:
+        """The plan as the inspector knows it, "Teaching building › 1F · ground-floor.pdf": the store
+        names its files by their content hash, which tells a person nothing."""
+        floor = session.get(structure.Floor, self.floor_id) if self.floor_id else None
+        building = session.get(structure.Building, floor.building_id) if floor else None
+        place = " › ".join(name for name in (building.name if building else "", floor.name if floor else "") if name)
+        return " · ".join(part for part in (place, file_name) if part)
 
     def _page_changed(self, value: int) -> None:
         if self.document is not None:

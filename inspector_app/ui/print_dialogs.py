@@ -162,7 +162,7 @@ def print_selected(parent: QWidget, context: AppContext, hazard_ids: list[str], 
     """kind: "notice", "labels" or "ledger" (the ledger of the selection, or of all when none)."""
     ids = [uuid.UUID(i) for i in hazard_ids]
     if kind != "ledger" and not ids:
-        QMessageBox.information(parent, _("Print"), _("Select hazards in the ledger first."))
+        QMessageBox.information(parent, _("Print"), _("Select hazards in the ledger or on the plan first."))
         return
     base_url, prefix, deadline = "", "", None
     if kind != "ledger":

@@ -150,7 +150,9 @@ class WindowCommands(QMainWindow):
         from inspector_app.ui.ledger_export import export_ledger
 
         view = self.ledger_view
-        view.apply_filter()  # typing still waiting for its pause counts
+        if view.search_timer.isActive():  # typing still waiting for its pause counts
+            view.search_timer.stop()
+            view.apply_filter()
         total = view.model.count_matching(ledger.LedgerFilter())
         export_ledger(self, self.context, view.model.ids(), view.selected_ids(), total, view.describe_filters())
 

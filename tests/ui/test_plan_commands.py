@@ -45,6 +45,42 @@ def test_redo_of_an_undone_add_brings_back_the_same_hazard(panel, monkeypatch):
     assert added in widget.view.pin_layer.pinset.index
 
 
+
+def test_redo_gives_the_hazard_back_its_number_though_another_was_added_meanwhile(panel, monkeypatch, catalogue):
+    """Issue 22: undo then redo of "Add hazard LL1-0003" brought it back as LL1-0005, a gap in the register."""
+    widget, stack, context = panel
+    added = _add(widget, monkeypatch)
+    with context.db.session() as session:
+        first = find_hazard(session, added)
+        before = (first.number, first.short_code, first.public_token, first.found_at)
+        # Meanwhile a checklist records a hazard too: it takes the next number, and is not on the undo stack.
+        later = add_hazard(session, catalogue, context.db.store, actor="li", category="evacuation.blocked_route",
+                           floor_id=widget.floor_id).number
+    assert later > before[0]
+    stack.undo()
+    stack.redo()
+    with context.db.session() as session:
+        again = find_hazard(session, added)
+        assert (again.number, again.short_code, again.public_token, again.found_at) == before
+        assert audit.verify(session).ok
+    assert stack.undoText() == f"Add hazard {before[0]}"
+
+
+def test_redo_draws_a_new_number_when_its_own_was_taken_meanwhile(panel, monkeypatch, catalogue):
+    widget, stack, context = panel
+    added = _add(widget, monkeypatch)
+    stack.undo()
+    with context.db.session() as session:  # the freed number goes to a checklist's hazard
+        taker = add_hazard(session, catalogue, context.db.store, actor="li", category="evacuation.blocked_route",
+                           floor_id=widget.floor_id)
+        taken = (taker.number, taker.short_code, taker.public_token)
+    stack.redo()
+    with context.db.session() as session:
+        again = find_hazard(session, added)
+        assert again.number > taken[0]
+        assert find_hazard(session, str(taker.id)).number == taken[0]
+        assert audit.verify(session).ok
+
 def test_undo_of_an_add_after_the_hazard_was_closed_is_refused_and_said(panel, monkeypatch, jpeg_photo):
     widget, stack, context = panel
     added = _add(widget, monkeypatch)

@@ -17,8 +17,10 @@ from inspector_app.ui.refusable_command import Notify, RefusableCommand
 class AddHazardCommand(RefusableCommand):
     """Pin a new hazard; undo discards it while nothing official has happened to it.
 
-    Redo recreates it under the same id, so the editor's later steps on it still apply. A refused
-    step (bad values; or undo after the hazard was closed on the spot or printed) is said and dropped.
+    Redo recreates it under the same id, so the editor's later steps on it still apply, and with the
+    same number, short code, QR token and time found: a hazard added meanwhile (by a checklist) must not
+    push it to a new number and leave a gap in the register. A refused step (bad values; or undo after
+    the hazard was closed on the spot or printed) is said and dropped.
     """
 
     def __init__(self, db: Database, catalogue: Catalogue, actor: str, values: dict[str, Any],
@@ -27,12 +29,15 @@ class AddHazardCommand(RefusableCommand):
         self.db, self.catalogue, self.actor, self.values, self.on_change = db, catalogue, actor, values, on_change
         self.hazard_id: uuid.UUID | None = None
         self.number = ""
+        self.identity: dict[str, Any] = {}  # what the first add drew, given back by each redo
 
     def _add(self) -> None:
         with self.db.session() as session:
             hazard = add_hazard(session, self.catalogue, self.db.store, actor=self.actor,
-                                hazard_id=self.hazard_id, **self.values)
+                                hazard_id=self.hazard_id, **self.values, **self.identity)
             self.hazard_id, self.number = hazard.id, hazard.number
+            self.identity = {"seq": hazard.seq, "short_code": hazard.short_code,
+                             "public_token": hazard.public_token, "found_at": hazard.found_at}
 
     def _discard(self) -> None:
         assert self.hazard_id is not None

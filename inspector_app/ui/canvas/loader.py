@@ -49,11 +49,15 @@ class _Job:
         self.document = document
 
 
-def load_plan(path: Path, parent: QWidget | None = None) -> plans.PlanDocument:
-    """Prove and open ``path``, keeping the GUI responsive; PlanError (PlanCancelled on Cancel)."""
+def load_plan(path: Path, parent: QWidget | None = None, name: str = "") -> plans.PlanDocument:
+    """Prove and open ``path``, keeping the GUI responsive; PlanError (PlanCancelled on Cancel).
+
+    ``name``: what the progress dialog calls the plan (a floor and the file's original name): a file
+    of the store is named by its content hash, which tells the inspector nothing."""
     job = _Job(Path(path))
     job.thread.start()
-    dialog = QProgressDialog(_("Opening the plan {name}…").format(name=job.path.name), _("Cancel"), 0, 0, parent)
+    dialog = QProgressDialog(_("Opening the plan {name}…").format(name=name or job.path.name), _("Cancel"), 0, 0,
+                             parent)
     dialog.setWindowTitle(_("Opening plan"))
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.setMinimumDuration(SHOW_PROGRESS_AFTER_MS)
@@ -67,8 +71,11 @@ def load_plan(path: Path, parent: QWidget | None = None) -> plans.PlanDocument:
         if not job.thread.is_alive() or job.cancel.is_set():
             loop.quit()
 
-    dialog.canceled.connect(job.cancel.set)
-    dialog.canceled.connect(loop.quit)
+    def cancelled() -> None:
+        job.cancel.set()
+        loop.quit()
+
+    dialog.canceled.connect(cancelled)
     timer = QTimer(interval=_POLL_MS)
     timer.timeout.connect(check)
     timer.start()
@@ -76,9 +83,15 @@ def load_plan(path: Path, parent: QWidget | None = None) -> plans.PlanDocument:
     if job.thread.is_alive():
         loop.exec()
     timer.stop()
-    # Closing a QProgressDialog emits canceled(): let go of it first, so closing is not cancelling.
-    dialog.canceled.disconnect()
-    dialog.close()
+    # Only our own slot goes: canceled() is also wired inside Qt to the dialog's cancel(), which a
+    # blanket disconnect() would cut, leaving a Cancel button that does nothing.
+    dialog.canceled.disconnect(cancelled)
+    # reset() stops the timer that shows the dialog after SHOW_PROGRESS_AFTER_MS; hide(), not close()
+    # (which emits canceled()). A plan opened sooner than that left the timer running: the dialog then
+    # popped up later, modal and stale, over the first-start question (issue 22), and deleteLater()
+    # does not run while that question's own event loop turns.
+    dialog.reset()
+    dialog.hide()
     dialog.deleteLater()
     if job.cancel.is_set():
         if job.document is not None:
