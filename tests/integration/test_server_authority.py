@@ -21,7 +21,6 @@ import pytest
 from sqlalchemy import func, select
 
 from inspector_app.core import hazards, structure
-from inspector_app.core.audit_chain import chain_hash
 from inspector_app.core.db import Database, open_database, sqlite_url
 from inspector_app.core.forms import load_catalogue
 from inspector_app.core.models import Building, Hazard, Organisation, SyncRefusal
@@ -29,6 +28,7 @@ from inspector_app.core.sync.run import status, synchronise
 from inspector_app.core.sync.server import MAX_PUSH_ITEMS, PROTOCOL_VERSION, REFUSALS_RECORDED
 from inspector_app.web.sync.client import HttpTransport
 from tests.conftest import new_postgres_database
+from tests.forgery import now_clock, with_event
 from tests.live_server import serve_process
 
 pytestmark = pytest.mark.postgres
@@ -119,32 +119,6 @@ def city(tmp_path_factory) -> Iterator[City]:
         with serve_process(["--database-url", url], "--files", str(work / "files"), "--workers", "2",
                            env={"INSPECTOR_RATE_PER_SECOND": "10000", "INSPECTOR_BURST": "10000"}) as port:
             yield City(url, f"http://127.0.0.1:{port}", work)
-
-
-def clock(wall_ms: int) -> str:
-    return f"{wall_ms:013d}.00000.{uuid.uuid4().hex}"
-
-
-def now_clock() -> str:
-    return clock(int(dt.datetime.now(dt.UTC).timestamp() * 1000))
-
-
-def with_event(item: dict[str, Any], kind: str, changes: dict[str, list[Any]], note: str = "",
-               at: dt.datetime | None = None, actor: str = "李伟", **row: Any) -> dict[str, Any]:
-    """The hazard item with one more event, hashed as the program hashes it, and its row to match:
-    a history that holds together, so only the server's rules can refuse it."""
-    forged = copy.deepcopy(item)
-    last = forged["events"][-1]
-    at = at or dt.datetime.now(dt.UTC)
-    event = {"id": str(uuid.uuid4()), "hazard_id": forged["row"]["id"], "seq": last["seq"] + 1, "kind": kind,
-             "actor": actor, "at": at.replace(tzinfo=None).isoformat(timespec="microseconds"),
-             "data": {"changes": changes}, "note": note, "prev_hash": last["hash"]}
-    event["hash"] = chain_hash(last["hash"], uuid.UUID(forged["row"]["id"]), event["seq"], kind, actor, at,
-                               event["data"], note)
-    forged["events"].append(event)
-    forged["row"].update({name: new for name, (_old, new) in changes.items()}, **row)
-    forged["base"] = [last["seq"], last["hash"]]
-    return forged
 
 
 def hazard_item(city: City, hazard_id: uuid.UUID) -> dict[str, Any]:

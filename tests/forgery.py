@@ -1,0 +1,37 @@
+"""What a hostile token holder sends: a hazard's history with one more event, hashed exactly as the
+program hashes it (so the chain holds together and only the server's rules can refuse it), and the
+clocks rows carry."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import uuid
+from typing import Any
+
+from inspector_app.core.audit_chain import chain_hash
+
+
+def clock(wall_ms: int) -> str:
+    return f"{wall_ms:013d}.00000.{uuid.uuid4().hex}"
+
+
+def now_clock() -> str:
+    return clock(int(dt.datetime.now(dt.UTC).timestamp() * 1000))
+
+
+def with_event(item: dict[str, Any], kind: str, changes: dict[str, list[Any]], note: str = "",
+               at: dt.datetime | None = None, actor: str = "李伟", **row: Any) -> dict[str, Any]:
+    """The pulled hazard item with one more event and its row to match."""
+    forged = copy.deepcopy(item)
+    last = forged["events"][-1]
+    at = at or dt.datetime.now(dt.UTC)
+    event = {"id": str(uuid.uuid4()), "hazard_id": forged["row"]["id"], "seq": last["seq"] + 1, "kind": kind,
+             "actor": actor, "at": at.replace(tzinfo=None).isoformat(timespec="microseconds"),
+             "data": {"changes": changes}, "note": note, "prev_hash": last["hash"]}
+    event["hash"] = chain_hash(last["hash"], uuid.UUID(forged["row"]["id"]), event["seq"], kind, actor, at,
+                               event["data"], note)
+    forged["events"].append(event)
+    forged["row"].update({name: new for name, (_old, new) in changes.items()}, **row)
+    forged["base"] = [last["seq"], last["hash"]]
+    return forged
