@@ -276,8 +276,10 @@ class SyncPanel(QObject):
         if report.conflicts:
             self.last_result += _(", ") + ngettext("{n} new conflict", "{n} new conflicts", report.conflicts).format(
                 n=report.conflicts)
-        self.last_failure = ""  # refused rows are the core's last_error: the sync went through, some rows did not
-        if report.refused:
+        # Refused rows and rows kept aside are the core's last_error: the sync went through, some rows did
+        # not; the kept ones are tried again by the next sync, so one comes by itself.
+        self.last_failure = ""
+        if report.refused or report.problems:
             self._schedule_retry()
         else:
             self.failures = 0

@@ -248,6 +248,47 @@ def test_a_refused_token_is_shown_and_not_retried(qtbot, window, central):
     assert panel.attempts == 1 and central.hazard_count() == 0
 
 
+def test_a_received_row_the_laptop_cannot_apply_is_named_and_tried_again(qtbot, window, central, catalogue):
+    """What one bad row on the server did before issue 21 (a notice naming another organisation's
+    hazard, stored before the server checked references): every laptop of the organisation stopped
+    at it, saying nothing. Now the row is kept aside with its reason, the status bar names it, the
+    pull moves on past it, and a retry comes by itself."""
+    from inspector_app.core import structure
+    from inspector_app.core.models import Notice, Organisation, notice_hazards
+    from inspector_app.core.sync.run import status
+
+    with window.context.db.session() as session:
+        ours = session.scalars(select(Organisation)).first().id
+        our_hazard = session.scalars(select(Hazard)).first().id
+    with central.db.session() as session:
+        token = accounts.create_token(session, "李伟", "inspector", [ours])[1]
+    central.start()
+    panel = window.sync_panel
+    answer_connect(panel, central.url, token)
+    panel.sync_action.trigger()
+    wait_synced(qtbot, panel)
+    with central.db.session() as session:  # written behind the checks, as an older server let it in
+        other = structure.create_organisation(session, "Another bureau", kind="county")
+        site = structure.create_site(session, other, "Another school", code="AN1")
+        floor = structure.create_floor(session, structure.create_building(session, site, "B", "canteen"), "1F", 1)
+        theirs = hazards.add_hazard(session, catalogue, central.db.store, actor="x",
+                                    category="electrical.aging_wiring", floor_id=floor.id, x=0.5, y=0.5)
+        notice = Notice(organisation_id=ours, number="N-1", prefix="N", year=2026, seq=1, kind="per_unit",
+                        language="zh_CN", issued_by="x", sync_clock="1765000000000.00000." + "a" * 32)
+        session.add(notice)
+        session.flush()
+        for position, hazard_id in enumerate((our_hazard, theirs.id)):
+            session.execute(notice_hazards.insert().values(notice_id=notice.id, hazard_id=hazard_id,
+                                                           position=position))
+    panel.sync_action.trigger()
+    qtbot.waitUntil(lambda: not panel.running and panel.is_error, timeout=SYNC_TIMEOUT_MS)
+
+    assert "kept aside" in panel.text() and "notice" in panel.text()
+    assert panel.retry_timer.isActive(), "the next sync tries the kept row again by itself"
+    state = status(window.context.db)
+    assert state["set_aside"] == 1 and state["set_aside_rows"][0]["entity"] == "notice"
+
+
 def test_a_server_that_is_down_is_retried_until_it_answers(qtbot, window, central):
     panel = window.sync_panel
     panel.retry_delays = (0.3, 0.6)
