@@ -173,7 +173,7 @@ def test_a_hazard_on_another_organisations_floor_is_refused(city):
     item = with_event(hazard_item(city, city.hazard_a), "pin_moved",
                       {"floor_id": [str(city.floor_a), str(city.floor_b)]})
     (result,) = city.push(city.inspector_a, item)
-    assert result["status"] == "workflow" and "another organisation" in result["reason"]
+    assert result["status"] == "reference" and "another organisation" in result["reason"]
     assert server_hazard(city, city.hazard_a).floor_id == city.floor_a
 
 

@@ -124,7 +124,7 @@ def _stale(number: str) -> _Refused:
     return _Refused("stale", _("hazard {number}: the server's history moved on; pull first").format(number=number))
 
 
-def _links(entity: str, item: dict[str, Any]) -> list[str] | None:
+def _links(item: dict[str, Any]) -> list[str] | None:
     """The hazards a notice or review names, checked to be ids; None for rows that carry none."""
     links = item.get("links")
     if links is None:
@@ -246,7 +246,7 @@ class PushApplier:
                 parsed.append((index, item, None, None))
                 continue
             try:
-                _links(entity, item)
+                _links(item)  # checked here, so a malformed list is a malformed row
                 parsed.append((index, item, row_values(model, item["row"]), None))
             except (ValueError, TypeError, KeyError) as exc:
                 parsed.append((index, item, None, _malformed(entity, item, exc)))
@@ -271,7 +271,7 @@ class PushApplier:
 
     def _check_row(self, entity: str, model: type[Base], item: dict[str, Any], values: dict[str, Any],
                    existing: Any) -> Any:
-        links = _links(entity, item)
+        links = _links(item)
         what = f"{entity} {values['id']}"
         organisation = self.resolver.of_values(entity, values, links)
         self._reach(organisation, what)
@@ -290,11 +290,11 @@ class PushApplier:
             refusal = organisation_refusal(self.principal, existing, values)
             if refusal:
                 raise _Refused("forbidden", refusal)
-        self.resolver.remember(model.__tablename__, values["id"], organisation)
         file_column = FILE_COLUMNS.get(entity)
         if file_column and values.get(file_column) and self.store.find(values[file_column]) is None:
             raise _Refused("file_missing", _("{what}: its file {hash} has not arrived").format(
                 what=what, hash=values[file_column][:12]))
+        self.resolver.remember(model.__tablename__, values["id"], organisation)  # later rows of the push may name it
 
         def write() -> None:
             if existing is None:
@@ -378,17 +378,19 @@ class PushApplier:
         what = _("hazard {number}").format(number=number)
         organisation = self.resolver.of_values("hazard", values)
         assert organisation is not None  # _reach refused a hazard without one
-        refusal = (hazard_row_refusal(number, existing, values, new_events, now)
-                   or reference_refusal(self.resolver, Hazard, what, values, None, organisation))
+        refusal = hazard_row_refusal(number, existing, values, new_events, now)
         if refusal:
             raise _Refused("workflow", refusal)
-        self.resolver.remember("hazards", hazard_id, organisation)
+        refusal = reference_refusal(self.resolver, Hazard, what, values, None, organisation)
+        if refusal:
+            raise _Refused("reference", refusal)
         if existing is None:
             holder = taken.get((values["site_id"], values["seq"]))
             if holder is not None and holder != hazard_id:
                 raise _Refused("number_taken", _("hazard {number}: another laptop took this number first").format(
                     number=number))
             taken[(values["site_id"], values["seq"])] = hazard_id
+        self.resolver.remember("hazards", hazard_id, organisation)  # its photos, later in the push, may name it
 
         def write() -> None:
             set_row(self.session, existing, values)
