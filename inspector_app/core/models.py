@@ -279,7 +279,9 @@ class Attachment(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), index=True)
     role: Mapped[str] = mapped_column(String(10), default="before")  # before / after
-    file_hash: Mapped[str] = mapped_column(String(64))
+    # Indexed: every photo a laptop downloads is checked against the rows naming it (core.sync.server
+    # may_read_file), a sequential scan of every photo of the city without it.
+    file_hash: Mapped[str] = mapped_column(String(64), index=True)
     filename: Mapped[str] = mapped_column(String(260))
     mime: Mapped[str] = mapped_column(String(40))
     width: Mapped[int] = mapped_column(Integer)

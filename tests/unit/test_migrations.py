@@ -65,6 +65,10 @@ def _roundtrip(url: str) -> None:
         # The migrated schema is the schema the models describe.
         tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
         assert tables == set(Base.metadata.tables)
+        # ... with the indexes the models name (a missing one is a scan a migration forgot to spare).
+        for table in Base.metadata.sorted_tables:
+            migrated = {index["name"] for index in inspect(engine).get_indexes(table.name)}
+            assert {index.name for index in table.indexes} <= migrated, table.name
         with engine.begin() as conn:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())
