@@ -402,7 +402,8 @@ class ChangeLog(Base):
     """Every change of a replicated row, in commit order: what a pull hands out after a cursor."""
 
     __tablename__ = "change_log"
-    __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id"),)
+    __table_args__ = (Index("ix_change_log_entity", "entity", "entity_id"),
+                      Index("ix_change_log_organisation", "organisation_id", "cursor"))
 
     cursor: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
                                         autoincrement=True)
@@ -415,6 +416,9 @@ class ChangeLog(Base):
     # The account whose push made the change (server side); empty for changes made on this ledger.
     token_id: Mapped[uuid.UUID | None] = mapped_column()
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # (Server side) the organisation the changed row belongs to, so a pull reads only the entries of
+    # the organisations its account reaches instead of the whole city's; None where it was not known.
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column()
 
 
 class KnownReplica(Base):

@@ -394,3 +394,28 @@ def test_two_organisations_made_by_demo_join_one_server_with_the_same_codes_and_
             assert session.scalar(select(func.count()).where(Notice.number == numbers[0])) == 2
     finally:
         server.dispose()
+
+
+# --- issue 23: a pull reads the entries of its account's organisations, not the city's ---
+
+def test_the_change_log_knows_each_entrys_organisation_and_a_pull_pages_through_its_own(city):
+    db = city.server()
+    try:
+        from inspector_app.core.models import ChangeLog
+
+        with db.session() as session:
+            unknown = session.scalars(select(ChangeLog.entity).where(ChangeLog.organisation_id.is_(None))).all()
+            ours = session.scalar(select(func.count()).where(ChangeLog.organisation_id == city.org_a))
+        assert set(unknown) <= {"review"} and ours > 0
+    finally:
+        db.dispose()
+    seen, cursor, pages = set(), 0, 0
+    while True:
+        page = city.post(city.inspector_a, "pull", {"cursor": cursor, "limit": 3}).json()
+        seen |= {(item["entity"], str((item.get("row") or {}).get("id", item.get("id")))) for item in page["items"]}
+        pages, cursor = pages + 1, page["cursor"]
+        if not page["more"]:
+            break
+    assert ("hazard", str(city.hazard_a)) in seen and ("organisation", str(city.org_a)) in seen
+    assert ("hazard", str(city.hazard_b)) not in seen and ("organisation", str(city.org_b)) not in seen
+    assert pages > 1

@@ -108,3 +108,29 @@ def test_a_file_that_is_not_a_database_is_refused_by_name(tmp_path, english):
     with pytest.raises(InspectorError, match=r"notes\.sqlite"):
         dbmod.open_database(f"sqlite:///{bogus}")
     assert bogus.read_bytes().startswith(b"this is a text file"), "the file must be left as it was"
+
+
+@pytest.mark.postgres
+def test_the_servers_change_log_learns_each_entrys_organisation_when_upgraded(postgres_url):
+    """Entries logged before 0007 get the organisation of the row they name (a pull then reads only its
+    account's); an entry whose row is gone stays empty, and pulls still read it."""
+    engine = dbmod.make_engine(postgres_url)
+    try:
+        dbmod.upgrade(engine, "0006")
+        ids = _fill_first_schema(engine)
+        gone = uuid.uuid4()
+        with engine.begin() as conn:
+            for entity, entity_id in (("organisation", ids["org"]), ("site", ids["site"]), ("floor", ids["floor"]),
+                                      ("hazard", ids["hazard"]), ("event", ids["event"]), ("notice", ids["notice"]),
+                                      ("attachment", gone.hex)):
+                conn.execute(text("INSERT INTO change_log (entity, entity_id, deleted, source, at) "
+                                  "VALUES (:entity, :id, false, 'pushed', now())"),
+                             {"entity": entity, "id": str(uuid.UUID(entity_id))})
+        dbmod.upgrade(engine, "head")
+        with engine.connect() as conn:
+            found = dict(conn.execute(text("SELECT entity, organisation_id FROM change_log")).all())
+        assert {entity: org for entity, org in found.items() if org is not None} == {
+            entity: uuid.UUID(ids["org"]) for entity in ("organisation", "site", "floor", "hazard", "event", "notice")}
+        assert found["attachment"] is None
+    finally:
+        engine.dispose()

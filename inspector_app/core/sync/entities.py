@@ -317,6 +317,8 @@ class OrganisationResolver:
             return self._lookup("inspection", values.get("inspection_id"))
         if entity == "checklist_answer":
             return self._lookup("run", values.get("run_id"))
+        if entity == "notice" and values.get("organisation_id") is not None:
+            return values["organisation_id"]  # its own since 0005 (older notices: by their hazards)
         if entity in ("notice", "review"):
             for hazard_id in links or ():
                 found = self._lookup("hazard", uuid.UUID(str(hazard_id)))

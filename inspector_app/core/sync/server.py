@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -514,8 +514,16 @@ def pull(session: Session, principal: Principal, cursor: int, limit: int = PULL_
     """The rows changed after ``cursor`` that the account may reach, each in its current state; a
     hazard comes with its whole history, so a page never leaves a row ahead of its events."""
     limit = max(1, min(limit, PULL_PAGE_LIMIT))
-    entries = session.execute(select(ChangeLog.cursor, ChangeLog.entity, ChangeLog.entity_id, ChangeLog.deleted)
-                              .where(ChangeLog.cursor > cursor).order_by(ChangeLog.cursor).limit(limit)).all()
+    parents = organisation_parents(session)
+    query = select(ChangeLog.cursor, ChangeLog.entity, ChangeLog.entity_id, ChangeLog.deleted).where(
+        ChangeLog.cursor > cursor)
+    if not principal.is_admin:
+        # Only the entries of the organisations this account reaches (and those whose organisation
+        # was not known when they were logged): what it costs follows the account's organisations,
+        # not the whole city's. Every row is still checked below as it is now.
+        reach = principal.granted | {org for org in parents if principal.may_reach(org, parents)}
+        query = query.where(or_(ChangeLog.organisation_id.in_(sorted(reach)), ChangeLog.organisation_id.is_(None)))
+    entries = session.execute(query.order_by(ChangeLog.cursor).limit(limit)).all()
     touched: dict[tuple[str, uuid.UUID], bool] = {}
     for _cursor, entity, entity_id, deleted in entries:
         if entity == "event":
@@ -524,7 +532,6 @@ def pull(session: Session, principal: Principal, cursor: int, limit: int = PULL_
                 touched[("hazard", hazard_id)] = False
             continue
         touched[(entity, entity_id)] = deleted
-    parents = organisation_parents(session)
     resolver = OrganisationResolver(session)
     items: list[dict[str, Any]] = []
     for (entity, entity_id), deleted in touched.items():

@@ -17,9 +17,9 @@ from typing import Any
 from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from inspector_app.core.models import ChangeLog, Hazard, Notice, Replica, utcnow
+from inspector_app.core.models import ChangeLog, Hazard, Notice, Replica, SupersededToken, utcnow
 from inspector_app.core.sync.clock import HybridClock
-from inspector_app.core.sync.entities import CLOCKED, ENTITY_OF, primary_key
+from inspector_app.core.sync.entities import CLOCKED, ENTITY_OF, OrganisationResolver, primary_key
 
 NUMBER_BLOCK = 10_000  # hazard and notice numbers of laptop k are k*NUMBER_BLOCK+1 ...
 CHANGE_LOG_LOCK = 84_700_001
@@ -62,15 +62,18 @@ def _after_flush(session: Session, _context: Any) -> None:
     if tracker_of(session) is None:
         return
     entries: dict[tuple[str, uuid.UUID], bool] = {}
+    objects: dict[tuple[str, uuid.UUID], Any] = {}
     for obj, deleted in ((o, False) for o in (*session.new, *session.dirty)):
         entity = ENTITY_OF.get(type(obj))
         if entity is None or (obj in session.dirty and not session.is_modified(obj, include_collections=False)):
             continue
         entries[(entity, primary_key(obj))] = deleted
+        objects[(entity, primary_key(obj))] = obj
     for obj in session.deleted:
         entity = ENTITY_OF.get(type(obj))
         if entity is not None:
             entries[(entity, primary_key(obj))] = entity != "hazard" or isinstance(obj, Hazard)
+            objects[(entity, primary_key(obj))] = obj
     if not entries:
         return
     connection = session.connection()
@@ -79,11 +82,26 @@ def _after_flush(session: Session, _context: Any) -> None:
     source = source_of(session)
     token_id = session.info.get("token_id")
     now = utcnow()
+    organisations = _organisations(session, objects) if connection.dialect.name == "postgresql" else {}
     connection.execute(insert(ChangeLog), [
         {"entity": entity, "entity_id": entity_id, "deleted": deleted, "source": source, "token_id": token_id,
-         "at": now}
+         "at": now, "organisation_id": organisations.get((entity, entity_id))}
         for (entity, entity_id), deleted in entries.items()
     ])
+
+
+def _organisations(session: Session, objects: dict[tuple[str, uuid.UUID], Any]) -> dict[tuple[str, uuid.UUID], Any]:
+    """The organisation of each changed row, for the server's change log (a laptop's pulls nothing by
+    organisation: it is one). Looked up once per site, building, floor or hazard for the whole flush."""
+    resolver = OrganisationResolver(session)
+    found: dict[tuple[str, uuid.UUID], Any] = {}
+    with session.no_autoflush:
+        for key, obj in objects.items():
+            if isinstance(obj, SupersededToken):  # logged as its hazard's change
+                found[key] = resolver.of_table("hazards", obj.hazard_id)
+            else:
+                found[key] = resolver.of_row(key[0], obj)
+    return found
 
 
 def log_change(session: Session, entity: str, entity_id: uuid.UUID, source: str = "local") -> None:
