@@ -5,6 +5,7 @@ plain HTTP upload for comparison; then the status pages from PostgreSQL with two
 
     .venv/bin/python benchmarks/sync.py --database-url postgresql+psycopg://USER@HOST:PORT/postgres
         [--hazards 10000] [--photos 2000] [--workers N] [--skip-status]
+        [--other-organisations K --other-hazards M]   (a new laptop's first pull with K other counties there)
 
 The URL names any database of a server where the benchmark may create and drop its own databases
 (scripts/test.sh's throwaway cluster will do; INSPECTOR_TEST_PG_URL is used when it is set).
@@ -35,7 +36,7 @@ from benchmarks.status_server import free_port, wait_for  # noqa: E402
 from inspector_app.core import accounts, audit, hazards, structure  # noqa: E402
 from inspector_app.core.db import Database, open_database, sqlite_url  # noqa: E402
 from inspector_app.core.forms import load_catalogue  # noqa: E402
-from inspector_app.core.models import Attachment, Hazard  # noqa: E402
+from inspector_app.core.models import Attachment, Hazard, Organisation  # noqa: E402
 from inspector_app.core.sync.run import synchronise  # noqa: E402
 from inspector_app.web.sync.client import HttpTransport  # noqa: E402
 
@@ -56,14 +57,14 @@ def fresh_database(admin_url: str) -> tuple[str, object]:
     return admin_url.rsplit("/", 1)[0] + f"/{name}", drop
 
 
-def build_laptop(path: Path, hazard_count: int, photo_count: int) -> Database:
+def build_laptop(path: Path, hazard_count: int, photo_count: int, county: str = "Bench county") -> Database:
     """A laptop ledger as an inspector's would be after a campaign (photos as stored JPEG bytes)."""
     catalogue = load_catalogue()
     codes = [c for c in catalogue.categories][:20]
     db = open_database(sqlite_url(path))
     rng = random.Random(7)
     with db.session() as session:
-        org = structure.create_organisation(session, "Bench county", kind="county")
+        org = structure.create_organisation(session, county, kind="county")
         floors = []
         for school in range(10):
             site = structure.create_site(session, org, f"School {school}", code=f"B{school:02d}")
@@ -124,6 +125,38 @@ def plain_upload_seconds(files: list[Path], json_bytes: int) -> float:
         process.wait()
 
 
+def first_pull(args: argparse.Namespace, work: Path, url: str, base: str, admin: str, first_push: float) -> None:
+    """A new laptop of the first county joins with an inspector's token: its first pull, after the
+    other counties (if any) pushed theirs."""
+    for county in range(args.other_organisations):
+        other = build_laptop(work / f"other-{county}.sqlite", args.other_hazards, 0, f"Other county {county}")
+        transport = HttpTransport(base, admin)
+        try:
+            synchronise(other, transport, "bench", server_url=base)
+        finally:
+            transport.close()
+            other.dispose()
+    central = open_database(url, store_dir=work / "central-files")
+    with central.session() as session:
+        county_id = session.scalars(__import__("sqlalchemy").select(Organisation.id)
+                                    .where(Organisation.name == "Bench county")).one()
+        token = accounts.create_token(session, "bench inspector", "inspector", [county_id])[1]
+    central.dispose()
+    newcomer = open_database(sqlite_url(work / "newcomer.sqlite"))
+    transport = HttpTransport(base, token)
+    try:
+        started = time.perf_counter()
+        report = synchronise(newcomer, transport, "bench", server_url=base)
+        pull = time.perf_counter() - started
+    finally:
+        transport.close()
+        newcomer.dispose()
+    others = f" with {args.other_organisations} other counties of {args.other_hazards} hazards on the server" \
+        if args.other_organisations else ""
+    print(f"a new laptop's first pull{others}: {pull:.2f} s ({report.pulled} rows, {report.files_received} files)"
+          f"  -> first pull / first push = {pull / first_push:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default=os.environ.get("INSPECTOR_TEST_PG_URL"))
@@ -131,6 +164,10 @@ def main() -> None:
     parser.add_argument("--photos", type=int, default=2_000)
     parser.add_argument("--workers", type=int, default=1, help="server processes for the sync server")
     parser.add_argument("--skip-status", action="store_true")
+    parser.add_argument("--other-organisations", type=int, default=0,
+                        help="counties of --other-hazards hazards each pushed to the server before a new laptop of "
+                             "the first county pulls (what that pull costs must not follow them)")
+    parser.add_argument("--other-hazards", type=int, default=2_000)
     args = parser.parse_args()
     if not args.database_url:
         sys.exit("give --database-url (a PostgreSQL server the benchmark may create databases on)")
@@ -184,6 +221,7 @@ def main() -> None:
         print(f"incremental sync of one change: median {median * 1000:.0f} ms (min {min(incremental) * 1000:.0f}, "
               f"max {max(incremental) * 1000:.0f})  budget < 300 ms")
         transport.close()
+        first_pull(args, work, url, base, secret, first)
         photo_paths = [p for p in (laptop.store.root).rglob("*.jpg")]
         plain = plain_upload_seconds(photo_paths, sum(sent))
         print(f"plain HTTP upload of the same bytes: {plain:.2f} s  -> first sync / plain upload = {first / plain:.2f}")
