@@ -71,6 +71,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def open_transaction(session: Session) -> None:
+    """Make sure SQLite is inside a real transaction before savepoints are taken. Python's sqlite3
+    begins one by itself only before a write, never before SAVEPOINT, so a savepoint taken first
+    became the transaction and releasing it committed and synced: each row of a pulled page was a
+    commit of its own (5 ms apiece) and a page was not the one transaction it claims to be. A plain
+    BEGIN only where savepoints follow: elsewhere the driver's way keeps readers from ever waiting to
+    write (a read transaction that later writes fails at once if another wrote meanwhile)."""
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        driver = connection.connection.driver_connection
+        if driver is not None and not driver.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def alembic_config(engine: Engine) -> Config:
     from alembic.config import Config
 

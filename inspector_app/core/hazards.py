@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core import audit, dates
+from inspector_app.core.db import open_transaction
 from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.event_rules import EDITABLE_FIELDS
 from inspector_app.core.forms import Catalogue, Category
@@ -302,6 +303,7 @@ def change_status_many(session: Session, store: FileStore, hazard_ids: Sequence[
 
     Returns (hazard number, reason) for every hazard that was refused; the others are changed.
     """
+    open_transaction(session)  # each hazard in a savepoint of one transaction, not a commit of its own
     refused: list[tuple[str, str]] = []
     for hazard_id in hazard_ids:
         hazard = session.get(Hazard, hazard_id)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core import audit
 from inspector_app.core.audit import GENESIS
+from inspector_app.core.db import open_transaction
 from inspector_app.core.models import (
     ChangeLog,
     Hazard,
@@ -175,6 +176,7 @@ def apply_page(session: Session, items: list[dict[str, Any]], actor: str, from_s
     report = MergeReport()
     session.info["sync_source"] = "pulled"
     tracker = tracking.tracker_of(session)
+    open_transaction(session)  # the page and its savepoints in one transaction, the cursor with it
     if session.connection().dialect.name == "sqlite":
         session.execute(text("PRAGMA defer_foreign_keys=ON"))
     try:

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core.accounts import Principal, organisation_parents
 from inspector_app.core.audit import GENESIS
+from inspector_app.core.db import open_transaction
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.event_rules import EventRuleError, check_new_events
 from inspector_app.core.models import (
@@ -182,6 +183,7 @@ class PushApplier:
         """Apply items table by table: each table's rows are checked against one read of what the
         server holds, then written in one flush. Should that flush meet a constraint, the table's
         rows are written again one by one, so only the clashing row is refused."""
+        open_transaction(self.session)  # a ledger on SQLite: savepoints inside one transaction
         ordered = sort_items(list(items))
         results: list[dict[str, Any]] = []
         for entity, group in itertools.groupby(ordered, key=lambda item: str(item.get("entity"))):
