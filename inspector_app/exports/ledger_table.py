@@ -121,6 +121,7 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
     if hazard_ids is not None:
         query = query.where(Hazard.id.in_(list(hazard_ids)))
     rows = session.execute(query).all()
+    language = current_language()  # the document's: callers make the lines inside use_language(...)
     ids = [row[0].id for row in rows]
     photos: dict[uuid.UUID, list[Photo]] = {}
     for hazard_id, role, digest in session.execute(
@@ -145,11 +146,14 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
             "kind": inspection_kind_label(inspection.kind) if inspection else "",
             "inspectors": inspection.inspectors if inspection else "",
             "place": " / ".join(p for p in (building, floor, hazard.room) if p),
-            "category": category.name.get() if category else hazard.category,
+            "category": category.name.get(language) if category else hazard.category,
             "description": hazard.description, "severity": severity_label(hazard.severity),
             "photos": photo_summary(hazard_photos),
             "handling": _("On the spot") if hazard.fixed_on_spot else _("By deadline"),
-            "measures": hazard.required_measures, "unit": hazard.responsible_unit,
+            # Still as forms/ gave it: in the document's language; the inspector's own words as written.
+            "measures": category.requirement.as_printed(hazard.required_measures, language) if category
+            else hazard.required_measures,
+            "unit": hazard.responsible_unit,
             "person": hazard.responsible_person, "funding": amount if amount is not None else hazard.funding,
             "deadline": hazard.deadline,
             "status": status_label(hazard.status), "reinspection": checks.get(hazard.id, ""),
