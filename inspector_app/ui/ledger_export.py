@@ -30,6 +30,7 @@ from inspector_app.exports.ledger_table import ledger_lines, write_csv
 from inspector_app.exports.ledger_xlsx import write_ledger_xlsx
 from inspector_app.i18n import _, ngettext, use_language
 from inspector_app.notices.printing import ledger_language, print_ledger
+from inspector_app.ui.print_dialogs import document_language, document_language_sentence
 
 FORMATS = ("xlsx", "csv", "pdf")
 
@@ -38,7 +39,7 @@ class LedgerExportDialog(QDialog):
     """Which hazards (listed / selected / all, each with its count) and which format."""
 
     def __init__(self, listed: list[uuid.UUID], selected: list[uuid.UUID], total: int, filters: list[str],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, language_note: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Export the ledger"))
         self.setMinimumWidth(520)
@@ -62,6 +63,12 @@ class LedgerExportDialog(QDialog):
         self.filters.setObjectName("export_filters")
         self.filters.setWordWrap(True)
         form.addRow(self.filters)
+        # The file speaks the organisation's language, which need not be the screen's: said before it is made.
+        self.language_note = QLabel(language_note)
+        self.language_note.setObjectName("export_language")
+        self.language_note.setWordWrap(True)
+        self.language_note.setVisible(bool(language_note))
+        form.addRow(self.language_note)
         self.format = QComboBox()
         for code, text in (("xlsx", _("Excel workbook (XLSX)")), ("csv", _("CSV table")), ("pdf", _("PDF to print"))):
             self.format.addItem(text, code)
@@ -82,7 +89,9 @@ class LedgerExportDialog(QDialog):
 def export_ledger(parent: QWidget, context: AppContext, listed: list[uuid.UUID], selected: list[uuid.UUID],
                   total: int, filters: list[str]) -> Path | None:
     """Ask what to export, then where; write it; say where it went. Returns the file written."""
-    dialog = LedgerExportDialog(listed, selected, total, filters, parent)
+    found = document_language(context, [])
+    note = document_language_sentence("ledger", *found) if found is not None else ""
+    dialog = LedgerExportDialog(listed, selected, total, filters, parent, note)
     if not dialog.exec():
         return None
     ids, kind = dialog.chosen()
