@@ -5,6 +5,7 @@ the format asked for (XLSX, CSV or PDF), before anything is written; then where 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -85,13 +86,25 @@ class LedgerExportDialog(QDialog):
         ids = self.listed if which == 0 else self.selected if which == 1 else None
         return ids, self.format.currentData()
 
+    def scope(self, filters: list[str]) -> str:
+        """What the file holds, for its subtitle, in the current language: the list's filters only when
+        the listed hazards are written (the selection or the whole ledger did not pass through them)."""
+        which = self.choice.checkedId()
+        if which == 0 and filters:
+            return "; ".join(filters)
+        if which == 1:
+            return ngettext("{count} selected hazard", "{count} selected hazards", len(self.selected)).format(
+                count=len(self.selected))
+        return _("all hazards")
+
 
 def export_ledger(parent: QWidget, context: AppContext, listed: list[uuid.UUID], selected: list[uuid.UUID],
-                  total: int, filters: list[str]) -> Path | None:
-    """Ask what to export, then where; write it; say where it went. Returns the file written."""
+                  total: int, describe_filters: Callable[[], list[str]]) -> Path | None:
+    """Ask what to export, then where; write it; say where it went. Returns the file written.
+    ``describe_filters`` names the list's filters in the current language (the file's may differ)."""
     found = document_language(context, [])
     note = document_language_sentence("ledger", *found) if found is not None else ""
-    dialog = LedgerExportDialog(listed, selected, total, filters, parent, note)
+    dialog = LedgerExportDialog(listed, selected, total, describe_filters(), parent, note)
     if not dialog.exec():
         return None
     ids, kind = dialog.chosen()
@@ -114,15 +127,16 @@ def export_ledger(parent: QWidget, context: AppContext, listed: list[uuid.UUID],
                 organisation = ""
             with use_language(language):
                 lines = ledger_lines(session, context.catalogue, ids, today, context.db.store)
+                scope = dialog.scope(describe_filters())
         count = len(lines)
         if kind == "pdf":
-            print_ledger(context.db, context.catalogue, ids, out, unit="", language=language)
+            unit = " · ".join(part for part in (organisation, scope) if part)
+            print_ledger(context.db, context.catalogue, ids, out, unit=unit, language=language)
         else:
             with use_language(language):
                 if kind == "csv":
                     write_csv(lines, out)
                 else:
-                    scope = "; ".join(filters) or _("all hazards")
                     write_ledger_xlsx(lines, out, organisation=organisation, scope=scope, printed_on=today)
     except InspectorError as exc:
         QMessageBox.warning(parent, _("Export the ledger"), str(exc))

@@ -82,7 +82,7 @@ def test_the_ledger_export_dialog_names_the_files_language(qtbot, demo_context, 
     qtbot.addWidget(parent)
     answers = Answers([read_and_cancel])
     try:
-        assert export_ledger(parent, demo_context, [], [], 0, []) is None
+        assert export_ledger(parent, demo_context, [], [], 0, list) is None
     finally:
         answers.stop()
     assert "ledger will be printed in Chinese" in seen[0] and organisation in seen[0], seen
