@@ -149,7 +149,9 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
             recorded_by[hazard_id] = actor
         elif kind in NOTED_STEPS:
             if note or kind != "rectification_started":
-                done.setdefault(hazard_id, []).append(f"{day} {_(NOTED_STEPS[kind])}" + (f": {note}" if note else ""))
+                step = f"{day} {_(NOTED_STEPS[kind])}"
+                line = _("{step}: {note}").format(step=step, note=note) if note else step
+                done.setdefault(hazard_id, []).append(line)
         else:
             result = _("passed") if kind == "reinspection_passed" else _("failed")
             checks[hazard_id] = f"{day} {result} {note}".strip()
