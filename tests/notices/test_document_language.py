@@ -6,6 +6,7 @@ it was stored in the other (a hazard recorded before the organisation chose Chin
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import uuid
@@ -110,3 +111,16 @@ def test_lang_en_prints_a_chinese_hazards_catalogue_texts_in_english(db, floor, 
     wiring = catalogue.category(WIRING)
     assert squeezed(wiring.legal_basis.en) in text and squeezed(wiring.requirement.en) in text
     assert squeezed(wiring.legal_basis.zh) not in text
+
+
+def test_the_command_line_says_which_language_it_printed_in(db, floor, catalogue, tmp_path, capsys):
+    """An English command line printing for an organisation that chose no language gets a Chinese
+    notice, and its answer says so."""
+    with db.session() as session:
+        number = add_hazard(session, catalogue, db.store, actor="li", category=WIRING, floor_id=floor,
+                            x=0.5, y=0.5).number
+    url = str(db.url).removeprefix("sqlite:///")
+    assert main(["--db", url, "--lang", "en", "labels", number, "--out", str(tmp_path / "l.pdf")]) == 0
+    assert json.loads(capsys.readouterr().out)["language"] == "en"  # --lang: for this run
+    assert main(["--db", url, "notice", number, "--out", str(tmp_path / "n.pdf")]) == 0
+    assert json.loads(capsys.readouterr().out)["language"] == "zh_CN"
