@@ -454,8 +454,8 @@ def cases() -> dict[str, Case]:
         "gif_animated.gif": (gif_animated, "ok", "ok", PILLOW, "two frames"),
         "webp_lossless.webp": (lambda: encoded(plan_image(), "WEBP", lossless=True), "ok", "ok", PILLOW,
                                "lossless WebP"),
-        "heic_photo.heic": (lambda: heic(), "refuse", "ok", HEIF, "a phone's HEIC photo (not a plan format)"),
-        "heic_rotated_gps.heic": (lambda: heic(6, gps=True), "refuse", "ok", HEIF, "HEIC with orientation and GPS"),
+        "heic_photo.heic": (lambda: heic(), "ok", "ok", HEIF, "a phone's HEIC photo (of a plan, too)"),
+        "heic_rotated_gps.heic": (lambda: heic(6, gps=True), "ok", "ok", HEIF, "HEIC with orientation and GPS"),
         "heic_truncated.heic": (lambda: heic()[:400], "refuse", "refuse", HEIF, "HEIC cut short"),
         # --- PDF ------------------------------------------------------------------------------------
         "pdf_truncated.pdf": (lambda: pdf_page()[:150], "any", "refuse", PDFIUM, "cut before its xref"),

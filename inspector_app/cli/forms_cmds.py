@@ -1,4 +1,6 @@
-"""`inspector-app forms check [DIR]` and `forms categories`: validate and list inspection forms."""
+"""`inspector-app forms check [DIR]` and `forms categories`: validate and list inspection forms. A folder
+that holds no forms file, or YAML files that are not read, fails the check (naming them) rather than
+pass having checked nothing."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 
 from inspector_app.app.context import AppContext
 from inspector_app.cli.common import print_json
+from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _
 
 
@@ -22,9 +25,26 @@ def register(subparsers: Any) -> None:
 
 
 def run_check(context: AppContext, args: argparse.Namespace) -> int:
-    from inspector_app.core.forms import load_catalogue  # here, not at the top: registering a command must stay cheap
+    # Here, not at the top: registering a command must stay cheap.
+    from inspector_app.core.forms import load_catalogue
+    from inspector_app.core.forms_files import files_of_folder
 
     extra = [*context.forms_dirs, *([args.dir] if args.dir else [])]
+    # A folder that holds no forms file, or YAML files the program never reads, was checked as "ok":
+    # nothing in it had been checked. Each is named, and the check fails.
+    for folder in (Path(f) for f in extra):
+        if not folder.is_dir():
+            continue  # load_catalogue names it: "no such forms folder"
+        read, unread = files_of_folder(folder)
+        not_read = ("\n  " + "\n  ".join(str(p) for p in unread)) if unread else ""
+        if not read:
+            raise InspectorError(_("{folder} holds no forms file this program reads, so nothing was checked: a "
+                                   "forms folder has taxonomy.yaml and/or checklists/*.yaml.").format(
+                folder=folder) + not_read)
+        if unread:
+            raise InspectorError(_("{folder} holds YAML files this program does not read (a taxonomy is "
+                                   "taxonomy.yaml, a checklist is checklists/NAME.yaml):").format(folder=folder)
+                                 + not_read)
     catalogue = load_catalogue(extra, use_cache=False)
     print_json({
         "ok": True,

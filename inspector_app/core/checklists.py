@@ -15,8 +15,9 @@ from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.forms import Catalogue, Checklist
 from inspector_app.core.hazards import add_hazard
 from inspector_app.core.models import Building, ChecklistAnswer, ChecklistRun, Floor, Hazard, Inspection, utcnow
+from inspector_app.core.organisation import document_language
 from inspector_app.core.store import FileStore
-from inspector_app.i18n import _
+from inspector_app.i18n import _, use_language
 
 RESULTS = ("pass", "fail", "na")
 
@@ -74,11 +75,14 @@ def answer_item(session: Session, catalogue: Catalogue, store: FileStore, run: C
         if run.building_id is not None:
             building = session.get(Building, run.building_id)
             site_id = building.site_id if building else site_id
+        # The item states what passes; the hazard says what was found: that it was not met. Said in the
+        # language of the site's notices, where it is printed, not in the screen's.
+        language = document_language(session, site_id)
+        with use_language(language):
+            found = _("Checklist item not met: {item}").format(item=item.text.get(language))
         created = add_hazard(
             session, catalogue, store, actor=actor, category=item.category, site_id=site_id,
-            floor_id=run.floor_id, area_type=run.area_type,
-            # The item states what passes; the hazard says what was found: that it was not met.
-            description=note or _("Checklist item not met: {item}").format(item=item.text.get()),
+            floor_id=run.floor_id, area_type=run.area_type, description=note or found,
             inspection_id=run.inspection_id,
         )
         answer.hazard_id = created.id

@@ -24,6 +24,12 @@ class Text:
         language = language or current_language()
         return self.zh if language.startswith("zh") else self.en
 
+    def as_printed(self, value: str, language: str) -> str:
+        """``value`` as a document in ``language`` prints it: one of these texts, word for word (in
+        either language), becomes the text of that language; anything else (the inspector's own
+        words) is printed as written."""
+        return self.get(language) if value and value in (self.zh, self.en) else value
+
 
 @dataclass(frozen=True)
 class AreaType:

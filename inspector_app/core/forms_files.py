@@ -178,6 +178,16 @@ def _cross_check(catalogue: Catalogue, problems: list[tuple[Path, int | None, st
                     item=item.code, code=item.category)))
 
 
+def files_of_folder(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The files of a forms folder that are read (taxonomy.yaml, checklists/*.yaml) and the YAML files
+    in it, or in a folder of it, that are not (a taxonomy.yml, a checklist beside the taxonomy...)."""
+    read = [folder / "taxonomy.yaml"] if (folder / "taxonomy.yaml").is_file() else []
+    read += sorted(p for p in (folder / "checklists").glob("*.yaml") if p.is_file())
+    found = [*folder.glob("*"), *folder.glob("*/*")]  # two levels: a forms folder is never deeper
+    unread = sorted(p for p in found if p.suffix.lower() in (".yaml", ".yml") and p.is_file() and p not in read)
+    return read, unread
+
+
 def read_folders(folders: list[Path]) -> Catalogue:
     """Every folder's forms in order (later entries win), validated and cross-checked; FormsError
     listing every problem found."""

@@ -31,12 +31,12 @@ from inspector_app.core.models import (
     notice_hazards,
     utcnow,
 )
-from inspector_app.core.organisation import settings_for_site
+from inspector_app.core.organisation import document_language
 from inspector_app.core.photos import MAX_STORED_EDGE, store_photo
 from inspector_app.core.store import FileStore
 from inspector_app.core.sync import tracking
 from inspector_app.core.workflow import Severity, Status, check_transition
-from inspector_app.i18n import _, current_language
+from inspector_app.i18n import _
 
 SHORT_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"  # no 0/O, 1/I/L: read aloud and typed
 SHORT_CODE_LENGTH = 8
@@ -129,9 +129,9 @@ def add_hazard(
         raise NotFoundError(_("No site with the id {id}.").format(id=site_id))
     if deadline is None:
         deadline = (today or dates.today()) + dt.timedelta(days=cat.deadline_days)
-    # Texts taken from forms/ are written in the organisation's language, not the UI's: they are
-    # printed on its notices, which speak one language whatever laptop recorded the hazard.
-    language = settings_for_site(session, site.id).language or current_language()
+    # Texts taken from forms/ are written in the language of the site's documents, never the UI's:
+    # they are printed on its notices, which speak one language whatever screen recorded the hazard.
+    language = document_language(session, site.id)
     if seq is None or session.scalar(select(Hazard.id).where(Hazard.site_id == site.id, Hazard.seq == seq)):
         seq = tracking.next_hazard_seq(session, site.id)
     if short_code is None or session.scalar(select(Hazard.id).where(Hazard.short_code == short_code)):
@@ -350,19 +350,21 @@ def discard_new_hazard(session: Session, hazard_id: uuid.UUID) -> None:
 
 
 def values_following_category(saved: dict[str, Any], old: Category | None, new: Category,
-                              found_on: dt.date | None) -> dict[str, Any]:
+                              found_on: dt.date | None, *, language: str) -> dict[str, Any]:
     """What changing a hazard to category ``new`` changes besides the category: the legal basis and
     requirement, the severity and the deadline follow the new category wherever the inspector left
-    them as the old category had prefilled them (or empty); what the inspector wrote or chose stays."""
+    them as the old category had prefilled them (or empty); what the inspector wrote or chose stays.
+    ``language``: that of the hazard's documents (core.organisation.document_language), in which the
+    new texts are written, whatever language the screen speaks."""
     values: dict[str, Any] = {"category": new.code}
 
     def untouched(value: str, texts: Any) -> bool:
         return not value or (texts is not None and value in (texts.zh, texts.en))
 
     if untouched(saved["legal_basis"], old.legal_basis if old else None):
-        values["legal_basis"] = new.legal_basis.get()
+        values["legal_basis"] = new.legal_basis.get(language)
     if untouched(saved["required_measures"], old.requirement if old else None):
-        values["required_measures"] = new.requirement.get()
+        values["required_measures"] = new.requirement.get(language)
     if old is None or saved["severity"] == old.default_severity:
         values["severity"] = new.default_severity
     deadline = saved.get("deadline")

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.models import Hazard, Organisation, Site
-from inspector_app.i18n import _
+from inspector_app.i18n import DEFAULT_LANGUAGE, _
 
 ORG_LANGUAGES = ("zh_CN", "en")
 # What the QR codes carry when no organisation of the chain has an address: the local status server
@@ -158,6 +158,13 @@ def settings_for_site(session: Session, site_id: uuid.UUID) -> EffectiveSettings
     if site is None:
         raise NotFoundError(_("No site with the id {id}.").format(id=site_id))
     return effective_settings(session, get_organisation(session, site.organisation_id))
+
+
+def document_language(session: Session, site_id: uuid.UUID) -> str:
+    """The language a site's documents speak (its notices, its ledger, the texts taken from forms/ for
+    them): its organisation's, inherited from the parents, else Chinese, the program's first language.
+    Never the language of the screen that recorded a hazard: one notice speaks one language."""
+    return settings_for_site(session, site_id).language or DEFAULT_LANGUAGE
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 
 Columns follow the ledgers seen in practice (DOMAIN-NOTES.md): number, date found, check kind,
 inspectors, place, category, description, level, photos, on the spot or by deadline, measures,
-responsible unit and person, funding, deadline, status, re-inspection, date closed.
+responsible unit and person, funding, deadline, status, rectification done and notes (what was fixed
+on the spot, what the unit reported, why a hazard was withdrawn), re-inspection, date closed. A hazard
+recorded outside an inspection says so as its check kind, and names who recorded it as its inspector.
 Values keep their types (dates as dates, funding as a number of yuan, photos as files) so that the
 XLSX can hold real date and number cells; ``display`` turns one into the text the CSV and the PDF
 print. CSV is UTF-8 with a byte-order mark, because Excel otherwise reads Chinese as mojibake.
@@ -38,9 +40,15 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (  # key, header, width in character
     ("photos", N_("Photos"), 16), ("handling", N_("On the spot or by deadline"), 14),
     ("measures", N_("Rectification measures"), 36), ("unit", N_("Responsible unit"), 16),
     ("person", N_("Responsible person"), 12), ("funding", N_("Funding"), 10), ("deadline", N_("Deadline"), 12),
-    ("status", N_("Status"), 12), ("reinspection", N_("Re-inspection date and result"), 22),
-    ("closed", N_("Date closed"), 12),
+    ("status", N_("Status"), 12), ("rectification", N_("Rectification and notes"), 30),
+    ("reinspection", N_("Re-inspection date and result"), 22), ("closed", N_("Date closed"), 12),
 )
+# Who wrote the ledger line of a hazard recorded outside an inspection (no inspection, no check kind).
+OUTSIDE_INSPECTION = N_("Outside an inspection")
+# Steps whose note says what was done about the hazard, or why it left the ledger; in the
+# "rectification" column, dated, one a line. Re-inspections have their own column.
+NOTED_STEPS = {"rectification_started": N_("rectification started"), "rectification_reported": N_("reported done"),
+               "fixed_on_spot": N_("fixed on the spot"), "withdrawn": N_("withdrawn")}
 
 
 DATE_KEYS = ("found", "deadline", "closed")
@@ -121,6 +129,7 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
     if hazard_ids is not None:
         query = query.where(Hazard.id.in_(list(hazard_ids)))
     rows = session.execute(query).all()
+    language = current_language()  # the document's: callers make the lines inside use_language(...)
     ids = [row[0].id for row in rows]
     photos: dict[uuid.UUID, list[Photo]] = {}
     for hazard_id, role, digest in session.execute(
@@ -128,13 +137,24 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
             .order_by(Attachment.created_at)):
         photos.setdefault(hazard_id, []).append(Photo(role, store.find(digest) if store is not None else None))
     checks: dict[uuid.UUID, str] = {}
-    for hazard_id, kind, at, note in session.execute(
-            select(HazardEvent.hazard_id, HazardEvent.kind, HazardEvent.at, HazardEvent.note)
+    done: dict[uuid.UUID, list[str]] = {}
+    recorded_by: dict[uuid.UUID, str] = {}
+    for hazard_id, kind, at, note, actor in session.execute(
+            select(HazardEvent.hazard_id, HazardEvent.kind, HazardEvent.at, HazardEvent.note, HazardEvent.actor)
             .where(HazardEvent.hazard_id.in_(ids),
-                   HazardEvent.kind.in_(("reinspection_passed", "reinspection_failed")))
+                   HazardEvent.kind.in_(("created", "reinspection_passed", "reinspection_failed", *NOTED_STEPS)))
             .order_by(HazardEvent.seq)):
-        result = _("passed") if kind == "reinspection_passed" else _("failed")
-        checks[hazard_id] = f"{dates.local_date(at).isoformat()} {result} {note}".strip()
+        day = dates.local_date(at).isoformat()
+        if kind == "created":
+            recorded_by[hazard_id] = actor
+        elif kind in NOTED_STEPS:
+            if note or kind != "rectification_started":
+                step = f"{day} {_(NOTED_STEPS[kind])}"
+                line = _("{step}: {note}").format(step=step, note=note) if note else step
+                done.setdefault(hazard_id, []).append(line)
+        else:
+            result = _("passed") if kind == "reinspection_passed" else _("failed")
+            checks[hazard_id] = f"{day} {result} {note}".strip()
     lines = []
     for hazard, building, floor, inspection, site in rows:
         category = catalogue.categories.get(hazard.category)
@@ -142,17 +162,21 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
         hazard_photos = tuple(photos.get(hazard.id, []))
         lines.append(LedgerLine(values={
             "number": hazard.number, "found": _day(hazard.found_at),
-            "kind": inspection_kind_label(inspection.kind) if inspection else "",
-            "inspectors": inspection.inspectors if inspection else "",
+            "kind": inspection_kind_label(inspection.kind) if inspection else _(OUTSIDE_INSPECTION),
+            "inspectors": (inspection.inspectors if inspection else "") or recorded_by.get(hazard.id, ""),
             "place": " / ".join(p for p in (building, floor, hazard.room) if p),
-            "category": category.name.get() if category else hazard.category,
+            "category": category.name.get(language) if category else hazard.category,
             "description": hazard.description, "severity": severity_label(hazard.severity),
             "photos": photo_summary(hazard_photos),
             "handling": _("On the spot") if hazard.fixed_on_spot else _("By deadline"),
-            "measures": hazard.required_measures, "unit": hazard.responsible_unit,
+            # Still as forms/ gave it: in the document's language; the inspector's own words as written.
+            "measures": category.requirement.as_printed(hazard.required_measures, language) if category
+            else hazard.required_measures,
+            "unit": hazard.responsible_unit,
             "person": hazard.responsible_person, "funding": amount if amount is not None else hazard.funding,
             "deadline": hazard.deadline,
-            "status": status_label(hazard.status), "reinspection": checks.get(hazard.id, ""),
+            "status": status_label(hazard.status), "rectification": "\n".join(done.get(hazard.id, [])),
+            "reinspection": checks.get(hazard.id, ""),
             "closed": _day(hazard.closed_at),
         }, overdue=is_overdue(hazard.status, hazard.deadline, today), site=site, building=building or "",
             category_code=hazard.category, status_code=hazard.status, fixed_on_spot=hazard.fixed_on_spot,

@@ -39,10 +39,11 @@ PHOTO_ROW_PT = 40.0  # a row holding thumbnails: 48 px at 96 dpi is 36 pt, plus 
 LINE_PT = 12.5  # one wrapped line of 9-pt text
 DATE_FORMAT = "yyyy-mm-dd"
 # Narrower than the on-screen widths of ledger_table.COLUMNS: fitted to the width of A4 landscape,
-# 18 columns must stay readable, so the long texts wrap more and the short ones take what they need.
+# 19 columns must stay readable, so the long texts wrap more and the short ones take what they need.
 PRINT_WIDTHS = {"number": 10, "found": 10.5, "kind": 8, "inspectors": 10, "place": 15, "category": 14,
                 "description": 26, "severity": 7, "photos": 20, "handling": 8, "measures": 26, "unit": 11,
-                "person": 8, "funding": 10, "deadline": 10.5, "status": 8, "reinspection": 15, "closed": 10.5}
+                "person": 8, "funding": 10, "deadline": 10.5, "status": 8, "rectification": 18, "reinspection": 15,
+                "closed": 10.5}
 THIN = Side(style="thin", color="999999")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
@@ -142,9 +143,11 @@ def _text_height(line: LedgerLine) -> float:
         value = line.values[key]
         if not isinstance(value, str) or not value:
             continue
-        # A CJK character is about two width units of a 9-pt font, a Latin one about one.
-        units = sum(2 if ord(ch) > 0x2E80 else 1 for ch in value)
-        lines = max(lines, math.ceil(units / max(PRINT_WIDTHS[key] * 1.15 - 1, 1)))
+        # A CJK character is about two width units of a 9-pt font, a Latin one about one; a line break
+        # in the value starts a line of its own.
+        width = max(PRINT_WIDTHS[key] * 1.15 - 1, 1)
+        lines = max(lines, sum(max(1, math.ceil(sum(2 if ord(ch) > 0x2E80 else 1 for ch in part) / width))
+                               for part in value.split("\n")))
     return lines * LINE_PT + 3
 
 

@@ -37,7 +37,7 @@ from inspector_app.core.notice_register import today as issue_day
 from inspector_app.core.plans_store import current_plan
 from inspector_app.core.store import FileStore
 from inspector_app.core.workflow import is_overdue, severity_label, status_label
-from inspector_app.i18n import _
+from inspector_app.i18n import _, current_language
 from inspector_app.notices.qr import hazard_url
 
 # A photo is printed at most ~50 mm wide: 1000 px is ~500 dpi there, and anything bigger only
@@ -98,6 +98,7 @@ def gather(session: Session, catalogue: Catalogue, store: FileStore, hazard_ids:
            base_url: str, today: dt.date | None = None) -> list[HazardFacts]:
     """Facts of the given hazards, in the order given; NotFoundError names an unknown id."""
     today = today or issue_day()
+    language = current_language()  # the document's: gathered inside use_language(...)
     rows = session.execute(
         select(Hazard, Site, Organisation, Building.name, Floor.name, Inspection)
         .join(Site, Hazard.site_id == Site.id)
@@ -137,11 +138,17 @@ def gather(session: Session, catalogue: Catalogue, store: FileStore, hazard_ids:
             inspection_id=hazard.inspection_id,
             inspection_date=inspection.date if inspection else dates.local_date(hazard.found_at),
             inspectors=inspection.inspectors if inspection else "",
-            category=category.name.get() if category else hazard.category,
+            category=category.name.get(language) if category else hazard.category,
             severity=severity_label(hazard.severity), severity_code=hazard.severity,
             status=status_label(hazard.status), status_code=hazard.status,
             overdue=is_overdue(hazard.status, hazard.deadline, today),
-            description=hazard.description, legal_basis=hazard.legal_basis, measures=hazard.required_measures,
+            description=hazard.description,
+            # A text still as forms/ gave it is printed in the document's language (a hazard recorded
+            # for an English notice, printed in Chinese); the inspector's own words as written.
+            legal_basis=category.legal_basis.as_printed(hazard.legal_basis, language) if category
+            else hazard.legal_basis,
+            measures=category.requirement.as_printed(hazard.required_measures, language) if category
+            else hazard.required_measures,
             safeguards=hazard.interim_safeguards, deadline=hazard.deadline,
             responsible_unit=hazard.responsible_unit, responsible_person=hazard.responsible_person,
             funding=hazard.funding, fixed_on_spot=hazard.fixed_on_spot, found_at=dates.local_date(hazard.found_at),

@@ -1,10 +1,12 @@
 """Find and register one embeddable TrueType CJK font for every PDF the program makes.
 
 reportlab embeds and subsets TrueType outlines only (Noto CJK / Source Han are CFF and fail), so
-the search looks for TrueType fonts that carry Chinese *and* Latin letters and digits: a font shipped
-under resources/fonts, then the ones Windows has (Microsoft YaHei, SimHei, SimSun), then Debian's
-WenQuanYi. ``INSPECTOR_CJK_FONT`` names a font file to use instead. Registering a TTC takes
-120–200 ms, so it happens once per process, on first use, under a lock.
+the search looks for TrueType fonts that carry Chinese *and* Latin letters and digits. The program
+carries one (resources/fonts/wqy-microhei-subset.ttf, WenQuanYi Micro Hei under Apache-2.0, see the
+README there), looked at first, so a notice looks the same on every machine; the ones Windows has
+(Microsoft YaHei, SimHei, SimSun) and Debian's WenQuanYi are only a fallback for a tree without it.
+``INSPECTOR_CJK_FONT`` names a font file to use instead. Registering takes 120–200 ms, so it happens
+once per process, on first use, under a lock.
 """
 
 from __future__ import annotations
@@ -25,6 +27,9 @@ FONT_NAME = "InspectorCJK"
 ENV_VARIABLE = "INSPECTOR_CJK_FONT"
 # File names in order of preference; a .ttc is read at its first face.
 PREFERRED_FILES = ("msyh.ttc", "msyh.ttf", "simhei.ttf", "simsun.ttc", "wqy-microhei.ttc", "wqy-zenhei.ttc")
+# Where Linux systems keep WenQuanYi (after the shipped font and the Windows fonts folder).
+SYSTEM_FOLDERS = ("/usr/share/fonts/truetype/wqy", "/usr/share/fonts/wqy-microhei", "/usr/share/fonts/wqy-zenhei",
+                  "/usr/local/share/fonts")
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,7 @@ def candidate_paths() -> list[Path]:
         found.extend(sorted(p for p in shipped.iterdir() if p.suffix.lower() in (".ttf", ".ttc")))
     windows_fonts = Path(os.environ.get("WINDIR", r"C:\Windows")) / "Fonts"
     found.extend(windows_fonts / name for name in PREFERRED_FILES[:4])
-    for folder in ("/usr/share/fonts/truetype/wqy", "/usr/share/fonts/wqy-microhei", "/usr/share/fonts/wqy-zenhei",
-                   "/usr/local/share/fonts"):
+    for folder in SYSTEM_FOLDERS:
         found.extend(Path(folder) / name for name in PREFERRED_FILES[4:])
     return found
 

@@ -3,8 +3,9 @@ signature lines, the receipt stub (回执), column widths that keep numbers and 
 canvas that numbers pages "N of M", so every document looks like it came from one office.
 
 Margins follow the official document layout (top 37 mm, left 28 mm, text block 156 × 225 mm on
-A4; DOMAIN-NOTES.md). Chinese text wraps between any two characters (reportlab's CJK wrapping);
-English wraps at spaces. Coordinates passed around here are in points, measured from the page top.
+A4; DOMAIN-NOTES.md). Text wraps between any two Chinese characters, at spaces and at hyphens, but
+never inside a Latin word or a number (notices/wrapping.py). Coordinates passed around here are in
+points, measured from the page top.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from reportlab.platypus import Paragraph
 
 from inspector_app.i18n import _, current_language
 from inspector_app.notices.fonts import cjk_font
+from inspector_app.notices.wrapping import WordParagraph
 
 PAGE_W, PAGE_H = A4
 TOP, LEFT = 37 * mm, 28 * mm
@@ -51,16 +53,23 @@ def blank_date() -> str:
 
 
 def style(size: float = 10.5, leading: float | None = None, align: int = TA_LEFT, indent: float = 0) -> ParagraphStyle:
+    # One line breaking for both languages (notices.wrapping): between any two Chinese characters, at
+    # spaces and at a word's own hyphens, never inside a Latin word or a number unless it alone is wider
+    # than its line. reportlab's English wrapping cut a Chinese name, or "Office，编号", anywhere.
     return ParagraphStyle(
         name=f"s{size}-{align}-{indent}", fontName=cjk_font().name, fontSize=size,
-        leading=leading or size * 1.45, alignment=align, firstLineIndent=indent,
-        wordWrap="CJK" if is_chinese() else None, splitLongWords=True,
+        leading=leading or size * 1.45, alignment=align, firstLineIndent=indent, wordWrap="CJK",
     )
 
 
 def para(text: str, st: ParagraphStyle) -> Paragraph:
     """A paragraph of plain text (escaped: descriptions may contain < or &); newlines kept."""
-    return Paragraph(escape(text).replace("\n", "<br/>"), st)
+    return WordParagraph(escape(text).replace("\n", "<br/>"), st)
+
+
+def markup_para(markup: str, st: ParagraphStyle) -> Paragraph:
+    """A paragraph of reportlab markup (its texts escaped by the caller), wrapped as ``para`` is."""
+    return WordParagraph(markup, st)
 
 
 def draw_para(canvas: Canvas, p: Paragraph, x: float, top: float, width: float) -> float:

@@ -25,6 +25,7 @@ from inspector_app.exports.ledger_table import LedgerLine, display
 from inspector_app.i18n import N_, _
 from inspector_app.notices import layout as L
 from inspector_app.notices.fonts import cjk_font
+from inspector_app.notices.wrapping import unbreakable_words
 
 # key of a LedgerLine value (several joined with a line break), header, share of the spare width.
 # Columns of weight 0 hold numbers, dates and short words: exactly as wide as their widest value.
@@ -32,7 +33,8 @@ PDF_COLUMNS: tuple[tuple[tuple[str, ...], str, float], ...] = (
     (("number",), N_("Number"), 0), (("found",), N_("Date found"), 0), (("place",), N_("Location"), 3),
     (("category",), N_("Category"), 3), (("description",), N_("Description"), 5), (("severity",), N_("Level"), 0),
     (("measures",), N_("Rectification measures"), 5), (("unit", "person"), N_("Responsible"), 2),
-    (("deadline",), N_("Deadline"), 0), (("status",), N_("Status"), 0), (("closed",), N_("Date closed"), 0),
+    (("deadline",), N_("Deadline"), 0), (("status",), N_("Status"), 0),
+    (("rectification",), N_("Rectification and notes"), 3), (("closed",), N_("Date closed"), 0),
 )
 CELL_SIZE, HEAD_SIZE, PADDING = 8.0, 8.5, 1.2 * mm
 PAGE = landscape(A4)
@@ -86,11 +88,13 @@ def ledger_pdf(lines: Sequence[LedgerLine], unit: str, today: dt.date | None = N
 
 
 def _widths(texts: list[list[str]]) -> list[float]:
-    """Short columns as wide as their widest header word or value, the rest shared by weight."""
+    """Short columns as wide as their widest header word or value, the rest shared by weight but each
+    at least as wide as its longest Latin word or number (those are never cut inside)."""
     columns: list[tuple[list[str], float, float]] = []
     for index, (_keys, header, weight) in enumerate(PDF_COLUMNS):
         if weight:
-            columns.append(([], CELL_SIZE, weight))
+            whole = {word for row in texts for word in unbreakable_words(row[index])}
+            columns.append(([*whole, *unbreakable_words(_(header))], HEAD_SIZE, weight))
             continue
         values = [line for row in texts for line in row[index].split("\n")]
         # A header may wrap between words (English) but not inside one; Chinese headers stay whole.

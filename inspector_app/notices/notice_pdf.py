@@ -23,7 +23,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from inspector_app.core.errors import InspectorError
 from inspector_app.exports.ledger_table import funding_text
@@ -33,6 +33,7 @@ from inspector_app.notices.facts import HazardFacts, printable_photo
 from inspector_app.notices.fonts import cjk_font
 from inspector_app.notices.plan_excerpt import plan_excerpt
 from inspector_app.notices.qr import QrFlowable, draw_qr, qr_matrix
+from inspector_app.notices.wrapping import unbreakable_words
 from inspector_app.plans import PlanError
 
 EXCERPT_W, PHOTO_W, QR_SIZE, IMAGES_H = 66 * mm, 52 * mm, 30 * mm, 46 * mm
@@ -283,7 +284,7 @@ def unit_notice_pdf(facts: Sequence[HazardFacts], number: str, issued: dt.date) 
     rows: list[list[object]] = [[L.para(h, head) for h in titles]]
     deadlines = [L.long_date(f.deadline) or "—" for f in facts]
     for index, f in enumerate(facts, start=1):
-        facts_text = Paragraph(
+        facts_text = L.markup_para(
             L.escape_text(_category_and_findings(f)) + "<br/>"
             + f"<font size='8' color='#444444'>{L.escape_text(_('Basis:') + ' ' + (f.legal_basis or '—'))}</font>",
             small)
@@ -292,7 +293,7 @@ def unit_notice_pdf(facts: Sequence[HazardFacts], number: str, issued: dt.date) 
             L.para(f"{f.number}\n{f.place}\n" + lookup_code(f.short_code), small),
             facts_text, L.para(deadlines[index - 1], head), QrFlowable(f.url, UNIT_QR),
         ])
-    table = Table(rows, colWidths=_unit_widths(titles, len(facts), deadlines), repeatRows=1)
+    table = Table(rows, colWidths=_unit_widths(titles, facts, deadlines), repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         # A table sets its cells' font even when they hold paragraphs: Helvetica, never embedded.
@@ -326,13 +327,15 @@ UNIT_QR = 20 * mm
 CELL_PAD = 1.5 * mm
 
 
-def _unit_widths(titles: Sequence[str], count: int, deadlines: Sequence[str]) -> list[float]:
+def _unit_widths(titles: Sequence[str], facts: Sequence[HazardFacts], deadlines: Sequence[str]) -> list[float]:
     """No. and deadline exactly as wide as their widest value (or header); the QR column fits its
     code; the location and the findings share the rest, the findings more."""
     header_words = (lambda t: [t]) if L.is_chinese() else (lambda t: t.split())
     qr_column = UNIT_QR + 2 * CELL_PAD
+    # The location column holds hazard numbers and lookup codes: never cut inside.
+    codes = [word for f in facts for word in unbreakable_words(f"{f.number} {lookup_code(f.short_code)}")]
     widths = L.column_widths([
-        ([*header_words(titles[0]), str(count)], 9, 0), ([], 9, 3), ([], 9, 5),
+        ([*header_words(titles[0]), str(len(facts))], 9, 0), (codes, 9, 3), ([], 9, 5),
         ([*header_words(titles[3]), *deadlines], 9, 0),
     ], L.BLOCK_W - qr_column, CELL_PAD)
     return [*widths, qr_column]

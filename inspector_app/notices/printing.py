@@ -55,9 +55,11 @@ class Printed:
     pages: int
     numbers: tuple[str, ...] = ()
     pdf_hash: str = ""
+    language: str = ""  # the document's, which need not be the screen's: the command line says it too
 
     def as_json(self) -> dict[str, object]:
-        return {"out": str(self.out), "pages": self.pages, "notices": list(self.numbers), "pdf_hash": self.pdf_hash}
+        return {"out": str(self.out), "pages": self.pages, "notices": list(self.numbers), "pdf_hash": self.pdf_hash,
+                "language": self.language}
 
 
 def _check_out(out: Path) -> None:
@@ -157,7 +159,7 @@ def print_notices(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.
         notices, digest = notice_register.issue(
             session, groups, prefix=prefix, kind="per_unit" if per_unit else "per_hazard", language=language,
             actor=actor, render=render, out=out)
-    return Printed(out, _page_count(out), tuple(n.number for n in notices), digest)
+    return Printed(out, _page_count(out), tuple(n.number for n in notices), digest, language)
 
 
 def print_labels(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.UUID], out: Path, *,
@@ -171,7 +173,7 @@ def print_labels(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.U
         facts = gather(session, catalogue, db.store, ids, base_url, notice_register.today())
         pdf = labels_pdf(facts, grid, progress)
     notice_register.write_atomically(out, pdf)
-    return Printed(out, _page_count(out))
+    return Printed(out, _page_count(out), language=language)
 
 
 def print_ledger(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.UUID] | None, out: Path, *, unit: str,
@@ -189,7 +191,7 @@ def print_ledger(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.U
         lines = ledger_lines(session, catalogue, hazard_ids, today, db.store)
         pdf = ledger_pdf(lines, unit, today)
     notice_register.write_atomically(out, pdf)
-    return Printed(out, _page_count(out))
+    return Printed(out, _page_count(out), language=language)
 
 
 def _concatenate(pdfs: list[bytes]) -> bytes:

@@ -9,7 +9,7 @@ from inspector_app.plans.document import PlanDocument
 from inspector_app.plans.errors import PlanError
 from inspector_app.plans.sniff import sniff_format
 
-RASTER_FORMATS = frozenset({"png", "jpeg", "tiff", "bmp", "webp", "gif"})
+RASTER_FORMATS = frozenset({"png", "jpeg", "tiff", "bmp", "webp", "gif", "heif", "avif"})
 
 
 def open_plan(path: str | Path) -> PlanDocument:

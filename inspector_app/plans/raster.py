@@ -1,4 +1,5 @@
-"""Raster plans (PNG, JPEG, TIFF, BMP, WebP, GIF): lazy decode, a reduced pyramid, EXIF orientation.
+"""Raster plans (PNG, JPEG, TIFF, BMP, WebP, GIF; a phone's HEIC or AVIF photo of a plan): lazy decode,
+a reduced pyramid, EXIF orientation.
 
 A 10000×7000 plan is decoded once, never on every pan: the full-resolution image is kept (in a mode
 Pillow can scale without converting the whole image first) together with 1/4 and 1/16 copies, and
@@ -64,6 +65,8 @@ class RasterDocument(PlanDocument):
 
     # --- opening -------------------------------------------------------------------------------
     def _open_image(self) -> Image.Image:
+        if self.format == "heif":
+            _register_heif()
         try:
             with warnings.catch_warnings():
                 # Our own limit below replaces Pillow's bomb warning, which would only be printed.
@@ -197,10 +200,17 @@ class RasterDocument(PlanDocument):
             im = im.convert("RGB")
         elif mode == "LA":
             im = im.convert("RGBA")
+        elif mode == "La":  # grey, premultiplied alpha (a TIFF's "associated" alpha): Pillow converts it to nothing
+            grey, alpha = im.split()
+            im = Image.merge("RGBa", (grey, grey, grey, alpha))
         if im.mode == "RGBA":
             im = im.convert("RGBa")
         elif im.mode not in ("L", "RGB", "RGBa"):
-            im = im.convert("RGB")
+            try:
+                im = im.convert("RGB")
+            except ValueError as exc:  # a mode Pillow reads but cannot convert: said, not crashed on
+                raise PlanError(self.path, _("the image's colour mode {mode} cannot be shown").format(
+                    mode=mode)) from exc
         if orientation > 1:
             im = _apply_orientation(im, orientation)
         return im
@@ -228,6 +238,19 @@ class RasterDocument(PlanDocument):
     def close(self) -> None:
         with self._lock:
             self._pyramids.clear()
+
+
+def _register_heif() -> None:
+    """Phones save photos (of a plan on the wall, too) as HEIC; pillow-heif teaches Pillow to read it."""
+    global _heif_ready
+    if not _heif_ready:
+        from pillow_heif import register_heif_opener
+
+        register_heif_opener()
+        _heif_ready = True
+
+
+_heif_ready = False
 
 
 def _too_large_message(detail: str) -> str:

@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 from inspector_app.i18n import _
+from inspector_app.plans import xml_encoding
 from inspector_app.plans.errors import PlanError
 
 RASTER_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -22,7 +23,7 @@ RASTER_MAGIC: tuple[tuple[bytes, str], ...] = (
 
 
 def sniff_format(path: Path) -> str:
-    """Return one of png, jpeg, tiff, bmp, webp, gif, pdf, svg, dxf; PlanError otherwise."""
+    """Return one of png, jpeg, tiff, bmp, webp, gif, heif, avif, pdf, svg, dxf; PlanError otherwise."""
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -46,6 +47,8 @@ def sniff_format(path: Path) -> str:
             return fmt
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "webp"
+    if head[4:8] == b"ftyp":  # an ISO media file: a phone's HEIC or AVIF photo of a plan, or a video
+        return _sniff_iso_media(path, head)
     # PDF allows junk before the header (within the first 1024 bytes).
     if b"%PDF-" in head[:1024]:
         return "pdf"
@@ -65,7 +68,24 @@ def sniff_format(path: Path) -> str:
     if head.startswith(b"AC10"):
         raise PlanError(path, _("this is an AutoCAD DWG drawing; export it as DXF or PDF first"))
     raise PlanError(path, _("not a plan format this program can read (PNG, JPEG, TIFF, BMP, WebP, "
-                            "GIF, PDF, SVG or DXF)"))
+                            "GIF, HEIC, AVIF, PDF, SVG or DXF)"))
+
+
+HEIF_BRANDS = frozenset({b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1",
+                         b"msf1", b"mif2"})
+AVIF_BRANDS = frozenset({b"avif", b"avis"})
+
+
+def _sniff_iso_media(path: Path, head: bytes) -> str:
+    """HEIF (HEIC) or AVIF by the brands of the file's first box; anything else (a video) is refused."""
+    size = int.from_bytes(head[:4], "big")
+    box = head[8:min(max(size, 16), len(head))]
+    brands = {box[i:i + 4] for i in range(0, len(box) - 3, 4) if i != 4}  # major, then compatible (skip version)
+    if brands & AVIF_BRANDS:
+        return "avif"
+    if brands & HEIF_BRANDS:
+        return "heif"
+    raise PlanError(path, _("this is a video or another media file, not an image of a plan"))
 
 
 def _sniff_gzip(path: Path, head: bytes) -> str:
@@ -83,12 +103,8 @@ def _sniff_gzip(path: Path, head: bytes) -> str:
 
 
 def _decode_head(head: bytes) -> str:
-    for encoding in ("utf-8", "utf-16"):
-        try:
-            return head.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return head.decode("latin-1")
+    """The first bytes as text, in the encoding an XML file says it is in (UTF-8, -16, -32, GBK...)."""
+    return xml_encoding.decode_head(head)
 
 
 def _looks_like_dxf(text: str) -> bool:

@@ -12,7 +12,9 @@ built to never finish are recognised here from their structure:
   their count, and a reference back to an element's own ancestor (self-recursive ``<use>``) is
   refused as a loop;
 * nesting deeper than ``MAX_DEPTH`` (a renderer that recurses per level would overflow its stack);
-* ``.svgz``: gzip is inflated in bounded steps and refused past ``MAX_SVG_BYTES``.
+* ``.svgz``: gzip is inflated in bounded steps and refused past ``MAX_SVG_BYTES``;
+* UTF-16, UTF-32 or GBK text is made UTF-8 first (plans/xml_encoding.py), so the byte-level checks
+  here see what the parser will.
 
 What is merely unsafe to follow but harmless to drop (XInclude elements, images and ``<use>`` that
 point outside the file) is removed by :func:`strip_outside_references` with a warning.
@@ -26,6 +28,7 @@ import zlib
 from pathlib import Path
 
 from inspector_app.i18n import _, ngettext
+from inspector_app.plans import xml_encoding
 from inspector_app.plans.errors import PlanError
 
 MAX_SVG_BYTES = 64 * 1024 * 1024
@@ -42,7 +45,8 @@ _ENTITY_DECL = re.compile(rb"<!ENTITY\s+(%\s*)?([^\s>]+)\s+(SYSTEM|PUBLIC|\"[^\"
 
 
 def read_svg_bytes(path: Path) -> bytes:
-    """The SVG's XML, inflated if gzip-compressed (.svgz), never more than MAX_SVG_BYTES."""
+    """The SVG's XML as UTF-8 (whatever encoding it was written in), inflated if gzip-compressed
+    (.svgz), never more than MAX_SVG_BYTES: the checks below and every reader see UTF-8."""
     try:
         with path.open("rb") as fh:
             head = fh.read(2)
@@ -51,11 +55,16 @@ def read_svg_bytes(path: Path) -> bytes:
                 data = fh.read(MAX_SVG_BYTES + 1)
                 if len(data) > MAX_SVG_BYTES:
                     raise PlanError(path, _("the SVG is larger than {mb} MB").format(mb=MAX_SVG_BYTES >> 20))
-                return data
-            fh.seek(0)
-            return _inflate(path, fh.read(MAX_SVG_BYTES + 1))
+            else:
+                fh.seek(0)
+                data = _inflate(path, fh.read(MAX_SVG_BYTES + 1))
     except OSError as exc:
         raise PlanError(path, _("cannot read the file: {error}").format(error=exc.strerror or exc)) from exc
+    try:
+        return xml_encoding.to_utf8(data)
+    except (UnicodeError, LookupError) as exc:
+        raise PlanError(path, _("the SVG is not text in the encoding it names ({encoding})").format(
+            encoding=xml_encoding.detect(data[:1024])[0])) from exc
 
 
 def _inflate(path: Path, packed: bytes) -> bytes:

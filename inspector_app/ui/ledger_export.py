@@ -5,6 +5,7 @@ the format asked for (XLSX, CSV or PDF), before anything is written; then where 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QUrl
@@ -30,6 +31,7 @@ from inspector_app.exports.ledger_table import ledger_lines, write_csv
 from inspector_app.exports.ledger_xlsx import write_ledger_xlsx
 from inspector_app.i18n import _, ngettext, use_language
 from inspector_app.notices.printing import ledger_language, print_ledger
+from inspector_app.ui.print_dialogs import document_language, document_language_sentence
 
 FORMATS = ("xlsx", "csv", "pdf")
 
@@ -38,7 +40,7 @@ class LedgerExportDialog(QDialog):
     """Which hazards (listed / selected / all, each with its count) and which format."""
 
     def __init__(self, listed: list[uuid.UUID], selected: list[uuid.UUID], total: int, filters: list[str],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, language_note: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Export the ledger"))
         self.setMinimumWidth(520)
@@ -62,6 +64,12 @@ class LedgerExportDialog(QDialog):
         self.filters.setObjectName("export_filters")
         self.filters.setWordWrap(True)
         form.addRow(self.filters)
+        # The file speaks the organisation's language, which need not be the screen's: said before it is made.
+        self.language_note = QLabel(language_note)
+        self.language_note.setObjectName("export_language")
+        self.language_note.setWordWrap(True)
+        self.language_note.setVisible(bool(language_note))
+        form.addRow(self.language_note)
         self.format = QComboBox()
         for code, text in (("xlsx", _("Excel workbook (XLSX)")), ("csv", _("CSV table")), ("pdf", _("PDF to print"))):
             self.format.addItem(text, code)
@@ -78,11 +86,25 @@ class LedgerExportDialog(QDialog):
         ids = self.listed if which == 0 else self.selected if which == 1 else None
         return ids, self.format.currentData()
 
+    def scope(self, filters: list[str]) -> str:
+        """What the file holds, for its subtitle, in the current language: the list's filters only when
+        the listed hazards are written (the selection or the whole ledger did not pass through them)."""
+        which = self.choice.checkedId()
+        if which == 0 and filters:
+            return "; ".join(filters)
+        if which == 1:
+            return ngettext("{count} selected hazard", "{count} selected hazards", len(self.selected)).format(
+                count=len(self.selected))
+        return _("all hazards")
+
 
 def export_ledger(parent: QWidget, context: AppContext, listed: list[uuid.UUID], selected: list[uuid.UUID],
-                  total: int, filters: list[str]) -> Path | None:
-    """Ask what to export, then where; write it; say where it went. Returns the file written."""
-    dialog = LedgerExportDialog(listed, selected, total, filters, parent)
+                  total: int, describe_filters: Callable[[], list[str]]) -> Path | None:
+    """Ask what to export, then where; write it; say where it went. Returns the file written.
+    ``describe_filters`` names the list's filters in the current language (the file's may differ)."""
+    found = document_language(context, [])
+    note = document_language_sentence("ledger", *found) if found is not None else ""
+    dialog = LedgerExportDialog(listed, selected, total, describe_filters(), parent, note)
     if not dialog.exec():
         return None
     ids, kind = dialog.chosen()
@@ -105,15 +127,16 @@ def export_ledger(parent: QWidget, context: AppContext, listed: list[uuid.UUID],
                 organisation = ""
             with use_language(language):
                 lines = ledger_lines(session, context.catalogue, ids, today, context.db.store)
+                scope = dialog.scope(describe_filters())
         count = len(lines)
         if kind == "pdf":
-            print_ledger(context.db, context.catalogue, ids, out, unit="", language=language)
+            unit = " · ".join(part for part in (organisation, scope) if part)
+            print_ledger(context.db, context.catalogue, ids, out, unit=unit, language=language)
         else:
             with use_language(language):
                 if kind == "csv":
                     write_csv(lines, out)
                 else:
-                    scope = "; ".join(filters) or _("all hazards")
                     write_ledger_xlsx(lines, out, organisation=organisation, scope=scope, printed_on=today)
     except InspectorError as exc:
         QMessageBox.warning(parent, _("Export the ledger"), str(exc))

@@ -168,11 +168,14 @@ class LedgerView(QWidget):
         self.note(_("Some rows could not be loaded: {problem}").format(problem=exc))
 
     # -- texts ------------------------------------------------------------------------------
+    @staticmethod
+    def _label_texts() -> dict[str, str]:
+        return {"search": _("Search:"), "status": _("Status:"), "category": _("Category:"),
+                "severity": _("Severity:"), "building": _("Building:"), "responsible": _("Responsible:"),
+                "from": _("Found from"), "to": _("to")}
+
     def retranslate(self) -> None:
-        texts = {"search": _("Search:"), "status": _("Status:"), "category": _("Category:"),
-                 "severity": _("Severity:"), "building": _("Building:"), "responsible": _("Responsible:"),
-                 "from": _("Found from"), "to": _("to")}
-        for key, text in texts.items():
+        for key, text in self._label_texts().items():
             self.labels[key].setText(text)
         self.search.setPlaceholderText(_("number, description, room, person, category… (Ctrl+F)"))
         self.overdue.setText(_("Overdue only"))
@@ -234,33 +237,44 @@ class LedgerView(QWidget):
         self.apply_filter()
 
     def describe_filters(self) -> list[str]:
-        """The filters that choose the listed hazards, as the user set them ("Status: Open"...)."""
-        found = [self.scope_button.text().removesuffix("✕").strip()] if self.place[1] is not None else []
-        for key, combo in (("status", self.status), ("category", self.category), ("severity", self.severity),
-                           ("building", self.building)):
-            if combo.currentData():
-                found.append(f"{self.labels[key].text()} {combo.currentText()}")
+        """The filters that choose the listed hazards ("Status: Open"...), in the current language, not
+        read off the widgets: an exported file names them in its own language, whatever the screen's."""
+        labels = self._label_texts()
+        found = [self._scope_text()] if self._scope_text() else []
+        chosen = {"status": status_label(self.status.currentData()) if self.status.currentData() else "",
+                  "category": self._category_name(self.category.currentData()),
+                  "severity": {"general": _("General"), "major": _("Major")}.get(self.severity.currentData(), ""),
+                  "building": self.building.currentText() if self.building.currentData() else ""}
+        found += [f"{labels[key]} {value}" for key, value in chosen.items() if value]
         if self.overdue.isChecked():
-            found.append(self.overdue.text())
+            found.append(_("Overdue only"))
         if self.responsible.text().strip():
-            found.append(f"{self.labels['responsible'].text()} {self.responsible.text().strip()}")
+            found.append(f"{labels['responsible']} {self.responsible.text().strip()}")
         if self.use_dates.isChecked():
-            found.append(f"{self.labels['from'].text()} {self.date_from.date().toString('yyyy-MM-dd')} "
-                         f"{self.labels['to'].text()} {self.date_to.date().toString('yyyy-MM-dd')}")
+            found.append(f"{labels['from']} {self.date_from.date().toString('yyyy-MM-dd')} "
+                         f"{labels['to']} {self.date_to.date().toString('yyyy-MM-dd')}")
         if self.search.text().strip():
-            found.append(f"{self.labels['search'].text()} “{self.search.text().strip()}”")
+            found.append(f"{labels['search']} “{self.search.text().strip()}”")
         return found
+
+    def _category_name(self, code: str | None) -> str:
+        category = self.context.catalogue.categories.get(code or "")
+        return category.name.get() if category else (code or "")
+
+    def _scope_text(self) -> str:
+        kind, ident = self.place
+        words = {"site": _("Site: {name}"), "building": _("Building: {name}"), "floor": _("Floor: {name}")}
+        return words[kind].format(name=self.place_name) if ident is not None and kind in words else ""
 
     def clear_place(self) -> None:
         """The whole ledger again (the navigator keeps its choice; choosing a place again scopes anew)."""
         self.set_place("", None)
 
     def _show_scope(self) -> None:
-        kind, ident = self.place
-        words = {"site": _("Site: {name}"), "building": _("Building: {name}"), "floor": _("Floor: {name}")}
-        self.scope_button.setVisible(ident is not None and kind in words)
-        if ident is not None and kind in words:
-            self.scope_button.setText(words[kind].format(name=self.place_name) + "  ✕")
+        scope = self._scope_text()
+        self.scope_button.setVisible(bool(scope))
+        if scope:
+            self.scope_button.setText(scope + "  ✕")
             self.scope_button.setToolTip(_("Only the hazards of this place are listed: click to list all."))
 
     def apply_filter(self) -> None:

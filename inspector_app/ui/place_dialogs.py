@@ -27,7 +27,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.forms import Catalogue
 from inspector_app.i18n import _
 
-PLAN_PATTERNS = "*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.pdf *.svg *.dxf"
+PLAN_PATTERNS = "*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.heic *.heif *.avif *.pdf *.svg *.svgz *.dxf"
 ERROR_STYLE = "color: #b71c1c;"
 
 

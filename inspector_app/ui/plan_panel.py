@@ -51,7 +51,7 @@ from inspector_app.ui.place_dialogs import choose_plan_file
 from inspector_app.ui.plan_import import PlanImport, PlanImports
 
 OVERVIEW_MARGIN = 10
-PLAN_FILTER = "*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.pdf *.svg *.svgz *.dxf"
+PLAN_FILTER = "*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.heic *.heif *.avif *.pdf *.svg *.svgz *.dxf"
 
 
 class PlanPanel(PlanImports):

@@ -4,7 +4,9 @@ then opened in the system's PDF viewer or sent to the print dialog (pages render
 
 The documents themselves come from inspector_app.notices.printing, the same calls as the CLI's; the
 QR address, notice prefix and language are the organisation's (ui/org_dialogs.py asks first when phones
-could not reach that address), whatever language the program itself speaks. A notice for hazards
+could not reach that address), whatever language the program itself speaks; when that is not the
+language of the screen, the person is told which it will be, and why, before anything is made
+(DocumentLanguageBox). A notice for hazards
 whose deadline has passed asks for a new deadline first (NewDeadlineDialog); the printing records it
 in each hazard's history before the notice.
 """
@@ -34,7 +36,10 @@ from PySide6.QtWidgets import (
 
 from inspector_app.app.context import AppContext
 from inspector_app.core import notice_register
-from inspector_app.i18n import _, ngettext
+from inspector_app.core.errors import InspectorError
+from inspector_app.core.models import Organisation
+from inspector_app.core.organisation import choose_organisation, effective_settings, settings_for_hazards
+from inspector_app.i18n import DEFAULT_LANGUAGE, N_, _, current_language, ngettext
 from inspector_app.ui.background import run_with_progress
 from inspector_app.ui.org_dialogs import confirm_print_settings
 
@@ -137,6 +142,63 @@ def ask_new_deadline(parent: QWidget, past: list[tuple[str, dt.date]], issued: d
     return dialog.chosen() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
+LANGUAGE_NAMES = {"zh_CN": N_("Chinese"), "en": N_("English")}
+DOCUMENT_NAMES = {"notice": N_("The notice"), "labels": N_("The QR labels"), "ledger": N_("The ledger")}
+
+
+def document_language(context: AppContext, ids: list[uuid.UUID]) -> tuple[str, str] | None:
+    """The language documents about these hazards (none: the whole ledger) are made in, and the name
+    of the organisation that chose it ("" when none did: the program's first language); None when
+    the hazards cannot be printed together (printing then says why)."""
+    try:
+        with context.db.session() as session:
+            if ids:
+                settings = settings_for_hazards(session, ids).settings
+            else:
+                settings = effective_settings(session, choose_organisation(session))
+            source = settings.sources["language"]
+            chosen_by = session.get(Organisation, source) if source is not None else None
+            return settings.language or DEFAULT_LANGUAGE, chosen_by.name if chosen_by is not None else ""
+    except InspectorError:
+        return None
+
+
+def document_language_sentence(kind: str, language: str, organisation: str) -> str:
+    """Which language a document will speak, and why: its organisation's choice, not the screen's."""
+    document, name = _(DOCUMENT_NAMES[kind]), _(LANGUAGE_NAMES.get(language, language))
+    if organisation:
+        return _("{document} will be printed in {language}, the language {organisation} chose for its documents, "
+                 "whatever language this program's screens speak.").format(
+            document=document, language=name, organisation=organisation)
+    return _("{document} will be printed in {language}, the program's first language: no organisation of these "
+             "hazards has chosen a language for its documents.").format(document=document, language=name)
+
+
+class DocumentLanguageBox(QMessageBox):
+    """Shown when a document will not speak the screen's language: says which it will speak and that
+    this is the organisation's setting; print, or cancel."""
+
+    def __init__(self, kind: str, language: str, organisation: str, parent: QWidget | None = None) -> None:
+        super().__init__(QMessageBox.Icon.Information, _("Language of the document"),
+                         document_language_sentence(kind, language, organisation), parent=parent)
+        self.setInformativeText(_("The language of an organisation's documents is one of its settings "
+                                  "(inspector-app org set --language zh_CN or en)."))
+        self.print_button = self.addButton(_("Print in {language}").format(
+            language=_(LANGUAGE_NAMES.get(language, language))), QMessageBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.addButton(QMessageBox.StandardButton.Cancel)
+        self.setDefaultButton(self.print_button)
+
+
+def confirm_document_language(parent: QWidget, context: AppContext, ids: list[uuid.UUID], kind: str) -> bool:
+    """True to go on: the document speaks the screen's language, or the person agreed to another."""
+    found = document_language(context, ids)
+    if found is None or found[0] == current_language():
+        return True
+    box = DocumentLanguageBox(kind, *found, parent=parent)
+    box.exec()
+    return box.clickedButton() is box.print_button
+
+
 def print_menu_texts() -> dict[str, str]:
     """Texts of the main window's Print menu (kept here so that they live in this part's catalogue)."""
     return {"menu": _("&Print"), "notice": _("Notice for selected hazards…"), "labels": _("QR labels for selected…"),
@@ -171,6 +233,8 @@ def print_selected(parent: QWidget, context: AppContext, hazard_ids: list[str], 
         if found is None:
             return
         base_url, prefix = found.base_url, found.settings.notice_prefix
+    if not confirm_document_language(parent, context, ids, kind):
+        return
     if kind == "notice":
         from inspector_app.notices.printing import past_deadlines
 

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.workflow import Status, allowed_targets, status_label
 from inspector_app.i18n import _
 
-PHOTO_FILTER = "*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif *.tiff"
+PHOTO_FILTER = "*.jpg *.jpeg *.png *.heic *.heif *.avif *.webp *.bmp *.tif *.tiff"
 
 
 class PhotoPicker(QWidget):

@@ -154,7 +154,7 @@ class WindowCommands(QMainWindow):
             view.search_timer.stop()
             view.apply_filter()
         total = view.model.count_matching(ledger.LedgerFilter())
-        export_ledger(self, self.context, view.model.ids(), view.selected_ids(), total, view.describe_filters())
+        export_ledger(self, self.context, view.model.ids(), view.selected_ids(), total, view.describe_filters)
 
     def show_status_server(self) -> None:
         from inspector_app.ui.status_server import LocalStatusServer, StatusServerDialog

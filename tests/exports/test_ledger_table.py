@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import json
+import subprocess
 
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from inspector_app.cli import main
 from inspector_app.core.queries import list_hazards
@@ -63,3 +65,43 @@ def test_missing_output_folder_is_named(capsys, tmp_path):
     code, _out, err = _run(capsys, "--db", db, "--lang", "en", "ledger", "export", "--format", "xlsx",
                            "--out", str(tmp_path / "nowhere" / "x.xlsx"))
     assert code == 1 and "nowhere" in err and "Traceback" not in err
+
+
+def test_a_hazard_outside_an_inspection_names_who_found_it_and_what_was_done(db, floor, catalogue, english,
+                                                                            jpeg_photo, tmp_path, capsys):
+    """Pinned outside an inspection: the check kind says so and the inspector is whoever recorded it;
+    what was fixed on the spot and why a hazard was withdrawn are in the rectification column of the
+    CSV, the XLSX and the PDF (issue 22, item 13)."""
+    from inspector_app.core.hazards import add_hazard, change_status
+    from inspector_app.core.models import Organisation
+
+    with db.session() as session:
+        for org in session.scalars(select(Organisation)):
+            org.language = "en"
+        fixed = add_hazard(session, catalogue, db.store, actor="Wang Fang", category="electrical.aging_wiring",
+                           floor_id=floor, x=0.5, y=0.5, description="Heater under a bed")
+        change_status(session, db.store, fixed, "closed", "Wang Fang", note="Unplugged the heater and took it away",
+                      photos=[jpeg_photo])
+        dropped = add_hazard(session, catalogue, db.store, actor="Li Lei", category="electrical.aging_wiring",
+                             floor_id=floor, x=0.2, y=0.2)
+        change_status(session, db.store, dropped, "withdrawn", "Li Lei", note="Recorded twice by mistake")
+        numbers = (fixed.number, dropped.number)
+    url = str(db.url).removeprefix("sqlite:///")
+    for kind in ("csv", "xlsx", "pdf"):
+        code, _out, err = _run(capsys, "--db", url, "ledger", "export", "--format", kind,
+                               "--out", str(tmp_path / f"l.{kind}"))
+        assert code == 0, err
+    rows = {r["Number"]: r for r in csv.DictReader((tmp_path / "l.csv").open(encoding="utf-8-sig"))}
+    on_spot, withdrawn = rows[numbers[0]], rows[numbers[1]]
+    assert (on_spot["Check kind"], on_spot["Inspectors"]) == ("Outside an inspection", "Wang Fang")
+    assert withdrawn["Inspectors"] == "Li Lei"
+    assert "fixed on the spot: Unplugged the heater and took it away" in on_spot["Rectification and notes"]
+    assert "withdrawn: Recorded twice by mistake" in withdrawn["Rectification and notes"]
+    sheet = load_workbook(tmp_path / "l.xlsx").active
+    header = [c.value for c in sheet[3]]
+    body = {row[0]: row for row in sheet.iter_rows(min_row=4, values_only=True)}
+    assert "Unplugged the heater" in body[numbers[0]][header.index("Rectification and notes")]
+    assert body[numbers[0]][header.index("Inspectors")] == "Wang Fang"
+    pdf = subprocess.run(["pdftotext", "-raw", str(tmp_path / "l.pdf"), "-"], capture_output=True, text=True,
+                         check=True).stdout
+    assert "Unplugged the heater and" in " ".join(pdf.split())

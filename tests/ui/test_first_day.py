@@ -124,16 +124,27 @@ def test_from_an_empty_ledger_to_a_printed_notice(qtbot, empty_context, floorpla
         return str(out), ""
 
     monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
-    titles = answer_dialogs(qtbot, lambda box: box.anyway_button.click(),
-                            lambda box: click_button(box, texts["close"]))
+    told: list[str] = []
+
+    def read_and_print(box) -> None:
+        told.append(box.text())
+        box.print_button.click()
+
+    answers = [lambda box: box.anyway_button.click(), lambda box: click_button(box, texts["close"])]
+    if language == "en":  # the new organisation chose no language: its notices are Chinese, and that is said
+        answers.insert(1, read_and_print)
+    titles = answer_dialogs(qtbot, *answers)
     notice_action = next(action for action, kind in window.print_actions if kind == "notice")
     notice_action.trigger()
-    qtbot.waitUntil(lambda: len(titles) == 2, timeout=60000)
+    qtbot.waitUntil(lambda: len(titles) == len(answers), timeout=60000)
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=10000)
     assert out.is_file() and out.stat().st_size > 1000
     # Named after its hazard (notices no longer overwrite each other); said to be saved, not printed.
     assert suggested == [f"{texts['notice']}-{number}.pdf"]
-    assert titles[1] == texts["saved"]
+    assert titles[-1] == texts["saved"]
+    assert told == ([] if language == "zh_CN" else [
+        "The notice will be printed in Chinese, the program's first language: no organisation of these hazards "
+        "has chosen a language for its documents."])
     with context.db.session() as session:
         assert session.query(Notice).count() == 1
         assert session.scalars(select(notice_hazards.c.hazard_id)).all() == [hazard_id]

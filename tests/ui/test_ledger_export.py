@@ -127,3 +127,42 @@ def test_a_list_read_anew_keeps_the_rows_selected(window, qtbot):
     window.editor.set_severity("major" if severity == "general" else "general")
     assert window.undo_stack.count() == undo_steps + 1
     assert sorted(view.selected_ids()) == chosen
+
+
+def _export_choosing(window, qtbot, monkeypatch, out: Path, button: str) -> None:
+    """Print → Export ledger…, choosing the ``button`` ("listed_button", "all_button") and XLSX."""
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(out), ""))
+
+    def choose(dialog):
+        getattr(dialog, button).click()
+        dialog.format.setCurrentIndex(dialog.format.findData("xlsx"))
+        click_button(dialog, "Export…")
+
+    answered = answer_dialogs(qtbot, choose, lambda box: box.done(0))
+    next(action for action, what in window.print_actions if what == "ledger").trigger()
+    assert answered == ["Export the ledger", "Saved"]
+
+
+def test_the_files_subtitle_names_the_filters_only_of_the_hazards_they_chose(window, qtbot, monkeypatch, tmp_path):
+    """A floor chosen in the navigator filters the list; the whole ledger written while it is chosen
+    did not pass through that filter, so its subtitle must not name it (issue 22, item 13)."""
+    window.select_floor(_busiest_floor(window))
+    scope = window.ledger_view.scope_button.text().removesuffix("✕").strip()
+    assert scope.startswith("Floor:")
+    _export_choosing(window, qtbot, monkeypatch, tmp_path / "all.xlsx", "all_button")
+    subtitle = openpyxl.load_workbook(tmp_path / "all.xlsx").active["A2"].value
+    assert scope not in subtitle and "Floor" not in subtitle and "all hazards" in subtitle
+    _export_choosing(window, qtbot, monkeypatch, tmp_path / "listed.xlsx", "listed_button")
+    assert scope in openpyxl.load_workbook(tmp_path / "listed.xlsx").active["A2"].value
+
+
+def test_a_chinese_files_subtitle_names_the_screens_filter_in_chinese(window, qtbot, monkeypatch, tmp_path):
+    from inspector_app.core.models import Organisation
+    from inspector_app.core.organisation import choose_organisation
+
+    with window.context.db.session() as session:
+        session.get(Organisation, choose_organisation(session).id).language = "zh_CN"
+    window.select_floor(_busiest_floor(window))
+    _export_choosing(window, qtbot, monkeypatch, tmp_path / "listed.xlsx", "listed_button")
+    subtitle = openpyxl.load_workbook(tmp_path / "listed.xlsx").active["A2"].value
+    assert "楼层：" in subtitle and "Floor" not in subtitle, subtitle

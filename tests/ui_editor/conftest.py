@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtGui import QUndoStack
+from sqlalchemy import select
 
 from inspector_app.core.hazards import add_hazard
+from inspector_app.core.models import Organisation
 from inspector_app.ui.editor import HazardEditor
 
 FIRST_CATEGORY = "electrical.aging_wiring"  # 15 days, not fixable on the spot
@@ -13,8 +15,17 @@ SECOND_CATEGORY = "electrical.improvised_wiring"  # 7 days
 
 
 @pytest.fixture
-def hazard_id(db, floor, catalogue, english) -> str:
+def org_language() -> str:
+    """The language of the organisation's documents: English, as the screen (a test overrides it with
+    ``@pytest.mark.parametrize("org_language", ["zh_CN"])``)."""
+    return "en"
+
+
+@pytest.fixture
+def hazard_id(db, floor, catalogue, english, org_language) -> str:
     with db.session() as session:
+        for org in session.scalars(select(Organisation)):
+            org.language = org_language
         hazard = add_hazard(session, catalogue, db.store, actor="li", category=FIRST_CATEGORY, floor_id=floor,
                             x=0.5, y=0.5, description="")
         return str(hazard.id)

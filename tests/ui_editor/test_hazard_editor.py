@@ -57,6 +57,23 @@ def test_picking_a_category_prefills_basis_requirement_and_deadline(editor, db, 
     assert audit_ok(db)
 
 
+@pytest.mark.parametrize("org_language", ["zh_CN"])
+def test_an_english_screen_fills_a_chinese_organisations_hazard_with_chinese_texts(editor, db, hazard_id, catalogue,
+                                                                                    qtbot):
+    """The texts taken from forms/ are printed on the organisation's Chinese notices: a new category's
+    legal basis and requirement, and a quick phrase (its button read in the screen's English), are
+    written in Chinese whatever the screen speaks."""
+    second = catalogue.categories[SECOND_CATEGORY]
+    editor.choose_category(SECOND_CATEGORY)
+    hazard = read(db, hazard_id)
+    assert (hazard.legal_basis, hazard.required_measures) == (second.legal_basis.zh, second.requirement.zh)
+    assert editor.texts["legal_basis"].toPlainText() == second.legal_basis.zh
+    button = editor.phrase_box.buttons[0]
+    assert button.full_text == second.phrases[0].en and second.phrases[0].zh in button.toolTip()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert read(db, hazard_id).description == second.phrases[0].zh
+
+
 def test_an_edited_legal_basis_survives_a_category_change(editor, db, hazard_id, qtbot):
     editor.texts["legal_basis"].setPlainText("School rule 12")
     editor.commit_text("legal_basis")

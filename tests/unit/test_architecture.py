@@ -101,3 +101,18 @@ def test_every_package_of_the_tree_is_listed_for_the_build():
     assert set(config["packages"]) == in_tree | {"inspector_app.forms", "inspector_app.resources"}
     assert config["package-dir"] == {"inspector_app.forms": "forms", "inspector_app.resources": "resources"}
     assert (REPO_ROOT / "forms" / "taxonomy.yaml").is_file() and (REPO_ROOT / "resources" / "locale").is_dir()
+
+
+def test_every_file_under_resources_but_translation_sources_goes_into_the_wheel():
+    """The wheel takes from resources/ only what pyproject's package-data globs match: a font, its
+    licence or its README left out would be missing from every install (the bundle takes all)."""
+    import fnmatch
+
+    globs = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "tool"]["setuptools"]["package-data"]["inspector_app.resources"]
+    resources = REPO_ROOT / "resources"
+    files = [p.relative_to(resources).as_posix() for p in resources.rglob("*") if p.is_file() and p.suffix != ".po"]
+    left_out = [f for f in files if not any(fnmatch.fnmatch(f, g) or fnmatch.fnmatch(f, g.removeprefix("**/"))
+                                            for g in globs)]
+    assert {"fonts/wqy-microhei-subset.ttf", "fonts/LICENSE-Apache-2.0.txt", "fonts/README.md"} <= set(files)
+    assert left_out == []

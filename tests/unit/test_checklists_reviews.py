@@ -11,7 +11,7 @@ from inspector_app.core import checklists, reviews, structure
 from inspector_app.core.audit import verify
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import add_hazard
-from inspector_app.core.models import Floor, Hazard, HazardEvent
+from inspector_app.core.models import Floor, Hazard, HazardEvent, Organisation
 
 
 @pytest.fixture
@@ -24,8 +24,15 @@ def inspection(db, floor):
         return structure.create_inspection(session, site, dt.date.today(), "periodic", "Wang, Li").id
 
 
+def _documents_in(db, language: str) -> None:
+    with db.session() as session:
+        for org in session.scalars(select(Organisation)):
+            org.language = language
+
+
 def test_failed_item_creates_one_prefilled_hazard_without_a_pin(db, catalogue, inspection, english):
     checklist = catalogue.checklists["dormitory"]
+    _documents_in(db, "en")
     with db.session() as session:
         run = checklists.start_run(session, catalogue, inspection, "dormitory", "wang")
         first, second = checklist.items[0], checklist.items[1]
@@ -50,6 +57,20 @@ def test_failed_item_creates_one_prefilled_hazard_without_a_pin(db, catalogue, i
             checklists.answer_item(session, catalogue, db.store, run, first.code, "pass", "wang")
         assert len(session.scalars(select(Hazard)).all()) == 1
         assert checklists.runs_of_inspection(session, inspection)[0].id == run.id
+
+
+def test_a_failed_item_is_written_in_the_language_of_the_notices_not_the_screens(db, catalogue, inspection,
+                                                                                english):
+    """An English screen, an organisation whose notices are Chinese: the hazard's words are Chinese,
+    like every other text of the notice it will be printed on."""
+    first = catalogue.checklists["dormitory"].items[0]
+    _documents_in(db, "zh_CN")
+    with db.session() as session:
+        run = checklists.start_run(session, catalogue, inspection, "dormitory", "wang")
+        hazard = checklists.answer_item(session, catalogue, db.store, run, first.code, "fail", "wang").created_hazard
+        assert hazard.description == f"检查项未达标：{first.text.zh}"
+        category = catalogue.categories[first.category]
+        assert (hazard.legal_basis, hazard.required_measures) == (category.legal_basis.zh, category.requirement.zh)
 
 
 def test_bad_answers_are_refused(db, catalogue, inspection, english):

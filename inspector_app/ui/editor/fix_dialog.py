@@ -26,7 +26,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import change_status, find_hazard
 from inspector_app.core.workflow import Status
 from inspector_app.i18n import _, ngettext
-from inspector_app.ui.editor.photo_strip import save_jpeg
+from inspector_app.ui.editor.photo_strip import PHOTO_FILTER, save_jpeg
 
 
 class FixOnSpotDialog(QDialog):
@@ -76,8 +76,7 @@ class FixOnSpotDialog(QDialog):
 
     def _pick(self) -> None:
         name, _filter = QFileDialog.getOpenFileName(self, _("Choose after-photo"), "",
-                                                    _("Photos ({patterns})").format(
-                                                        patterns="*.jpg *.jpeg *.png *.bmp *.webp"))
+                                                    _("Photos ({patterns})").format(patterns=PHOTO_FILTER))
         if name:
             self._set_photo(Path(name))
 

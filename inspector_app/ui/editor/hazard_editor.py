@@ -36,8 +36,9 @@ from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.hazards import attachments_of, find_hazard, values_following_category
 from inspector_app.core.models import Floor
+from inspector_app.core.organisation import document_language
 from inspector_app.core.workflow import FINAL_STATES, STATUS_COLOURS, Status, status_label
-from inspector_app.i18n import N_, _
+from inspector_app.i18n import DEFAULT_LANGUAGE, N_, _
 from inspector_app.ui.editor.category_picker import CategoryPicker, CategoryPopup, remember
 from inspector_app.ui.editor.commands import (
     EditHazardFieldsCommand,
@@ -71,6 +72,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
         self._saved: dict[str, Any] = {}  # the hazard's values as last read from the database
         self._status = ""
         self._found_on: dt.date | None = None
+        self._document_language = DEFAULT_LANGUAGE  # that of the hazard's notices (read with the hazard)
         self._typing_run: dict[str, int] = dict.fromkeys(TEXT_FIELDS, 0)
         self._timers: dict[str, QTimer] = {}
         self._loading = False
@@ -397,6 +399,9 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
         photos = [PhotoInfo(str(a.id), a.role, a.filename, self.db.store.find(a.file_hash),
                             a.width, a.height, dict(a.overlay or {})) for a in attachments_of(session, hazard.id)]
         self._pinned = hazard.x is not None
+        # Texts the editor takes from forms/ (a new category's, a quick phrase) go in the language of the
+        # hazard's documents, which is not always the screen's.
+        self._document_language = document_language(session, hazard.site_id)
         return values, hazard.number, hazard.status, hazard.found_at, photos
 
     def _show_values(self, values: dict[str, Any]) -> None:
@@ -426,9 +431,10 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
         current = self._widget_text("description")
         buttons: list[PhraseButton] = []
         for phrase in phrases[:4]:
-            text = phrase.get()
+            # Read in the screen's language; added in the notice's (the tooltip shows what is added).
+            shown, text = phrase.get(), phrase.get(self._document_language)
             used = text in current
-            button = PhraseButton(("✓ " if used else "") + text)
+            button = PhraseButton(("✓ " if used else "") + shown)
             button.setToolTip(text if used else _("Add to the description: {phrase}").format(phrase=text))
             button.setEnabled(not used and not self.is_read_only())
             button.clicked.connect(lambda _checked=False, chosen=text: self.add_phrase(chosen))
@@ -540,7 +546,8 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
         current = self._widget_text("description").strip()
         if phrase in current:
             return
-        value = f"{current}；{phrase}" if current else phrase
+        joiner = "；" if self._document_language.startswith("zh") else "; "
+        value = f"{current}{joiner}{phrase}" if current else phrase
         self._push_edit({"description": value}, lambda: _("Edit description"))
 
     def set_severity(self, severity: str) -> None:
@@ -573,7 +580,8 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
             return
         self.commit_pending()
         old = self.catalogue.categories.get(self._saved["category"])
-        values = values_following_category(self._saved, old, self.catalogue.category(code), self._found_on)
+        values = values_following_category(self._saved, old, self.catalogue.category(code), self._found_on,
+                                           language=self._document_language)
         self._push_edit(values, lambda: _("Change category"))
 
     def _ask_for_pin(self) -> None:

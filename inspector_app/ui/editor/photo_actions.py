@@ -16,9 +16,7 @@ from inspector_app.core.db import Database
 from inspector_app.core.photos import MAX_STORED_EDGE
 from inspector_app.i18n import _
 from inspector_app.ui.editor.commands import AttachPhotoCommand, SetOverlayCommand, SetPhotoRoleCommand
-from inspector_app.ui.editor.photo_strip import PhotoInfo, PhotoStrip, save_jpeg
-
-PHOTO_FILTER = "*.jpg *.jpeg *.png *.bmp *.webp *.tif *.tiff"
+from inspector_app.ui.editor.photo_strip import PHOTO_FILTER, PhotoInfo, PhotoStrip, save_jpeg
 
 
 class PhotoActions:

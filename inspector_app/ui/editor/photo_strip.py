@@ -36,7 +36,9 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PHOTO_ROLE_ROLE = Qt.ItemDataRole.UserRole + 2
 ROLE_LABELS = {"before": N_("Before"), "after": N_("After")}
 ROLE_COLOURS = {"before": "#d32f2f", "after": "#388e3c"}  # as the status colours: open red, fixed green
-IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic")
+IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic", ".heif", ".avif")
+# What the photo choosers offer: a phone's HEIC (and AVIF) too, which core.photos reads and stores as JPEG.
+PHOTO_FILTER = "*.jpg *.jpeg *.png *.heic *.heif *.avif *.webp *.bmp *.tif *.tiff"
 
 
 @dataclass(frozen=True)
