@@ -136,7 +136,7 @@ class SelfTest:
         if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.symbolsresolver=false")
-        from PySide6 import QtMultimedia  # noqa: F401  (the camera's module must be in the build)
+        from PySide6 import QtMultimedia  # the camera's module must be in the build
         from PySide6.QtGui import QImageReader
         from PySide6.QtWidgets import QApplication
 
@@ -146,7 +146,13 @@ class SelfTest:
         missing = {"jpg", "png", "svg"} - formats
         if missing:
             raise StepFailed(f"Qt cannot read {sorted(missing)} images (image format plugins missing)")
-        return f"{QApplication.platformName()}, image formats: {' '.join(sorted(formats))}"
+        # The camera scans QR codes through QtMultimedia's FFmpeg backend: a build whose FFmpeg libraries do
+        # not load (stripped ones did not) has no backend, and then no media format at all.
+        media = QtMultimedia.QMediaFormat().supportedFileFormats(QtMultimedia.QMediaFormat.ConversionMode.Decode)
+        if not media:
+            raise StepFailed("QtMultimedia has no media backend (its FFmpeg libraries did not load): no camera")
+        return (f"{QApplication.platformName()}, image formats: {' '.join(sorted(formats))}; "
+                f"media backend: {len(media)} formats")
 
     def window(self) -> str:
         from PySide6.QtWidgets import QApplication

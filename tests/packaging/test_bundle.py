@@ -45,6 +45,7 @@ def test_the_bundle_passes_its_self_test_on_real_plans(bundle, tmp_path, self_te
     for step in ("qt", "translations", "forms", "ledger", "plan 1", "plan 2", "plan 3", "plan 4", "hazard", "notice",
                  "window"):
         assert f"ok   {step} " in done.stdout, step
+    assert "media backend: " in done.stdout, "the camera's FFmpeg libraries must load (stripped, they did not)"
     # The shipped plans (tests/data/floorplans/SOURCES.txt): a DXF with four paper-space layouts, a 2-page PDF.
     assert "dxf, 5 page(s)" in done.stdout and "pdf, 2 page(s)" in done.stdout
 
