@@ -47,6 +47,7 @@ from inspector_app.ui.canvas.pins import GLYPHS, Pin, PinSet
 from inspector_app.ui.canvas.plan_view import ZOOM_STEP, PlanView
 from inspector_app.ui.elided import ElidedLabel
 from inspector_app.ui.new_hazard_dialog import NewHazardDialog
+from inspector_app.ui.pin_menu import PinMenu
 from inspector_app.ui.place_dialogs import choose_plan_file
 from inspector_app.ui.plan_import import PlanImport, PlanImports
 
@@ -74,6 +75,10 @@ class PlanPanel(PlanImports):
         self.view.pinsMoved.connect(self.move_pins)
         self.view.selectionChanged.connect(self._selection_changed)
         self.view.pinActivated.connect(self.hazardActivated)
+        self.pin_menu = PinMenu(context, self)  # a pin's right-click menu: its next states, the ledger
+        self.view.pinMenuRequested.connect(self.pin_menu.open)
+        self.pin_menu.statusChanged.connect(self._status_changed)
+        self.pin_menu.showInLedger.connect(self.hazardActivated)
         # The overview floats in the plan's top-right corner: a column of its own beside the plan
         # took a fifth of a laptop screen's width from the plan.
         self.overview = OverviewMap(self.view, self.view)
@@ -499,6 +504,11 @@ class PlanPanel(PlanImports):
     def _changed(self) -> None:
         self.refresh_pins()
         self.ledgerChanged.emit()
+
+    def _status_changed(self, hazard_id: str) -> None:
+        """A status changed from a pin's menu: the pin is redrawn, the editor shows that hazard."""
+        self._changed()
+        self.hazardSelected.emit(hazard_id)
 
     def add_hazard_at(self, x: float, y: float) -> None:
         if self.placing is not None:

@@ -36,7 +36,7 @@ from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.hazards import attachments_of, find_hazard, values_following_category
 from inspector_app.core.models import Floor
-from inspector_app.core.workflow import FINAL_STATES, STATUS_COLOURS, Status, status_label
+from inspector_app.core.workflow import FINAL_STATES, Status, status_label
 from inspector_app.i18n import N_, _
 from inspector_app.ui.editor.category_picker import CategoryPicker, CategoryPopup, remember
 from inspector_app.ui.editor.commands import (
@@ -46,6 +46,7 @@ from inspector_app.ui.editor.fix_dialog import FixOnSpotActions
 from inspector_app.ui.editor.photo_actions import PhotoActions
 from inspector_app.ui.editor.photo_strip import PhotoInfo, PhotoStrip
 from inspector_app.ui.editor.phrases import PhraseButton, PhraseGrid
+from inspector_app.ui.editor.status_badge import StatusBadge, StatusBadgeActions
 
 TOUCH = 40  # px: the smallest target a cold finger or a pen hits reliably
 TEXT_HEIGHT = 68
@@ -54,7 +55,7 @@ TEXT_FIELDS = ("description", "legal_basis", "required_measures", "room", "respo
                "responsible_person", "funding")
 
 
-class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
+class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
     """Edit one hazard; ``set_hazard(id)`` shows it, ``hazardChanged(id)`` follows every saved change."""
 
     hazardChanged = Signal(str)
@@ -113,7 +114,8 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
     def _build(self) -> None:
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
-        self.status_chip = QLabel()
+        self.status_chip = StatusBadge()  # its menu offers the next states (ui/editor/status_badge.py)
+        self.status_chip.targetChosen.connect(self.change_status_to)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setVisible(False)
@@ -342,8 +344,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
         if self.hazard_id is None:
             self._saved, self._status = {}, ""
             self.title.setText(_("No hazard selected"))
-            self.status_chip.clear()
-            self.status_chip.setStyleSheet("")  # no coloured chip without a status
+            self.status_chip.show_status("")
             # Nor the last hazard's choices on an empty form.
             self.severity_group.setExclusive(False)
             for button in self.severity_group.buttons():
@@ -378,9 +379,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
         self._show_values(values)
         self.title.setText(_("Hazard {number}").format(number=number))
         self._number = number
-        self.status_chip.setText(status_label(status))
-        self.status_chip.setStyleSheet(f"background: {STATUS_COLOURS.get(status, '#757575')}; color: white;"
-                                       " padding: 2px 8px; border-radius: 8px;")
+        self.status_chip.show_status(status)
         current = self.strip.current_photo()
         self.strip.photo_model.set_photos(photos)
         if self._markup is not None:
