@@ -169,6 +169,12 @@ def site_of_floor(session: Session, floor_id: uuid.UUID) -> uuid.UUID:
     return building.site_id
 
 
+def area_type_of_floor(session: Session, floor_id: uuid.UUID) -> str:
+    """The area type of the building a floor is in ("" if unknown): what a new hazard there is likely to be."""
+    building = session.get(Building, get_floor(session, floor_id).building_id)
+    return building.area_type if building is not None else ""
+
+
 # -- setting up places: add, rename, remove (the navigator and the CLI) -------------------------------
 Place = Site | Building | Floor
 

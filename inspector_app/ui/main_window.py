@@ -315,6 +315,7 @@ class MainWindow(WindowCommands):
         self.summary.retranslate()
         self.editor.retranslate()
         self.sync_panel.retranslate()
+        self.statusBar().clearMessage()  # a message of the old language must not stay on the new screen
         self._fill_inspections()
         self._update_place_label()
 
@@ -583,7 +584,8 @@ class MainWindow(WindowCommands):
         try:
             save_settings(self.context.settings)
         except OSError as exc:
-            self.statusBar().showMessage(_("Could not save the settings: {problem}").format(problem=exc))
+            self.statusBar().showMessage(_("Could not save the settings: {problem}").format(
+                problem=exc.strerror or exc))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.context.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()

@@ -515,7 +515,9 @@ class PlanPanel(PlanImports):
             self._place_at(x, y)
             return
         self._say("")  # the hint that led here has done its job
-        dialog = NewHazardDialog(self.context.catalogue, self.recent_categories, self)
+        with self.context.db.session() as session:
+            area_type = structure.area_type_of_floor(session, self.floor_id) if self.floor_id else ""
+        dialog = NewHazardDialog(self.context.catalogue, self.recent_categories, self, area_type=area_type)
         if not dialog.exec():
             return
         values = dialog.values()

@@ -39,7 +39,7 @@ from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.sync import laptop
 from inspector_app.core.sync.run import SyncReport, status, synchronise
-from inspector_app.i18n import N_, _, ngettext
+from inspector_app.i18n import N_, _, current_language, ngettext
 from inspector_app.ui.sync_conflicts import ERROR_COLOUR, ConflictsDialog
 
 # Seconds to wait before trying again after the 1st, 2nd, ... failure in a row (then the last one).
@@ -80,7 +80,7 @@ def ago(moment: dt.datetime, now: dt.datetime) -> str:
 class _Signals(QObject):
     progress = Signal(str, int, int)
     finished = Signal(object)
-    failed = Signal(str, bool)  # message, whether trying again can help
+    failed = Signal(object, bool)  # the error (put in words when shown), whether trying again can help
 
 
 class SyncJob(QRunnable):
@@ -106,8 +106,9 @@ class SyncJob(QRunnable):
             report = synchronise(self.database, transport, self.actor, server_url=transport.server_url,
                                  progress=lambda phase, done, total: self.signals.progress.emit(phase, done, total))
         except Exception as exc:  # whatever stopped the sync is shown, never swallowed
-            message = str(exc) if isinstance(exc, InspectorError) else f"{type(exc).__name__}: {exc}"
-            self.signals.failed.emit(message, not HOPELESS_STATUSES.intersection(answered))
+            # An InspectorError is kept as it is: it is put in words when shown, in the language of then.
+            problem = exc if isinstance(exc, InspectorError) else f"{type(exc).__name__}: {exc}"
+            self.signals.failed.emit(problem, not HOPELESS_STATUSES.intersection(answered))
         else:
             self.signals.finished.emit(report)
         finally:
@@ -129,8 +130,9 @@ class SyncPanel(QObject):
         self.failures = 0  # failures in a row, for the backoff
         self.retry_delays: tuple[float, ...] = RETRY_DELAYS
         self.http_sleep: Callable[[float], None] = time.sleep
-        self.last_failure = ""
-        self.last_result = ""
+        self.last_failure: object = ""  # this run's last failure (an InspectorError, words when shown)
+        self.last_result: Callable[[], str] | None = None  # the last success, in the language of when it is shown
+        self.language = current_language()  # a stored error from before a switch is not shown in its words
         self.gave_up = False
         self.offer_box: QMessageBox | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
@@ -271,25 +273,30 @@ class SyncPanel(QObject):
 
     def _finished(self, report: SyncReport) -> None:
         self._ended()
-        self.last_result = _("Sync done: sent {pushed}, received {pulled}").format(
-            pushed=report.pushed, pulled=report.pulled)
-        if report.conflicts:
-            self.last_result += _(", ") + ngettext("{n} new conflict", "{n} new conflicts", report.conflicts).format(
-                n=report.conflicts)
+
+        def result() -> str:
+            words = _("Sync done: sent {pushed}, received {pulled}").format(pushed=report.pushed,
+                                                                            pulled=report.pulled)
+            if report.conflicts:
+                words += _(", ") + ngettext("{n} new conflict", "{n} new conflicts", report.conflicts).format(
+                    n=report.conflicts)
+            return words
+
+        self.last_result = result
         self.last_failure = ""  # refused rows are the core's last_error: the sync went through, some rows did not
         if report.refused:
             self._schedule_retry()
         else:
             self.failures = 0
-        self.window_status(self.last_result)
+        self.window_status(result())
         self.refresh_status()
         self.synced.emit()
         if report.open_conflicts and (self.user_started or report.conflicts):
             self._offer_conflicts(report.open_conflicts)
 
-    def _failed(self, message: str, may_retry: bool) -> None:
+    def _failed(self, problem: object, may_retry: bool) -> None:
         self._ended()
-        self.last_failure = message
+        self.last_failure = problem
         if may_retry:
             self._schedule_retry()
         else:
@@ -329,7 +336,11 @@ class SyncPanel(QObject):
         except Exception as exc:  # a ledger being switched must not break the status bar
             self._show([_error(_("Sync status unavailable: {problem}").format(problem=exc))], True, str(exc))
             return
-        problem = "" if self.running else (self.last_failure or state["last_error"] or "")
+        stored = state["last_error"] or ""
+        if stored and not self.last_failure and current_language() != self.language:
+            # Kept in the ledger in the words of the language of then: not shown in a mixed language.
+            stored = _("the last sync had a problem; sync again to have it said in this language")
+        problem = "" if self.running else (str(self.last_failure) or stored)
         parts: list[str] = []  # pieces of rich text, each escaped; only the error ones are red
         if problem:
             words = _("Sync failed: {problem}").format(problem=_short(problem))
@@ -363,8 +374,8 @@ class SyncPanel(QObject):
         tips = [_("Server: {server}").format(server=self.server() or _("(not connected)"))]
         if problem:
             tips.append(problem)
-        if self.last_result:
-            tips.append(self.last_result)
+        if self.last_result is not None:
+            tips.append(self.last_result())
         self.widget.setToolTip("\n".join(tips))
 
     def text(self) -> str:

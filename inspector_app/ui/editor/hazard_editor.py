@@ -409,6 +409,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
                         widget.setPlainText(text)
                     else:
                         widget.setText(text)
+            self.picker.set_area_type(values["area_type"] or "")
             category = self.catalogue.categories.get(values["category"])
             self.category_button.setText(category.name.get() if category else values["category"])
             self.category_button.setToolTip(values["category"])
