@@ -30,6 +30,7 @@ from inspector_app.core.hazards import find_hazard
 from inspector_app.core.settings import save_settings
 from inspector_app.core.workflow import Status
 from inspector_app.i18n import _, current_language, ngettext, set_language
+from inspector_app.ui import background
 from inspector_app.ui.editor import HazardEditor
 from inspector_app.ui.inspection_dialog import kind_label
 from inspector_app.ui.ledger_view import LedgerView
@@ -595,4 +596,5 @@ class MainWindow(WindowCommands):
         if self.status_server is not None:
             self.status_server.stop()
         self.sync_panel.shutdown()
+        background.stop_all()  # printing or an export still running: stopped, and it reports to nobody
         super().closeEvent(event)

@@ -9,10 +9,12 @@ QRunnable so the window never waits for the network; this module only shows it a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import time
+import threading
 from collections.abc import Callable
 from html import escape
+from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
@@ -45,6 +47,7 @@ from inspector_app.ui.sync_conflicts import ERROR_COLOUR, ConflictsDialog
 # Seconds to wait before trying again after the 1st, 2nd, ... failure in a row (then the last one).
 RETRY_DELAYS = (30, 60, 120, 240, 480, 600)
 STATUS_REFRESH_MS = 60_000
+SHUTDOWN_WAIT_S = 2.0  # how long quitting waits for a running sync to stop
 # Answers after which trying again cannot help: the token is refused, or the program is too old.
 HOPELESS_STATUSES = frozenset({401, 426})
 
@@ -83,15 +86,47 @@ class _Signals(QObject):
     failed = Signal(object, bool)  # the error (put in words when shown), whether trying again can help
 
 
+class SyncCancelled(InspectorError):
+    """The program is closing: the sync stops at its next step (and is tried again at the next start)."""
+
+
 class SyncJob(QRunnable):
-    """One synchronise() call off the UI thread; every outcome arrives as a signal."""
+    """One synchronise() call off the UI thread; every outcome arrives as a signal. ``cancel()`` (the
+    window closes) stops it at its next step or pause and silences it: its signals' source may be gone."""
 
     def __init__(self, database: Database, server: str, token: str, actor: str,
-                 sleep: Callable[[float], None]) -> None:
+                 sleep: Callable[[float], None] | None = None) -> None:
         super().__init__()
         self.setAutoDelete(False)  # the panel keeps it until its signal arrived
         self.database, self.server, self.token, self.actor, self.sleep = database, server, token, actor, sleep
         self.signals = _Signals()
+        self.cancelled = threading.Event()
+        self.done = threading.Event()
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+    def _check(self) -> None:
+        if self.cancelled.is_set():
+            raise SyncCancelled(lambda: _("The sync was stopped: the program was closing."))
+
+    def _pause(self, seconds: float) -> None:
+        """The client's wait between tries: cut short by cancel()."""
+        if self.sleep is not None:
+            self.sleep(seconds)
+        else:
+            self.cancelled.wait(seconds)
+        self._check()
+
+    def _progress(self, phase: str, done: int, total: int) -> None:
+        self._check()
+        self._emit(self.signals.progress, phase, done, total)
+
+    def _emit(self, signal: Any, *args: object) -> None:
+        if self.cancelled.is_set():
+            return  # the window has closed: nobody to tell, and its objects may be gone
+        with contextlib.suppress(RuntimeError):  # "Signal source has been deleted": the program ended under us
+            signal.emit(*args)
 
     def run(self) -> None:
         import httpx  # here, on the worker thread: the window opens without loading the HTTP client
@@ -102,17 +137,19 @@ class SyncJob(QRunnable):
         try:
             from inspector_app.web.sync.client import HttpTransport
 
-            transport = HttpTransport(self.server, self.token, sleep=self.sleep, client=client)
+            self._check()
+            transport = HttpTransport(self.server, self.token, sleep=self._pause, client=client)
             report = synchronise(self.database, transport, self.actor, server_url=transport.server_url,
-                                 progress=lambda phase, done, total: self.signals.progress.emit(phase, done, total))
+                                 progress=self._progress)
         except Exception as exc:  # whatever stopped the sync is shown, never swallowed
             # An InspectorError is kept as it is: it is put in words when shown, in the language of then.
             problem = exc if isinstance(exc, InspectorError) else f"{type(exc).__name__}: {exc}"
-            self.signals.failed.emit(problem, not HOPELESS_STATUSES.intersection(answered))
+            self._emit(self.signals.failed, problem, not HOPELESS_STATUSES.intersection(answered))
         else:
-            self.signals.finished.emit(report)
+            self._emit(self.signals.finished, report)
         finally:
             client.close()
+            self.done.set()
 
 
 # -- the panel -------------------------------------------------------------------------------------
@@ -129,7 +166,7 @@ class SyncPanel(QObject):
         self.attempts = 0  # syncs started since the program started
         self.failures = 0  # failures in a row, for the backoff
         self.retry_delays: tuple[float, ...] = RETRY_DELAYS
-        self.http_sleep: Callable[[float], None] = time.sleep
+        self.http_sleep: Callable[[float], None] | None = None  # None: the job's own wait, cut short at quit
         self.last_failure: object = ""  # this run's last failure (an InspectorError, words when shown)
         self.last_result: Callable[[], str] | None = None  # the last success, in the language of when it is shown
         self.language = current_language()  # a stored error from before a switch is not shown in its words
@@ -398,13 +435,17 @@ class SyncPanel(QObject):
         self.refresh_status()
         self.ledgerChanged.emit()
 
-    def shutdown(self) -> None:
-        """The window closes: no retry fires later; a running sync's signals go nowhere."""
+    def shutdown(self, wait_seconds: float = SHUTDOWN_WAIT_S) -> None:
+        """The window closes: no retry fires later; a running sync is stopped at its next step and given
+        a moment to end (a request the network holds ends at its timeout, silently: its signals are cut)."""
         self.retry_timer.stop()
         self.refresh_timer.stop()
-        if self.job is not None:
-            for signal in (self.job.signals.progress, self.job.signals.finished, self.job.signals.failed):
+        job, self.job = self.job, None
+        if job is not None:
+            job.cancel()
+            for signal in (job.signals.progress, job.signals.finished, job.signals.failed):
                 signal.disconnect()
+            job.done.wait(wait_seconds)
 
 
 def _error(text: str) -> str:
