@@ -28,8 +28,7 @@ def test_a_refused_connection_in_words_in_both_languages():
     finally:
         transport.close()
     with use_language("en"):
-        assert str(caught.value) == (f"Cannot reach the server at {url}: connection refused (is the server "
-                                     "running on that port?).")
+        assert str(caught.value) == f"Cannot reach the server at {url}: connection refused."
     with use_language("zh_CN"):  # the same error, put in words again in the other language
         chinese = str(caught.value)
     assert url in chinese and "Errno" not in chinese and "refused" not in chinese

@@ -42,7 +42,7 @@ def network_problem(exc: BaseException | None) -> str:
     while cause is not None and not isinstance(cause, OSError):
         cause = cause.__cause__ or cause.__context__
     if isinstance(cause, ConnectionRefusedError):
-        return _("connection refused (is the server running on that port?)")
+        return _("connection refused")
     if isinstance(cause, socket.gaierror):
         return _("the name of the server is not known (check the address, and that this laptop is online)")
     if isinstance(cause, ssl.SSLCertVerificationError):
