@@ -205,8 +205,11 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
         row(self.form, "severity", severity_row, self.severity_general)
         row(self.form, "room", self.texts["room"])
         row(self.form, "area_type", self.area_type)
-        # The deadline is set on the spot (the notice prints it): in reach without scrolling.
+        # The deadline and who must fix it are set on the spot (the notice prints them): in reach
+        # without scrolling on a 1366×768 laptop.
         row(self.form, "deadline", self.deadline)
+        row(self.form, "responsible_unit", self.texts["responsible_unit"])
+        row(self.form, "responsible_person", self.texts["responsible_person"])
         row(self.form, "description", self.texts["description"])
         self.phrases_label = QLabel()
         self.phrases_label.setStyleSheet("color: #555;")
@@ -214,8 +217,6 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
         self.rectification_form = form()
         row(self.rectification_form, "legal_basis", self.texts["legal_basis"])
         row(self.rectification_form, "required_measures", self.texts["required_measures"])
-        row(self.rectification_form, "responsible_unit", self.texts["responsible_unit"])
-        row(self.rectification_form, "responsible_person", self.texts["responsible_person"])
         row(self.rectification_form, "funding", self.texts["funding"])
 
         body = QWidget()
@@ -250,10 +251,10 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
         outer.addWidget(scroll)
         self.setMinimumWidth(360)
         self.setTabOrder(self.category_button, self.severity_general)
-        chain: list[QWidget] = [self.severity_general, self.severity_major, self.texts["description"],
-                                self.texts["legal_basis"], self.texts["required_measures"], self.area_type,
-                                self.texts["room"], self.texts["responsible_unit"], self.texts["responsible_person"],
-                                self.texts["funding"], self.deadline, self.strip, self.add_photo_button]
+        chain: list[QWidget] = [self.severity_general, self.severity_major, self.texts["room"], self.area_type,
+                                self.deadline, self.texts["responsible_unit"], self.texts["responsible_person"],
+                                self.texts["description"], self.strip, self.add_photo_button,
+                                self.texts["legal_basis"], self.texts["required_measures"], self.texts["funding"]]
         for first, second in itertools.pairwise(chain):
             self.setTabOrder(first, second)
 
