@@ -83,15 +83,24 @@ def send_to_printer(parent: QWidget, pdf: Path, paper_size: str = "A4") -> None:
     try:
         with PDFIUM_LOCK:  # PDFium is not thread-safe, even across documents
             document = pypdfium2.PdfDocument(str(pdf))
-            for index, page in enumerate(document):
-                if index:
-                    printer.newPage()
-                target = painter.viewport()
-                scale = min(target.width() / page.get_width(), target.height() / page.get_height())
-                image = page.render(scale=scale).to_pil().convert("RGB")
-                data = image.tobytes()
-                qimage = QImage(data, image.width, image.height, image.width * 3, QImage.Format.Format_RGB888)
-                painter.drawImage(0, 0, qimage)
+            try:
+                for index in range(len(document)):
+                    if index:
+                        printer.newPage()
+                    page = document[index]
+                    try:
+                        target = painter.viewport()
+                        scale = min(target.width() / page.get_width(), target.height() / page.get_height())
+                        bitmap = page.render(scale=scale)
+                        image = bitmap.to_pil().convert("RGB")
+                        bitmap.close()
+                    finally:
+                        page.close()
+                    data = image.tobytes()
+                    qimage = QImage(data, image.width, image.height, image.width * 3, QImage.Format.Format_RGB888)
+                    painter.drawImage(0, 0, qimage)
+            finally:
+                document.close()  # not left open for pypdfium2 to close, and warn about, at exit
     finally:
         painter.end()
 

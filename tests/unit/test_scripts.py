@@ -35,7 +35,8 @@ if [ "${{1:-}} ${{2:-}}" = "-m PyInstaller" ]; then
 fi
 exit 0
 ''')
-    executable(clone / ".venv" / "bin" / "inspector-app", f'echo "inspector-app $* INSPECTOR_HOME=$INSPECTOR_HOME" >> {log}\n')
+    executable(clone / ".venv" / "bin" / "inspector-app",
+               f'echo "inspector-app $* INSPECTOR_HOME=$INSPECTOR_HOME" >> {log}\n')
     executable(tmp_path / "bin" / "dpkg-query", 'echo "install ok installed"\n')
     return clone
 
