@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.app.context import AppContext
-from inspector_app.core import ledger
+from inspector_app.core import dates, ledger
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazard_rows import HazardRow
 from inspector_app.core.models import Building
@@ -102,6 +102,7 @@ class LedgerView(QWidget):
             box.toggled.connect(self.apply_filter)
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
+            edit.setDisplayFormat(dates.QT_DATE_FORMAT)  # as every date is written, not the locale's
             edit.dateChanged.connect(self.apply_filter)
 
         self.status_button = QPushButton()
@@ -155,10 +156,16 @@ class LedgerView(QWidget):
         self.apply_filter()
 
     def note(self, text: str, error: bool = True) -> None:
-        """A line under the table: a problem in red, a success in green (never the error colour)."""
+        """A line under the table: a problem in red, a success in green (never the error colour). A
+        success is news only until the next thing done here (another row, a filter, an action)."""
         self.message.setStyleSheet("color: #b71c1c;" if error else "color: #1b5e20;")
         self.message.setProperty("error", error)
         self.message.setText(text)
+
+    def _forget_success(self) -> None:
+        if self.message.property("error") is False:
+            self.message.clear()
+            self.message.setProperty("error", None)
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -245,8 +252,8 @@ class LedgerView(QWidget):
         if self.responsible.text().strip():
             found.append(f"{self.labels['responsible'].text()} {self.responsible.text().strip()}")
         if self.use_dates.isChecked():
-            found.append(f"{self.labels['from'].text()} {self.date_from.date().toString('yyyy-MM-dd')} "
-                         f"{self.labels['to'].text()} {self.date_to.date().toString('yyyy-MM-dd')}")
+            found.append(f"{self.labels['from'].text()} {self.date_from.date().toString(dates.QT_DATE_FORMAT)} "
+                         f"{self.labels['to'].text()} {self.date_to.date().toString(dates.QT_DATE_FORMAT)}")
         if self.search.text().strip():
             found.append(f"{self.labels['search'].text()} “{self.search.text().strip()}”")
         return found
@@ -264,6 +271,7 @@ class LedgerView(QWidget):
             self.scope_button.setToolTip(_("Only the hazards of this place are listed: click to list all."))
 
     def apply_filter(self) -> None:
+        self._forget_success()
         self._keeping_selection(lambda: self.model.set_filter(self.current_filter()))
         self._update_count()
 
@@ -327,6 +335,8 @@ class LedgerView(QWidget):
         return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not self._reselecting:
+            self._forget_success()
         if current.isValid() and not self._reselecting:
             self.hazardSelected.emit(str(self.model.id_at(current.row())))
 

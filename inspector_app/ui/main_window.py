@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.app.context import AppContext
-from inspector_app.core import structure
+from inspector_app.core import dates, structure
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import find_hazard
 from inspector_app.core.settings import save_settings
 from inspector_app.core.workflow import Status
 from inspector_app.i18n import _, current_language, set_language
-from inspector_app.ui import background
+from inspector_app.ui import background, file_dialogs
 from inspector_app.ui.editor import HazardEditor
 from inspector_app.ui.inspection_dialog import kind_label
 from inspector_app.ui.ledger_view import LedgerView
@@ -59,6 +59,7 @@ class MainWindow(UndoSteps):
         super().__init__()
         self.context = context
         self.qt_translations = qt_translations
+        file_dialogs.remember_in(context.settings)  # each kind of file dialog starts where it was last
         self.selected: tuple[str, uuid.UUID] | None = None
         self._place_name = ""
         self.undo_stack = QUndoStack(self)
@@ -186,8 +187,6 @@ class MainWindow(UndoSteps):
         self.edit_menu = self.menuBar().addMenu("")
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
-        self.edit_menu.addSeparator()
-        self.edit_menu.addAction(self.settings_action)
         self.inspection_menu = self.menuBar().addMenu("")
         self.inspection_menu.addAction(self.new_inspection_action)
         self.inspection_menu.addAction(self.checklist_action)
@@ -208,7 +207,7 @@ class MainWindow(UndoSteps):
         self.plan_menu.addSeparator()
         for action in (self.places.plan_action, self.plan_panel.nudge_action, self.plan_panel.legend_action):
             self.plan_menu.addAction(action)
-        self.settings_menu = self.menuBar().addMenu("")
+        self.settings_menu = self.menuBar().addMenu("")  # Settings… is here only, not in Edit too
         self.settings_menu.addAction(self.settings_action)
         self.settings_menu.addAction(self.status_server_action)
         self.language_menu = self.settings_menu.addMenu("")
@@ -362,7 +361,7 @@ class MainWindow(UndoSteps):
     def _fill_inspections(self, wanted: str | None = None) -> None:
         wanted = wanted or self.inspection_combo.currentData() or self.context.settings.last_inspection_id
         with self.context.db.session() as session:
-            inspections = [(str(i.id), f"{i.date.isoformat()} · {kind_label(i.kind)} · {i.inspectors}")
+            inspections = [(str(i.id), f"{dates.shown_date(i.date)} · {kind_label(i.kind)} · {i.inspectors}")
                            for i in structure.list_inspections(session, self._current_site())]
         self.inspection_combo.blockSignals(True)
         self.inspection_combo.clear()

@@ -83,6 +83,7 @@ class PlanPanel(PlanImports):
         # took a fifth of a laptop screen's width from the plan.
         self.overview = OverviewMap(self.view, self.view)
         self.view.installEventFilter(self)
+        self.said_success = False
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b71c1c; padding: 6px;")
@@ -247,6 +248,7 @@ class PlanPanel(PlanImports):
 
     def _say(self, text: str, error: bool = True, warning: bool = False) -> None:
         colour = "#8a5300" if warning else "#b71c1c" if error else "#1b5e20"  # amber, red, green
+        self.said_success = bool(text) and not error and not warning  # news until the next pin is chosen
         self.message.setStyleSheet(f"color: {colour}; padding: 6px;")
         self.message.setText(text)
         self.message.setVisible(bool(text))
@@ -480,6 +482,8 @@ class PlanPanel(PlanImports):
                 self.view.centerOn(spot)
 
     def _selection_changed(self, ids: list[str]) -> None:
+        if self.said_success:
+            self._say("")
         if ids:
             self.hazardSelected.emit(ids[0])
 

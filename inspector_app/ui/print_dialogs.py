@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QMessageBox,
@@ -33,9 +32,10 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.app.context import AppContext
-from inspector_app.core import notice_register
+from inspector_app.core import dates, notice_register
 from inspector_app.i18n import _, ngettext
 from inspector_app.ui.background import run_with_progress
+from inspector_app.ui.file_dialogs import save_file
 from inspector_app.ui.org_dialogs import confirm_print_settings
 
 if TYPE_CHECKING:
@@ -46,8 +46,7 @@ if TYPE_CHECKING:
 
 
 def _ask_file(parent: QWidget, title: str, name: str) -> Path | None:
-    path, _filter = QFileDialog.getSaveFileName(parent, title, name, _("PDF files (*.pdf)"))
-    return Path(path) if path else None
+    return save_file(parent, "print", title, name, _("PDF files (*.pdf)"))
 
 
 def open_or_print(parent: QWidget, printed: Printed, paper_size: str = "A4") -> None:
@@ -114,14 +113,14 @@ class NewDeadlineDialog(QDialog):
     def __init__(self, parent: QWidget | None, past: list[tuple[str, dt.date]], issued: dt.date) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("New deadline"))
-        listed = "\n".join(_("{number}: deadline {date}").format(number=n, date=d.isoformat()) for n, d in past)
+        listed = "\n".join(_("{number}: deadline {date}").format(number=n, date=dates.shown_date(d)) for n, d in past)
         self.message = QLabel(_("The notice is issued on {today}, after the deadline of these hazards:\n{hazards}\n\n"
                                 "Give them a new deadline; it is recorded in each hazard's history.").format(
-            today=issued.isoformat(), hazards=listed))
+            today=dates.shown_date(issued), hazards=listed))
         self.message.setWordWrap(True)
         self.date = QDateEdit()
         self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setDisplayFormat(dates.QT_DATE_FORMAT)
         self.date.setMinimumDate(QDate(issued.year, issued.month, issued.day))
         proposed = issued + dt.timedelta(days=self.DEFAULT_DAYS)
         self.date.setDate(QDate(proposed.year, proposed.month, proposed.day))

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,8 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from inspector_app.core import dates
 from inspector_app.core.workflow import Status, common_targets, status_label, transition_between
 from inspector_app.i18n import _, ngettext
+from inspector_app.ui.file_dialogs import open_files
 
 PHOTO_FILTER = "*.jpg *.jpeg *.png *.heic *.webp *.bmp *.tif *.tiff"
 
@@ -50,10 +51,9 @@ class PhotoPicker(QWidget):
         layout.addWidget(self.label, 1)
 
     def pick(self) -> None:
-        files, _filter = QFileDialog.getOpenFileNames(self, _("After-photos"), str(Path.home()),
-                                                      _("Photos ({patterns})").format(patterns=PHOTO_FILTER))
+        files = open_files(self, "photo", _("After-photos"), _("Photos ({patterns})").format(patterns=PHOTO_FILTER))
         if files:
-            self.set_paths([Path(f) for f in files])
+            self.set_paths(files)
 
     def set_paths(self, paths: list[Path]) -> None:
         self.paths = paths
@@ -246,6 +246,7 @@ class ReviewDialog(QDialog):
         self.reviewer.setPlaceholderText(_("Name of the reviewer"))
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat(dates.QT_DATE_FORMAT)
         self.note = QLineEdit()
         self.signature = SignaturePad()
         clear = QPushButton(_("Clear signature"))

@@ -493,20 +493,26 @@ class ConnectDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
-        self.server.textChanged.connect(self._check)
-        self.token.textChanged.connect(self._check)
+        # A field is judged once it has been typed in: no red "give the address" before any typing.
+        self.touched: set[str] = set()
+        self.server.textEdited.connect(lambda _text: self._check("server"))
+        self.token.textEdited.connect(lambda _text: self._check("token"))
+        self.server.textChanged.connect(lambda _text: self._check())
+        self.token.textChanged.connect(lambda _text: self._check())
         self._check()
 
-    def _check(self) -> None:
+    def _check(self, typed_in: str = "") -> None:
+        if typed_in:
+            self.touched.add(typed_in)
         server, token = self.server.text().strip(), self.token.text().strip()
-        problem = ""
+        problem, field = "", ""
         if server and not valid_server(server):
-            problem = _("The address must start with http:// or https:// and name a server.")
+            problem, field = _("The address must start with http:// or https:// and name a server."), "server"
         elif not server:
-            problem = _("Give the server's address.")
+            problem, field = _("Give the server's address."), "server"
         elif not token:
-            problem = _("Give your token.")
-        self.problem.setText(problem)
+            problem, field = _("Give your token."), "token"
+        self.problem.setText(problem if field in self.touched else "")
         self.ok_button.setEnabled(not problem)
 
     def values(self) -> tuple[str, str]:

@@ -150,7 +150,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
         self.deadline = QDateEdit()
         self.deadline.setCalendarPopup(True)
         self.deadline.setMinimumHeight(TOUCH)
-        self.deadline.setDisplayFormat("yyyy-MM-dd")
+        self.deadline.setDisplayFormat(dates.QT_DATE_FORMAT)
         # The minimum date stands for "no hazard": shown blank, not as a date nobody chose.
         self.deadline.setMinimumDate(QDate(2000, 1, 1))
         self.deadline.setSpecialValueText(" ")
@@ -242,13 +242,13 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
         # Values of a final hazard stay readable (disabled widgets would fade them out).
         body.setStyleSheet("QPushButton:disabled, QComboBox:disabled, QDateEdit:disabled { color: #333; }")
         self.body = body
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.body_scroll = QScrollArea()
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setWidget(body)
+        self.body_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(self.body_scroll)
         self.setMinimumWidth(360)
         self.setTabOrder(self.category_button, self.severity_general)
         chain: list[QWidget] = [self.severity_general, self.severity_major, self.texts["room"], self.area_type,
@@ -314,7 +314,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
         """Show a hazard (by id, number or short code), or nothing; pending typing is saved first."""
         self.commit_pending()
         self.category_popup.hide()
-        self.hazard_id = None
+        shown, self.hazard_id = self.hazard_id, None
         if hazard_id is not None:
             try:
                 with self.db.session() as session:
@@ -323,6 +323,8 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
                 self.show_message(str(exc))
         self._typing_run = dict.fromkeys(TEXT_FIELDS, 0)
         self.reload()
+        if self.hazard_id != shown:  # another hazard is read from its top, not where the last was left
+            self.body_scroll.verticalScrollBar().setValue(0)
 
     def follow_place(self, kind: str, place_id: uuid.UUID | None) -> None:
         """The navigator chose another place: a hazard that is not in it is no longer shown."""
