@@ -94,6 +94,7 @@ class StatusChangeDialog(QDialog):
         form.addRow(self.needs)
         form.addRow(_("Note:"), self.note)
         form.addRow(_("Photos:"), self.photos)
+        self.form = form
         self.empty = QLabel(_("The selected hazards have no next state in common."))
         self.empty.setVisible(self.target.count() == 0)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -127,6 +128,8 @@ class StatusChangeDialog(QDialog):
             words.append(_("Closing needs an after-photo showing the fixed state."))
         self.needs.setText(" ".join(words))
         self.needs.setVisible(bool(words))
+        # After-photos belong to reporting the fix and closing; starting work or withdrawing takes none.
+        self.form.setRowVisible(self.photos, self.target.currentData() in (Status.CLOSED, Status.AWAITING_REINSPECTION))
         self.ok.setEnabled(self.target.count() > 0 and (not needs_note or bool(self.note.toPlainText().strip()))
                            and (not needs_photo or bool(self.photos.paths)))
 

@@ -53,7 +53,7 @@ def test_the_badge_offers_the_next_states_and_asks_what_a_step_needs(qtbot, edit
 
     def withdraw(dialog) -> None:
         seen.update(title=dialog.windowTitle(), needs=dialog.needs.text(), ok_before=dialog.ok.isEnabled(),
-                    target=dialog.target.currentData())
+                    target=dialog.target.currentData(), photos=dialog.photos.isVisible())
         type_text(qtbot, dialog.note, "Recorded twice by mistake")
         seen["ok_after"] = dialog.ok.isEnabled()
         click_button(dialog, "OK")
@@ -63,7 +63,8 @@ def test_the_badge_offers_the_next_states_and_asks_what_a_step_needs(qtbot, edit
     assert state["answered"]
     number = editor._number
     assert seen == {"title": f"Change the status of hazard {number}", "target": "withdrawn",
-                    "needs": "Withdrawing needs a reason: say why in the note.", "ok_before": False, "ok_after": True}
+                    "needs": "Withdrawing needs a reason: say why in the note.", "ok_before": False, "ok_after": True,
+                    "photos": False}  # withdrawing takes no after-photo: not offered
     assert status_of(db, hazard_id) == "withdrawn"
     assert editor.message.text() == f"Hazard {number} is now Withdrawn."
     # Final: the badge says so and offers nothing more.
@@ -74,7 +75,7 @@ def test_the_badge_offers_the_next_states_and_asks_what_a_step_needs(qtbot, edit
 def test_closing_from_the_badge_needs_an_after_photo(qtbot, editor, db, hazard_id, jpeg_photo):
     def close(dialog) -> None:
         assert dialog.needs.text() == "Closing needs an after-photo showing the fixed state."
-        assert not dialog.ok.isEnabled()
+        assert not dialog.ok.isEnabled() and dialog.photos.isVisible()
         dialog.photos.set_paths([jpeg_photo])  # what "Add after-photo…" hands back
         assert dialog.ok.isEnabled()
         click_button(dialog, "OK")
@@ -90,3 +91,9 @@ def test_cancel_changes_nothing(qtbot, editor, db, hazard_id):
     pick_from_menu(qtbot, editor.status_chip, "in_progress")
     assert status_of(db, hazard_id) == "open"
     assert editor.status_chip.text().startswith("Open")
+
+
+def test_no_badge_without_a_hazard(editor):
+    editor.set_hazard(None)
+    assert editor.status_chip.isHidden()
+    assert editor.phrases_label.isHidden()

@@ -362,7 +362,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
                 self.texts[name].clear()
                 self._timers[name].stop()
             self.category_button.setText("")
-            self.phrase_box.set_buttons([])
+            self._show_phrases([])  # nor a "Quick phrases:" label over no phrases
             self.deadline.setDate(self.deadline.minimumDate())
             self._loading = False
             self.place_button.setVisible(False)

@@ -31,9 +31,10 @@ class StatusBadge(QToolButton):
     def show_status(self, status: str) -> None:
         self.status = status
         self.next_menu.clear()
+        self.setVisible(bool(status))  # no badge, not an empty button, without a hazard
         if not status:
             self.setText("")
-            self.setStyleSheet("")  # no coloured badge without a status
+            self.setStyleSheet("")
             self.setToolTip("")
             return
         offered = add_next_states(self.next_menu, {status}, self.targetChosen.emit)
