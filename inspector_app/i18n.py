@@ -108,6 +108,7 @@ CATALOGUE_OF: dict[str, str] = {
     "inspector_app/ui/ledger_model.py": "ui_ledger",
     "inspector_app/ui/ledger_export.py": "ui_ledger",
     "inspector_app/ui/status_dialogs.py": "ui_ledger",
+    "inspector_app/ui/status_change.py": "ui_ledger",
     "inspector_app/ui/checklist_dialog.py": "ui_ledger",
     "inspector_app/ui/summary_panel.py": "ui_ledger",
     "inspector_app/ui/inspection_dialog.py": "ui_ledger",

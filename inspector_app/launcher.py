@@ -64,6 +64,9 @@ def open_bundle_then_program(path: Path) -> int:
     context = AppContext.from_environment()
     set_language(normalise_language(context.settings.language) or system_language())
     context.configure(argparse.Namespace(db=None, database_url=None, actor=None, forms=[]))
+    from inspector_app.ui.qt_logging import quiet_qt
+
+    quiet_qt()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     QtTranslations(app).apply(current_language())  # Qt's own Yes / No in the program's language

@@ -135,11 +135,13 @@ class SelfTest:
         bare QGuiApplication, after which no window can be made."""
         if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        os.environ.setdefault("QT_LOGGING_RULES", "qt.multimedia.symbolsresolver=false")
         from PySide6 import QtMultimedia  # the camera's module must be in the build
         from PySide6.QtGui import QImageReader
         from PySide6.QtWidgets import QApplication
 
+        from inspector_app.ui.qt_logging import quiet_qt
+
+        quiet_qt()  # as the program does: Qt's real warnings only
         if QApplication.instance() is None:
             QApplication([sys.argv[0]])
         formats = {bytes(f.data()).decode() for f in QImageReader.supportedImageFormats()}

@@ -6,10 +6,22 @@
 #   bash scripts/build_bundle.sh [--dist DIR] [--work DIR] [PLAN...]    (default: dist/, build/)
 #
 # PLAN files are handed to the self-test (default: a drawn plan). PYTHON names the interpreter that
-# has PyInstaller and the project installed (default .venv/bin/python).
+# has PyInstaller and the project installed (default .venv/bin/python, made or given the build extra
+# here when it lacks PyInstaller, e.g. after scripts/demo.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-.venv/bin/python}"
+# PyInstaller is the build extra, not a dependency of the program: scripts/demo.sh's .venv lacks it.
+if ! "$PYTHON" -c "import PyInstaller" >/dev/null 2>&1; then
+  if [ "$PYTHON" = ".venv/bin/python" ]; then
+    echo "== installing the build extra (PyInstaller) into .venv"
+    source scripts/lib.sh
+    make_venv "[build]"
+  else
+    echo "$PYTHON has no PyInstaller: install the build extra into it ($PYTHON -m pip install -e '.[build]')" >&2
+    exit 1
+  fi
+fi
 DIST=dist WORK=build
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -31,6 +31,7 @@ from inspector_app.core.photo_markup import set_photo_overlay  # noqa: E402
 from inspector_app.core.settings import Settings  # noqa: E402
 from inspector_app.i18n import set_language  # noqa: E402
 from inspector_app.ui.main_window import MainWindow  # noqa: E402
+from inspector_app.ui.qt_logging import quiet_qt  # noqa: E402
 from inspector_app.ui.qt_translations import QtTranslations  # noqa: E402
 
 MARKUP = {"version": 1, "shapes": [
@@ -50,6 +51,7 @@ def main() -> int:
     parser.add_argument("--size", default="1600x1000", help="window size, e.g. 1366x768")
     args = parser.parse_args()
     set_language(args.language)
+    quiet_qt()  # as the program does
     app = QApplication(sys.argv[:1])
     translations = QtTranslations(app)
     translations.apply(args.language)

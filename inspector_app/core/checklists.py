@@ -12,12 +12,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.errors import InspectorError, NotFoundError
+from inspector_app.core.form_types import Text
 from inspector_app.core.forms import Catalogue, Checklist
 from inspector_app.core.hazards import add_hazard
 from inspector_app.core.models import Building, ChecklistAnswer, ChecklistRun, Floor, Hazard, Inspection, utcnow
 from inspector_app.core.organisation import document_language
 from inspector_app.core.store import FileStore
-from inspector_app.i18n import _, use_language
+from inspector_app.i18n import _, ngettext, use_language
 
 RESULTS = ("pass", "fail", "na")
 
@@ -75,14 +76,10 @@ def answer_item(session: Session, catalogue: Catalogue, store: FileStore, run: C
         if run.building_id is not None:
             building = session.get(Building, run.building_id)
             site_id = building.site_id if building else site_id
-        # The item states what passes; the hazard says what was found: that it was not met. Said in the
-        # language of the site's notices, where it is printed, not in the screen's.
-        language = document_language(session, site_id)
-        with use_language(language):
-            found = _("Checklist item not met: {item}").format(item=item.text.get(language))
         created = add_hazard(
             session, catalogue, store, actor=actor, category=item.category, site_id=site_id,
-            floor_id=run.floor_id, area_type=run.area_type, description=note or found,
+            floor_id=run.floor_id, area_type=run.area_type,
+            description=note or failed_item_description(session, site_id, item.text),
             inspection_id=run.inspection_id,
         )
         answer.hazard_id = created.id
@@ -90,11 +87,22 @@ def answer_item(session: Session, catalogue: Catalogue, store: FileStore, run: C
     return AnswerOutcome(answer, created)
 
 
+def failed_item_description(session: Session, site_id: uuid.UUID, item: Text) -> str:
+    """A failed item's hazard described as the failure. The item states what passes ("No improvised
+    wiring"); the hazard says that this was not met, the requirement quoted, never the passing condition
+    behind a prefix as if it were what was found. In the organisation's language, like the other texts
+    from forms/ on the hazard: its notice prints it."""
+    language = document_language(session, site_id)
+    with use_language(language):
+        return _("Not met: “{requirement}”").format(requirement=item.get(language).rstrip("。."))
+
+
 def complete_run(session: Session, catalogue: Catalogue, run: ChecklistRun) -> ChecklistRun:
     """Close the run; every item must have an answer first."""
     missing = [i.code for i in checklist_for(catalogue, run.area_type).items if i.code not in answers(session, run.id)]
     if missing:
-        raise InspectorError(_("{count} items are not answered yet: {items}.").format(
+        raise InspectorError(ngettext("{count} item is not answered yet: {items}.",
+                                      "{count} items are not answered yet: {items}.", len(missing)).format(
             count=len(missing), items=", ".join(missing)))
     run.completed_at = utcnow()
     return run

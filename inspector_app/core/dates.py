@@ -13,6 +13,19 @@ import datetime as dt
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+# The one way a date is written, on screen as on paper: 2026-12-06 (Qt's spelling for its date fields).
+DATE_FORMAT = "%Y-%m-%d"
+QT_DATE_FORMAT = "yyyy-MM-dd"
+
+
+def shown_date(day: dt.date) -> str:
+    return day.strftime(DATE_FORMAT)
+
+
+def shown_moment(instant: dt.datetime) -> str:
+    """An instant as the day and the minute it was, where the program runs: 2026-12-06 14:05."""
+    return local_time(instant).strftime(f"{DATE_FORMAT} %H:%M")
+
 
 def _system_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)

@@ -104,6 +104,14 @@ class Catalogue:
                 )
             ) from None
 
+    def categories_for_area(self, area_type: str) -> list[str]:
+        """The categories that the area type's checklist looks for, in its order: what a hazard found in
+        such a place most likely is (none for an area type without a checklist)."""
+        checklist = self.checklists.get(area_type)
+        if checklist is None:
+            return []
+        return list(dict.fromkeys(item.category for item in checklist.items if item.category in self.categories))
+
     def icon_for(self, category_code: str) -> str:
         category = self.categories.get(category_code)
         group = self.groups.get(category.group) if category else None

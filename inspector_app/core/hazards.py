@@ -286,6 +286,13 @@ def change_status(
     return hazard
 
 
+def final_hazard_ids(session: Session, hazard_ids: set[str]) -> set[str]:
+    """Those of these hazards (ids as text) that are closed or withdrawn: nothing changes them any more."""
+    ids = [uuid.UUID(i) for i in hazard_ids]
+    return {str(i) for i in session.scalars(select(Hazard.id).where(
+        Hazard.id.in_(ids), Hazard.status.in_([Status.CLOSED.value, Status.WITHDRAWN.value])))}
+
+
 def rotate_token(session: Session, hazard: Hazard, actor: str) -> str:
     """Give a hazard a new public token (a reprinted notice); the old one then reads 'superseded'."""
     old = hazard.public_token

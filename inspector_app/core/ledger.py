@@ -19,7 +19,7 @@ from inspector_app.core import dates
 from inspector_app.core.hazard_rows import HazardRow
 from inspector_app.core.models import Building, Floor, Hazard
 from inspector_app.core.queries import hazard_row, hazard_rows_query
-from inspector_app.core.workflow import OVERDUE_STATES
+from inspector_app.core.workflow import OVERDUE_STATES, Severity
 
 
 @dataclass
@@ -123,6 +123,15 @@ def ledger_ids(session: Session, flt: LedgerFilter, sort: str = "number", descen
     columns = SORT_COLUMNS.get(sort, SORT_COLUMNS["number"])
     order = [c.desc() if descending else c.asc() for c in columns]
     raw_id = type_coerce(Hazard.id, String)
+    if sort == "severity":
+        # Major before general (the names sort the other way), each level in number order: one index
+        # range per level, so still no row is read to sort.
+        known = [Severity.MAJOR.value, Severity.GENERAL.value]
+        levels = [Hazard.severity == level for level in known] + [Hazard.severity.not_in(known)]  # none lost
+        seq = Hazard.seq.desc() if descending else Hazard.seq.asc()
+        return [row[0] for level in (reversed(levels) if descending else levels)
+                for row in _fetch_raw(session, _base([raw_id], flt).where(*_conditions(flt, today), level)
+                                      .order_by(seq))]
     if sort != "location":
         query = _base([raw_id], flt).where(*_conditions(flt, today)).order_by(*order)
         return [row[0] for row in _fetch_raw(session, query)]

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, get_origin, get_type_hints
 
 from inspector_app.paths import user_config_dir
 
@@ -57,6 +57,8 @@ class Settings:
     last_floor_id: str = ""
     last_inspection_id: str = ""
     recent_categories: list[str] = field(default_factory=list)  # hazard category codes, newest first
+    # The folder each kind of file dialog last chose ("plan", "photo", "ledger", "export", "print").
+    last_folders: dict[str, str] = field(default_factory=dict)
     window_geometry: str = ""  # base64 of QMainWindow.saveGeometry(), kept as text for JSON
     window_state: str = ""
     sync_server: str = ""  # the shared ledger's address, e.g. https://ledger.example.cn
@@ -109,6 +111,8 @@ def _valid(name: str, value: Any) -> bool:
         ok = isinstance(value, int) and not isinstance(value, bool) and value >= 0
     elif kind is str:
         ok = isinstance(value, str)
+    elif get_origin(kind) is dict:  # dict[str, str]
+        ok = isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())
     else:  # list[str]
         ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
     return ok and (name not in _CHOICES or value in _CHOICES[name])

@@ -5,6 +5,7 @@ commands call the same functions), read the tree, start inspections."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import uuid
 from dataclasses import dataclass, field
 
@@ -168,6 +169,12 @@ def site_of_floor(session: Session, floor_id: uuid.UUID) -> uuid.UUID:
     return building.site_id
 
 
+def area_type_of_floor(session: Session, floor_id: uuid.UUID) -> str:
+    """The area type of the building a floor is in ("" if unknown): what a new hazard there is likely to be."""
+    building = session.get(Building, get_floor(session, floor_id).building_id)
+    return building.area_type if building is not None else ""
+
+
 # -- setting up places: add, rename, remove (the navigator and the CLI) -------------------------------
 Place = Site | Building | Floor
 
@@ -270,42 +277,59 @@ def rename_place(session: Session, kind: str, place_id: uuid.UUID | str, name: s
     return place
 
 
-def _what_holds(session: Session, kind: str, place: Place) -> str | None:
-    """Why a place cannot be removed (it is not empty), or None."""
-    def count(query: object) -> int:
-        return session.scalar(query) or 0  # type: ignore[call-overload]
+def _count(session: Session, query: object) -> int:
+    return session.scalar(query) or 0  # type: ignore[call-overload]
 
+
+def removal_refusal(session: Session, kind: str, place_id: uuid.UUID | str) -> str | None:
+    """Why this place cannot be removed, saying what it holds and what to do instead; None when it is
+    empty. Asked before removing (the navigator asks it before it asks "Remove?") and by remove_place."""
+    place = get_place(session, kind, place_id)
+    count = functools.partial(_count, session)
+    what, name = kind_word(kind), place.name
     if kind == "site":
-        buildings = count(select(func.count()).select_from(Building).where(Building.site_id == place.id))
-        if buildings:
-            return ngettext("it has {count} building", "it has {count} buildings", buildings).format(count=buildings)
         hazards = count(select(func.count()).select_from(Hazard).where(Hazard.site_id == place.id))
-        inspections = count(select(func.count()).select_from(Inspection).where(Inspection.site_id == place.id))
+        children = count(select(func.count()).select_from(Building).where(Building.site_id == place.id))
+        holds = ngettext("it holds {count} building", "it holds {count} buildings", children).format(count=children)
+        records = count(select(func.count()).select_from(Inspection).where(Inspection.site_id == place.id))
     elif kind == "building":
-        floors = count(select(func.count()).select_from(Floor).where(Floor.building_id == place.id))
-        if floors:
-            return ngettext("it has {count} floor", "it has {count} floors", floors).format(count=floors)
-        hazards = 0  # a building's hazards are on its floors
-        inspections = count(select(func.count()).select_from(ChecklistRun).where(ChecklistRun.building_id == place.id))
+        hazards = count(select(func.count()).select_from(Hazard).join(Floor, Hazard.floor_id == Floor.id)
+                        .where(Floor.building_id == place.id))
+        children = count(select(func.count()).select_from(Floor).where(Floor.building_id == place.id))
+        holds = ngettext("it holds {count} floor", "it holds {count} floors", children).format(count=children)
+        records = count(select(func.count()).select_from(ChecklistRun).where(ChecklistRun.building_id == place.id))
     else:
         hazards = count(select(func.count()).select_from(Hazard).where(Hazard.floor_id == place.id))
-        inspections = count(select(func.count()).select_from(ChecklistRun).where(ChecklistRun.floor_id == place.id))
+        children, holds = 0, ""
+        records = count(select(func.count()).select_from(ChecklistRun).where(ChecklistRun.floor_id == place.id))
+    found = ngettext("{count} hazard", "{count} hazards", hazards).format(count=hazards)
+    if hazards and children:
+        return _("Cannot remove the {kind} '{name}': {holds}, with {hazards} found there. Hazards stay in the "
+                 "ledger with the place they were found in, so it stays too; rename it if its name is wrong.").format(
+            kind=what, name=name, holds=holds, hazards=found)
     if hazards:
-        return ngettext("it has {count} hazard", "it has {count} hazards", hazards).format(count=hazards)
-    if inspections:
-        return ngettext("{count} inspection record names it", "{count} inspection records name it",
-                        inspections).format(count=inspections)
+        return _("Cannot remove the {kind} '{name}': {hazards} were found there, and hazards stay in the ledger with "
+                 "the place they were found in; rename it if its name is wrong.").format(
+            kind=what, name=name, hazards=found)
+    if children:
+        return _("Cannot remove the {kind} '{name}': {holds}. Remove them first.").format(
+            kind=what, name=name, holds=holds)
+    if records:
+        return _("Cannot remove the {kind} '{name}': {records}, and inspection records stay in the ledger; rename "
+                 "it if its name is wrong.").format(kind=what, name=name, records=ngettext(
+                     "{count} inspection record names it", "{count} inspection records name it",
+                     records).format(count=records))
     return None
 
 
 def remove_place(session: Session, kind: str, place_id: uuid.UUID | str) -> dict[str, object]:
     """Remove an empty site, building or floor (a floor's plan versions go with it; their files stay in
-    the store). Anything that holds hazards, inspections or other places is refused, with the reason."""
+    the store). Anything that holds hazards, inspections or other places is refused, saying what it
+    holds and what to do instead (``removal_refusal``)."""
     place = get_place(session, kind, place_id)
-    reason = _what_holds(session, kind, place)
-    if reason:
-        raise InspectorError(_("Cannot remove the {kind} '{name}': {reason}.").format(
-            kind=kind_word(kind), name=place.name, reason=reason))
+    refusal = removal_refusal(session, kind, place.id)
+    if refusal:
+        raise InspectorError(refusal)
     described = place_json(place)
     if isinstance(place, Floor):
         for plan in session.scalars(select(PlanDocument).where(PlanDocument.floor_id == place.id)):

@@ -97,6 +97,23 @@ def allowed_targets(source: str) -> list[Status]:
     return [t.target for t in TRANSITIONS if t.source == source]
 
 
+def common_targets(sources: set[str]) -> list[Status]:
+    """The states that every one of ``sources`` may go to next, in the workflow's order."""
+    reachable: list[Status] | None = None
+    for source in sources:
+        targets = allowed_targets(source)
+        reachable = targets if reachable is None else [t for t in reachable if t in targets]
+    return reachable or []
+
+
+def transition_between(source: str, target: str) -> Transition | None:
+    """The legal step from ``source`` to ``target`` (with what it needs), or None."""
+    try:
+        return _BY_PAIR.get((Status(source), Status(target)))
+    except ValueError:
+        return None
+
+
 def check_transition(source: str, target: str, *, note: str, has_after_photo: bool) -> Transition:
     """Return the transition from ``source`` to ``target`` or refuse it with a message saying why."""
     src, dst = parse_status(source), parse_status(target)

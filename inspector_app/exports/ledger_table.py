@@ -196,4 +196,5 @@ def write_csv(lines: Sequence[LedgerLine], path: Path) -> None:
             for line in lines:
                 writer.writerow([display(key, line.values[key]) for key, _h, _w in COLUMNS])
     except OSError as exc:
-        raise InspectorError(_("Cannot write {path}: {problem}").format(path=path, problem=exc)) from exc
+        raise InspectorError(_("Cannot write {path}: {problem}").format(
+            path=path, problem=exc.strerror or exc)) from exc

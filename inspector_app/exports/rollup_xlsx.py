@@ -199,7 +199,8 @@ def write_rollup_xlsx(rollup: Rollup, path: Path, language: str | None = None) -
             book.save(temporary)
             os.replace(temporary, path)
         except OSError as exc:
-            raise InspectorError(_("Cannot write {path}: {problem}").format(path=path, problem=exc)) from exc
+            raise InspectorError(_("Cannot write {path}: {problem}").format(
+                path=path, problem=exc.strerror or exc)) from exc
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)

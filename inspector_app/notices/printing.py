@@ -34,6 +34,7 @@ from inspector_app.core.organisation import choose_organisation, effective_setti
 from inspector_app.core.workflow import FINAL_STATES
 from inspector_app.exports.ledger_table import ledger_lines
 from inspector_app.i18n import DEFAULT_LANGUAGE, _, use_language
+from inspector_app.notices import plan_excerpt
 from inspector_app.notices.facts import HazardFacts, gather
 from inspector_app.notices.labels import labels_pdf
 from inspector_app.notices.ledger_pdf import ledger_pdf
@@ -156,9 +157,12 @@ def print_notices(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.
                 return hazard_notices_pdf(list(zip(facts, [n.number for n in notices], strict=True)), today, progress)
 
             groups = [[f.id] for f in facts]
-        notices, digest = notice_register.issue(
-            session, groups, prefix=prefix, kind="per_unit" if per_unit else "per_hazard", language=language,
-            actor=actor, render=render, out=out)
+        try:
+            notices, digest = notice_register.issue(
+                session, groups, prefix=prefix, kind="per_unit" if per_unit else "per_hazard", language=language,
+                actor=actor, render=render, out=out)
+        finally:
+            plan_excerpt.clear_cache()  # the plans drawn from are closed when the batch is done
     return Printed(out, _page_count(out), tuple(n.number for n in notices), digest, language)
 
 
@@ -195,10 +199,15 @@ def print_ledger(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.U
 
 
 def _concatenate(pdfs: list[bytes]) -> bytes:
-    with PDFIUM_LOCK:  # PDFium is not thread-safe, even across documents
+    # Every document is closed here, not left to the collector: one still open at exit makes pypdfium2
+    # print "The following object was still open and will be closed now".
+    with PDFIUM_LOCK, contextlib.ExitStack() as opened:  # PDFium is not thread-safe, even across documents
         merged = pypdfium2.PdfDocument.new()
+        opened.callback(merged.close)
         for data in pdfs:
-            merged.import_pages(pypdfium2.PdfDocument(data))
+            part = pypdfium2.PdfDocument(data)
+            opened.callback(part.close)
+            merged.import_pages(part)
         buffer = io.BytesIO()
         merged.save(buffer)
         return buffer.getvalue()
@@ -206,4 +215,8 @@ def _concatenate(pdfs: list[bytes]) -> bytes:
 
 def _page_count(path: Path) -> int:
     with PDFIUM_LOCK:
-        return len(pypdfium2.PdfDocument(str(path)))
+        document = pypdfium2.PdfDocument(str(path))
+        try:
+            return len(document)
+        finally:
+            document.close()

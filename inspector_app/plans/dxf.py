@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from inspector_app.i18n import _
+from inspector_app.i18n import _, ngettext
 from inspector_app.plans.document import CSS_DPI, Layer, PageInfo, PlanDocument, Region
 from inspector_app.plans.errors import PlanError
 from inspector_app.plans.vector_raster import DisplayList, DisplayListBuilder, draw_display_list
@@ -222,7 +222,8 @@ def _read(path: Path, warnings: list[str]):
     except Exception as exc:
         raise PlanError(path, _("ezdxf cannot read this DXF: {error}").format(error=exc)) from exc
     if auditor.has_errors:
-        warnings.append(_("{n} errors were repaired while reading").format(n=len(auditor.errors)))
+        warnings.append(ngettext("{n} error was repaired while reading", "{n} errors were repaired while reading",
+                                 len(auditor.errors)).format(n=len(auditor.errors)))
     return doc
 
 

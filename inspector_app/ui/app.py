@@ -34,8 +34,10 @@ class AfterFirstPaint(QObject):
 
 
 def run(context: AppContext) -> int:
+    from inspector_app.ui.qt_logging import quiet_qt
     from inspector_app.ui.start_screen import show_start_screen
 
+    quiet_qt()  # before the QApplication: Qt's real warnings only, not the same lines on every start
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Fire-Risk Inspector")

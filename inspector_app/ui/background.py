@@ -19,6 +19,9 @@ cancelled task is dropped: on_done is not called).
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -51,6 +54,8 @@ class BackgroundTask(QObject):
         super().__init__(parent)
         self.work = work
         self.cancelled = False
+        self.abandoned = False  # the program is closing: the worker tells nobody when it ends
+        self.worker_done = threading.Event()
         self.result: Any = None
         self.error = ""
         self.progress_dialog: QProgressDialog | None = None
@@ -67,7 +72,11 @@ class BackgroundTask(QObject):
 
     def report_progress(self, done: int, total: int) -> bool:
         """The `progress` callback handed to the work (called on the worker thread)."""
-        self._worker_progress.emit(done, total)
+        if not self.abandoned:
+            try:
+                self._worker_progress.emit(done, total)
+            except RuntimeError:  # the program ended under us: stop
+                return False
         return not self.cancelled
 
     @Slot(int, int)
@@ -99,9 +108,30 @@ class _Runner(QRunnable):
         try:
             result = self.task.work(self.task.report_progress)
         except BaseException as exc:  # every outcome goes back to the GUI thread
-            self.task._worker_done.emit(None, exc)
+            self._send(None, exc)
         else:
-            self.task._worker_done.emit(result, None)
+            self._send(result, None)
+        finally:
+            self.task.worker_done.set()
+
+    def _send(self, result: object, exc: object) -> None:
+        if self.task.abandoned:
+            return  # the window has closed (stop_all): nobody to tell, and the task's object may be gone
+        with contextlib.suppress(RuntimeError):  # "Signal source has been deleted": the program ended under us
+            self.task._worker_done.emit(result, exc)
+
+
+def stop_all(wait_seconds: float = 2.0) -> None:
+    """The program is closing: cancel every task still running, give them a moment to stop, and cut
+    them off from the GUI, so none reports into objects that are going away."""
+    tasks = list(_running)
+    for task in tasks:
+        task.cancel()
+        task.abandoned = True
+    deadline = time.monotonic() + wait_seconds
+    for task in tasks:
+        task.worker_done.wait(max(0.0, deadline - time.monotonic()))
+    _running.clear()
 
 
 def run_with_progress(parent: QWidget, label: str, work: Callable[[Progress], Any], on_done: Callable[[Any], None],

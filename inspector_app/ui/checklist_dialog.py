@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -26,6 +26,7 @@ from inspector_app.app.context import AppContext
 from inspector_app.core import checklists
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import N_, _
+from inspector_app.ui.screen_fit import fit_dialog
 
 RESULT_LABELS = (("pass", N_("Pass")), ("fail", N_("Fail")), ("na", N_("N/A")))
 RESULT_STYLE = {"pass": "#c8e6c9", "fail": "#ffcdd2", "na": "#e0e0e0"}
@@ -44,7 +45,7 @@ class ChecklistDialog(QDialog):
         self.run_id: uuid.UUID | None = None
         self.created: list[str] = []
         self.setWindowTitle(_("Checklist"))
-        self.resize(760, 640)
+        fit_dialog(self, QSize(760, 640))  # its buttons stay on a 768-px-high screen
         self.area = QComboBox()
         for code, checklist in context.catalogue.checklists.items():
             self.area.addItem(checklist.name.get(), code)

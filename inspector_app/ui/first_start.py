@@ -71,5 +71,6 @@ def ask_name_once(context: AppContext, parent: QWidget | None = None) -> str:
     try:
         save_settings(settings)
     except OSError as exc:  # the name still acts for this session
-        QMessageBox.warning(parent, _("Settings"), _("Could not save the settings: {problem}").format(problem=exc))
+        QMessageBox.warning(parent, _("Settings"), _("Could not save the settings: {problem}").format(
+            problem=exc.strerror or exc))
     return name

@@ -7,6 +7,7 @@ import datetime as dt
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QDialog, QDialogButtonBox, QFormLayout, QLineEdit, QWidget
 
+from inspector_app.core import dates
 from inspector_app.core.structure import INSPECTION_KINDS, inspection_kind_label
 from inspector_app.i18n import _
 
@@ -19,6 +20,7 @@ class InspectionDialog(QDialog):
         self.setMinimumWidth(460)  # the names hint must show whole, not cut at 200 px
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat(dates.QT_DATE_FORMAT)
         self.kind = QComboBox()
         for kind in INSPECTION_KINDS:
             self.kind.addItem(kind_label(kind), kind)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QMessageBox,
@@ -31,6 +30,7 @@ from inspector_app.exports.ledger_table import ledger_lines, write_csv
 from inspector_app.exports.ledger_xlsx import write_ledger_xlsx
 from inspector_app.i18n import _, ngettext, use_language
 from inspector_app.notices.printing import ledger_language, print_ledger
+from inspector_app.ui.file_dialogs import save_file
 from inspector_app.ui.print_dialogs import document_language, document_language_sentence
 
 FORMATS = ("xlsx", "csv", "pdf")
@@ -111,10 +111,9 @@ def export_ledger(parent: QWidget, context: AppContext, listed: list[uuid.UUID],
     today = notice_register.today()
     name = _("ledger-{date}").format(date=today.isoformat()) + f".{kind}"
     patterns = {"xlsx": _("Excel workbooks (*.xlsx)"), "csv": _("CSV files (*.csv)"), "pdf": _("PDF files (*.pdf)")}
-    path, _filter = QFileDialog.getSaveFileName(parent, _("Save the ledger"), name, patterns[kind])
-    if not path:
+    out = save_file(parent, "export", _("Save the ledger"), name, patterns[kind])
+    if out is None:
         return None
-    out = Path(path)
     if out.suffix.lower() != f".{kind}":
         out = out.with_name(out.name + f".{kind}")
     try:

@@ -11,12 +11,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from inspector_app.app.context import AppContext
-from inspector_app.core import backups
+from inspector_app.core import backups, dates
 from inspector_app.core.db import LedgerError
 from inspector_app.i18n import _
+from inspector_app.ui.file_dialogs import open_file
 
 # A start within this long of the last backup (a quick restart) makes no new one.
 START_GAP = timedelta(minutes=10)
@@ -24,9 +25,7 @@ CHECK_EVERY_MS = 60 * 60 * 1000  # how often a running program asks whether the 
 
 
 def _choose_file(parent: QWidget | None) -> Path | None:
-    path, _filter = QFileDialog.getOpenFileName(
-        parent, _("Open ledger"), str(Path.home()), _("Ledger files (*.sqlite *.db);;All files (*)"))
-    return Path(path) if path else None
+    return open_file(parent, "ledger", _("Open ledger"), _("Ledger files (*.sqlite *.db);;All files (*)"))
 
 
 def _ask_to_create(path: Path, give_up: str, parent: QWidget | None) -> str:
@@ -65,7 +64,7 @@ def _ask_to_recover(error: LedgerError, backup: backups.Backup | None, give_up: 
     text = str(error)
     if backup is not None:
         text += "\n\n" + _("The latest backup was made on {when}: {path}").format(
-            when=backup.made_at.astimezone().strftime("%Y-%m-%d %H:%M"), path=backup.path)
+            when=dates.shown_moment(backup.made_at), path=backup.path)
     elif not in_use:
         text += "\n\n" + _("There is no backup of this ledger to restore.")
     box = QMessageBox(QMessageBox.Icon.Warning, _("The ledger cannot be opened"), text,
@@ -150,7 +149,7 @@ def open_ledger_or_recover(context: AppContext, parent: QWidget | None = None, g
                 continue
             QMessageBox.information(parent, _("Backup restored"), _(
                 "The ledger was restored from the backup of {when}.\nThe file that failed to open is "
-                "kept at {kept}").format(when=backup.made_at.astimezone().strftime("%Y-%m-%d %H:%M"),
+                "kept at {kept}").format(when=dates.shown_moment(backup.made_at),
                                          kept=done.replaced_kept_at))
 
 

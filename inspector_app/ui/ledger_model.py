@@ -185,9 +185,9 @@ class LedgerModel(QAbstractTableModel):
         if key == "location":
             return " / ".join(part for part in (row.building, row.floor, row.room) if part)
         if key == "deadline":
-            return row.deadline.isoformat() if row.deadline else ""
+            return dates.shown_date(row.deadline) if row.deadline else ""
         if key == "found_at":
-            return dates.local_date(row.found_at).isoformat()
+            return dates.shown_date(dates.local_date(row.found_at))
         return str(getattr(row, key))
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

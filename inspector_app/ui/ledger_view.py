@@ -28,17 +28,17 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.app.context import AppContext
-from inspector_app.core import ledger
+from inspector_app.core import dates, ledger
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazard_rows import HazardRow
-from inspector_app.core.hazards import change_status_many
 from inspector_app.core.models import Building
 from inspector_app.core.reviews import record_review
 from inspector_app.core.workflow import Status, status_label
 from inspector_app.i18n import _, ngettext
 from inspector_app.ui.elided import ElidedButton, ElidedLabel
 from inspector_app.ui.ledger_model import LedgerModel
-from inspector_app.ui.status_dialogs import ReinspectionDialog, ReviewDialog, StatusChangeDialog
+from inspector_app.ui.status_change import HazardState, apply_status_change, ask_status_change
+from inspector_app.ui.status_dialogs import ReinspectionDialog, ReviewDialog
 
 SEARCH_DELAY_MS = 250
 
@@ -102,6 +102,7 @@ class LedgerView(QWidget):
             box.toggled.connect(self.apply_filter)
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
+            edit.setDisplayFormat(dates.QT_DATE_FORMAT)  # as every date is written, not the locale's
             edit.dateChanged.connect(self.apply_filter)
 
         self.status_button = QPushButton()
@@ -155,10 +156,16 @@ class LedgerView(QWidget):
         self.apply_filter()
 
     def note(self, text: str, error: bool = True) -> None:
-        """A line under the table: a problem in red, a success in green (never the error colour)."""
+        """A line under the table: a problem in red, a success in green (never the error colour). A
+        success is news only until the next thing done here (another row, a filter, an action)."""
         self.message.setStyleSheet("color: #b71c1c;" if error else "color: #1b5e20;")
         self.message.setProperty("error", error)
         self.message.setText(text)
+
+    def _forget_success(self) -> None:
+        if self.message.property("error") is False:
+            self.message.clear()
+            self.message.setProperty("error", None)
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -251,8 +258,8 @@ class LedgerView(QWidget):
         if self.responsible.text().strip():
             found.append(f"{labels['responsible']} {self.responsible.text().strip()}")
         if self.use_dates.isChecked():
-            found.append(f"{labels['from']} {self.date_from.date().toString('yyyy-MM-dd')} "
-                         f"{labels['to']} {self.date_to.date().toString('yyyy-MM-dd')}")
+            found.append(f"{labels['from']} {self.date_from.date().toString(dates.QT_DATE_FORMAT)} "
+                         f"{labels['to']} {self.date_to.date().toString(dates.QT_DATE_FORMAT)}")
         if self.search.text().strip():
             found.append(f"{labels['search']} “{self.search.text().strip()}”")
         return found
@@ -278,6 +285,7 @@ class LedgerView(QWidget):
             self.scope_button.setToolTip(_("Only the hazards of this place are listed: click to list all."))
 
     def apply_filter(self) -> None:
+        self._forget_success()
         self._keeping_selection(lambda: self.model.set_filter(self.current_filter()))
         self._update_count()
 
@@ -341,6 +349,8 @@ class LedgerView(QWidget):
         return True
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if not self._reselecting:
+            self._forget_success()
         if current.isValid() and not self._reselecting:
             self.hazardSelected.emit(str(self.model.id_at(current.row())))
 
@@ -360,31 +370,29 @@ class LedgerView(QWidget):
         return True
 
     def _apply(self, ids: list[uuid.UUID], target: str, note: str, photos: list[Path]) -> None:
-        try:
-            with self.context.db.session() as session:
-                refused = change_status_many(session, self.context.db.store, ids, target, self.context.actor,
-                                             note=note, photos=photos,
-                                             photo_max_edge=self.context.settings.photo_max_edge)
-        except InspectorError as exc:
-            QMessageBox.warning(self, _("Change status"), str(exc))
-            return
+        refused = apply_status_change(self, self.context.db, self.context.actor, self.context.settings.photo_max_edge,
+                                      ids, target, note, photos)
+        if refused is not None:
+            self._changed(len(ids) - len(refused), len(ids))
+
+    def _changed(self, changed: int, asked: int) -> None:
+        """Show a status change made here; the success is said only when every hazard took it (the
+        refused ones were named in a box already)."""
         self.model.refresh_rows()
         self.ledgerChanged.emit()
-        if refused:
-            QMessageBox.warning(self, _("Change status"), _("These hazards were not changed:") + "\n" + "\n".join(
-                f"{number}: {reason}" for number, reason in refused))
-        else:
-            self.note(ngettext("{count} hazard changed.", "{count} hazards changed.", len(ids)).format(
-                count=len(ids)), error=False)
+        if changed == asked:
+            self.note(ngettext("{count} hazard changed.", "{count} hazards changed.", changed).format(
+                count=changed), error=False)
 
     def change_status(self) -> None:
+        """The selected hazards' next state, the same way as the editor's status badge and a pin's menu."""
         if not self._need_selection():
             return
-        rows = self._selected_rows()
-        dialog = StatusChangeDialog({r.status for r in rows}, len(rows), self)
-        if dialog.exec():
-            target, note, photos = dialog.chosen()
-            self._apply([r.id for r in rows], target, note, photos)
+        hazards = [HazardState(r.id, r.number, r.status) for r in self._selected_rows()]
+        changed = ask_status_change(self, self.context.db, self.context.actor, self.context.settings.photo_max_edge,
+                                    hazards)
+        if changed:
+            self._changed(changed, len(hazards))
 
     def reinspect(self) -> None:
         if not self._need_selection():

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.app.context import AppContext
-from inspector_app.core import structure
+from inspector_app.core import dates, structure
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import find_hazard
 from inspector_app.core.settings import save_settings
 from inspector_app.core.workflow import Status
-from inspector_app.i18n import _, current_language, ngettext, set_language
+from inspector_app.i18n import _, current_language, set_language
+from inspector_app.ui import background, file_dialogs
 from inspector_app.ui.editor import HazardEditor
 from inspector_app.ui.inspection_dialog import kind_label
 from inspector_app.ui.ledger_view import LedgerView
@@ -37,12 +38,11 @@ from inspector_app.ui.models import ID_ROLE, KIND_ROLE
 from inspector_app.ui.navigator import Navigator
 from inspector_app.ui.plan_panel import PlanPanel
 from inspector_app.ui.qt_translations import QtTranslations
-from inspector_app.ui.refusable_command import RefusableCommand
 from inspector_app.ui.scan_box import ScanBox
 from inspector_app.ui.screen_fit import fitted_size
 from inspector_app.ui.summary_panel import SummaryPanel
 from inspector_app.ui.sync_panel import SyncPanel
-from inspector_app.ui.window_commands import WindowCommands
+from inspector_app.ui.window_undo import UndoSteps
 
 if TYPE_CHECKING:
     from inspector_app.ui.status_server import LocalStatusServer
@@ -51,7 +51,7 @@ if TYPE_CHECKING:
 # used: the window shows before them (benchmarks/startup.py).
 
 
-class MainWindow(WindowCommands):
+class MainWindow(UndoSteps):
     def __init__(self, context: AppContext, qt_translations: QtTranslations | None = None,
                  open_last_place: bool = True) -> None:
         """``open_last_place=False``: the caller shows the window first and calls open_last_place()
@@ -59,6 +59,7 @@ class MainWindow(WindowCommands):
         super().__init__()
         self.context = context
         self.qt_translations = qt_translations
+        file_dialogs.remember_in(context.settings)  # each kind of file dialog starts where it was last
         self.selected: tuple[str, uuid.UUID] | None = None
         self._place_name = ""
         self.undo_stack = QUndoStack(self)
@@ -164,18 +165,7 @@ class MainWindow(WindowCommands):
         self.checklist_action = self._action(self.run_checklist, "Ctrl+Shift+C")
         self.plan_tab_action = self._action(lambda: self.tabs.setCurrentWidget(self.plan_panel), "Alt+1")
         self.ledger_tab_action = self._action(lambda: self.tabs.setCurrentWidget(self.ledger_view), "Alt+2")
-        # Own actions rather than QUndoStack.createUndoAction: typing still waiting in the editor must
-        # become its undo step before undo runs, or Ctrl+Z would skip the words just typed.
-        self.undo_action = self._action(self.undo, QKeySequence.StandardKey.Undo)
-        self.redo_action = self._action(self.redo, QKeySequence.StandardKey.Redo)
-        self.undo_stack.canUndoChanged.connect(self.undo_action.setEnabled)
-        self.undo_stack.canRedoChanged.connect(self.redo_action.setEnabled)
-        # The texts come with the signals: the stack also signals while it is being destroyed, when
-        # asking it for its texts would fail.
-        self.undo_stack.undoTextChanged.connect(self._show_undo_text)
-        self.undo_stack.redoTextChanged.connect(self._show_redo_text)
-        self.undo_action.setEnabled(False)
-        self.redo_action.setEnabled(False)
+        self._build_undo_actions()  # ui/window_undo.py
         self.editor_action = self._action(self.focus_editor, "Ctrl+E")
         self.settings_action = self._action(self.show_settings, "Ctrl+,")  # ui/settings_dialog.py
         self.language_group = QActionGroup(self)
@@ -197,8 +187,6 @@ class MainWindow(WindowCommands):
         self.edit_menu = self.menuBar().addMenu("")
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
-        self.edit_menu.addSeparator()
-        self.edit_menu.addAction(self.settings_action)
         self.inspection_menu = self.menuBar().addMenu("")
         self.inspection_menu.addAction(self.new_inspection_action)
         self.inspection_menu.addAction(self.checklist_action)
@@ -219,7 +207,7 @@ class MainWindow(WindowCommands):
         self.plan_menu.addSeparator()
         for action in (self.places.plan_action, self.plan_panel.nudge_action, self.plan_panel.legend_action):
             self.plan_menu.addAction(action)
-        self.settings_menu = self.menuBar().addMenu("")
+        self.settings_menu = self.menuBar().addMenu("")  # Settings… is here only, not in Edit too
         self.settings_menu.addAction(self.settings_action)
         self.settings_menu.addAction(self.status_server_action)
         self.language_menu = self.settings_menu.addMenu("")
@@ -301,11 +289,7 @@ class MainWindow(WindowCommands):
         self.new_inspection_action.setText(_("New inspection…"))
         self.checklist_action.setText(_("Checklist…"))
         self.ledger_tab_action.setText(_("Ledger"))
-        for step in range(self.undo_stack.count()):  # the steps already taken are named anew too
-            command = self.undo_stack.command(step)
-            if isinstance(command, RefusableCommand):
-                command.retranslate()
-        self._update_undo_texts()
+        self._retranslate_undo()
         self.inspection_label.setText(_("Inspection:") + " ")
         self.tree_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
         self.scan_box.retranslate()
@@ -315,6 +299,7 @@ class MainWindow(WindowCommands):
         self.summary.retranslate()
         self.editor.retranslate()
         self.sync_panel.retranslate()
+        self.statusBar().clearMessage()  # a message of the old language must not stay on the new screen
         self._fill_inspections()
         self._update_place_label()
 
@@ -359,6 +344,7 @@ class MainWindow(WindowCommands):
         self.reload()
         self.plan_panel.refresh_pins()
         self.editor.reload()
+        self.drop_impossible_steps()
 
     def _current_site(self) -> uuid.UUID | None:
         kind, ident = self.selected or ("", None)
@@ -375,7 +361,7 @@ class MainWindow(WindowCommands):
     def _fill_inspections(self, wanted: str | None = None) -> None:
         wanted = wanted or self.inspection_combo.currentData() or self.context.settings.last_inspection_id
         with self.context.db.session() as session:
-            inspections = [(str(i.id), f"{i.date.isoformat()} · {kind_label(i.kind)} · {i.inspectors}")
+            inspections = [(str(i.id), f"{dates.shown_date(i.date)} · {kind_label(i.kind)} · {i.inspectors}")
                            for i in structure.list_inspections(session, self._current_site())]
         self.inspection_combo.blockSignals(True)
         self.inspection_combo.clear()
@@ -454,12 +440,14 @@ class MainWindow(WindowCommands):
         self.sync_panel.refresh_status()
         self.plan_panel.refresh_pins()
         self.editor.reload()
+        self.drop_impossible_steps()  # a hazard closed here: its editing steps can no longer run
 
     def _after_plan_change(self) -> None:
         self.summary.refresh()
         self.sync_panel.refresh_status()
         self.ledger_view.refresh()
         self.editor.reload()
+        self.drop_impossible_steps()
         if self.plan_panel.recent_categories != self.context.settings.recent_categories:
             self._remember_categories(self.plan_panel.recent_categories)
             self.editor.set_recent_categories(self.plan_panel.recent_categories)
@@ -469,6 +457,7 @@ class MainWindow(WindowCommands):
         self.sync_panel.refresh_status()
         self.ledger_view.refresh()
         self.plan_panel.refresh_pins()
+        self.drop_impossible_steps()  # fixed on the spot: the steps on it can no longer run
 
     def _place_pin(self, hazard_id: str, number: str) -> None:
         """Pin a hazard made without one (by a checklist) on the plan of the floor it was found on."""
@@ -482,48 +471,6 @@ class MainWindow(WindowCommands):
     def _remember_categories(self, codes: list[str]) -> None:
         self.context.settings.recent_categories = list(codes)
         self.plan_panel.recent_categories = list(codes)
-
-    # -- undo -------------------------------------------------------------------------------
-    def undo(self) -> None:
-        """Undo one step. A step the ledger refuses (its hazard was closed meanwhile) is dropped, and so
-        are the steps under it on the same hazard, at once and said once: not one silent click each."""
-        self.editor.commit_pending()
-        dropped = 0
-        while self.undo_stack.canUndo():
-            index, count = self.undo_stack.index(), self.undo_stack.count()
-            key = str(getattr(self.undo_stack.command(index - 1), "hazard_id", "") or "")
-            self.undo_stack.undo()
-            refused = self.undo_stack.count() < count
-            if not refused:
-                break
-            dropped += 1
-            below = self.undo_stack.command(self.undo_stack.index() - 1) if self.undo_stack.canUndo() else None
-            if not key or str(getattr(below, "hazard_id", "") or "") != key:
-                break
-        if dropped:
-            self.statusBar().showMessage(ngettext(
-                "{count} step could no longer be undone and was dropped.",
-                "{count} steps could no longer be undone and were dropped.", dropped).format(count=dropped), 15000)
-
-    def redo(self) -> None:
-        self.editor.commit_pending()
-        self.undo_stack.redo()
-
-    def _update_undo_texts(self) -> None:
-        self._show_undo_text(self.undo_stack.undoText())
-        self._show_redo_text(self.undo_stack.redoText())
-
-    def _show_undo_text(self, step: str) -> None:
-        # The menu names the step; the tool bar's button stays short (a file name must not push
-        # the sync button off a laptop screen) and names it in its tooltip.
-        self.undo_action.setText(_("Undo {step}").format(step=step) if step else _("Undo"))
-        self.undo_action.setIconText(_("Undo"))
-        self.undo_action.setToolTip(self.undo_action.text())
-
-    def _show_redo_text(self, step: str) -> None:
-        self.redo_action.setText(_("Redo {step}").format(step=step) if step else _("Redo"))
-        self.redo_action.setIconText(_("Redo"))
-        self.redo_action.setToolTip(self.redo_action.text())
 
     def focus_editor(self) -> None:
         self.editor_dock.show()
@@ -583,7 +530,8 @@ class MainWindow(WindowCommands):
         try:
             save_settings(self.context.settings)
         except OSError as exc:
-            self.statusBar().showMessage(_("Could not save the settings: {problem}").format(problem=exc))
+            self.statusBar().showMessage(_("Could not save the settings: {problem}").format(
+                problem=exc.strerror or exc))
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.context.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
@@ -593,4 +541,5 @@ class MainWindow(WindowCommands):
         if self.status_server is not None:
             self.status_server.stop()
         self.sync_panel.shutdown()
+        background.stop_all()  # printing or an export still running: stopped, and it reports to nobody
         super().closeEvent(event)

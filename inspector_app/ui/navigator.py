@@ -242,15 +242,29 @@ class Navigator(QWidget):
             self.placesChanged.emit(str(ident))
 
     def remove_place(self) -> None:
+        """Remove the chosen place. A place that holds anything is refused at once, saying what it holds
+        and what to do instead; an empty one is asked about, with Cancel the default answer."""
         kind, ident, name = self.current()
         if ident is None:
+            return
+        try:
+            with self.context.db.session() as session:
+                refusal = structure.removal_refusal(session, kind, ident)
+        except InspectorError as exc:
+            refusal = str(exc)
+        if refusal:
+            box = QMessageBox(QMessageBox.Icon.Information, _("Cannot remove"), refusal, parent=self)
+            box.setObjectName("remove_refused")
+            box.exec()
             return
         question = {"site": _("Remove the site “{name}”?"), "building": _("Remove the building “{name}”?"),
                     "floor": _("Remove the floor “{name}” and its plan versions?")}[kind].format(name=name)
         box = QMessageBox(QMessageBox.Icon.Question, _("Remove"), question, parent=self)
+        box.setObjectName("remove_question")
         remove = box.addButton(_("Remove"), QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton(_("Keep"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(remove)
+        keep = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)  # Enter on a destructive question keeps the place
+        box.setEscapeButton(keep)
         box.exec()
         if box.clickedButton() is not remove:
             return
@@ -258,8 +272,8 @@ class Navigator(QWidget):
         try:
             with self.context.db.session() as session:
                 structure.remove_place(session, kind, ident)
-        except InspectorError as exc:
-            QMessageBox.warning(self, _("Remove"), str(exc))
+        except InspectorError as exc:  # filled meanwhile (a sync): said, nothing removed
+            QMessageBox.warning(self, _("Cannot remove"), str(exc))
             return
         self.placesChanged.emit(parent.data(ID_ROLE) if parent.isValid() else "")
 

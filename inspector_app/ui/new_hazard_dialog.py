@@ -21,11 +21,14 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.core.forms import Catalogue
-from inspector_app.i18n import _
+from inspector_app.i18n import _, current_language
 
 
 class NewHazardDialog(QDialog):
-    def __init__(self, catalogue: Catalogue, recent: list[str] | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, catalogue: Catalogue, recent: list[str] | None = None, parent: QWidget | None = None,
+                 area_type: str = "") -> None:
+        """``area_type``: the building's; the categories its checklist looks for come right after the
+        recently used ones, and the list starts on the first of them."""
         super().__init__(parent)
         self.catalogue = catalogue
         self.setWindowTitle(_("New hazard"))
@@ -33,12 +36,19 @@ class NewHazardDialog(QDialog):
         self.category = QComboBox()
         self.category.setEditable(True)
         self.category.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        ordered = [c for c in (recent or []) if c in catalogue.categories]
-        ordered += sorted((c for c in catalogue.categories if c not in ordered),
-                          key=lambda code: (catalogue.categories[code].group, code))
-        for code in ordered:
-            category = catalogue.categories[code]
-            self.category.addItem(f"{category.name.zh} · {category.name.en}", code)
+        recent_codes = [c for c in (recent or []) if c in catalogue.categories]
+        area_codes = [c for c in catalogue.categories_for_area(area_type) if c not in recent_codes]
+        # The rest in the taxonomy's own order (its groups as the forms list them), not by code.
+        rest = [c for c in catalogue.categories if c not in recent_codes and c not in area_codes]
+        english = not current_language().startswith("zh")
+        for section in (recent_codes, area_codes, rest):
+            if section and self.category.count():
+                self.category.insertSeparator(self.category.count())
+            for code in section:
+                name = catalogue.categories[code].name
+                # Both languages, so either can be typed; the one the program speaks first.
+                self.category.addItem(f"{name.en} · {name.zh}" if english else f"{name.zh} · {name.en}", code)
+        self.category.setCurrentIndex(0)
         completer = QCompleter(self.category.model(), self)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.forms import Catalogue
 from inspector_app.i18n import _
+from inspector_app.ui.file_dialogs import open_file
 
 PLAN_PATTERNS = "*.png *.jpg *.jpeg *.tif *.tiff *.bmp *.webp *.gif *.heic *.heif *.avif *.pdf *.svg *.svgz *.dxf"
 ERROR_STYLE = "color: #b71c1c;"
@@ -36,8 +36,7 @@ def plan_file_filter() -> str:
 
 
 def choose_plan_file(parent: QWidget, title: str) -> Path | None:
-    path, _chosen = QFileDialog.getOpenFileName(parent, title, str(Path.home()), plan_file_filter())
-    return Path(path) if path else None
+    return open_file(parent, "plan", title, plan_file_filter())
 
 
 class _CheckedDialog(QDialog):
@@ -107,10 +106,7 @@ class PlaceDialog(_CheckedDialog):
             self.code.setPlaceholderText(_("optional, e.g. LL1: starts the hazard numbers"))
             form.addRow(_("Code:"), self.code)
         if kind == "building" and not renaming and catalogue is not None:
-            for code, area in sorted(catalogue.area_types.items(), key=lambda item: item[1].name.get()):
-                self.area_type.addItem(area.name.get(), code)
-            self.area_type.addItem(_("Other"), "other")
-            self.area_type.setCurrentIndex(self.area_type.findData("other"))  # chosen, not guessed
+            fill_area_types(self.area_type, catalogue)
             form.addRow(_("Used as:"), self.area_type)
         if kind == "floor" and not renaming:
             self.level.setRange(-9, 200)
@@ -122,6 +118,17 @@ class PlaceDialog(_CheckedDialog):
     def values(self) -> dict[str, Any]:
         return {"name": self.name.text(), "code": self.code.text().strip() or None,
                 "area_type": self.area_type.currentData() or "other", "level": self.level.value()}
+
+
+def fill_area_types(combo: QComboBox, catalogue: Catalogue) -> None:
+    """The area types a building may be used as, by name, and "other" once, last and chosen: the forms
+    have their own "other" (其他场所), which a second one added here doubled."""
+    others = catalogue.area_types.get("other")
+    for code, area in sorted(catalogue.area_types.items(), key=lambda item: item[1].name.get()):
+        if code != "other":
+            combo.addItem(area.name.get(), code)
+    combo.addItem(others.name.get() if others is not None else _("Other"), "other")
+    combo.setCurrentIndex(combo.count() - 1)  # chosen, not guessed
 
 
 class FirstSiteDialog(_CheckedDialog):
@@ -141,10 +148,7 @@ class FirstSiteDialog(_CheckedDialog):
         self.building = QLineEdit()
         self.building.setPlaceholderText(_("e.g. Teaching building, Dormitory 2"))
         self.area_type = QComboBox()
-        for code, area in sorted(catalogue.area_types.items(), key=lambda item: item[1].name.get()):
-            self.area_type.addItem(area.name.get(), code)
-        self.area_type.addItem(_("Other"), "other")
-        self.area_type.setCurrentIndex(self.area_type.findData("other"))
+        fill_area_types(self.area_type, catalogue)
         self.floor = QLineEdit("1F")
         self.plan = QLineEdit()
         self.plan.setPlaceholderText(_("optional: PDF, image, SVG or DXF"))

@@ -47,6 +47,7 @@ from inspector_app.ui.canvas.pins import GLYPHS, Pin, PinSet
 from inspector_app.ui.canvas.plan_view import ZOOM_STEP, PlanView
 from inspector_app.ui.elided import ElidedLabel
 from inspector_app.ui.new_hazard_dialog import NewHazardDialog
+from inspector_app.ui.pin_menu import PinMenu
 from inspector_app.ui.place_dialogs import choose_plan_file
 from inspector_app.ui.plan_import import PlanImport, PlanImports
 
@@ -74,10 +75,15 @@ class PlanPanel(PlanImports):
         self.view.pinsMoved.connect(self.move_pins)
         self.view.selectionChanged.connect(self._selection_changed)
         self.view.pinActivated.connect(self.hazardActivated)
+        self.pin_menu = PinMenu(context, self)  # a pin's right-click menu: its next states, the ledger
+        self.view.pinMenuRequested.connect(self.pin_menu.open)
+        self.pin_menu.statusChanged.connect(self._status_changed)
+        self.pin_menu.showInLedger.connect(self.hazardActivated)
         # The overview floats in the plan's top-right corner: a column of its own beside the plan
         # took a fifth of a laptop screen's width from the plan.
         self.overview = OverviewMap(self.view, self.view)
         self.view.installEventFilter(self)
+        self.said_success = False
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b71c1c; padding: 6px;")
@@ -242,6 +248,7 @@ class PlanPanel(PlanImports):
 
     def _say(self, text: str, error: bool = True, warning: bool = False) -> None:
         colour = "#8a5300" if warning else "#b71c1c" if error else "#1b5e20"  # amber, red, green
+        self.said_success = bool(text) and not error and not warning  # news until the next pin is chosen
         self.message.setStyleSheet(f"color: {colour}; padding: 6px;")
         self.message.setText(text)
         self.message.setVisible(bool(text))
@@ -475,6 +482,8 @@ class PlanPanel(PlanImports):
                 self.view.centerOn(spot)
 
     def _selection_changed(self, ids: list[str]) -> None:
+        if self.said_success:
+            self._say("")
         if ids:
             self.hazardSelected.emit(ids[0])
 
@@ -500,12 +509,19 @@ class PlanPanel(PlanImports):
         self.refresh_pins()
         self.ledgerChanged.emit()
 
+    def _status_changed(self, hazard_id: str) -> None:
+        """A status changed from a pin's menu: the pin is redrawn, the editor shows that hazard."""
+        self._changed()
+        self.hazardSelected.emit(hazard_id)
+
     def add_hazard_at(self, x: float, y: float) -> None:
         if self.placing is not None:
             self._place_at(x, y)
             return
         self._say("")  # the hint that led here has done its job
-        dialog = NewHazardDialog(self.context.catalogue, self.recent_categories, self)
+        with self.context.db.session() as session:
+            area_type = structure.area_type_of_floor(session, self.floor_id) if self.floor_id else ""
+        dialog = NewHazardDialog(self.context.catalogue, self.recent_categories, self, area_type=area_type)
         if not dialog.exec():
             return
         values = dialog.values()

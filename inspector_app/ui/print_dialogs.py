@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QLabel,
     QMessageBox,
@@ -35,12 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from inspector_app.app.context import AppContext
-from inspector_app.core import notice_register
+from inspector_app.core import dates, notice_register
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import Organisation
 from inspector_app.core.organisation import choose_organisation, effective_settings, settings_for_hazards
 from inspector_app.i18n import DEFAULT_LANGUAGE, N_, _, current_language, ngettext
 from inspector_app.ui.background import run_with_progress
+from inspector_app.ui.file_dialogs import save_file
 from inspector_app.ui.org_dialogs import confirm_print_settings
 
 if TYPE_CHECKING:
@@ -51,8 +51,7 @@ if TYPE_CHECKING:
 
 
 def _ask_file(parent: QWidget, title: str, name: str) -> Path | None:
-    path, _filter = QFileDialog.getSaveFileName(parent, title, name, _("PDF files (*.pdf)"))
-    return Path(path) if path else None
+    return save_file(parent, "print", title, name, _("PDF files (*.pdf)"))
 
 
 def open_or_print(parent: QWidget, printed: Printed, paper_size: str = "A4") -> None:
@@ -88,15 +87,24 @@ def send_to_printer(parent: QWidget, pdf: Path, paper_size: str = "A4") -> None:
     try:
         with PDFIUM_LOCK:  # PDFium is not thread-safe, even across documents
             document = pypdfium2.PdfDocument(str(pdf))
-            for index, page in enumerate(document):
-                if index:
-                    printer.newPage()
-                target = painter.viewport()
-                scale = min(target.width() / page.get_width(), target.height() / page.get_height())
-                image = page.render(scale=scale).to_pil().convert("RGB")
-                data = image.tobytes()
-                qimage = QImage(data, image.width, image.height, image.width * 3, QImage.Format.Format_RGB888)
-                painter.drawImage(0, 0, qimage)
+            try:
+                for index in range(len(document)):
+                    if index:
+                        printer.newPage()
+                    page = document[index]
+                    try:
+                        target = painter.viewport()
+                        scale = min(target.width() / page.get_width(), target.height() / page.get_height())
+                        bitmap = page.render(scale=scale)
+                        image = bitmap.to_pil().convert("RGB")
+                        bitmap.close()
+                    finally:
+                        page.close()
+                    data = image.tobytes()
+                    qimage = QImage(data, image.width, image.height, image.width * 3, QImage.Format.Format_RGB888)
+                    painter.drawImage(0, 0, qimage)
+            finally:
+                document.close()  # not left open for pypdfium2 to close, and warn about, at exit
     finally:
         painter.end()
 
@@ -110,14 +118,14 @@ class NewDeadlineDialog(QDialog):
     def __init__(self, parent: QWidget | None, past: list[tuple[str, dt.date]], issued: dt.date) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("New deadline"))
-        listed = "\n".join(_("{number}: deadline {date}").format(number=n, date=d.isoformat()) for n, d in past)
+        listed = "\n".join(_("{number}: deadline {date}").format(number=n, date=dates.shown_date(d)) for n, d in past)
         self.message = QLabel(_("The notice is issued on {today}, after the deadline of these hazards:\n{hazards}\n\n"
                                 "Give them a new deadline; it is recorded in each hazard's history.").format(
-            today=issued.isoformat(), hazards=listed))
+            today=dates.shown_date(issued), hazards=listed))
         self.message.setWordWrap(True)
         self.date = QDateEdit()
         self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setDisplayFormat(dates.QT_DATE_FORMAT)
         self.date.setMinimumDate(QDate(issued.year, issued.month, issued.day))
         proposed = issued + dt.timedelta(days=self.DEFAULT_DAYS)
         self.date.setDate(QDate(proposed.year, proposed.month, proposed.day))

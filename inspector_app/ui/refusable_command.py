@@ -31,6 +31,11 @@ class RefusableCommand(QUndoCommand):
     def retranslate(self) -> None:
         self.setText(self._name())
 
+    def needs_open_hazards(self) -> set[str]:
+        """The hazards this step can only run on while they are neither closed nor withdrawn (the
+        ledger refuses it on a final one): none unless a command says so."""
+        return set()
+
     def attempt(self, step: Callable[[], None]) -> bool:
         """Run one direction of the command; False (and obsolete, and said) when the core refused it."""
         try:

@@ -7,14 +7,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QPointF, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QPointF, Qt, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QPainterPath, QPen, QTabletEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -26,14 +25,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.workflow import Status, allowed_targets, status_label
-from inspector_app.i18n import _
+from inspector_app.core import dates
+from inspector_app.core.workflow import Status, common_targets, status_label, transition_between
+from inspector_app.i18n import _, ngettext
+from inspector_app.ui.file_dialogs import open_files
 
 PHOTO_FILTER = "*.jpg *.jpeg *.png *.heic *.heif *.avif *.webp *.bmp *.tif *.tiff"
 
 
 class PhotoPicker(QWidget):
     """A button that picks after-photos and a label that says how many were picked."""
+
+    changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,46 +51,87 @@ class PhotoPicker(QWidget):
         layout.addWidget(self.label, 1)
 
     def pick(self) -> None:
-        files, _filter = QFileDialog.getOpenFileNames(self, _("After-photos"), str(Path.home()),
-                                                      _("Photos ({patterns})").format(patterns=PHOTO_FILTER))
+        files = open_files(self, "photo", _("After-photos"), _("Photos ({patterns})").format(patterns=PHOTO_FILTER))
         if files:
-            self.set_paths([Path(f) for f in files])
+            self.set_paths(files)
 
     def set_paths(self, paths: list[Path]) -> None:
         self.paths = paths
         self.label.setText(", ".join(p.name for p in paths) if paths else _("No photo"))
+        self.changed.emit()
 
 
 class StatusChangeDialog(QDialog):
-    """Choose the next state for the selected hazards (only states reachable from all of them)."""
+    """Choose the next state for the selected hazards (only states reachable from all of them), and give
+    what the step needs: a note (withdrawing, a failed re-inspection), an after-photo (closing). OK waits
+    until the step has what it needs, and the dialog says what that is.
 
-    def __init__(self, current_statuses: set[str], count: int, parent: QWidget | None = None) -> None:
+    ``target``: the state chosen already (a status badge's or a pin's menu); ``number``: the hazard's,
+    when there is one; ``has_after_photo``: every hazard has an after-photo already."""
+
+    def __init__(self, current_statuses: set[str], count: int, parent: QWidget | None = None,
+                 target: str | None = None, number: str = "", has_after_photo: bool = False) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_("Change status of {count} hazards").format(count=count))
-        reachable: list[Status] | None = None
-        for status in current_statuses:
-            targets = allowed_targets(status)
-            reachable = targets if reachable is None else [t for t in reachable if t in targets]
+        self.sources = set(current_statuses)
+        self.has_after_photo = has_after_photo
+        self.setWindowTitle(_("Change the status of hazard {number}").format(number=number) if number else ngettext(
+            "Change the status of {count} hazard", "Change the status of {count} hazards", count).format(count=count))
         self.target = QComboBox()
-        for status in reachable or []:
+        for status in common_targets(self.sources):
             self.target.addItem(status_label(status), status.value)
+        if target is not None and self.target.findData(target) >= 0:
+            self.target.setCurrentIndex(self.target.findData(target))
         self.note = QPlainTextEdit()
+        self.note.setTabChangesFocus(True)
         self.note.setPlaceholderText(_("What was done, or why (needed to withdraw or to fail a re-inspection)"))
         self.photos = PhotoPicker()
+        self.needs = QLabel()
+        self.needs.setObjectName("status_needs")
+        self.needs.setWordWrap(True)
+        self.needs.setStyleSheet("color: #8a5300;")
         form = QFormLayout()
         form.addRow(_("New status:"), self.target)
+        form.addRow(self.needs)
         form.addRow(_("Note:"), self.note)
         form.addRow(_("Photos:"), self.photos)
+        self.form = form
         self.empty = QLabel(_("The selected hazards have no next state in common."))
         self.empty.setVisible(self.target.count() == 0)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(self.target.count() > 0)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         layout = QVBoxLayout(self)
         layout.addWidget(self.empty)
         layout.addLayout(form)
-        layout.addWidget(buttons)
+        layout.addWidget(self.buttons)
+        self.target.currentIndexChanged.connect(self._update)
+        self.note.textChanged.connect(self._update)
+        self.photos.changed.connect(self._update)
+        self._update()
+
+    def _needs(self) -> tuple[bool, bool]:
+        """(a note, an after-photo) that the chosen step needs from at least one of the hazards."""
+        target = self.target.currentData() or ""
+        steps = [transition_between(source, target) for source in self.sources]
+        return (any(step is not None and step.needs_note for step in steps),
+                any(step is not None and step.needs_after_photo for step in steps) and not self.has_after_photo)
+
+    def _update(self) -> None:
+        needs_note, needs_photo = self._needs()
+        words = []
+        if needs_note:
+            words.append(_("Withdrawing needs a reason: say why in the note.")
+                         if self.target.currentData() == Status.WITHDRAWN else
+                         _("Sending it back needs a note saying what is still wrong."))
+        if needs_photo:
+            words.append(_("Closing needs an after-photo showing the fixed state."))
+        self.needs.setText(" ".join(words))
+        self.needs.setVisible(bool(words))
+        # After-photos belong to reporting the fix and closing; starting work or withdrawing takes none.
+        self.form.setRowVisible(self.photos, self.target.currentData() in (Status.CLOSED, Status.AWAITING_REINSPECTION))
+        self.ok.setEnabled(self.target.count() > 0 and (not needs_note or bool(self.note.toPlainText().strip()))
+                           and (not needs_photo or bool(self.photos.paths)))
 
     def chosen(self) -> tuple[str, str, list[Path]]:
         return self.target.currentData() or "", self.note.toPlainText().strip(), self.photos.paths
@@ -199,11 +243,13 @@ class ReviewDialog(QDialog):
 
     def __init__(self, count: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(_("Principal review of {count} hazards").format(count=count))
+        self.setWindowTitle(ngettext("Principal review of {count} hazard", "Principal review of {count} hazards",
+                                     count).format(count=count))
         self.reviewer = QLineEdit()
         self.reviewer.setPlaceholderText(_("Name of the reviewer"))
         self.date = QDateEdit(QDate.currentDate())
         self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat(dates.QT_DATE_FORMAT)
         self.note = QLineEdit()
         self.signature = SignaturePad()
         clear = QPushButton(_("Clear signature"))

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QVBoxLa
 from inspector_app.app.context import AppContext
 from inspector_app.core.summary import Summary, summarise
 from inspector_app.core.workflow import STATUS_COLOURS, Status, status_label
-from inspector_app.i18n import _
+from inspector_app.i18n import _, ngettext
 
 TOP_CATEGORIES = 6
 
@@ -55,8 +55,10 @@ class SummaryPanel(QWidget):
             self.inspection_text.setText(self._html(inspection))
 
     def _html(self, summary: Summary) -> str:
-        lines = [_("<b>{total}</b> hazards, <b>{major}</b> major, <b style='color:#d32f2f'>{overdue}</b> overdue")
-                 .format(total=summary.total, major=summary.major, overdue=summary.overdue)]
+        lines = [ngettext("<b>{total}</b> hazard, <b>{major}</b> major, <b style='color:#d32f2f'>{overdue}</b> overdue",
+                          "<b>{total}</b> hazards, <b>{major}</b> major, <b style='color:#d32f2f'>{overdue}</b> "
+                          "overdue", summary.total).format(total=summary.total, major=summary.major,
+                                                           overdue=summary.overdue)]
         lines.append(_("Fixed on the spot: {count} ({rate:.0%})").format(
             count=summary.fixed_on_spot, rate=summary.on_spot_rate))
         for status in Status:

@@ -9,10 +9,12 @@ QRunnable so the window never waits for the network; this module only shows it a
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import time
+import threading
 from collections.abc import Callable
 from html import escape
+from typing import Any
 from urllib.parse import urlsplit
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
@@ -39,12 +41,13 @@ from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.sync import laptop
 from inspector_app.core.sync.run import SyncReport, status, synchronise
-from inspector_app.i18n import N_, _, ngettext
+from inspector_app.i18n import N_, _, current_language, ngettext
 from inspector_app.ui.sync_conflicts import ERROR_COLOUR, ConflictsDialog
 
 # Seconds to wait before trying again after the 1st, 2nd, ... failure in a row (then the last one).
 RETRY_DELAYS = (30, 60, 120, 240, 480, 600)
 STATUS_REFRESH_MS = 60_000
+SHUTDOWN_WAIT_S = 2.0  # how long quitting waits for a running sync to stop
 # Answers after which trying again cannot help: the token is refused, or the program is too old.
 HOPELESS_STATUSES = frozenset({401, 426})
 
@@ -80,18 +83,50 @@ def ago(moment: dt.datetime, now: dt.datetime) -> str:
 class _Signals(QObject):
     progress = Signal(str, int, int)
     finished = Signal(object)
-    failed = Signal(str, bool)  # message, whether trying again can help
+    failed = Signal(object, bool)  # the error (put in words when shown), whether trying again can help
+
+
+class SyncCancelled(InspectorError):
+    """The program is closing: the sync stops at its next step (and is tried again at the next start)."""
 
 
 class SyncJob(QRunnable):
-    """One synchronise() call off the UI thread; every outcome arrives as a signal."""
+    """One synchronise() call off the UI thread; every outcome arrives as a signal. ``cancel()`` (the
+    window closes) stops it at its next step or pause and silences it: its signals' source may be gone."""
 
     def __init__(self, database: Database, server: str, token: str, actor: str,
-                 sleep: Callable[[float], None]) -> None:
+                 sleep: Callable[[float], None] | None = None) -> None:
         super().__init__()
         self.setAutoDelete(False)  # the panel keeps it until its signal arrived
         self.database, self.server, self.token, self.actor, self.sleep = database, server, token, actor, sleep
         self.signals = _Signals()
+        self.cancelled = threading.Event()
+        self.done = threading.Event()
+
+    def cancel(self) -> None:
+        self.cancelled.set()
+
+    def _check(self) -> None:
+        if self.cancelled.is_set():
+            raise SyncCancelled(lambda: _("The sync was stopped: the program was closing."))
+
+    def _pause(self, seconds: float) -> None:
+        """The client's wait between tries: cut short by cancel()."""
+        if self.sleep is not None:
+            self.sleep(seconds)
+        else:
+            self.cancelled.wait(seconds)
+        self._check()
+
+    def _progress(self, phase: str, done: int, total: int) -> None:
+        self._check()
+        self._emit(self.signals.progress, phase, done, total)
+
+    def _emit(self, signal: Any, *args: object) -> None:
+        if self.cancelled.is_set():
+            return  # the window has closed: nobody to tell, and its objects may be gone
+        with contextlib.suppress(RuntimeError):  # "Signal source has been deleted": the program ended under us
+            signal.emit(*args)
 
     def run(self) -> None:
         import httpx  # here, on the worker thread: the window opens without loading the HTTP client
@@ -102,16 +137,19 @@ class SyncJob(QRunnable):
         try:
             from inspector_app.web.sync.client import HttpTransport
 
-            transport = HttpTransport(self.server, self.token, sleep=self.sleep, client=client)
+            self._check()
+            transport = HttpTransport(self.server, self.token, sleep=self._pause, client=client)
             report = synchronise(self.database, transport, self.actor, server_url=transport.server_url,
-                                 progress=lambda phase, done, total: self.signals.progress.emit(phase, done, total))
+                                 progress=self._progress)
         except Exception as exc:  # whatever stopped the sync is shown, never swallowed
-            message = str(exc) if isinstance(exc, InspectorError) else f"{type(exc).__name__}: {exc}"
-            self.signals.failed.emit(message, not HOPELESS_STATUSES.intersection(answered))
+            # An InspectorError is kept as it is: it is put in words when shown, in the language of then.
+            problem = exc if isinstance(exc, InspectorError) else f"{type(exc).__name__}: {exc}"
+            self._emit(self.signals.failed, problem, not HOPELESS_STATUSES.intersection(answered))
         else:
-            self.signals.finished.emit(report)
+            self._emit(self.signals.finished, report)
         finally:
             client.close()
+            self.done.set()
 
 
 # -- the panel -------------------------------------------------------------------------------------
@@ -128,9 +166,10 @@ class SyncPanel(QObject):
         self.attempts = 0  # syncs started since the program started
         self.failures = 0  # failures in a row, for the backoff
         self.retry_delays: tuple[float, ...] = RETRY_DELAYS
-        self.http_sleep: Callable[[float], None] = time.sleep
-        self.last_failure = ""
-        self.last_result = ""
+        self.http_sleep: Callable[[float], None] | None = None  # None: the job's own wait, cut short at quit
+        self.last_failure: object = ""  # this run's last failure (an InspectorError, words when shown)
+        self.last_result: Callable[[], str] | None = None  # the last success, in the language of when it is shown
+        self.language = current_language()  # a stored error from before a switch is not shown in its words
         self.gave_up = False
         self.offer_box: QMessageBox | None = None
         self.conflicts_dialog: ConflictsDialog | None = None
@@ -271,11 +310,16 @@ class SyncPanel(QObject):
 
     def _finished(self, report: SyncReport) -> None:
         self._ended()
-        self.last_result = _("Sync done: sent {pushed}, received {pulled}").format(
-            pushed=report.pushed, pulled=report.pulled)
-        if report.conflicts:
-            self.last_result += _(", ") + ngettext("{n} new conflict", "{n} new conflicts", report.conflicts).format(
-                n=report.conflicts)
+
+        def result() -> str:
+            words = _("Sync done: sent {pushed}, received {pulled}").format(pushed=report.pushed,
+                                                                            pulled=report.pulled)
+            if report.conflicts:
+                words += _(", ") + ngettext("{n} new conflict", "{n} new conflicts", report.conflicts).format(
+                    n=report.conflicts)
+            return words
+
+        self.last_result = result
         # Refused rows and rows kept aside are the core's last_error: the sync went through, some rows did
         # not; the kept ones are tried again by the next sync, so one comes by itself.
         self.last_failure = ""
@@ -283,15 +327,15 @@ class SyncPanel(QObject):
             self._schedule_retry()
         else:
             self.failures = 0
-        self.window_status(self.last_result)
+        self.window_status(result())
         self.refresh_status()
         self.synced.emit()
         if report.open_conflicts and (self.user_started or report.conflicts):
             self._offer_conflicts(report.open_conflicts)
 
-    def _failed(self, message: str, may_retry: bool) -> None:
+    def _failed(self, problem: object, may_retry: bool) -> None:
         self._ended()
-        self.last_failure = message
+        self.last_failure = problem
         if may_retry:
             self._schedule_retry()
         else:
@@ -331,7 +375,11 @@ class SyncPanel(QObject):
         except Exception as exc:  # a ledger being switched must not break the status bar
             self._show([_error(_("Sync status unavailable: {problem}").format(problem=exc))], True, str(exc))
             return
-        problem = "" if self.running else (self.last_failure or state["last_error"] or "")
+        stored = state["last_error"] or ""
+        if stored and not self.last_failure and current_language() != self.language:
+            # Kept in the ledger in the words of the language of then: not shown in a mixed language.
+            stored = _("the last sync had a problem; sync again to have it said in this language")
+        problem = "" if self.running else (str(self.last_failure) or stored)
         parts: list[str] = []  # pieces of rich text, each escaped; only the error ones are red
         if problem:
             words = _("Sync failed: {problem}").format(problem=_short(problem))
@@ -365,8 +413,8 @@ class SyncPanel(QObject):
         tips = [_("Server: {server}").format(server=self.server() or _("(not connected)"))]
         if problem:
             tips.append(problem)
-        if self.last_result:
-            tips.append(self.last_result)
+        if self.last_result is not None:
+            tips.append(self.last_result())
         self.widget.setToolTip("\n".join(tips))
 
     def text(self) -> str:
@@ -389,13 +437,17 @@ class SyncPanel(QObject):
         self.refresh_status()
         self.ledgerChanged.emit()
 
-    def shutdown(self) -> None:
-        """The window closes: no retry fires later; a running sync's signals go nowhere."""
+    def shutdown(self, wait_seconds: float = SHUTDOWN_WAIT_S) -> None:
+        """The window closes: no retry fires later; a running sync is stopped at its next step and given
+        a moment to end (a request the network holds ends at its timeout, silently: its signals are cut)."""
         self.retry_timer.stop()
         self.refresh_timer.stop()
-        if self.job is not None:
-            for signal in (self.job.signals.progress, self.job.signals.finished, self.job.signals.failed):
+        job, self.job = self.job, None
+        if job is not None:
+            job.cancel()
+            for signal in (job.signals.progress, job.signals.finished, job.signals.failed):
                 signal.disconnect()
+            job.done.wait(wait_seconds)
 
 
 def _error(text: str) -> str:
@@ -443,20 +495,26 @@ class ConnectDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
-        self.server.textChanged.connect(self._check)
-        self.token.textChanged.connect(self._check)
+        # A field is judged once it has been typed in: no red "give the address" before any typing.
+        self.touched: set[str] = set()
+        self.server.textEdited.connect(lambda _text: self._check("server"))
+        self.token.textEdited.connect(lambda _text: self._check("token"))
+        self.server.textChanged.connect(lambda _text: self._check())
+        self.token.textChanged.connect(lambda _text: self._check())
         self._check()
 
-    def _check(self) -> None:
+    def _check(self, typed_in: str = "") -> None:
+        if typed_in:
+            self.touched.add(typed_in)
         server, token = self.server.text().strip(), self.token.text().strip()
-        problem = ""
+        problem, field = "", ""
         if server and not valid_server(server):
-            problem = _("The address must start with http:// or https:// and name a server.")
+            problem, field = _("The address must start with http:// or https:// and name a server."), "server"
         elif not server:
-            problem = _("Give the server's address.")
+            problem, field = _("Give the server's address."), "server"
         elif not token:
-            problem = _("Give your token.")
-        self.problem.setText(problem)
+            problem, field = _("Give your token."), "token"
+        self.problem.setText(problem if field in self.touched else "")
         self.ok_button.setEnabled(not problem)
 
     def values(self) -> tuple[str, str]:

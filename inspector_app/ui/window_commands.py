@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QUndoStack
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 
 from inspector_app import __version__
 from inspector_app.core import structure
 from inspector_app.i18n import _, system_language
 from inspector_app.ui.checklist_dialog import ChecklistDialog
+from inspector_app.ui.file_dialogs import open_file
 from inspector_app.ui.inspection_dialog import InspectionDialog
 
 if TYPE_CHECKING:
@@ -112,10 +113,9 @@ class WindowCommands(QMainWindow):
             self.focus_editor()
 
     def choose_ledger(self) -> None:
-        path, _filter = QFileDialog.getOpenFileName(
-            self, _("Open ledger"), str(Path.home()), _("Ledger files (*.sqlite *.db);;All files (*)"))
-        if path:
-            self.open_ledger(Path(path))
+        path = open_file(self, "ledger", _("Open ledger"), _("Ledger files (*.sqlite *.db);;All files (*)"))
+        if path is not None:
+            self.open_ledger(path)
 
     def open_ledger(self, path: Path) -> None:
         """File → Open: the ledger is opened as at start (ui/ledger_file.py): a damaged one says so and

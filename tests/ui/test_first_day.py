@@ -6,6 +6,8 @@ only the operating system's file choosers are stood in for."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QApplication, QFileDialog
@@ -140,7 +142,8 @@ def test_from_an_empty_ledger_to_a_printed_notice(qtbot, empty_context, floorpla
     qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None, timeout=10000)
     assert out.is_file() and out.stat().st_size > 1000
     # Named after its hazard (notices no longer overwrite each other); said to be saved, not printed.
-    assert suggested == [f"{texts['notice']}-{number}.pdf"]
+    assert [Path(name).name for name in suggested] == [f"{texts['notice']}-{number}.pdf"]
+    assert Path(suggested[0]).is_absolute()  # in a folder of the inspector's, not the program's own
     assert titles[-1] == texts["saved"]
     assert told == ([] if language == "zh_CN" else [
         "The notice will be printed in Chinese, the program's first language: no organisation of these hazards "

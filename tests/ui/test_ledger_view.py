@@ -13,6 +13,7 @@ from inspector_app.core.audit import verify
 from inspector_app.core.models import Hazard
 from inspector_app.core.reviews import reviews_of
 from inspector_app.ui import ledger_view as ledger_view_module
+from inspector_app.ui import status_dialogs as status_dialogs_module
 from inspector_app.ui.ledger_view import LedgerView
 
 
@@ -62,7 +63,7 @@ def test_bulk_status_change(view, monkeypatch):
     view.status.setCurrentIndex(view.status.findData("open"))
     count = view.model.rowCount()
     view.table.selectAll()
-    _fake_exec(monkeypatch, ledger_view_module.StatusChangeDialog,
+    _fake_exec(monkeypatch, status_dialogs_module.StatusChangeDialog,
                lambda d: d.target.setCurrentIndex(d.target.findData("in_progress")))
     view.change_status()
     assert "changed" in view.message.text()

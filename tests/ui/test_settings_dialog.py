@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QWidget
 from sqlalchemy import select
 
 from inspector_app.app.context import AppContext
@@ -155,8 +155,10 @@ def test_settings_dialog_changes_name_language_and_paper(qtbot, fresh_context):
 
     driver = WhenShown(SettingsDialog, answer)
     assert window.settings_action.shortcut() == QKeySequence("Ctrl+,")
-    assert window.settings_action in window.edit_menu.actions()
+    # In one menu only (issue 22: it was in Edit and in Settings).
     assert window.settings_action in window.settings_menu.actions()
+    assert [m for m in window.menuBar().findChildren(QMenu) if window.settings_action in m.actions()] == [
+        window.settings_menu]
     with qtbot.waitActive(window):
         window.activateWindow()
     qtbot.keyClick(window.tree, Qt.Key.Key_Comma, Qt.KeyboardModifier.ControlModifier)  # Ctrl+,

@@ -21,3 +21,25 @@ def test_panel_shows_site_and_inspection_figures(qtbot, demo_context):
     assert not panel.inspection_box.isHidden()
     # The demo has one inspection; its one recurring hazard was reported between inspections.
     assert panel.last["inspection"].total == site.total - 1
+
+
+def test_one_hazard_is_one_hazard(qtbot, empty_context, catalogue):
+    """Not "1 hazards": the summary and the dialog titles that count hazards take the singular."""
+    from inspector_app.core import structure
+    from inspector_app.core.hazards import add_hazard
+    from inspector_app.ui.status_dialogs import ReviewDialog, StatusChangeDialog
+
+    context = empty_context
+    with context.db.session() as session:
+        site = structure.add_site(session, "School")
+        floor = structure.add_floor(session, structure.add_building(session, site.id, "Gym").id, "1F")
+        add_hazard(session, catalogue, context.db.store, actor="li", category="electrical.aging_wiring",
+                   floor_id=floor.id, x=0.5, y=0.5)
+        site_id = site.id
+    panel = SummaryPanel(context)
+    qtbot.addWidget(panel)
+    panel.set_scope(site_id, None)
+    assert panel.site_text.text().startswith("<b>1</b> hazard, <b>0</b> major")
+    assert StatusChangeDialog({"open"}, 1).windowTitle() == "Change the status of 1 hazard"
+    assert StatusChangeDialog({"open"}, 2).windowTitle() == "Change the status of 2 hazards"
+    assert ReviewDialog(1).windowTitle() == "Principal review of 1 hazard"

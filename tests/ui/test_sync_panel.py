@@ -333,3 +333,27 @@ def test_conflict_model_passes_the_model_tester(qtbot, window, qtmodeltester):
     qtmodeltester.check(dialog.model)
     dialog.close()
 
+
+
+def test_a_refused_connection_is_said_in_words_and_follows_a_language_switch(qtbot, window):
+    """Not "[Errno 111] Connection refused" on a Chinese status bar: the reason in words of the language
+    shown, said again in the new one after a switch; the status bar's message of the old one goes."""
+    panel = window.sync_panel
+    panel.http_sleep = lambda _seconds: None
+    down = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+    window.context.settings.sync_server, window.context.settings.sync_token = down, "a-token"
+    window.switch_language("zh_CN")
+    panel.sync_action.trigger()
+    qtbot.waitUntil(lambda: not panel.running and panel.is_error, timeout=SYNC_TIMEOUT_MS)
+    chinese = panel.text()
+    assert down in chinese and "Errno" not in chinese and "refused" not in chinese.lower()
+    assert "拒绝" in chinese  # 连接被拒绝
+
+    window.scan_box.setText("NOPE1234")
+    window.scan_box.resolve()
+    assert window.statusBar().currentMessage()
+    window.switch_language("en")
+    english = panel.text()
+    assert f"Cannot reach the server at {down}: connection refused" in english
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in english), english
+    assert window.statusBar().currentMessage() == "", "no message of the old language stays"

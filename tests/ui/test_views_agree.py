@@ -214,3 +214,16 @@ def test_the_deadline_is_in_reach_without_scrolling_on_a_laptop_screen(window, q
     deadline = window.editor.deadline
     assert deadline.isVisible() and not deadline.visibleRegion().isEmpty()
     assert deadline.visibleRegion().boundingRect().height() == deadline.height()  # whole, not cut
+
+
+def test_who_must_fix_it_is_in_reach_without_scrolling_on_a_laptop_screen(window, qtbot):
+    """The responsible unit and person are printed on the notice and asked on the spot: in sight in the
+    editor of a 1366×768 window, not under the photos and the rectification texts."""
+    floor, rows = next(iter(floors_with_hazards(window).items()))
+    choose(window, floor)
+    window.plan_panel.hazardSelected.emit(str(rows[0].id))
+    qtbot.waitUntil(lambda: window.editor.hazard_id == str(rows[0].id))
+    for name in ("responsible_unit", "responsible_person"):
+        field = window.editor.texts[name]
+        assert field.isVisible() and not field.visibleRegion().isEmpty(), name
+        assert field.visibleRegion().boundingRect().height() == field.height(), f"{name} is cut"

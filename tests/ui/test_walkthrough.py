@@ -23,6 +23,7 @@ from inspector_app.core.hazards import attachments_of, find_hazard
 from inspector_app.core.models import ChecklistRun, Hazard
 from inspector_app.ui import ledger_view as ledger_view_module
 from inspector_app.ui import plan_panel as plan_panel_module
+from inspector_app.ui import status_dialogs as status_dialogs_module
 from inspector_app.ui import window_commands as window_commands_module
 from inspector_app.ui.editor import fix_dialog as fix_dialog_module
 from inspector_app.ui.main_window import MainWindow
@@ -221,7 +222,7 @@ def test_a_whole_walk_through(window, qtbot, monkeypatch, floorplans, jpeg_photo
         dialog.note.setPlainText("Desks moved to the store room")
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(ledger_view_module.StatusChangeDialog, "exec", report_done)
+    monkeypatch.setattr(status_dialogs_module.StatusChangeDialog, "exec", report_done)
     qtbot.mouseClick(window.ledger_view.status_button, Qt.MouseButton.LeftButton)
     assert hazard(window, exit_route).status == "awaiting_reinspection"
 

@@ -40,8 +40,9 @@ def test_failed_item_creates_one_prefilled_hazard_without_a_pin(db, catalogue, i
         assert outcome.created_hazard is not None
         hazard = outcome.created_hazard
         assert (hazard.category, hazard.x, hazard.floor_id) == (first.category, None, None)
-        # The item says what passes; the hazard says it was not met (not the passing condition itself).
-        assert hazard.description == f"Checklist item not met: {first.text.get('en')}"
+        # The item says what passes; the hazard says it was not met, the requirement quoted (issue 22: not
+        # "Checklist item not met: no improvised wiring", the passing condition behind a prefix).
+        assert hazard.description == f"Not met: “{first.text.get('en')}”"
         assert hazard.legal_basis == catalogue.categories[first.category].legal_basis.get("en")
         again = checklists.answer_item(session, catalogue, db.store, run, first.code, "fail", "wang", note="still")
         assert again.created_hazard is None
@@ -99,3 +100,17 @@ def test_review_marks_hazards_and_keeps_history_valid(db, catalogue, floor, engl
             reviews.record_review(session, db.store, ids, " ", dt.date.today(), "wang")
     with db.session() as session:
         assert verify(session).ok
+
+
+def test_a_failed_items_hazard_speaks_the_organisations_language(db, catalogue, inspection, english):
+    """The description is printed on the notice, like the legal basis: in the organisation's language,
+    whatever the program's, and as the failure (“不符合要求”), not the passing condition."""
+    from inspector_app.core.organisation import choose_organisation, set_organisation
+
+    with db.session() as session:
+        set_organisation(session, choose_organisation(session), language="zh_CN")
+        run = checklists.start_run(session, catalogue, inspection, "teaching_building", "wang")
+        item = catalogue.checklists["teaching_building"].items[1]
+        hazard = checklists.answer_item(session, catalogue, db.store, run, item.code, "fail", "wang").created_hazard
+        assert hazard is not None
+        assert hazard.description == f"不符合要求：“{item.text.zh}”"

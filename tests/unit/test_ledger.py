@@ -115,7 +115,7 @@ def test_search_wildcards_are_literal(demo):
     assert _ids(db, ledger.LedgerFilter(search="_")) == []
 
 
-@pytest.mark.parametrize("key", ["deadline", "status", "category", "severity", "responsible_person", "found_at"])
+@pytest.mark.parametrize("key", ["deadline", "status", "category", "responsible_person", "found_at"])
 def test_sort_orders(demo, key):
     db, rows = demo
     values = {r.id: getattr(r, key) for r in rows}
@@ -124,6 +124,18 @@ def test_sort_orders(demo, key):
     assert keys == sorted(keys)
     backwards = [values[i] for i in _ids(db, ledger.LedgerFilter(), key, descending=True)]
     assert backwards == sorted(keys, reverse=True)
+
+
+def test_severity_sorts_major_first(demo):
+    """Not "general" before "major" as the words sort: the graver level first, each in number order."""
+    db, rows = demo
+    by_id = {r.id: r for r in rows}
+    rank = {"major": 0, "general": 1}
+    ordered = [(rank[by_id[i].severity], by_id[i].number) for i in _ids(db, ledger.LedgerFilter(), "severity")]
+    assert ordered == sorted(ordered) and ordered[0][0] == 0 and len(ordered) == len(rows)
+    backwards = [(rank[by_id[i].severity], by_id[i].number) for i in _ids(db, ledger.LedgerFilter(), "severity",
+                                                                         descending=True)]
+    assert backwards == sorted(ordered, reverse=True)
 
 
 def test_location_sort_groups_by_building_then_floor_level(demo):

@@ -53,6 +53,10 @@ class AddHazardCommand(RefusableCommand):
         if self.attempt(self._discard):
             self.on_change()
 
+    def needs_open_hazards(self) -> set[str]:
+        # Its undo discards the hazard, which a status change (closing it) makes impossible for good.
+        return {str(self.hazard_id)} if self.hazard_id is not None else set()
+
 
 class MovePinsCommand(RefusableCommand):
     """Move one or more pins; ``moves`` maps hazard id -> ((old x, old y), (new x, new y))."""

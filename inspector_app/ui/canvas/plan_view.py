@@ -16,6 +16,7 @@ import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
+    QContextMenuEvent,
     QCursor,
     QImage,
     QKeyEvent,
@@ -47,6 +48,7 @@ class PlanView(QGraphicsView):
     pinsMoved = Signal(dict)
     selectionChanged = Signal(list)
     pinActivated = Signal(str)
+    pinMenuRequested = Signal(str, QPoint)  # a pin's context menu (right click, Menu key): id, global point
     viewChanged = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -376,6 +378,23 @@ class PlanView(QGraphicsView):
             cursor = self.mapFromScene(spot)
         if len(ids) > 1:
             self.open_cluster_menu(ids, cursor)
+        elif len(ids) == 1:
+            self.pinMenuRequested.emit(ids[0], self.viewport().mapToGlobal(cursor))
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """A right click on a pin (or the Menu key): its menu; on a bubble, first which of its pins."""
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            self._menu_from_keyboard()
+            event.accept()
+            return
+        hits = self.pin_layer.cluster_at(self.mapToScene(event.pos()), self.scale_factor())
+        if len(hits) > 1:
+            self.open_cluster_menu(hits, event.pos())
+        elif hits:
+            if hits[0] not in self.pin_layer.selected:
+                self.set_selection(hits)
+            self.pinMenuRequested.emit(hits[0], event.globalPos())
+        event.accept()
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         hits = self.pin_layer.cluster_at(self.mapToScene(event.position().toPoint()), self.scale_factor())

@@ -65,6 +65,7 @@ class CategoryPicker(QWidget):
         super().__init__(parent)
         self.catalogue = catalogue
         self._recent = [c for c in (recent or []) if c in catalogue.categories]
+        self._area_type = ""
         self.search = QLineEdit()
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumHeight(40)
@@ -98,6 +99,12 @@ class CategoryPicker(QWidget):
     def recent(self) -> list[str]:
         return list(self._recent)
 
+    def set_area_type(self, area_type: str) -> None:
+        """The hazard's area type: the categories its checklist looks for are listed next, as a group."""
+        if area_type != self._area_type:
+            self._area_type = area_type
+            self._rebuild()
+
     def _category_item(self, code: str) -> QStandardItem:
         category = self.catalogue.categories[code]
         group = self.catalogue.groups.get(category.group)
@@ -128,6 +135,13 @@ class CategoryPicker(QWidget):
             for code in self._recent:
                 recent.appendRow(self._category_item(code))
             self.model.appendRow(recent)
+        area = self.catalogue.area_types.get(self._area_type)
+        usual = self.catalogue.categories_for_area(self._area_type)
+        if area is not None and usual:
+            usual_item = self._group_item(_("On the checklist of: {area}").format(area=area.name.get()))
+            for code in usual:
+                usual_item.appendRow(self._category_item(code))
+            self.model.appendRow(usual_item)
         for group_code, group in self.catalogue.groups.items():
             codes = [c for c, cat in self.catalogue.categories.items() if cat.group == group_code]
             if not codes:
@@ -141,6 +155,14 @@ class CategoryPicker(QWidget):
     def _filter(self, text: str) -> None:
         self.proxy.set_query(text)
         self.tree.expandAll()
+
+    def start_on_first(self) -> None:
+        """Put the list at its top: the first recently used category, else the first the place's
+        checklist looks for (a cleared search shows the whole list)."""
+        self.tree.scrollToTop()
+        first = self.proxy.index(0, 0, self.proxy.index(0, 0))
+        if first.isValid():
+            self.tree.setCurrentIndex(first)
 
     def visible_codes(self) -> list[str]:
         """The codes now shown, top to bottom (a recently used one may appear twice)."""
@@ -199,5 +221,6 @@ class CategoryPopup(QFrame):
         wanted = below if below.y() + size.height() <= area.bottom() + 1 else above
         self.move(place_on_screen(self, wanted, size))
         self.picker.search.clear()
+        self.picker.start_on_first()
         self.show()
         self.picker.search.setFocus()

@@ -38,6 +38,9 @@ class _HazardCommand(RefusableCommand):
         if self.attempt(step) and self.on_done is not None:
             self.on_done(self.hazard_id)
 
+    def needs_open_hazards(self) -> set[str]:
+        return {str(self.hazard_id)}  # a final hazard's fields and photos no longer change
+
 
 class EditHazardFieldsCommand(_HazardCommand):
     """Set some of a hazard's editable fields (``EDITABLE_FIELDS``); undo puts the old values back."""

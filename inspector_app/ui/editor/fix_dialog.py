@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -27,6 +26,7 @@ from inspector_app.core.hazards import change_status, find_hazard
 from inspector_app.core.workflow import Status
 from inspector_app.i18n import _, ngettext
 from inspector_app.ui.editor.photo_strip import PHOTO_FILTER, save_jpeg
+from inspector_app.ui.file_dialogs import open_file
 
 
 class FixOnSpotDialog(QDialog):
@@ -75,10 +75,10 @@ class FixOnSpotDialog(QDialog):
         self._update_ok()
 
     def _pick(self) -> None:
-        name, _filter = QFileDialog.getOpenFileName(self, _("Choose after-photo"), "",
-                                                    _("Photos ({patterns})").format(patterns=PHOTO_FILTER))
-        if name:
-            self._set_photo(Path(name))
+        chosen = open_file(self, "photo", _("Choose after-photo"), _("Photos ({patterns})").format(
+            patterns=PHOTO_FILTER))
+        if chosen is not None:
+            self._set_photo(chosen)
 
     def _paste(self) -> None:
         image = QApplication.clipboard().image()

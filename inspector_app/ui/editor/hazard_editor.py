@@ -37,7 +37,7 @@ from inspector_app.core.forms import Catalogue
 from inspector_app.core.hazards import attachments_of, find_hazard, values_following_category
 from inspector_app.core.models import Floor
 from inspector_app.core.organisation import document_language
-from inspector_app.core.workflow import FINAL_STATES, STATUS_COLOURS, Status, status_label
+from inspector_app.core.workflow import FINAL_STATES, Status, status_label
 from inspector_app.i18n import DEFAULT_LANGUAGE, N_, _
 from inspector_app.ui.editor.category_picker import CategoryPicker, CategoryPopup, remember
 from inspector_app.ui.editor.commands import (
@@ -47,6 +47,7 @@ from inspector_app.ui.editor.fix_dialog import FixOnSpotActions
 from inspector_app.ui.editor.photo_actions import PhotoActions
 from inspector_app.ui.editor.photo_strip import PhotoInfo, PhotoStrip
 from inspector_app.ui.editor.phrases import PhraseButton, PhraseGrid
+from inspector_app.ui.editor.status_badge import StatusBadge, StatusBadgeActions
 
 TOUCH = 40  # px: the smallest target a cold finger or a pen hits reliably
 TEXT_HEIGHT = 68
@@ -55,7 +56,7 @@ TEXT_FIELDS = ("description", "legal_basis", "required_measures", "room", "respo
                "responsible_person", "funding")
 
 
-class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
+class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
     """Edit one hazard; ``set_hazard(id)`` shows it, ``hazardChanged(id)`` follows every saved change."""
 
     hazardChanged = Signal(str)
@@ -115,7 +116,8 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
     def _build(self) -> None:
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
-        self.status_chip = QLabel()
+        self.status_chip = StatusBadge()  # its menu offers the next states (ui/editor/status_badge.py)
+        self.status_chip.targetChosen.connect(self.change_status_to)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setVisible(False)
@@ -150,7 +152,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
         self.deadline = QDateEdit()
         self.deadline.setCalendarPopup(True)
         self.deadline.setMinimumHeight(TOUCH)
-        self.deadline.setDisplayFormat("yyyy-MM-dd")
+        self.deadline.setDisplayFormat(dates.QT_DATE_FORMAT)
         # The minimum date stands for "no hazard": shown blank, not as a date nobody chose.
         self.deadline.setMinimumDate(QDate(2000, 1, 1))
         self.deadline.setSpecialValueText(" ")
@@ -205,8 +207,11 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
         row(self.form, "severity", severity_row, self.severity_general)
         row(self.form, "room", self.texts["room"])
         row(self.form, "area_type", self.area_type)
-        # The deadline is set on the spot (the notice prints it): in reach without scrolling.
+        # The deadline and who must fix it are set on the spot (the notice prints them): in reach
+        # without scrolling on a 1366×768 laptop.
         row(self.form, "deadline", self.deadline)
+        row(self.form, "responsible_unit", self.texts["responsible_unit"])
+        row(self.form, "responsible_person", self.texts["responsible_person"])
         row(self.form, "description", self.texts["description"])
         self.phrases_label = QLabel()
         self.phrases_label.setStyleSheet("color: #555;")
@@ -214,8 +219,6 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
         self.rectification_form = form()
         row(self.rectification_form, "legal_basis", self.texts["legal_basis"])
         row(self.rectification_form, "required_measures", self.texts["required_measures"])
-        row(self.rectification_form, "responsible_unit", self.texts["responsible_unit"])
-        row(self.rectification_form, "responsible_person", self.texts["responsible_person"])
         row(self.rectification_form, "funding", self.texts["funding"])
 
         body = QWidget()
@@ -241,19 +244,19 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
         # Values of a final hazard stay readable (disabled widgets would fade them out).
         body.setStyleSheet("QPushButton:disabled, QComboBox:disabled, QDateEdit:disabled { color: #333; }")
         self.body = body
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.body_scroll = QScrollArea()
+        self.body_scroll.setWidgetResizable(True)
+        self.body_scroll.setWidget(body)
+        self.body_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(self.body_scroll)
         self.setMinimumWidth(360)
         self.setTabOrder(self.category_button, self.severity_general)
-        chain: list[QWidget] = [self.severity_general, self.severity_major, self.texts["description"],
-                                self.texts["legal_basis"], self.texts["required_measures"], self.area_type,
-                                self.texts["room"], self.texts["responsible_unit"], self.texts["responsible_person"],
-                                self.texts["funding"], self.deadline, self.strip, self.add_photo_button]
+        chain: list[QWidget] = [self.severity_general, self.severity_major, self.texts["room"], self.area_type,
+                                self.deadline, self.texts["responsible_unit"], self.texts["responsible_person"],
+                                self.texts["description"], self.strip, self.add_photo_button,
+                                self.texts["legal_basis"], self.texts["required_measures"], self.texts["funding"]]
         for first, second in itertools.pairwise(chain):
             self.setTabOrder(first, second)
 
@@ -313,7 +316,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
         """Show a hazard (by id, number or short code), or nothing; pending typing is saved first."""
         self.commit_pending()
         self.category_popup.hide()
-        self.hazard_id = None
+        shown, self.hazard_id = self.hazard_id, None
         if hazard_id is not None:
             try:
                 with self.db.session() as session:
@@ -322,6 +325,8 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
                 self.show_message(str(exc))
         self._typing_run = dict.fromkeys(TEXT_FIELDS, 0)
         self.reload()
+        if self.hazard_id != shown:  # another hazard is read from its top, not where the last was left
+            self.body_scroll.verticalScrollBar().setValue(0)
 
     def follow_place(self, kind: str, place_id: uuid.UUID | None) -> None:
         """The navigator chose another place: a hazard that is not in it is no longer shown."""
@@ -344,8 +349,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
         if self.hazard_id is None:
             self._saved, self._status = {}, ""
             self.title.setText(_("No hazard selected"))
-            self.status_chip.clear()
-            self.status_chip.setStyleSheet("")  # no coloured chip without a status
+            self.status_chip.show_status("")
             # Nor the last hazard's choices on an empty form.
             self.severity_group.setExclusive(False)
             for button in self.severity_group.buttons():
@@ -360,7 +364,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
                 self.texts[name].clear()
                 self._timers[name].stop()
             self.category_button.setText("")
-            self.phrase_box.set_buttons([])
+            self._show_phrases([])  # nor a "Quick phrases:" label over no phrases
             self.deadline.setDate(self.deadline.minimumDate())
             self._loading = False
             self.place_button.setVisible(False)
@@ -380,9 +384,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
         self._show_values(values)
         self.title.setText(_("Hazard {number}").format(number=number))
         self._number = number
-        self.status_chip.setText(status_label(status))
-        self.status_chip.setStyleSheet(f"background: {STATUS_COLOURS.get(status, '#757575')}; color: white;"
-                                       " padding: 2px 8px; border-radius: 8px;")
+        self.status_chip.show_status(status)
         current = self.strip.current_photo()
         self.strip.photo_model.set_photos(photos)
         if self._markup is not None:
@@ -415,6 +417,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, QWidget):
                         widget.setPlainText(text)
                     else:
                         widget.setText(text)
+            self.picker.set_area_type(values["area_type"] or "")
             category = self.catalogue.categories.get(values["category"])
             self.category_button.setText(category.name.get() if category else values["category"])
             self.category_button.setToolTip(values["category"])

@@ -147,7 +147,11 @@ class MarkupDialog(QDialog):
                              "for a text, tap where it goes. The photo itself is never changed."))
         self.hint.setWordWrap(True)
         self.hint.setStyleSheet("color: #555;")
-        self.hint.setVisible(not read_only)
+        if read_only:  # the tools are greyed out: say why, on the window and on each tool
+            why = _("This hazard is closed or withdrawn: its photos can be looked at, no longer marked up.")
+            self.hint.setText(why)
+            for button in (*self.tool_buttons.values(), self.remove_last):
+                button.setToolTip(why)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.hint)

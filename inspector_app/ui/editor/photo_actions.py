@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtGui import QImage, QUndoStack
-from PySide6.QtWidgets import QApplication, QFileDialog, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from inspector_app.core.db import Database
 from inspector_app.core.photos import MAX_STORED_EDGE
 from inspector_app.i18n import _
 from inspector_app.ui.editor.commands import AttachPhotoCommand, SetOverlayCommand, SetPhotoRoleCommand
 from inspector_app.ui.editor.photo_strip import PHOTO_FILTER, PhotoInfo, PhotoStrip, save_jpeg
+from inspector_app.ui.file_dialogs import open_files
 
 
 class PhotoActions:
@@ -70,9 +71,8 @@ class PhotoActions:
                                                     max_edge=self.photo_max_edge))
 
     def pick_photo_files(self) -> None:
-        names, _filter = QFileDialog.getOpenFileNames(self._parent_widget(), _("Choose photos"), "",
-                                                      _("Photos ({patterns})").format(patterns=PHOTO_FILTER))
-        self.attach_files([Path(name) for name in names])
+        self.attach_files(open_files(self._parent_widget(), "photo", _("Choose photos"),
+                                     _("Photos ({patterns})").format(patterns=PHOTO_FILTER)))
 
     def attach_image(self, image: QImage, role: str = "before") -> bool:
         """Attach an image held in memory (clipboard, camera) through a temporary JPEG."""

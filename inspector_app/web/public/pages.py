@@ -9,7 +9,7 @@ import hashlib
 from html import escape
 
 from inspector_app.core.workflow import STATUS_COLOURS, status_label
-from inspector_app.i18n import N_, _, use_language
+from inspector_app.i18n import N_, _, ngettext, use_language
 from inspector_app.web.public.status import PublicStatus, Superseded
 
 STYLE = """
@@ -60,7 +60,8 @@ def _page(language: str, title: str, body: str, switch_path: str | None) -> byte
 def status_page(view: PublicStatus, language: str, path: str) -> bytes:
     with use_language(language):
         if view.overdue_days:
-            when = _("Overdue by {days} days (deadline {date})").format(days=view.overdue_days,
+            when = ngettext("Overdue by {days} day (deadline {date})", "Overdue by {days} days (deadline {date})",
+                            view.overdue_days).format(days=view.overdue_days,
                                                                          date=view.deadline.isoformat()
                                                                          if view.deadline else "")
         elif view.deadline and view.status in ("open", "in_progress"):

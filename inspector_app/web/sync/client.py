@@ -8,6 +8,9 @@ to a request (web/sync/file_batch.py), a few requests at once.
 
 from __future__ import annotations
 
+import errno
+import socket
+import ssl
 import time
 import uuid
 from collections.abc import Callable
@@ -30,6 +33,29 @@ UPLOAD_CHUNK = 4 * 1024 * 1024
 # transfer. More gains nothing on two cores shared by the laptop, the server and its database.
 FILE_WORKERS = 4
 RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
+
+
+def network_problem(exc: BaseException | None) -> str:
+    """What went wrong on the way to the server, in words (translated), not "[Errno 111] ...": the
+    reason is read from the OS error at the bottom of httpx's exception."""
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, OSError):
+        cause = cause.__cause__ or cause.__context__
+    if isinstance(cause, ConnectionRefusedError):
+        return _("connection refused")
+    if isinstance(cause, socket.gaierror):
+        return _("the name of the server is not known (check the address, and that this laptop is online)")
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        return _("its certificate could not be checked")
+    if isinstance(cause, ssl.SSLError):
+        return _("the secure connection failed")
+    if isinstance(exc, httpx.TimeoutException) or isinstance(cause, TimeoutError):
+        return _("it did not answer in time")
+    if isinstance(cause, ConnectionResetError) or isinstance(exc, httpx.RemoteProtocolError):
+        return _("the connection was cut off before it answered")
+    if cause is not None and cause.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN):
+        return _("no network leads there (is this laptop online?)")
+    return _("the connection failed ({detail})").format(detail=exc)
 
 
 class HttpTransport:
@@ -69,7 +95,12 @@ class HttpTransport:
             if delay is None:
                 break
             self._sleep(delay)
-        raise InspectorError(_("Cannot reach the server {url}: {problem}").format(url=self.server_url, problem=last))
+        if isinstance(last, InspectorError):  # it answered, with an error of its own: said as it is
+            raise last
+        problem = last
+        # Asked again each time it is shown: a message kept on screen follows a switch of language.
+        raise InspectorError(lambda: _("Cannot reach the server at {url}: {problem}.").format(
+            url=self.server_url, problem=network_problem(problem)))
 
     def _check(self, response: httpx.Response) -> httpx.Response:
         if response.status_code == 401:
