@@ -8,12 +8,14 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from inspector_app.cli import main
 from inspector_app.core.settings import settings_path
@@ -80,3 +82,42 @@ def test_serve_takes_the_ledger_from_the_environment_when_no_option_names_one(po
     done = subprocess.run([sys.executable, "-m", "inspector_app", "--lang", "en", "serve", "--port", str(free_port())],
                           capture_output=True, text=True, timeout=60, env=os.environ.copy())
     assert done.returncode == 1 and "--files DIR" in done.stderr
+
+
+def test_three_servers_started_at_once_on_a_new_database_all_come_up(postgres_url, tmp_path):
+    """They race to create the schema: one does it, under PostgreSQL's advisory lock, and the others
+    wait for it and find it made (without the lock, one exited on a duplicate key)."""
+    ports = [free_port() for _ in range(3)]
+    processes = [subprocess.Popen([sys.executable, "-m", "inspector_app", "--database-url", postgres_url, "serve",
+                                   "--port", str(port), "--files", str(tmp_path / "files")],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy())
+                 for port in ports]
+    try:
+        waiting = set(ports)
+        deadline = time.monotonic() + 90
+        while waiting:
+            for process in processes:
+                assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            for port in list(waiting):
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                        waiting.discard(port)
+                except httpx.TransportError:
+                    pass
+            assert time.monotonic() < deadline, f"not up: {sorted(waiting)}"
+            time.sleep(0.1)
+        engine = create_engine(postgres_url)
+        try:
+            with engine.connect() as connection:  # and the server ledger has one identity, not three
+                assert connection.execute(text("SELECT count(*) FROM replica")).scalar_one() == 1
+        finally:
+            engine.dispose()
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
