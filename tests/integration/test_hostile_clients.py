@@ -119,6 +119,8 @@ MALFORMED = {
     "bad bytes in the path": (b"GET /h/\x00\xff\x7f HTTP/1.1\r\nHost: x\r\n\r\n", 400),
     "200 KB of headers": (b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
                           + b"".join(b"X-Pad-%d: %s\r\n" % (i, b"a" * 1000) for i in range(200)) + b"\r\n", 431),
+    "100 KB of headers in one piece": (b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 100_000 + b"\r\n\r\n",
+                                       431),
     "a 1 MB URL": (b"GET /h/" + b"a" * (1024 * 1024) + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
     "Content-Length: -1": (b"POST /sync/x HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400),
     "two Content-Lengths": (b"POST /sync/x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
