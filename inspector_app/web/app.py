@@ -28,7 +28,15 @@ from inspector_app.core import dates
 from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
 from inspector_app.i18n import normalise_language
-from inspector_app.web.guard import DEFAULT_MAX_CLIENTS, DEFAULT_SYNC_BODY_BYTES, SYNC_PREFIX, Guard, IPNetwork
+from inspector_app.web.guard import (
+    DEFAULT_BODY_GRACE_SECONDS,
+    DEFAULT_MAX_CLIENTS,
+    DEFAULT_MIN_BODY_RATE,
+    DEFAULT_SYNC_BODY_BYTES,
+    SYNC_PREFIX,
+    Guard,
+    IPNetwork,
+)
 from inspector_app.web.public import pages
 from inspector_app.web.public.status import (
     TOKEN_PATTERN,
@@ -157,7 +165,9 @@ def not_found(language: str, as_json: bool) -> tuple[int, bytes, str]:
 def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0, burst: int = 40, *,
                sync_app: ASGIApp | None = None, sync_rate_per_second: float | None = None,
                sync_burst: int | None = None, max_sync_body_bytes: int = DEFAULT_SYNC_BODY_BYTES,
-               trusted_proxies: Sequence[IPNetwork] = (), rate_limit_clients: int = DEFAULT_MAX_CLIENTS) -> ASGIApp:
+               trusted_proxies: Sequence[IPNetwork] = (), rate_limit_clients: int = DEFAULT_MAX_CLIENTS,
+               body_grace_seconds: float = DEFAULT_BODY_GRACE_SECONDS,
+               min_body_rate: float = DEFAULT_MIN_BODY_RATE) -> ASGIApp:
     """The status pages, and ``sync_app`` (the sync API) mounted at /sync when given."""
     service = StatusService(db, catalogue)
 
@@ -196,4 +206,4 @@ def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0
     app.router.redirect_slashes = False  # its redirect would build the Location from the Host header
     return Guard(app, rate_per_second, burst, sync_rate_per_second=sync_rate_per_second, sync_burst=sync_burst,
                  max_sync_body_bytes=max_sync_body_bytes, trusted_proxies=trusted_proxies,
-                 max_clients=rate_limit_clients)
+                 max_clients=rate_limit_clients, body_grace_seconds=body_grace_seconds, min_body_rate=min_body_rate)

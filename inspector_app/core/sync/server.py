@@ -15,13 +15,14 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from inspector_app.core.accounts import Principal, organisation_parents
 from inspector_app.core.audit import GENESIS
 from inspector_app.core.models import (
+    ApiToken,
     ChangeLog,
     Hazard,
     HazardEvent,
@@ -59,19 +60,44 @@ PROTOCOL_VERSION = 1
 PULL_PAGE_LIMIT = 2000
 
 
+DEVICE_INDEX_LOCK = 84_700_002  # pg_advisory_xact_lock key: one hello at a time hands out numbers
+
+
+class ReplicaClaimed(Exception):
+    """A hello naming a laptop that another account registered (its id is no secret: it is in
+    every event the laptop wrote)."""
+
+
 def hello(session: Session, principal: Principal, replica_id: uuid.UUID, name: str) -> dict[str, Any]:
-    """Register a laptop (once) and give it its number block."""
-    known = session.get(KnownReplica, replica_id)
+    """Register a laptop (once) and give it its number block.
+
+    A laptop stays with the account that registered it: only the same token may say hello as it
+    again, or, once that token is revoked, a new token of the same inspector (a lost token
+    replaced). Anyone else is refused with ReplicaClaimed, and the row is left as it was."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Two first syncs at once would otherwise both read the same max() and one would fail on
+        # the unique device index; the lock is held until this transaction ends.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEVICE_INDEX_LOCK})
+    known = session.get(KnownReplica, replica_id, populate_existing=True)
     if known is None:
         index = (session.scalar(select(func.max(KnownReplica.device_index))) or 0) + 1
         known = KnownReplica(id=replica_id, device_index=index, name=name[:200], token_id=principal.token_id)
         session.add(known)
+    elif not _may_claim(session, known.token_id, principal):
+        raise ReplicaClaimed(str(replica_id))
     known.last_seen = utcnow()
     known.token_id = principal.token_id
     known.name = name[:200] or known.name
     session.flush()
     return {"device_index": known.device_index, "inspector": principal.inspector, "role": principal.role,
             "organisations": sorted(str(o) for o in principal.granted), "protocol": PROTOCOL_VERSION}
+
+
+def _may_claim(session: Session, holder: uuid.UUID | None, principal: Principal) -> bool:
+    if holder is None or holder == principal.token_id:
+        return True
+    previous = session.get(ApiToken, holder)
+    return previous is None or (previous.revoked_at is not None and previous.inspector == principal.inspector)
 
 
 class _Refused(Exception):
