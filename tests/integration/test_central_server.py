@@ -1,6 +1,7 @@
 """The central server as it is deployed: two `inspector-app serve` processes (one with two workers)
 on one PostgreSQL ledger, over real HTTP. They answer alike, and a status change made by the CLI
-shows on the very next request to either; nothing one process remembers contradicts the other."""
+shows on the very next request to either; nothing one process remembers contradicts the other.
+Several started at once on a new database all come up; /healthz tells whether the database answers."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from sqlalchemy import create_engine, text
 
 from inspector_app.cli import main
 from inspector_app.core.settings import settings_path
+from tests.integration.sync_server import central_server
 from tests.live_server import free_port, serve_process
 
 pytestmark = pytest.mark.postgres
@@ -121,3 +123,30 @@ def test_three_servers_started_at_once_on_a_new_database_all_come_up(postgres_ur
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(10)
+
+
+def test_healthz_says_ok_only_while_the_database_answers(tmp_path):
+    with central_server(tmp_path / "files") as server:
+        name = server.database_url.rsplit("/", 1)[1]
+        admin = create_engine(os.environ["INSPECTOR_TEST_PG_URL"], isolation_level="AUTOCOMMIT")
+        try:
+            assert httpx.get(f"{server.base}/healthz").json() == {"ok": True}
+            with admin.connect() as conn:  # the database goes away: no new connections, the old ones cut
+                conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                             {"name": name})
+            deadline = time.monotonic() + 15
+            while (answer := httpx.get(f"{server.base}/healthz", timeout=10)).status_code == 200:
+                assert time.monotonic() < deadline, "healthz still says ok"
+                time.sleep(0.3)
+            assert answer.status_code == 503 and answer.json()["ok"] is False
+            with admin.connect() as conn:
+                conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+            deadline = time.monotonic() + 15
+            while httpx.get(f"{server.base}/healthz", timeout=10).status_code != 200:
+                assert time.monotonic() < deadline, "healthz did not recover"
+                time.sleep(0.3)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+            admin.dispose()
