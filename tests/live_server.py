@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -47,26 +48,45 @@ def live_server(app: ASGIApp) -> Iterator[httpx.Client]:
 def serve_process(ledger_args: Sequence[str], *options: str, env: dict[str, str] | None = None) -> Iterator[int]:
     """`inspector-app LEDGER_ARGS serve --port P OPTIONS` until it answers /healthz; yields the port,
     and stops the process afterwards (killed if it will not stop)."""
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "inspector_app", *ledger_args, "serve", "--port", str(port),
-                                *options], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                               env={**os.environ, **(env or {})})
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "serve did not start"
-            time.sleep(0.1)
+    with serve_process_handle(ledger_args, *options, env=env) as (port, _process):
         yield port
-    finally:
-        process.terminate()
+
+
+@contextmanager
+def serve_process_handle(ledger_args: Sequence[str], *options: str,
+                         env: dict[str, str] | None = None) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """serve_process, yielding the process too (its id, to look at its memory). Its messages go to a
+    file, not a pipe: a pipe nobody reads fills, and a server writing a long traceback then hangs.
+    With INSPECTOR_TEST_SERVER_LOG set, they are added to that file at the end (a 500's traceback)."""
+    port = free_port()
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen([sys.executable, "-m", "inspector_app", *ledger_args, "serve", "--port", str(port),
+                                    *options], stdout=subprocess.DEVNULL, stderr=log,
+                                   env={**os.environ, **(env or {})})
+
+        def messages() -> str:
+            log.seek(0)
+            return log.read().decode(errors="replace")
+
         try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(10)
+            deadline = time.monotonic() + 60
+            while True:
+                assert process.poll() is None, messages()
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "serve did not start"
+                time.sleep(0.1)
+            yield port, process
+        finally:
+            process.terminate()
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+            if os.environ.get("INSPECTOR_TEST_SERVER_LOG"):
+                with open(os.environ["INSPECTOR_TEST_SERVER_LOG"], "a", encoding="utf-8") as out:
+                    out.write(messages())

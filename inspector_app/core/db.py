@@ -34,6 +34,10 @@ if TYPE_CHECKING:
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_HEADER = b"SQLite format 3\x00"
+# pg_advisory_lock key held while a server database's schema is created or upgraded and its replica
+# identity made: servers started together on a new database would otherwise all create the tables
+# at once, and all but one fail on a duplicate key in PostgreSQL's catalogue.
+SCHEMA_LOCK = 84_700_003
 
 
 class LedgerError(InspectorError):
@@ -213,6 +217,21 @@ def _bring_to_head(engine: Engine, where: str, path: Path | None, may_create: bo
     upgrade(engine)
 
 
+@contextmanager
+def schema_lock(engine: Engine) -> Iterator[None]:
+    """On PostgreSQL, one process at a time in here (others wait); elsewhere nothing to do: a SQLite
+    ledger has one program at a time (core.ledger_lock)."""
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": SCHEMA_LOCK})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": SCHEMA_LOCK})
+
+
 @dataclass
 class Database:
     """An open ledger: its engine, a session factory, and the file store of plans and photos.
@@ -288,14 +307,15 @@ def open_database(url: str, store_dir: Path | None = None, migrate: bool = True,
             store_dir = user_data_dir() / "files"
     engine = make_engine(url)
     try:
-        if migrate:
-            _bring_to_head(engine, where, path, may_create or path is None, before_upgrade)
-        sessions = sessionmaker(engine, expire_on_commit=False)
-        from inspector_app.core.sync import tracking
+        with schema_lock(engine):  # the revision is read again under the lock, then acted on
+            if migrate:
+                _bring_to_head(engine, where, path, may_create or path is None, before_upgrade)
+            sessions = sessionmaker(engine, expire_on_commit=False)
+            from inspector_app.core.sync import tracking
 
-        # Always, migrated here or not (server workers open a schema that `serve` migrated once): a
-        # change made without its change-log entry would never reach another ledger.
-        tracking.install(sessions)
+            # Always, migrated here or not (server workers open a schema that `serve` migrated once): a
+            # change made without its change-log entry would never reach another ledger.
+            tracking.install(sessions)
     except LedgerError:
         engine.dispose()
         raise

@@ -1,5 +1,6 @@
-"""The server's Starlette app: the public status pages (GET /h/{token}, /h/{token}.json, /healthz)
-and, when given, the sync API mounted at /sync, both behind the Guard (web/guard.py).
+"""The server's Starlette app: the public status pages (GET /h/{token}, /h/{token}.json), /healthz (ok
+while the database answers) and, when given, the sync API mounted at /sync, all behind the Guard
+(web/guard.py).
 
 Stateless apart from the database, so several can run behind a proxy against one PostgreSQL.
 Pages are rendered once per (token, version of the hazard, language, day) and served from a small
@@ -9,16 +10,20 @@ the very next request.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import json
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import Connection, Engine, text
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -28,7 +33,15 @@ from inspector_app.core import dates
 from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
 from inspector_app.i18n import normalise_language
-from inspector_app.web.guard import DEFAULT_MAX_CLIENTS, DEFAULT_SYNC_BODY_BYTES, SYNC_PREFIX, Guard, IPNetwork
+from inspector_app.web.guard import (
+    DEFAULT_BODY_GRACE_SECONDS,
+    DEFAULT_MAX_CLIENTS,
+    DEFAULT_MIN_BODY_RATE,
+    DEFAULT_SYNC_BODY_BYTES,
+    SYNC_PREFIX,
+    Guard,
+    IPNetwork,
+)
 from inspector_app.web.public import pages
 from inspector_app.web.public.status import (
     TOKEN_PATTERN,
@@ -37,9 +50,12 @@ from inspector_app.web.public.status import (
     hazard_version,
     lookup,
     organisation_language,
+    shows_nothing,
 )
 
 CACHE_ENTRIES = 2048
+HEALTH_EVERY_SECONDS = 1.0
+HEALTH_TIMEOUT_SECONDS = 5.0  # a database that does not answer in this time counts as down
 
 
 def asked_language(request: Request) -> str:
@@ -77,29 +93,31 @@ class StatusService:
 
     def render(self, token: str, asked: str, phone: str, as_json: bool, path: str) -> tuple[int, bytes, str]:
         """``asked``: the ?lang= choice; ``phone``: the phone's language. Between them comes the
-        organisation's language, read only when the page is rendered: the version covers it."""
+        organisation's language, read only when a page is rendered (the version covers it) and never
+        for "no status": a withdrawn code and one never issued get the same bytes, in the visitor's
+        language, for the same one query (nothing tells them apart, not even the time taken)."""
         if not TOKEN_PATTERN.match(token):
             return not_found(asked or phone or "zh_CN", as_json)
-        today = dates.today()
         version = self.reader.version(token)
-        key = (token, version, asked, phone, as_json, today) if version else None
-        if key is not None:
-            with self._lock:
-                hit = self._cache.get(key)
-            if hit is not None:
-                return hit
+        if shows_nothing(version):
+            return not_found(asked or phone or "zh_CN", as_json)
+        today = dates.today()
+        key = (token, version, asked, phone, as_json, today)
+        with self._lock:
+            hit = self._cache.get(key)
+        if hit is not None:
+            return hit
         with self.db.session() as session:
             language = asked or organisation_language(session, token) or phone or "zh_CN"
             found = lookup(session, self.catalogue, token, today)
-        result = self._answer(found, language, as_json, path)
-        if key is not None:
-            with self._lock:
-                self._cache[key] = result
-                while len(self._cache) > CACHE_ENTRIES:
-                    self._cache.popitem(last=False)
+        result = self._answer(found, language, asked or phone or "zh_CN", as_json, path)
+        with self._lock:
+            self._cache[key] = result
+            while len(self._cache) > CACHE_ENTRIES:
+                self._cache.popitem(last=False)
         return result
 
-    def _answer(self, found: PublicStatus | Superseded | None, language: str, as_json: bool,
+    def _answer(self, found: PublicStatus | Superseded | None, language: str, visitor_language: str, as_json: bool,
                 path: str) -> tuple[int, bytes, str]:
         if isinstance(found, PublicStatus):
             if as_json:
@@ -109,7 +127,7 @@ class StatusService:
             if as_json:
                 return 410, json.dumps({"superseded": True, "number": found.number}).encode(), "application/json"
             return 410, pages.superseded_page(found, language, path), "text/html; charset=utf-8"
-        return not_found(language, as_json)
+        return not_found(visitor_language, as_json)  # withdrawn since the version was read
 
 
 class VersionReader:
@@ -148,6 +166,30 @@ class VersionReader:
             self._connection = None
 
 
+class DatabaseHealth:
+    """Whether the database answers, asked at most once a second per process: /healthz is public,
+    and a flood of it must not become a flood of queries."""
+
+    def __init__(self, engine: Engine, every: float = HEALTH_EVERY_SECONDS) -> None:
+        self.engine, self.every = engine, every
+        self._checked, self._ok = -float("inf"), False
+        self._lock = threading.Lock()
+
+    def ok(self) -> bool:
+        with self._lock:
+            if time.monotonic() - self._checked < self.every:
+                return self._ok
+            try:
+                with self.engine.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+                self._ok = True
+            except SQLAlchemyError:
+                self._ok = False
+            self._checked = time.monotonic()
+            return self._ok
+
+
+@functools.lru_cache(maxsize=16)  # one per language and form: the negative answers, rendered once
 def not_found(language: str, as_json: bool) -> tuple[int, bytes, str]:
     if as_json:
         return 404, b'{"error":"not found"}', "application/json"
@@ -157,9 +199,12 @@ def not_found(language: str, as_json: bool) -> tuple[int, bytes, str]:
 def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0, burst: int = 40, *,
                sync_app: ASGIApp | None = None, sync_rate_per_second: float | None = None,
                sync_burst: int | None = None, max_sync_body_bytes: int = DEFAULT_SYNC_BODY_BYTES,
-               trusted_proxies: Sequence[IPNetwork] = (), rate_limit_clients: int = DEFAULT_MAX_CLIENTS) -> ASGIApp:
+               trusted_proxies: Sequence[IPNetwork] = (), rate_limit_clients: int = DEFAULT_MAX_CLIENTS,
+               body_grace_seconds: float = DEFAULT_BODY_GRACE_SECONDS,
+               min_body_rate: float = DEFAULT_MIN_BODY_RATE) -> ASGIApp:
     """The status pages, and ``sync_app`` (the sync API) mounted at /sync when given."""
     service = StatusService(db, catalogue)
+    health = DatabaseHealth(db.engine)
 
     async def hazard(request: Request) -> Response:
         token = request.path_params["token"]
@@ -181,7 +226,13 @@ def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0
         return Response(status_code=308, headers={"location": f"../{token}" + (f"?{query}" if query else "")})
 
     async def healthz(_request: Request) -> Response:
-        return JSONResponse({"ok": True})
+        """ok only while the database answers: a load balancer must not send anyone to a server
+        that can show no status."""
+        try:
+            ok = await asyncio.wait_for(run_in_threadpool(health.ok), HEALTH_TIMEOUT_SECONDS)
+        except TimeoutError:
+            ok = False
+        return JSONResponse({"ok": True} if ok else {"ok": False, "database": "unreachable"}, 200 if ok else 503)
 
     async def missing(request: Request, _exc: Exception) -> Response:
         status, body, media = not_found(choose_language(request), False)
@@ -196,4 +247,4 @@ def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0
     app.router.redirect_slashes = False  # its redirect would build the Location from the Host header
     return Guard(app, rate_per_second, burst, sync_rate_per_second=sync_rate_per_second, sync_burst=sync_burst,
                  max_sync_body_bytes=max_sync_body_bytes, trusted_proxies=trusted_proxies,
-                 max_clients=rate_limit_clients)
+                 max_clients=rate_limit_clients, body_grace_seconds=body_grace_seconds, min_body_rate=min_body_rate)

@@ -1,16 +1,20 @@
 """What stands in front of every request to the server: security headers, which bodies may come in
-(none, except under /sync/ up to a limit), and a token bucket per client, with /sync counted apart.
+(none, except under /sync/ up to a limit, and only as fast as the app asks for them, within a
+deadline), and a token bucket per client, with /sync counted apart.
 
-The client is the connecting peer; X-Forwarded-For is believed only from a trusted proxy.
+The Guard never reads a body itself: the sync API first checks who is asking (from the headers) and
+only then reads, through the Guard's watch on size and time (BodyWatch). The client is the
+connecting peer; X-Forwarded-For is believed only from a trusted proxy.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from urllib.parse import urlsplit
 
 from starlette.responses import Response
@@ -28,11 +32,19 @@ SECURITY_HEADERS = [
 ]
 MAX_BODY_BYTES = 0  # nothing public accepts a body
 SYNC_PREFIX = "/sync"
-DEFAULT_SYNC_BODY_BYTES = 64 * 1024 * 1024
+# A ceiling for every body under /sync/; each route of the sync API has its own, smaller cap
+# (web/sync/api.py BODY_CAPS), and the largest of them is below this.
+DEFAULT_SYNC_BODY_BYTES = 16 * 1024 * 1024
+# A body's deadline: GRACE seconds from when the app first asks for it, plus one second for every
+# MIN_RATE bytes that have arrived. A laptop on a poor link (16 KiB/s is 128 kbit/s) finishes any
+# body the caps allow; a body sent a byte a second is cut off after about GRACE seconds.
+DEFAULT_BODY_GRACE_SECONDS = 10.0
+DEFAULT_MIN_BODY_RATE = 16 * 1024
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 BODY_NOT_ACCEPTED = N_("This address accepts no request body.")
 BODY_TOO_LARGE = N_("The request body is too large.")
 TOO_MANY_REQUESTS = N_("Too many requests; wait a moment and try again.")
+BODY_TOO_SLOW = N_("The request body arrived too slowly.")
 
 
 def bilingual(message: str) -> bytes:
@@ -134,37 +146,99 @@ def is_sync_path(path: str) -> bool:
     return path.startswith(SYNC_PREFIX + "/")
 
 
+class BodyWatch:
+    """The request's ``receive`` as the app sees it: the body passes through as the app asks for it,
+    never buffered here, and is cut off when it grows past ``limit`` (413) or misses its deadline
+    (408: ``grace`` seconds from the app's first read, plus a second per ``min_rate`` bytes received).
+    On either, ``refuse(status, message)`` answers and the app is told the client went away."""
+
+    def __init__(self, receive: Receive, limit: int, refuse: Callable[[int, str], Awaitable[None]], *,
+                 grace: float = DEFAULT_BODY_GRACE_SECONDS, min_rate: float = DEFAULT_MIN_BODY_RATE) -> None:
+        self.receive, self.limit, self.refuse = receive, limit, refuse
+        self.grace, self.min_rate = grace, min_rate
+        self.received = 0
+        self.complete = False  # the whole body has been handed to the app
+        self.refused = False
+        self.started: float | None = None
+
+    def deadline(self) -> float:
+        started = self.started if self.started is not None else time.monotonic()
+        return started + self.grace + self.received / self.min_rate
+
+    async def __call__(self) -> Message:
+        if self.refused:
+            return {"type": "http.disconnect"}
+        if self.complete:
+            return await self.receive()  # afterwards: the connection's own messages (a disconnect)
+        if self.started is None:
+            self.started = time.monotonic()
+        try:
+            message = await asyncio.wait_for(self.receive(), max(0.0, self.deadline() - time.monotonic()))
+        except TimeoutError:
+            return await self._refuse(408, BODY_TOO_SLOW)
+        if message["type"] == "http.request":
+            self.received += len(message.get("body", b""))
+            if self.received > self.limit:
+                return await self._refuse(413, BODY_TOO_LARGE)
+            self.complete = not message.get("more_body", False)
+        return message
+
+    async def _refuse(self, status: int, message: str) -> Message:
+        self.refused = True
+        await self.refuse(status, message)
+        return {"type": "http.disconnect"}
+
+
 class Guard:
-    """Security headers on every answer; bodies only under /sync/ (up to a limit); a token bucket per
-    client address, with its own, higher bucket for /sync. X-Forwarded-For counts only when the
-    connecting peer is a trusted proxy (run uvicorn with proxy_headers off so it does not rewrite
-    the peer itself)."""
+    """Security headers on every answer; bodies only under /sync/ (up to a limit, within a deadline);
+    a token bucket per client address, with its own, higher bucket for /sync. X-Forwarded-For counts
+    only when the connecting peer is a trusted proxy (run uvicorn with proxy_headers off so it does
+    not rewrite the peer itself)."""
 
     def __init__(self, app: ASGIApp, rate_per_second: float, burst: int, *,
                  sync_rate_per_second: float | None = None, sync_burst: int | None = None,
                  max_sync_body_bytes: int = DEFAULT_SYNC_BODY_BYTES,
-                 trusted_proxies: Sequence[IPNetwork] = (), max_clients: int = DEFAULT_MAX_CLIENTS) -> None:
+                 trusted_proxies: Sequence[IPNetwork] = (), max_clients: int = DEFAULT_MAX_CLIENTS,
+                 body_grace_seconds: float = DEFAULT_BODY_GRACE_SECONDS,
+                 min_body_rate: float = DEFAULT_MIN_BODY_RATE) -> None:
         self.app = app
         self.public = TokenBuckets(rate_per_second, burst, max_clients)
         self.sync = TokenBuckets(sync_rate_per_second or rate_per_second * 10, sync_burst or burst * 10, max_clients)
         self.max_sync_body = max_sync_body_bytes
         self.trusted = tuple(trusted_proxies)
+        self.body_grace, self.min_body_rate = body_grace_seconds, min_body_rate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        watch: BodyWatch | None = None
+        started = answered = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
+            if answered:
+                return  # the Guard cut the body off and answered; what the app says after that goes nowhere
             if message["type"] == "http.response.start":
+                started = True
                 message["headers"] = [(name, same_site(value) if name == b"location" else value)
                                       for name, value in message.get("headers", []) if name != b"cache-control"]
                 message["headers"] += SECURITY_HEADERS
+                if watch is not None and not watch.complete:
+                    # Answered before the whole body came (a 401, a 413): the rest of it is not
+                    # read, so the connection ends rather than wait for it (web/http_protocol.py).
+                    message["headers"].append((b"connection", b"close"))
             await send(message)
 
         async def refuse(status: int, message: str, headers: dict[str, str] | None = None) -> None:
             await Response(bilingual(message), status, headers=headers, media_type="text/plain; charset=utf-8")(
                 scope, receive, send_with_headers)
+
+        async def refuse_body(status: int, message: str) -> None:
+            nonlocal answered
+            if not started:  # else the app is answering already, and the connection ends after it
+                await refuse(status, message)
+                answered = True
 
         raw_headers = scope.get("headers") or []
         headers = dict(raw_headers)
@@ -174,6 +248,8 @@ class Guard:
         limit = self.max_sync_body if sync else MAX_BODY_BYTES
         length = headers.get(b"content-length")
         chunked = b"transfer-encoding" in headers
+        if chunked or (length is not None and length != b"0"):
+            watch = BodyWatch(receive, limit, refuse_body, grace=self.body_grace, min_rate=self.min_body_rate)
         if length is not None and (not length.isdigit() or int(length) > limit):
             await refuse(413, BODY_TOO_LARGE if sync else BODY_NOT_ACCEPTED)
             return
@@ -183,40 +259,10 @@ class Guard:
         if not (self.sync if sync else self.public).allow(rate_key(client)):
             await refuse(429, TOO_MANY_REQUESTS, {"retry-after": "1"})
             return
-        if chunked and length is None:
-            # No length announced: read it here, up to the limit, before the sync API sees a byte.
-            body = await _read_body(receive, limit)
-            if body is None:
-                await refuse(413, BODY_TOO_LARGE)
-                return
-            receive = _replay(body, receive)
-        await self.app(scope, receive, send_with_headers)
-
-
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    parts, size = [], 0
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return None
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            return None
-        parts.append(chunk)
-        if not message.get("more_body", False):
-            return b"".join(parts)
-
-
-def _replay(body: bytes, then: Receive) -> Receive:
-    """The body read already, as one message; afterwards the connection's own (a disconnect)."""
-    sent = False
-
-    async def receive() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await then()
-
-    return receive
+        try:
+            await self.app(scope, watch or receive, send_with_headers)
+        except Exception:
+            # An app that reads on after the Guard cut its body off fails on the missing body;
+            # the client has its answer (413 or 408) already.
+            if watch is None or not watch.refused:
+                raise

@@ -86,9 +86,12 @@ class CoalescingTransport:
     uvicorn writes a response's head and its body apart, and on loopback or a LAN every send costs
     a system call and a packet. Order is kept; close() sends what waits first."""
 
-    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
-        self.transport, self.loop = transport, loop
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop,
+                 linger: Callable[[], bool] | None = None) -> None:
+        """``linger()``: asked at close; True when it took over ending the connection gently."""
+        self.transport, self.loop, self.linger = transport, loop, linger
         self.pending: list[bytes] = []
+        self.closing = False
 
     def write(self, data: bytes | bytearray | memoryview) -> None:
         if not data:
@@ -110,20 +113,45 @@ class CoalescingTransport:
 
     def close(self) -> None:
         self.flush()
+        if not self.closing:  # the first close may end gently; any later one ends now
+            self.closing = True
+            if self.linger is not None and self.linger():
+                return
         self.transport.close()
+
+    def is_closing(self) -> bool:
+        return self.closing or self.transport.is_closing()
 
     def __getattr__(self, name: str) -> Any:  # is_closing, pause_reading, get_extra_info, ...
         return getattr(self.transport, name)
 
 
+def head_size(request: h11.Request) -> tuple[int, int]:
+    """The bytes of a parsed request's line and of its whole head (line and headers), as sent."""
+    line = len(request.method) + len(request.target) + len(b"  HTTP/1.1\r\n")
+    return line, line + sum(len(name) + len(value) + 4 for name, value in request.headers.raw_items()) + 2
+
+
 class _RememberingConnection(h11.Connection):
-    """h11's connection, keeping the parse error the parent protocol catches and drops."""
+    """h11's connection, keeping the parse error the parent protocol catches and drops, and holding
+    every request head to the limit: h11's own limit only counts a head still incomplete, so 100 KB
+    of headers arriving in one piece would pass it."""
 
     last_error: h11.RemoteProtocolError | None = None
 
+    def __init__(self, our_role: Any, max_head_bytes: int) -> None:
+        super().__init__(our_role, max_incomplete_event_size=max_head_bytes)
+        self.max_head_bytes = max_head_bytes
+
     def next_event(self) -> Any:
         try:
-            return super().next_event()
+            event = super().next_event()
+            if isinstance(event, h11.Request):
+                line, head = head_size(event)
+                if head > self.max_head_bytes:
+                    raise h11.RemoteProtocolError("request head too large",
+                                                  error_status_hint=414 if line > self.max_head_bytes else 431)
+            return event
         except h11.RemoteProtocolError as exc:
             self.last_error = exc
             raise
@@ -148,7 +176,7 @@ class HardenedH11Protocol(H11Protocol):
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        self.transport = CoalescingTransport(transport, self.loop)  # type: ignore[assignment]
+        self.transport = CoalescingTransport(transport, self.loop, self._linger_if_body_unread)  # type: ignore[assignment]
         address = self.client[0] if self.client else ""
         if len(self.connections) > self.limits.max_connections:
             self._refuse(503, TOO_MANY_CONNECTIONS)
@@ -193,8 +221,10 @@ class HardenedH11Protocol(H11Protocol):
     def send_400_response(self, msg: str) -> None:
         """The parent's answer to a request h11 could not parse, with the right status and headers."""
         status = getattr(self.conn.last_error, "error_status_hint", 400)
-        if status == 431:
-            status, message = (431, HEADERS_TOO_LARGE) if self.line_ended else (414, LINE_TOO_LONG)
+        if status == 414 or (status == 431 and not self.line_ended):
+            status, message = 414, LINE_TOO_LONG
+        elif status == 431:
+            message = HEADERS_TOO_LARGE
         else:
             message = UNSUPPORTED if status == 501 else BAD_REQUEST
         self._refuse(status, message)
@@ -221,6 +251,22 @@ class HardenedH11Protocol(H11Protocol):
     def eof_received(self) -> None:
         if self.lingering is not None:
             self.transport.close()
+
+    def _linger_if_body_unread(self) -> bool:
+        """An answer given before the request's body was read (a 401, a 413, a 408 for a body too
+        slow) closes the connection; while the client is still sending that body, its bytes are read
+        and dropped for a moment first, as after our own refusals, so the answer is not lost to a reset."""
+        if self.lingering is not None or self.conn.their_state is not h11.SEND_BODY:
+            return False
+        transport = self.transport.transport  # type: ignore[attr-defined]
+        if not transport.can_write_eof():
+            return False
+        transport.write_eof()
+        self._stop_header_timer()
+        self.lingering = 0
+        self.flow.resume_reading()
+        self.loop.call_later(LINGER_SECONDS, transport.close)
+        return True
 
     def _refuse(self, status: int, message: str) -> None:
         """Answer and close: the answer first, then (still reading) the end of our side, then the socket."""

@@ -22,7 +22,13 @@ from starlette.types import ASGIApp
 
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _
-from inspector_app.web.guard import DEFAULT_MAX_CLIENTS, DEFAULT_SYNC_BODY_BYTES, IPNetwork
+from inspector_app.web.guard import (
+    DEFAULT_BODY_GRACE_SECONDS,
+    DEFAULT_MAX_CLIENTS,
+    DEFAULT_MIN_BODY_RATE,
+    DEFAULT_SYNC_BODY_BYTES,
+    IPNetwork,
+)
 from inspector_app.web.http_protocol import (
     DEFAULT_HEADER_TIMEOUT,
     DEFAULT_KEEP_ALIVE,
@@ -65,6 +71,9 @@ class ServerConfig(BaseModel):
     # from one address; a trusted proxy has no such limit
     max_connections_per_client: int = Field(default=DEFAULT_MAX_CONNECTIONS_PER_CLIENT, ge=1)
     rate_limit_clients: int = Field(default=DEFAULT_MAX_CLIENTS, ge=1)  # addresses the rate limit remembers
+    # A request body's deadline: this many seconds, plus one per min_body_rate bytes received.
+    body_grace_seconds: float = Field(default=DEFAULT_BODY_GRACE_SECONDS, gt=0, le=300)
+    min_body_rate: float = Field(default=DEFAULT_MIN_BODY_RATE, gt=0)  # bytes per second
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -169,4 +178,5 @@ def create_server_app(config: ServerConfig | None = None) -> ASGIApp:
                       rate_per_second=config.rate_per_second, burst=config.burst, sync_app=find_sync_app(db),
                       sync_rate_per_second=config.sync_rate_per_second, sync_burst=config.sync_burst,
                       max_sync_body_bytes=config.max_sync_body_bytes, trusted_proxies=config.proxy_networks,
-                      rate_limit_clients=config.rate_limit_clients)
+                      rate_limit_clients=config.rate_limit_clients, body_grace_seconds=config.body_grace_seconds,
+                      min_body_rate=config.min_body_rate)

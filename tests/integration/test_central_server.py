@@ -1,6 +1,7 @@
 """The central server as it is deployed: two `inspector-app serve` processes (one with two workers)
 on one PostgreSQL ledger, over real HTTP. They answer alike, and a status change made by the CLI
-shows on the very next request to either; nothing one process remembers contradicts the other."""
+shows on the very next request to either; nothing one process remembers contradicts the other.
+Several started at once on a new database all come up; /healthz tells whether the database answers."""
 
 from __future__ import annotations
 
@@ -8,15 +9,18 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
 from inspector_app.cli import main
 from inspector_app.core.settings import settings_path
+from tests.integration.sync_server import central_server
 from tests.live_server import free_port, serve_process
 
 pytestmark = pytest.mark.postgres
@@ -80,3 +84,69 @@ def test_serve_takes_the_ledger_from_the_environment_when_no_option_names_one(po
     done = subprocess.run([sys.executable, "-m", "inspector_app", "--lang", "en", "serve", "--port", str(free_port())],
                           capture_output=True, text=True, timeout=60, env=os.environ.copy())
     assert done.returncode == 1 and "--files DIR" in done.stderr
+
+
+def test_three_servers_started_at_once_on_a_new_database_all_come_up(postgres_url, tmp_path):
+    """They race to create the schema: one does it, under PostgreSQL's advisory lock, and the others
+    wait for it and find it made (without the lock, one exited on a duplicate key)."""
+    ports = [free_port() for _ in range(3)]
+    processes = [subprocess.Popen([sys.executable, "-m", "inspector_app", "--database-url", postgres_url, "serve",
+                                   "--port", str(port), "--files", str(tmp_path / "files")],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy())
+                 for port in ports]
+    try:
+        waiting = set(ports)
+        deadline = time.monotonic() + 90
+        while waiting:
+            for process in processes:
+                assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
+            for port in list(waiting):
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                        waiting.discard(port)
+                except httpx.TransportError:
+                    pass
+            assert time.monotonic() < deadline, f"not up: {sorted(waiting)}"
+            time.sleep(0.1)
+        engine = create_engine(postgres_url)
+        try:
+            with engine.connect() as connection:  # and the server ledger has one identity, not three
+                assert connection.execute(text("SELECT count(*) FROM replica")).scalar_one() == 1
+        finally:
+            engine.dispose()
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(10)
+
+
+def test_healthz_says_ok_only_while_the_database_answers(tmp_path):
+    with central_server(tmp_path / "files") as server:
+        name = server.database_url.rsplit("/", 1)[1]
+        admin = create_engine(os.environ["INSPECTOR_TEST_PG_URL"], isolation_level="AUTOCOMMIT")
+        try:
+            assert httpx.get(f"{server.base}/healthz").json() == {"ok": True}
+            with admin.connect() as conn:  # the database goes away: no new connections, the old ones cut
+                conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+                conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :name"),
+                             {"name": name})
+            deadline = time.monotonic() + 15
+            while (answer := httpx.get(f"{server.base}/healthz", timeout=10)).status_code == 200:
+                assert time.monotonic() < deadline, "healthz still says ok"
+                time.sleep(0.3)
+            assert answer.status_code == 503 and answer.json()["ok"] is False
+            with admin.connect() as conn:
+                conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+            deadline = time.monotonic() + 15
+            while httpx.get(f"{server.base}/healthz", timeout=10).status_code != 200:
+                assert time.monotonic() < deadline, "healthz did not recover"
+                time.sleep(0.3)
+        finally:
+            with admin.connect() as conn:
+                conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
+            admin.dispose()

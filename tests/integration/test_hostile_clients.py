@@ -119,6 +119,8 @@ MALFORMED = {
     "bad bytes in the path": (b"GET /h/\x00\xff\x7f HTTP/1.1\r\nHost: x\r\n\r\n", 400),
     "200 KB of headers": (b"GET /healthz HTTP/1.1\r\nHost: x\r\n"
                           + b"".join(b"X-Pad-%d: %s\r\n" % (i, b"a" * 1000) for i in range(200)) + b"\r\n", 431),
+    "100 KB of headers in one piece": (b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 100_000 + b"\r\n\r\n",
+                                       431),
     "a 1 MB URL": (b"GET /h/" + b"a" * (1024 * 1024) + b" HTTP/1.1\r\nHost: x\r\n\r\n", 414),
     "Content-Length: -1": (b"POST /sync/x HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400),
     "two Content-Lengths": (b"POST /sync/x HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
@@ -236,6 +238,24 @@ def test_a_limited_client_stays_limited_however_many_others_arrive(ledger):
         assert get("203.0.113.7") == 429
         # Every address of one IPv6 /64 is one client.
         assert [get(f"2001:db8:1:2::{n:x}") for n in range(3)] == [200, 200, 429]
+
+
+def test_with_two_workers_a_client_gets_between_once_and_twice_the_burst(ledger):
+    """Each worker keeps its own buckets (docs/shared-ledger.md, section 8): a kept-alive connection
+    stays with one worker and gets the burst; new connections spread, and get at most the burst of
+    each worker. (Two clients by X-Forwarded-For, neither of them the start-up's health checks.)"""
+    db, token = ledger
+    with serve(db, "--workers", "2", "--trusted-proxy", "127.0.0.1",
+               env={"INSPECTOR_RATE_PER_SECOND": "0.0001", "INSPECTOR_BURST": "5"}) as port:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"X-Forwarded-For": "203.0.113.5"}) as client:
+            kept = [client.get(f"/h/{token}.json").status_code for _ in range(15)]
+        spread = []
+        for _ in range(40):
+            with httpx.Client(base_url=f"http://127.0.0.1:{port}",
+                              headers={"X-Forwarded-For": "203.0.113.6"}) as client:
+                spread.append(client.get(f"/h/{token}.json").status_code)
+    assert kept == [200] * 5 + [429] * 10
+    assert 5 <= spread.count(200) <= 2 * 5
 
 
 def test_workers_run_the_hardened_protocol(ledger):

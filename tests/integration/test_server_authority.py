@@ -54,9 +54,10 @@ class City:
         self.laptop_b = self.laptop("b")
         self.org_b, self.floor_b = self.organisation(self.laptop_b, "Xiaoyi bureau", "XY1", "孝教安")
         self.hazard_b = self.add(self.laptop_b, self.floor_b, "blocked exit")
-        for laptop in (self.laptop_a, self.laptop_b):
-            self.sync(laptop, self.admin)
+        # Laptop A belongs to 李伟 from its first sync (a laptop stays with the account that registered it).
         self.inspector_a = self.token("李伟", self.org_a)
+        self.sync(self.laptop_a, self.inspector_a)
+        self.sync(self.laptop_b, self.admin)
 
     def laptop(self, name: str) -> Database:
         return open_database(sqlite_url(self.work / f"{name}.sqlite"))
@@ -199,9 +200,14 @@ def test_an_admins_later_change_wins_after_a_poisoned_clock_was_tried(city):
     building = copy.deepcopy(next(item for (entity, _id), item in pulled.items() if entity == "building"))
     building["row"].update(name="Poisoned", sync_clock="9999999999999.99999." + "f" * 32)
     city.push(city.inspector_a, building)
-    with city.laptop_a.session() as session:
-        session.get(Building, uuid.UUID(building["row"]["id"])).name = "Dormitory, renamed by the admin"
-    report = city.sync(city.laptop_a, city.admin)
+    admins = city.laptop("admin")  # the bureau's own laptop, with everything pulled
+    try:
+        city.sync(admins, city.admin)
+        with admins.session() as session:
+            session.get(Building, uuid.UUID(building["row"]["id"])).name = "Dormitory, renamed by the admin"
+        report = city.sync(admins, city.admin)
+    finally:
+        admins.dispose()
     assert report.refused == []
     after = city.pulled(city.inspector_a)[("building", building["row"]["id"])]
     assert after["row"]["name"] == "Dormitory, renamed by the admin"
@@ -330,7 +336,8 @@ def test_an_attachment_without_its_hazard_and_a_deep_overlay_are_refused(city):
         "id": str(uuid.uuid4()), "role": "before", "file_hash": "0" * 64, "filename": "a.jpg", "mime": "image/jpeg",
         "sync_clock": now_clock()}}
     deep = copy.deepcopy(attachment)
-    deep["row"].update(id=str(uuid.uuid4()), hazard_id=str(city.hazard_a), overlay=nested(60))
+    # Past a row's 32 levels of structure, within the 64 the HTTP layer takes for the whole body.
+    deep["row"].update(id=str(uuid.uuid4()), hazard_id=str(city.hazard_a), overlay=nested(40))
     results = city.push(city.inspector_a, attachment, deep)
     assert [r["status"] for r in results] in (["missing_parent", "malformed"], ["malformed", "missing_parent"])
 
@@ -419,3 +426,25 @@ def test_the_change_log_knows_each_entrys_organisation_and_a_pull_pages_through_
     assert ("hazard", str(city.hazard_a)) in seen and ("organisation", str(city.org_a)) in seen
     assert ("hazard", str(city.hazard_b)) not in seen and ("organisation", str(city.org_b)) not in seen
     assert pages > 1
+
+
+def test_naming_another_organisations_photo_in_a_row_of_ones_own_does_not_open_it(city, tmp_path):
+    """Knowing a photo's hash is not having it: a row of one's own naming another county's photo is
+    answered as if the photo had not arrived, and the photo stays unreadable to that account."""
+    from PIL import Image
+
+    photo = tmp_path / "theirs.jpg"
+    Image.new("RGB", (64, 48), "#225588").save(photo, format="JPEG")
+    with city.laptop_b.session() as session:
+        digest = hazards.attach_photo(session, city.laptop_b.store, session.get(Hazard, city.hazard_b), photo,
+                                      role="before", actor="zhao").file_hash
+    assert city.sync(city.laptop_b, city.admin).refused == []
+    claim = {"entity": "attachment", "row": {
+        "id": str(uuid.uuid4()), "hazard_id": str(city.hazard_a), "role": "before", "file_hash": digest,
+        "filename": "mine.jpg", "mime": "image/jpeg", "width": 64, "height": 48, "overlay": {}, "created_by": "x",
+        "sync_clock": now_clock()}}
+    (result,) = city.push(city.inspector_a, claim)
+    assert result["status"] == "file_missing"
+    fetched = httpx.get(f"{city.base}/sync/files/{digest}", timeout=30, headers={
+        "authorization": f"Bearer {city.inspector_a}", "x-inspector-sync": str(PROTOCOL_VERSION)})
+    assert fetched.status_code == 404

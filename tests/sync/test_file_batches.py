@@ -72,7 +72,7 @@ def test_a_mismatched_file_is_refused_alone_and_named(central: Central, tmp_path
     assert answer.json()["results"] == {sha256_bytes(good): "stored", wrong_name: "mismatch"}
     assert central.db.store.find(sha256_bytes(good)) is not None and central.db.store.find(wrong_name) is None
     again = transport._client.post("/files/batch", content=body)
-    assert again.json()["results"][sha256_bytes(good)] == "present"
+    assert again.json()["results"][sha256_bytes(good)] == "stored"  # as the first time: no word on what is held
 
     damaged = tmp_path / f"{wrong_name}.jpg"  # a laptop file whose bytes no longer match its name
     damaged.write_bytes(b"rotted on disk")

@@ -41,7 +41,10 @@ class Rig:
         places = school(self.a)
         self.org, self.floor = places["org"], places["floor"]
         self.first = add(self.a, catalogue, self.floor, "first")
-        self.a.sync(self.central)  # before the other organisation is there: an admin's pull would bring it
+        # Each laptop with its inspector's token from its first sync: a laptop stays with that account.
+        self.tokens = {name: self.central.token(inspector, self.org)
+                       for name, inspector in (("a", "inspector a"), ("b", "inspector b"), ("hostile", "mallory"))}
+        self.a.sync(self.central, self.tokens["a"])
         other = Laptop("other", open_database(sqlite_url(work / "other.sqlite")), "someone")
         with other.db.session() as session:
             org = structure.create_organisation(session, "Another bureau", kind="county")
@@ -51,8 +54,6 @@ class Rig:
         self.foreign_hazard = add(other, catalogue, self.foreign_floor, "theirs")
         other.sync(self.central)
         other.db.dispose()
-        self.tokens = {name: self.central.token(inspector, self.org)
-                       for name, inspector in (("a", "inspector a"), ("b", "inspector b"), ("hostile", "mallory"))}
         self.b.sync(self.central, self.tokens["b"])
         self.client = TestClient(self.central.app, base_url="http://central/sync")
         self.hostile_tries = 0

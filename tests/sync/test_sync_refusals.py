@@ -80,6 +80,7 @@ def test_unknown_and_revoked_tokens_get_401_and_change_nothing(central, laptops,
 def test_an_inspector_cannot_write_another_organisations_hazards_and_the_attempt_is_logged(central, laptops,
                                                                                            catalogue, tmp_path):
     import shutil
+    import sqlite3
 
     from inspector_app.core.db import open_database, sqlite_url
     from tests.sync.conftest import Laptop
@@ -94,6 +95,8 @@ def test_an_inspector_cannot_write_another_organisations_hazards_and_the_attempt
     a.sync(central)
     a.db.dispose()
     shutil.copy(tmp_path / "a.sqlite", tmp_path / "copy.sqlite")  # a ledger that holds both organisations
+    with sqlite3.connect(tmp_path / "copy.sqlite") as raw:  # on a laptop of its own (the server refuses
+        raw.execute("UPDATE replica SET id = ?", (uuid.uuid4().hex,))  # one account's laptop to another)
     copy = Laptop("copy", open_database(sqlite_url(tmp_path / "copy.sqlite")), "Li Wei")
     try:
         edit(copy, theirs, description="rewritten by someone without the right")

@@ -17,7 +17,7 @@ def test_round_trip_through_the_environment(tmp_path):
     env = config.to_env()
     assert env["INSPECTOR_TRUSTED_PROXIES"] == "127.0.0.1/32,10.0.0.0/8"
     assert ServerConfig.from_env(env) == config
-    assert ServerConfig.from_env({"INSPECTOR_DATABASE_URL": "sqlite:///x.sqlite"}).max_sync_body_bytes == 64 << 20
+    assert ServerConfig.from_env({"INSPECTOR_DATABASE_URL": "sqlite:///x.sqlite"}).max_sync_body_bytes == 16 << 20
 
 
 def test_bad_values_name_the_variable(tmp_path):

@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, or_, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,6 +25,7 @@ from inspector_app.core.db import open_transaction
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.event_rules import EventRuleError, check_new_events
 from inspector_app.core.models import (
+    ApiToken,
     Attachment,
     Base,
     ChangeLog,
@@ -58,6 +59,7 @@ from inspector_app.core.sync.entities import (
     row_item,
     row_values,
 )
+from inspector_app.core.sync.file_access import readable_files
 from inspector_app.core.sync.push_checks import (
     clock_refusal,
     hazard_row_refusal,
@@ -78,19 +80,44 @@ MAX_LINKS = 500
 REFUSALS_RECORDED = 20
 
 
+DEVICE_INDEX_LOCK = 84_700_002  # pg_advisory_xact_lock key: one hello at a time hands out numbers
+
+
+class ReplicaClaimed(Exception):
+    """A hello naming a laptop that another account registered (its id is no secret: it is in
+    every event the laptop wrote)."""
+
+
 def hello(session: Session, principal: Principal, replica_id: uuid.UUID, name: str) -> dict[str, Any]:
-    """Register a laptop (once) and give it its number block."""
-    known = session.get(KnownReplica, replica_id)
+    """Register a laptop (once) and give it its number block.
+
+    A laptop stays with the account that registered it: only the same token may say hello as it
+    again, or, once that token is revoked, a new token of the same inspector (a lost token
+    replaced). Anyone else is refused with ReplicaClaimed, and the row is left as it was."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Two first syncs at once would otherwise both read the same max() and one would fail on
+        # the unique device index; the lock is held until this transaction ends.
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEVICE_INDEX_LOCK})
+    known = session.get(KnownReplica, replica_id, populate_existing=True)
     if known is None:
         index = (session.scalar(select(func.max(KnownReplica.device_index))) or 0) + 1
         known = KnownReplica(id=replica_id, device_index=index, name=name[:200], token_id=principal.token_id)
         session.add(known)
+    elif not _may_claim(session, known.token_id, principal):
+        raise ReplicaClaimed(str(replica_id))
     known.last_seen = utcnow()
     known.token_id = principal.token_id
     known.name = name[:200] or known.name
     session.flush()
     return {"device_index": known.device_index, "inspector": principal.inspector, "role": principal.role,
             "organisations": sorted(str(o) for o in principal.granted), "protocol": PROTOCOL_VERSION}
+
+
+def _may_claim(session: Session, holder: uuid.UUID | None, principal: Principal) -> bool:
+    if holder is None or holder == principal.token_id:
+        return True
+    previous = session.get(ApiToken, holder)
+    return previous is None or (previous.revoked_at is not None and previous.inspector == principal.inspector)
 
 
 class _Refused(Exception):
@@ -135,6 +162,11 @@ def _links(item: dict[str, Any]) -> list[str] | None:
     return [str(uuid.UUID(str(link))) for link in links]
 
 
+def _printable(text: str, limit: int) -> str:
+    """A sender's text as a refusal record keeps it: without NUL (PostgreSQL text holds none), bounded."""
+    return str(text).replace("\x00", "\ufffd")[:limit]
+
+
 class PushTooLarge(InspectorError):
     """A push of more rows than one request may carry."""
 
@@ -169,6 +201,18 @@ class PushApplier:
         self.resolver = OrganisationResolver(session)
         self.after_photos: set[uuid.UUID] = set()
         self.refusals = 0
+        self.files_named: set[str] = set()  # of a batch's files, those some row on the server names
+        self.files_readable: set[str] = set()  # ... and of those, the ones this account may read
+
+    def _learn_files(self, digests: set[str]) -> None:
+        """Which of these files rows on the server name already, and which of those the account may read."""
+        named: set[str] = set()
+        for entity, column_name in FILE_COLUMNS.items():
+            column = getattr(CLOCKED[entity], column_name)
+            for chunk in chunks(sorted(digests - named)):
+                named.update(self.session.scalars(select(column).where(column.in_(chunk)).distinct()))
+        self.files_named = named
+        self.files_readable = readable_files(self.session, self.principal, named)
 
     def _reach(self, organisation_id: uuid.UUID | None, what: str) -> None:
         if organisation_id is None:
@@ -258,6 +302,9 @@ class PushApplier:
                     for obj in self.session.scalars(select(model).where(id_column.in_(chunk)))}
         if entity in ("attachment",):
             self.resolver.preload_hazards([v["hazard_id"] for _i, _item, v, _e in parsed if v and v.get("hazard_id")])
+        file_column = FILE_COLUMNS.get(entity)
+        if file_column:
+            self._learn_files({v[file_column] for _i, _item, v, _e in parsed if v and v.get(file_column)})
         for index, item, values, error in parsed:
             if error is not None:
                 yield index, item, error
@@ -293,9 +340,14 @@ class PushApplier:
             if refusal:
                 raise _Refused("forbidden", refusal)
         file_column = FILE_COLUMNS.get(entity)
-        if file_column and values.get(file_column) and self.store.find(values[file_column]) is None:
+        digest = values.get(file_column) if file_column else None
+        # A file another organisation's rows name is, for this account, a file that has not arrived:
+        # naming a hash in a row of its own must not open someone else's photo to it (the same answer
+        # as for a file the server lacks, so the refusal tells nothing of what the server holds).
+        foreign = digest in self.files_named and digest not in self.files_readable
+        if digest and (foreign or self.store.find(digest) is None):
             raise _Refused("file_missing", _("{what}: its file {hash} has not arrived").format(
-                what=what, hash=values[file_column][:12]))
+                what=what, hash=digest[:12]))
         self.resolver.remember(model.__tablename__, values["id"], organisation)  # later rows of the push may name it
 
         def write() -> None:
@@ -317,6 +369,9 @@ class PushApplier:
         for index, item in enumerate(batch):
             try:
                 values = row_values(Hazard, item["row"])
+                missing = [key for key in ("site_id", "seq", "number") if values.get(key) is None]
+                if missing:
+                    raise ValueError(f"the row has no {', '.join(missing)}")
                 for token in item.get("superseded", []):
                     if row_values(SupersededToken, token).get("hazard_id") != values["id"]:
                         raise ValueError("a superseded token of another hazard")
@@ -412,8 +467,9 @@ class PushApplier:
             return
         log.warning("sync push refused: account %s (%s), laptop %s, %s %s: %s", self.principal.token_id,
                     self.principal.inspector, self.replica_id, entity, item_id, reason)
-        self.session.add(SyncRefusal(token_id=self.principal.token_id, replica_id=self.replica_id, entity=entity,
-                                     entity_id=item_id[:40], reason=reason[:2000]))
+        self.session.add(SyncRefusal(token_id=self.principal.token_id, replica_id=self.replica_id,
+                                     entity=_printable(entity, 30), entity_id=_printable(item_id, 40),
+                                     reason=_printable(reason, 2000)))
         self.session.flush()
 
     def finish(self) -> None:

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy import Connection, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from inspector_app.core import dates
@@ -91,18 +91,31 @@ def public_timeline(events: list[tuple[str, dt.datetime]]) -> list[HistoryEntry]
 
 # Built once: the version is read on every request, and building the statement costs more than
 # running it. It covers the organisations too (their newest change), because the page speaks the
-# organisation's language: a change of it must not leave an old page in any worker's cache.
-VERSION_QUERY = select(Hazard.id, Hazard.updated_at, Hazard.status,
-                       select(func.max(Organisation.sync_clock)).scalar_subquery()).where(
-    Hazard.public_token == bindparam("token"))
+# organisation's language: a change of it must not leave an old page in any worker's cache. It looks
+# for the token among current and superseded tokens alike, so that every code costs this one query,
+# and an answer of "nothing" is as certain (and as cheap) as a page.
+_ORGANISATIONS_CHANGED = select(func.max(Organisation.sync_clock)).scalar_subquery()
+VERSION_QUERY = union_all(
+    select(Hazard.id, Hazard.updated_at, Hazard.status, _ORGANISATIONS_CHANGED, literal("current"))
+    .where(Hazard.public_token == bindparam("token")),
+    select(Hazard.id, Hazard.updated_at, Hazard.status, _ORGANISATIONS_CHANGED, literal("superseded"))
+    .join(SupersededToken, SupersededToken.hazard_id == Hazard.id)
+    .where(SupersededToken.token == bindparam("token")))
 
 
 def hazard_version(session: Session | Connection, token: str) -> tuple[Any, ...] | None:
-    """A cheap fingerprint of what the page shows (changes whenever the hazard changes)."""
+    """A cheap fingerprint of what the page shows (changes whenever the hazard changes): the hazard's
+    id, its last change, its status, the organisations' newest change, and whether the token is the
+    current one or superseded. None: no hazard has this token, nor had it."""
     if not TOKEN_PATTERN.match(token):
         return None
     row = session.execute(VERSION_QUERY, {"token": token}).first()
     return tuple(row) if row else None
+
+
+def shows_nothing(version: tuple[Any, ...] | None) -> bool:
+    """The token's page is the one "no status" answer: no such token, or a withdrawn hazard's."""
+    return version is None or version[2] == Status.WITHDRAWN
 
 
 def organisation_language(session: Session, token: str) -> str:

@@ -3,12 +3,14 @@ version, retries with backoff for a network that drops, and resumable file trans
 
 A broken connection during a file resumes from what the other side already holds; a file whose
 bytes do not hash to its name is never put in the store. Photos and other small files go several
-to a request (web/sync/file_batch.py), a few requests at once.
+to a request (web/sync/file_batch.py), a few requests at once. Every request keeps within its
+route's cap (web/sync/api.py BODY_CAPS): a push too large for one request goes as several.
 """
 
 from __future__ import annotations
 
 import errno
+import json
 import socket
 import ssl
 import time
@@ -26,7 +28,7 @@ from inspector_app.core.store import sha256_file
 from inspector_app.core.sync.server import PROTOCOL_VERSION
 from inspector_app.i18n import _
 from inspector_app.web.sync import file_batch
-from inspector_app.web.sync.api import PROTOCOL_HEADER
+from inspector_app.web.sync.api import BODY_CAPS, MAX_HASHES_PER_REQUEST, PROTOCOL_HEADER
 
 UPLOAD_CHUNK = 4 * 1024 * 1024
 # Requests in flight at once: one batch's round trips and the server's disk writes overlap another's
@@ -60,8 +62,10 @@ def network_problem(exc: BaseException | None) -> str:
 
 class HttpTransport:
     def __init__(self, server_url: str, token: str, timeout: float = 60.0,
-                 sleep: Callable[[float], None] = time.sleep, client: httpx.Client | None = None) -> None:
-        """``client`` lets a test hand in an in-process one (Starlette's TestClient) instead of a socket."""
+                 sleep: Callable[[float], None] = time.sleep, client: httpx.Client | None = None,
+                 caps: dict[str, int] | None = None) -> None:
+        """``client`` lets a test hand in an in-process one (Starlette's TestClient) instead of a socket;
+        ``caps`` the server's smaller caps, where a test gave it some."""
         url = server_url.strip().rstrip("/")
         if not url.startswith(("http://", "https://")):
             raise InspectorError(_("The server address must start with http:// or https://; got '{url}'.").format(
@@ -70,6 +74,7 @@ class HttpTransport:
             raise InspectorError(_("A sync needs the inspector's token (--token)."))
         self.server_url = url
         self._sleep = sleep
+        self.caps = {**BODY_CAPS, **(caps or {})}
         self._client = client or httpx.Client(base_url=url + "/sync", timeout=timeout)
         self._client.headers.update({"authorization": f"Bearer {token.strip()}",
                                      PROTOCOL_HEADER: str(PROTOCOL_VERSION)})
@@ -121,10 +126,25 @@ class HttpTransport:
         return dict(self._request("POST", "/pull", json={"cursor": cursor}).json())
 
     def push(self, replica_id: uuid.UUID, items: list[dict[str, Any]]) -> dict[str, Any]:
-        return dict(self._request("POST", "/push", json={"replica_id": str(replica_id), "items": items}).json())
+        """Push ``items``, in as many requests as the server's cap on a push's bytes asks for; the
+        answer is theirs together. Parents go before children within the items already, and the
+        pieces go in that order. An item too large for any request is sent alone, and the server's
+        refusal of it says so."""
+        results: list[dict[str, Any]] = []
+        ranges: list[list[int]] = []
+        for body in push_bodies(replica_id, items, self.caps["push"]):
+            answer = self._request("POST", "/push", content=body, headers={"content-type": "application/json"}).json()
+            results += answer["results"]
+            if answer.get("cursor_range"):
+                ranges.append(answer["cursor_range"])
+        return {"results": results, "cursor_range": joined_range(ranges)}
 
     def missing_files(self, hashes: list[str]) -> list[str]:
-        return list(self._request("POST", "/files/missing", json={"hashes": hashes}).json()["missing"])
+        missing: list[str] = []
+        for start in range(0, len(hashes), MAX_HASHES_PER_REQUEST):
+            part = hashes[start:start + MAX_HASHES_PER_REQUEST]
+            missing += self._request("POST", "/files/missing", json={"hashes": part}).json()["missing"]
+        return missing
 
     def upload_many(self, files: list[tuple[str, str]], progress: Callable[[int, int], None] | None = None) -> None:
         """Send these (digest, path) files: small ones in batches, large ones alone and resumable;
@@ -196,6 +216,42 @@ class HttpTransport:
             raise InspectorError(_("The file {hash} from the server does not match its hash; it was not kept.").format(
                 hash=digest[:12]))
         database.store.adopt(partial, digest, suffix)
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+def push_bodies(replica_id: uuid.UUID, items: list[dict[str, Any]], cap: int) -> list[bytes]:
+    """The push's request bodies, in order, each within ``cap`` bytes when its items allow."""
+    head = b'{"replica_id":' + _json(str(replica_id)) + b',"items":['
+    bodies: list[bytes] = []
+    part: list[bytes] = []
+    size = len(head) + 2  # and "]}"
+    for item in items:
+        encoded = _json(item)
+        if part and size + len(encoded) + 1 > cap:
+            bodies.append(head + b",".join(part) + b"]}")
+            part, size = [], len(head) + 2
+        part.append(encoded)
+        size += len(encoded) + 1
+    if part or not bodies:
+        bodies.append(head + b",".join(part) + b"]}")
+    return bodies
+
+
+def joined_range(ranges: list[list[int]]) -> list[int] | None:
+    """The change-log cursors the pieces of one push took, as one range while they follow each other
+    (another laptop may push between two pieces: the range then ends before its changes, which
+    only means our own later ones come back in the next pull, and are recognised there)."""
+    if not ranges:
+        return None
+    low, high = ranges[0]
+    for next_low, next_high in ranges[1:]:
+        if next_low != high + 1:
+            break
+        high = next_high
+    return [low, high]
 
 
 def _message(response: httpx.Response) -> str:
