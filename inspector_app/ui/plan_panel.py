@@ -84,6 +84,7 @@ class PlanPanel(PlanImports):
         self.overview = OverviewMap(self.view, self.view)
         self.view.installEventFilter(self)
         self.said_success = False
+        self.shut_down = False
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b71c1c; padding: 6px;")
@@ -276,7 +277,9 @@ class PlanPanel(PlanImports):
                 self.planFileChosen.emit(self.floor_id, path)
 
     def shutdown(self) -> None:
-        """Stop the render worker and release the plan file (the window is closing)."""
+        """Stop the render worker and release the plan file (the window is closing; a plan still being
+        opened is released when it arrives)."""
+        self.shut_down = True
         for job in list(self.imports):
             job.wait(30)
         self.view.close_document()
@@ -369,6 +372,9 @@ class PlanPanel(PlanImports):
         except plans.PlanError as exc:
             problem = _("{file}: {problem}").format(file=file_name or path.name, problem=exc.problem)
             self._empty(_("The plan of this floor cannot be shown: {problem}").format(problem=problem), "plan")
+            return
+        if self.shut_down:  # the window closed while the plan was being opened: released, not shown
+            self.shutdown()
             return
         self.page_box.blockSignals(True)
         self.page_box.setMaximum(self.document.page_count)

@@ -66,7 +66,11 @@ def answer_dialog(qtbot, answer, timeout_ms: int = 10000):
         dialog = QApplication.activeModalWidget()
         if dialog is not None and dialog.isVisible():
             state["answered"] = True
-            answer(dialog)
+            try:
+                answer(dialog)
+            except BaseException:
+                dialog.close()  # a failed answer fails the test (pytest-qt reports it), never hangs it
+                raise
             return
         state["waited"] += 20
         if state["waited"] < timeout_ms:
@@ -109,7 +113,11 @@ def answer_dialogs(qtbot, *answers, timeout_ms: int = 30000):
             answer = pending.pop(0)
             if pending:
                 QTimer.singleShot(20, look)
-            answer(dialog)
+            try:
+                answer(dialog)
+            except BaseException:
+                dialog.close()  # a failed answer fails the test (pytest-qt reports it), never hangs it
+                raise
             return
         state["waited"] += 20
         if state["waited"] < timeout_ms:

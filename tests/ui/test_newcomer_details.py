@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDateEdit, QFileDialog
+from PySide6.QtWidgets import QDateEdit, QFileDialog, QScrollArea
 
 from inspector_app.core import dates
 from inspector_app.core.settings import load_settings
@@ -126,7 +126,7 @@ def test_file_dialogs_start_where_their_kind_was_last(qtbot, window, tmp_path, m
 def test_another_hazard_is_shown_from_the_editors_top(qtbot, window):
     first, second = window.hazard_model.row_at(0), window.hazard_model.row_at(1)
     window.editor.set_hazard(str(first.id))
-    bar = window.editor.body_scroll.verticalScrollBar()
+    bar = window.editor.findChild(QScrollArea).verticalScrollBar()
     qtbot.waitUntil(lambda: bar.maximum() > 0)
     bar.setValue(bar.maximum())
     window.editor.set_hazard(str(second.id))

@@ -83,6 +83,8 @@ def load_plan(path: Path, parent: QWidget | None = None, name: str = "") -> plan
     if job.thread.is_alive():
         loop.exec()
     timer.stop()
+    if job.thread.is_alive():  # the loop was ended from outside (the program quits): give up the open
+        job.cancel.set()
     # Only our own slot goes: canceled() is also wired inside Qt to the dialog's cancel(), which a
     # blanket disconnect() would cut, leaving a Cancel button that does nothing.
     dialog.canceled.disconnect(cancelled)
