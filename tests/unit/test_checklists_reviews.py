@@ -69,7 +69,8 @@ def test_a_failed_item_is_written_in_the_language_of_the_notices_not_the_screens
     with db.session() as session:
         run = checklists.start_run(session, catalogue, inspection, "dormitory", "wang")
         hazard = checklists.answer_item(session, catalogue, db.store, run, first.code, "fail", "wang").created_hazard
-        assert hazard.description == f"检查项未达标：{first.text.zh}"
+        # The failure, not the passing condition, in the Chinese of the notices (the item's own words quoted).
+        assert hazard.description == f"不符合要求：“{first.text.zh.rstrip('。.')}”"
         category = catalogue.categories[first.category]
         assert (hazard.legal_basis, hazard.required_measures) == (category.legal_basis.zh, category.requirement.zh)
 
