@@ -4,7 +4,6 @@ asked), spoken to over HTTP or raw sockets."""
 
 from __future__ import annotations
 
-import os
 import socket
 import uuid
 from collections.abc import Iterator
@@ -13,31 +12,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
 
 from inspector_app.core import accounts
 from inspector_app.core.db import Database, open_database
 from inspector_app.core.sync.server import PROTOCOL_VERSION
+from tests.conftest import new_postgres_database
 from tests.live_server import serve_process_handle
 
 SYNC_HEADERS = {"x-inspector-sync": str(PROTOCOL_VERSION)}
-
-
-@contextmanager
-def new_database() -> Iterator[str]:
-    """A new, empty database on the test PostgreSQL server (as the postgres_url fixture, for a module)."""
-    url = os.environ.get("INSPECTOR_TEST_PG_URL")
-    assert url, "INSPECTOR_TEST_PG_URL must point at a PostgreSQL server (scripts/test.sh starts one)"
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @dataclass
@@ -77,7 +59,7 @@ class Central:
 
 @contextmanager
 def central_server(files: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[Central]:
-    with new_database() as url:
+    with new_postgres_database() as url:
         db = open_database(url, store_dir=files)  # the schema, and the first account
         with db.session() as session:
             _token, admin = accounts.create_token(session, "Bureau admin", "admin")

@@ -32,9 +32,9 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served(catalogue, tmp_path_factory) -> Iterator[Served]:
-    from tests.integration.sync_server import new_database
+    from tests.conftest import new_postgres_database
 
-    with new_database() as url:
+    with new_postgres_database() as url:
         db = open_database(url, store_dir=tmp_path_factory.mktemp("files"))
         create_demo(db, catalogue, language="zh_CN")  # a Chinese school: its pages default to Chinese
         with db.session() as session:
