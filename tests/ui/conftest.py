@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -32,6 +35,21 @@ def empty_context(tmp_path):
     yield context
     context.close()
     set_language("en")
+
+
+@contextlib.contextmanager
+def shown_window(qtbot, context: AppContext, width: int = 1366, height: int = 768) -> Iterator[Any]:
+    """The main window on ``context`` as an inspector sees it: shown and exposed at a laptop's size,
+    closed afterwards."""
+    from inspector_app.ui.main_window import MainWindow
+
+    main = MainWindow(context)
+    qtbot.addWidget(main)
+    main.resize(width, height)
+    main.show()
+    qtbot.waitExposed(main)
+    yield main
+    main.close()
 
 
 @pytest.fixture

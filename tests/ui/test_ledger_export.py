@@ -17,18 +17,13 @@ from PySide6.QtWidgets import QFileDialog
 from inspector_app.core.hazards import find_hazard
 from inspector_app.core.queries import list_hazards
 from inspector_app.ui.main_window import MainWindow
-from tests.ui.conftest import answer_dialogs, click_button
+from tests.ui.conftest import answer_dialogs, click_button, shown_window
 
 
 @pytest.fixture
 def window(qtbot, demo_context):
-    main = MainWindow(demo_context)
-    qtbot.addWidget(main)
-    main.resize(1280, 720)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.close()
+    with shown_window(qtbot, demo_context, 1280, 720) as main:
+        yield main
 
 
 def _busiest_floor(window: MainWindow) -> uuid.UUID:

@@ -16,24 +16,18 @@ from inspector_app.core import dates
 from inspector_app.core.settings import load_settings
 from inspector_app.ui import file_dialogs
 from inspector_app.ui.inspection_dialog import InspectionDialog
-from inspector_app.ui.main_window import MainWindow
 from inspector_app.ui.place_dialogs import FirstSiteDialog, PlaceDialog
 from inspector_app.ui.status_dialogs import ReviewDialog
 from inspector_app.ui.sync_panel import ConnectDialog
-from tests.ui.conftest import answer_dialog, click_button, type_text
+from tests.ui.conftest import answer_dialog, click_button, shown_window, type_text
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def window(qtbot, demo_context):
-    main = MainWindow(demo_context)
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.close()
+    with shown_window(qtbot, demo_context) as main:
+        yield main
     file_dialogs.remember_in(None)
 
 

@@ -14,20 +14,15 @@ from inspector_app.core.organisation import choose_organisation
 from inspector_app.core.queries import list_hazards
 from inspector_app.ui import plan_panel as plan_panel_module
 from inspector_app.ui.main_window import MainWindow
-from tests.ui.conftest import answer_dialogs
+from tests.ui.conftest import answer_dialogs, shown_window
 
 
 @pytest.fixture
 def window(qtbot, demo_context):
     with demo_context.db.session() as session:  # a QR address phones reach: no question before printing
         session.get(Organisation, choose_organisation(session).id).public_base_url = "http://10.0.0.8:8470"
-    main = MainWindow(demo_context)
-    qtbot.addWidget(main)
-    main.resize(1280, 720)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.close()
+    with shown_window(qtbot, demo_context, 1280, 720) as main:
+        yield main
 
 
 def _pin_a_new_hazard(window: MainWindow, qtbot, monkeypatch) -> str:

@@ -10,19 +10,13 @@ from PySide6.QtWidgets import QFileDialog
 
 from inspector_app.core.hazards import find_hazard
 from inspector_app.core.queries import list_hazards
-from inspector_app.ui.main_window import MainWindow
-from tests.ui.conftest import answer_dialog, click_button, type_text
+from tests.ui.conftest import answer_dialog, click_button, shown_window, type_text
 
 
 @pytest.fixture
 def window(qtbot, demo_context):
-    main = MainWindow(demo_context)
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.close()
+    with shown_window(qtbot, demo_context) as main:
+        yield main
 
 
 def open_hazards(window, count: int) -> list[str]:

@@ -15,20 +15,14 @@ from PySide6.QtWidgets import QFileDialog
 
 from inspector_app.core.queries import list_hazards
 from inspector_app.ui import plan_panel as plan_panel_module
-from inspector_app.ui.main_window import MainWindow
 from inspector_app.ui.models import ID_ROLE
-from tests.ui.conftest import answer_dialogs, click_button
+from tests.ui.conftest import answer_dialogs, click_button, shown_window
 
 
 @pytest.fixture
 def window(qtbot, demo_context):
-    main = MainWindow(demo_context)
-    qtbot.addWidget(main)
-    main.resize(1366, 768)
-    main.show()
-    qtbot.waitExposed(main)
-    yield main
-    main.close()
+    with shown_window(qtbot, demo_context) as main:
+        yield main
 
 
 def floors_with_hazards(window):
