@@ -5,6 +5,7 @@ before children, so foreign keys hold on PostgreSQL too), and the organisation e
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import uuid
@@ -197,12 +198,18 @@ def chunks(values: list[Any], size: int = 500) -> Iterator[list[Any]]:
         yield values[start:start + size]
 
 
+@functools.cache
+def _models_by_table() -> dict[str, type[Base]]:
+    """Each mapped table's model, once: every received row asks, a whole pull long."""
+    return {getattr(mapper.local_table, "name", ""): mapper.class_ for mapper in Base.registry.mappers}
+
+
 def missing_reference(session: Session, model: type[Base], values: dict[str, Any],
                       links: list[Any] | None = None) -> str | None:
     """The first row that a received row names (by a column, or as a hazard its notice or review
     covers) and this ledger does not hold, as "table id"; None when all are here. Checked before
     writing, so the row is set aside with that reason instead of failing the whole page at commit."""
-    tables = {getattr(mapper.local_table, "name", ""): mapper.class_ for mapper in Base.registry.mappers}
+    tables = _models_by_table()
     named: list[tuple[str, Any]] = [(key.column.table.name, values[column.key])
                                     for column in model.__table__.columns if values.get(column.key) is not None
                                     for key in column.foreign_keys]

@@ -238,13 +238,13 @@ class SyncApi:
     async def push(self, request: Request) -> Response:
         principal, data = await self._authorised_json(request, "push")
         items, replica_id = _push_items(data), _replica_id(data)
-        if len(items) > server.MAX_PUSH_ITEMS:
-            raise Refused(413, _("A push carries at most {limit} rows; this one had {count}.").format(
-                limit=server.MAX_PUSH_ITEMS, count=len(items)))
 
         def work() -> dict[str, Any]:
             with self.db.session() as session:
-                return server.push(session, self.db.store, principal, replica_id, items)
+                try:
+                    return server.push(session, self.db.store, principal, replica_id, items)
+                except server.PushTooLarge as exc:  # refused whole, before anything is applied
+                    raise Refused(413, str(exc)) from exc
 
         return JSONResponse(await run_in_threadpool(work))
 
