@@ -157,6 +157,28 @@ def first_pull(args: argparse.Namespace, work: Path, url: str, base: str, admin:
           f"  -> first pull / first push = {pull / first_push:.2f}")
 
 
+def signature_cost(laptop: Database, first_sync: float) -> None:
+    """What the laptop signatures of issue 21 add to a first sync: signing every event's hash on the
+    laptop, and checking each on the server (the server's check is the same call as below)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from sqlalchemy import select
+
+    from inspector_app.core.models import HazardEvent
+    from inspector_app.core.signatures import LaptopKey, signature_valid
+
+    with laptop.session() as session:
+        hashes = list(session.scalars(select(HazardEvent.hash)))
+    key = LaptopKey(Ed25519PrivateKey.generate())
+    started = time.process_time()
+    signed = [key.sign(digest) for digest in hashes]
+    signing = time.process_time() - started
+    started = time.process_time()
+    assert all(signature_valid(key.public_key, digest, sig) for digest, sig in zip(hashes, signed, strict=True))
+    checking = time.process_time() - started
+    print(f"  signatures: {len(hashes)} events signed in {signing * 1000:.0f} ms CPU, checked in "
+          f"{checking * 1000:.0f} ms CPU  -> {(signing + checking) / first_sync:.1%} of the first sync")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default=os.environ.get("INSPECTOR_TEST_PG_URL"))
@@ -208,6 +230,7 @@ def main() -> None:
               + f" (the last ends at {max(marks) - started:.1f} s)")
         print(f"first sync: {first:.2f} s  (pushed {report.pushed} rows, {report.files_sent} files, "
               f"{sum(sent) / 1e6:.1f} MB of JSON)  budget < 20 s")
+        signature_cost(laptop, first)
         incremental = []
         with laptop.session() as session:
             some = session.scalars(__import__("sqlalchemy").select(Hazard).limit(1)).one()

@@ -152,6 +152,7 @@ def run_show(context: AppContext, args: argparse.Namespace) -> int:
 
     from inspector_app.core.hazards import attachments_of, find_hazard
     from inspector_app.core.models import HazardEvent
+    from inspector_app.core.signatures import signed_by
 
     with context.db.session() as session:
         hazard = find_hazard(session, args.hazard)
@@ -161,8 +162,9 @@ def run_show(context: AppContext, args: argparse.Namespace) -> int:
         data["photos"] = [{"id": str(a.id), "role": a.role, "file": a.filename, "hash": a.file_hash}
                           for a in attachments_of(session, hazard.id)]
         # Local time with its offset: the inspector's own clock, and still one exact instant.
+        signers = signed_by(session, events)
         data["history"] = [{"seq": e.seq, "kind": e.kind, "actor": e.actor, "at": dates.local_time(e.at).isoformat(),
-                            "note": e.note} for e in events]
+                            "note": e.note, "signed_by": signers.get(e.signer or "")} for e in events]
     print_json(data)
     return 0
 

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from inspector_app.core import signatures
 from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.models import ApiToken, Organisation, api_token_organisations, utcnow
 from inspector_app.i18n import _
@@ -117,6 +118,7 @@ def revoke_token(session: Session, token_or_id: str) -> ApiToken:
     token = find_token(session, token_or_id)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
+    signatures.retire_keys(session, token.id)
     return token
 
 

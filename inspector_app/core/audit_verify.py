@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.types import NullType
 
 from inspector_app.core.audit_chain import GENESIS, TRACKED_FIELDS, canonical_time, chain_hash, json_value
-from inspector_app.core.models import Hazard, HazardEvent
+from inspector_app.core.models import Hazard, HazardEvent, SigningKey
+from inspector_app.core.signatures import signature_valid
 from inspector_app.i18n import _
 
 # Kinds of finding, for scripts and tests; the wording of `problem` is for people.
@@ -34,6 +35,7 @@ ROW = "row"
 NO_HISTORY = "no_history"
 CUT_OFF = "cut_off"
 ORPHAN = "orphan"
+SIGNATURE = "signature"
 
 # Looking for the sequence an out-of-place event was written with costs one hash per candidate.
 _REORDER_SEARCH_LIMIT = 2000
@@ -58,6 +60,8 @@ class AuditProblem:
 class AuditReport:
     hazards_checked: int = 0
     events_checked: int = 0
+    signatures_checked: int = 0  # events whose laptop signature was checked (core.signatures)
+    unsigned_events: int = 0  # written before signatures existed, or not sent to a server yet
     problems: list[AuditProblem] = field(default_factory=list)
 
     @property
@@ -69,6 +73,8 @@ class AuditReport:
             "ok": self.ok,
             "hazards_checked": self.hazards_checked,
             "events_checked": self.events_checked,
+            "signatures_checked": self.signatures_checked,
+            "unsigned_events": self.unsigned_events,
             "first_broken": self.problems[0].as_dict() if self.problems else None,
             "problems": [p.as_dict() for p in self.problems],
         }
@@ -121,6 +127,8 @@ class _Event:
     at: str  # canonical UTC time, comparable as text
     fields: dict[str, Any] | None  # what the hash covers, None if some of it could not be read
     changes: dict[str, Any]
+    signer: str | None = None
+    signature: str | None = None
 
 
 class _HazardCheck:
@@ -143,7 +151,9 @@ def verify_ledger(session: Session) -> AuditReport:
     report = AuditReport()
     hazards = _RawTable(session, Hazard.__table__, ("id", "site_id", "seq", "updated_at", *TRACKED_FIELDS))  # type: ignore[arg-type]
     events = _RawTable(session, HazardEvent.__table__,  # type: ignore[arg-type]
-                       ("id", "hazard_id", "seq", "kind", "actor", "at", "data", "note", "prev_hash", "hash"))
+                       ("id", "hazard_id", "seq", "kind", "actor", "at", "data", "note", "prev_hash", "hash",
+                        "signer", "signature"))
+    keys = {key.id: key.public_key for key in session.scalars(select(SigningKey))}
 
     events_of: dict[uuid.UUID, list[dict[str, Any]]] = {}
     for row in events.rows:
@@ -174,7 +184,7 @@ def verify_ledger(session: Session) -> AuditReport:
         check = _HazardCheck(report, number, str(hazard_id))
         chain = events_of.pop(hazard_id, [])
         report.events_checked += len(chain)
-        expected, last_at = _check_chain(check, events, hazard_id, chain)
+        expected, last_at = _check_chain(check, events, hazard_id, chain, keys)
         if expected is not None:
             _check_row(check, hazards, row, expected, last_at)
         check.done()
@@ -222,8 +232,10 @@ def _read_event(check: _HazardCheck, events: _RawTable, hazard_id: uuid.UUID, ro
             check.broken(seq, UNREADABLE, _("the event's data is not a list of field changes"))
         else:
             changes = {name: change[1] for name, change in raw_changes.items()}
+    signer, signature = row.get("signer"), row.get("signature")
     return _Event(seq=seq, hash=str(row["hash"]), prev_hash=str(row["prev_hash"]), at=at, fields=fields,
-                  changes=changes)
+                  changes=changes, signer=signer if isinstance(signer, str) and signer else None,
+                  signature=signature if isinstance(signature, str) else None)
 
 
 def _hash_of(event: _Event, prev_hash: str, seq: int | None = None) -> str:
@@ -234,7 +246,7 @@ def _hash_of(event: _Event, prev_hash: str, seq: int | None = None) -> str:
 
 
 def _check_chain(check: _HazardCheck, events: _RawTable, hazard_id: uuid.UUID,
-                 rows: list[dict[str, Any]]) -> tuple[dict[str, Any] | None, str]:
+                 rows: list[dict[str, Any]], keys: dict[str, str]) -> tuple[dict[str, Any] | None, str]:
     """Walk one chain; returns the field values its events add up to (None if nothing can be said
     about the row) and the time of its latest event."""
     if not rows:
@@ -264,10 +276,27 @@ def _check_chain(check: _HazardCheck, events: _RawTable, hazard_id: uuid.UUID,
                                                      "reordered)").format(seq=written_as))
             else:
                 check.broken(event.seq, EDITED, _("the event's content does not match its hash (it was edited)"))
+        _check_signature(check, event, keys)
         expected.update(event.changes)
         previous = event
     latest = max((e.at for e in chain if e.at), default="")
     return expected, latest
+
+
+def _check_signature(check: _HazardCheck, event: _Event, keys: dict[str, str]) -> None:
+    """A signed event's signature must be its laptop's over its hash: an edit whose hashes were all
+    recomputed (the chain alone cannot tell) still breaks it, since no one else holds the key."""
+    if event.signer is None:
+        check.report.unsigned_events += 1
+        return
+    check.report.signatures_checked += 1
+    public_key = keys.get(event.signer)
+    if public_key is None:
+        check.broken(event.seq, SIGNATURE, _("the event is signed by a key this ledger does not know ({key})").format(
+            key=event.signer[:12]))
+    elif not signature_valid(public_key, event.hash, event.signature):
+        check.broken(event.seq, SIGNATURE, _("the event's signature does not match it (it was changed after its "
+                                             "laptop signed it)"))
 
 
 def _written_as(event: _Event, chain_length: int) -> int | None:

@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from inspector_app.core import signatures
 from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import (
@@ -115,7 +116,10 @@ def export_bundle(database: Database, out: Path, site_id: uuid.UUID | None = Non
                 files.add(digest)
             items.append(item)
         replica_id = str(laptop.replica(session).id)
-    data = json.dumps({"items": sort_items(items)}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        # The keys behind the histories' signatures, so the ledger that imports them can check them.
+        keys = signatures.keys_payload(session, (e.get("signer") for i in items for e in i.get("events") or ()))
+    data = json.dumps({"items": sort_items(items), "keys": keys}, ensure_ascii=False,
+                      separators=(",", ":")).encode("utf-8")
     members: dict[str, dict[str, Any]] = {"data.json": {"sha256": sha256_bytes(data), "size": len(data)}}
     sources: dict[str, Path] = {}
     for digest in sorted(files):
@@ -182,9 +186,12 @@ def import_bundle(database: Database, path: Path, actor: str) -> ImportReport:
             raise _refuse(path, _("its manifest lists no data"))
         raw = _read_checked(archive, path, "data.json", members["data.json"])
         try:
-            items = json.loads(raw)["items"]
+            content_json = json.loads(raw)
+            items, keys = content_json["items"], content_json.get("keys") or []
             if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
                 raise TypeError("items")
+            if not isinstance(keys, list):
+                raise TypeError("keys")
         except (ValueError, KeyError, TypeError) as exc:
             raise _refuse(path, _("its data cannot be read")) from exc
         received = 0
@@ -200,6 +207,9 @@ def import_bundle(database: Database, path: Path, actor: str) -> ImportReport:
                 received += 1
     with database.session() as session:
         before = session.scalar(select(func.max(ChangeLog.cursor))) or 0
+        key_problems = signatures.remember_keys(session, keys)
+        if key_problems:
+            raise _refuse(path, "; ".join(key_problems[:3]))
         merged = laptop.apply_page(session, items, actor, from_server=False)
         if merged.problems:  # leaving the block with an error rolls every row back
             raise _refuse(path, "; ".join(merged.problems[:3]))

@@ -239,6 +239,10 @@ class HazardEvent(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # The laptop that delivered the event to the server signs its hash (core.signatures): ``signer``
+    # names the key (a SigningKey), ``signature`` is Ed25519 over ``hash``. Empty on an event not sent yet.
+    signer: Mapped[str | None] = mapped_column(String(64))
+    signature: Mapped[str | None] = mapped_column(String(100))
 
 
 notice_hazards = Table(
@@ -370,6 +374,25 @@ class Replica(Base):
     last_sync_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # This laptop's Ed25519 private key (raw, base64), made at its first sync; never leaves the ledger.
+    signing_key: Mapped[str | None] = mapped_column(String(100))
+
+
+class SigningKey(Base):
+    """A laptop's public key, as the server registered it at ``hello``: the key signs the events the
+    laptop delivers, and the server vouches that it belongs to this inspector's token and laptop.
+    The id is the SHA-256 of the key itself, so a key cannot be passed off under another's id.
+    Laptops keep the keys of the events they hold, so any replica checks every signature."""
+
+    __tablename__ = "signing_keys"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(64))
+    replica_id: Mapped[uuid.UUID | None] = mapped_column()
+    inspector: Mapped[str] = mapped_column(String(100), default="")
+    token_id: Mapped[uuid.UUID | None] = mapped_column(index=True)  # server side; laptops leave it empty
+    registered_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class SetAside(Base):

@@ -15,7 +15,7 @@ import httpx
 
 from inspector_app.core import accounts
 from inspector_app.core.db import Database, open_database
-from inspector_app.core.sync.server import PROTOCOL_VERSION
+from inspector_app.core.sync.registration import PROTOCOL_VERSION
 from tests.conftest import new_postgres_database
 from tests.live_server import serve_process_handle
 

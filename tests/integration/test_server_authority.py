@@ -24,8 +24,9 @@ from inspector_app.core import hazards, structure
 from inspector_app.core.db import Database, open_database, sqlite_url
 from inspector_app.core.forms import load_catalogue
 from inspector_app.core.models import Building, Hazard, Organisation, SyncRefusal
+from inspector_app.core.sync.registration import PROTOCOL_VERSION
 from inspector_app.core.sync.run import status, synchronise
-from inspector_app.core.sync.server import MAX_PUSH_ITEMS, PROTOCOL_VERSION, REFUSALS_RECORDED
+from inspector_app.core.sync.server import MAX_PUSH_ITEMS, REFUSALS_RECORDED
 from inspector_app.web.sync.client import HttpTransport
 from tests.conftest import new_postgres_database
 from tests.forgery import now_clock, with_event

@@ -17,17 +17,18 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 from starlette.testclient import TestClient
 
-from inspector_app.core import hazards, structure
+from inspector_app.core import audit, hazards, structure
 from inspector_app.core.db import open_database, sqlite_url
 from inspector_app.core.models import Building, Hazard, Organisation
+from inspector_app.core.sync.registration import PROTOCOL_VERSION
 from inspector_app.core.sync.run import status
-from inspector_app.core.sync.server import PROTOCOL_VERSION
 from tests.forgery import now_clock, with_event
 from tests.sync.conftest import Central, Laptop, add, ledger_state, make_central, school, verified
 
 VALID = ("add", "edit", "start", "sync")
 HOSTILE = ("close_without_photo", "withdraw_without_reason", "bogus_status", "far_future_event", "poisoned_clock",
-           "organisation_address", "cross_organisation_notice", "foreign_floor")
+           "organisation_address", "cross_organisation_notice", "foreign_floor", "unsigned_edit",
+           "borrowed_signature")
 STEPS = st.lists(st.tuples(st.sampled_from(("a", "b")), st.sampled_from(VALID)) | st.tuples(
     st.just("hostile"), st.sampled_from(HOSTILE)), min_size=3, max_size=9)
 
@@ -110,6 +111,12 @@ class Rig:
         elif action == "far_future_event":
             item = with_event(hazard, "edited", {"room": [hazard["row"]["room"], "future"]},
                               at=dt.datetime(9999, 12, 31, tzinfo=dt.UTC))
+        elif action in ("unsigned_edit", "borrowed_signature"):
+            # A change the rules allow, but not signed by a key this token registered for its laptop.
+            item = with_event(hazard, "edited", {"room": [hazard["row"]["room"], f"forged-{action}"]})
+            if action == "borrowed_signature":
+                signed = hazard["events"][-1]  # laptop a's signature over another event
+                item["events"][-1].update(signer=signed["signer"], signature=signed["signature"])
         elif action == "foreign_floor":
             item = with_event(hazard, "pin_moved", {"floor_id": [hazard["row"]["floor_id"], str(self.foreign_floor)]})
         elif action == "poisoned_clock":
@@ -156,8 +163,13 @@ def test_valid_work_converges_and_nothing_invalid_lands_whatever_the_order(catal
             for db in (rig.central.db, rig.a.db, rig.b.db):
                 assert verified(db)
                 with db.session() as session:
+                    report = audit.verify(session)
+                # Every event went through the server, so every one carries its laptop's signature.
+                assert report.unsigned_events == 0 and report.signatures_checked == report.events_checked
+                with db.session() as session:
                     assert not session.scalars(select(Hazard).where(
                         Hazard.status.in_(("bogus", "closed", "withdrawn")) | (Hazard.room == "future")
+                        | Hazard.room.startswith("forged")
                         | (Hazard.floor_id == rig.foreign_floor) & (Hazard.id != rig.foreign_hazard))).first()
                     assert not session.scalars(select(Building).where(Building.name == "Poisoned")).first()
                     organisation = session.get(Organisation, rig.org)

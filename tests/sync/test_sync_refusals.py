@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
 
-from inspector_app.core import accounts, hazards, structure
+from inspector_app.core import accounts, hazards, signatures, structure
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import Attachment, Hazard, HazardEvent, Organisation, SyncRefusal
 from inspector_app.core.store import sha256_bytes
@@ -150,9 +150,12 @@ def test_the_same_push_arriving_twice_makes_no_duplicates(central, laptops, cata
     places = school(a)
     add(a, catalogue, places["floor"], photos=[jpeg_photo])
     transport = _transport(central)
-    transport.hello(a.db.replica_id(), "a")
+    with a.db.session() as session:
+        key = signatures.laptop_key(session)
+    transport.hello(a.db.replica_id(), "a", key.public_key)
     with a.db.session() as session:
         outgoing = laptop_side.pending(session, 0)
+        signatures.sign_outgoing(session, outgoing.items, key)  # as a sync does before it pushes
     for digest in transport.missing_files(sorted(outgoing.files)):
         transport.upload(digest, str(a.db.store.find(digest)))
     transport.push(a.db.replica_id(), outgoing.items)  # the answer is lost: the laptop never hears it

@@ -1,6 +1,6 @@
 """Which stored files (plans, photos, signatures) an account may know of, many hashes at a time.
 
-A file goes only to an account that may reach a row naming it (core.sync.server.may_read_file asks
+A file goes only to an account that may reach a row naming it (may_read_file asks
 for one). The sync API asks for many at once (a laptop's "which of these do you lack?"), and answers
 a file the account may not see exactly as one the server does not have: knowing a hash must not
 tell anyone that another county holds that photo.
@@ -35,3 +35,8 @@ def readable_files(session: Session, principal: Principal, digests: Iterable[str
                 if digest not in readable and principal.may_reach(resolver.of_row(entity, row), parents):
                     readable.add(digest)
     return readable
+
+
+def may_read_file(session: Session, principal: Principal, digest: str) -> bool:
+    """One file: knowing a photo's hash must not be enough to fetch another county's photos."""
+    return digest in readable_files(session, principal, [digest])

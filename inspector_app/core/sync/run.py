@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from sqlalchemy import func, select
 
+from inspector_app.core import signatures
 from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import ChangeLog, utcnow
@@ -33,7 +34,8 @@ Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
 class Transport(Protocol):
-    def hello(self, replica_id: uuid.UUID, name: str) -> dict[str, Any]: ...
+    def hello(self, replica_id: uuid.UUID, name: str, public_key: str | None = None) -> dict[str, Any]:
+        """signatures.KeyTaken when the server will not bind ``public_key`` to this token and laptop."""
     def pull(self, cursor: int) -> dict[str, Any]: ...
     def push(self, replica_id: uuid.UUID, items: list[dict[str, Any]]) -> dict[str, Any]: ...
     def missing_files(self, hashes: list[str]) -> list[str]: ...
@@ -92,7 +94,7 @@ def synchronise(database: Database, transport: Transport, actor: str, server_url
 
 def _run(database: Database, transport: Transport, actor: str, replica_id: uuid.UUID, name: str, server_url: str,
          report: SyncReport, progress: Progress) -> None:
-    welcome = transport.hello(replica_id, name)
+    welcome = _hello(database, transport, replica_id, name)
     index = int(welcome["device_index"])
     report.device_index = index
     with database.session() as session:
@@ -110,9 +112,23 @@ def _run(database: Database, transport: Transport, actor: str, replica_id: uuid.
     raise InspectorError(_("The server kept changing while this laptop synced; try again in a moment."))
 
 
+def _hello(database: Database, transport: Transport, replica_id: uuid.UUID, name: str) -> dict[str, Any]:
+    """Say hello with this laptop's signing key; a key the server has retired (its token was revoked,
+    and this is the replacement) or will not bind is replaced by a new one, once."""
+    with database.session() as session:
+        public_key = signatures.laptop_key(session).public_key
+    try:
+        return transport.hello(replica_id, name, public_key)
+    except signatures.KeyTaken:
+        with database.session() as session:
+            public_key = signatures.laptop_key(session, new=True).public_key
+        return transport.hello(replica_id, name, public_key)
+
+
 def _pull_all(database: Database, transport: Transport, actor: str, report: SyncReport, progress: Progress) -> None:
     """Every page after the cursor; a row that cannot be applied is kept aside with its reason and the
     cursor moves on (core.sync.set_aside), then the kept rows are tried again once the pages are in."""
+    key_problems: list[str] = []
     while True:
         with database.session() as session:
             cursor = laptop.replica(session).pull_cursor
@@ -123,6 +139,7 @@ def _pull_all(database: Database, transport: Transport, actor: str, report: Sync
                 transport.download(digest, database)
                 report.files_received += 1
         with database.session() as session:
+            key_problems += signatures.remember_keys(session, page.get("keys") or [])
             merged = laptop.apply_page(session, page["items"], actor)
             set_aside.forget(session, merged.applied)
             set_aside.keep(session, merged.failed)
@@ -139,7 +156,8 @@ def _pull_all(database: Database, transport: Transport, actor: str, report: Sync
         report.conflicts += retried.conflicts
         report.renumbered += retried.renumbered
         report.set_aside = set_aside.listing(session)
-    report.problems = [_("received {entity} {id} is kept aside: {reason}").format(**row) for row in report.set_aside]
+    report.problems = key_problems + [_("received {entity} {id} is kept aside: {reason}").format(**row)
+                                      for row in report.set_aside]
 
 
 def _push_all(database: Database, transport: Transport, replica_id: uuid.UUID, report: SyncReport,
@@ -148,6 +166,8 @@ def _push_all(database: Database, transport: Transport, replica_id: uuid.UUID, r
     with database.session() as session:
         me = laptop.replica(session)
         outgoing = laptop.pending(session, me.push_cursor)
+        # Signed here, after any rebase onto the server's history gave the events their final hashes.
+        signatures.sign_outgoing(session, outgoing.items, signatures.laptop_key(session))
     if not outgoing.items:
         with database.session() as session:
             laptop.replica(session).push_cursor = outgoing.up_to

@@ -15,17 +15,17 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select, text
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from inspector_app.core import signatures
 from inspector_app.core.accounts import Principal, organisation_parents
 from inspector_app.core.audit import GENESIS
 from inspector_app.core.db import open_transaction
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.event_rules import EventRuleError, check_new_events
 from inspector_app.core.models import (
-    ApiToken,
     Attachment,
     Base,
     ChangeLog,
@@ -69,7 +69,6 @@ from inspector_app.core.sync.push_checks import (
 from inspector_app.i18n import _, ngettext
 
 log = logging.getLogger("inspector_app.sync")
-PROTOCOL_VERSION = 1
 PULL_PAGE_LIMIT = 2000
 # Rows in one push: the laptop sends 1,000 at a time (core.sync.run.PUSH_BATCH); a push of more is
 # refused whole, so no token can keep a worker busy for a minute or fill every laptop's next pull.
@@ -78,46 +77,6 @@ MAX_PUSH_ITEMS = 2000
 MAX_LINKS = 500
 # Refusals of one push written to sync_refusals and the log one by one; the rest are counted in one line.
 REFUSALS_RECORDED = 20
-
-
-DEVICE_INDEX_LOCK = 84_700_002  # pg_advisory_xact_lock key: one hello at a time hands out numbers
-
-
-class ReplicaClaimed(Exception):
-    """A hello naming a laptop that another account registered (its id is no secret: it is in
-    every event the laptop wrote)."""
-
-
-def hello(session: Session, principal: Principal, replica_id: uuid.UUID, name: str) -> dict[str, Any]:
-    """Register a laptop (once) and give it its number block.
-
-    A laptop stays with the account that registered it: only the same token may say hello as it
-    again, or, once that token is revoked, a new token of the same inspector (a lost token
-    replaced). Anyone else is refused with ReplicaClaimed, and the row is left as it was."""
-    if session.get_bind().dialect.name == "postgresql":
-        # Two first syncs at once would otherwise both read the same max() and one would fail on
-        # the unique device index; the lock is held until this transaction ends.
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": DEVICE_INDEX_LOCK})
-    known = session.get(KnownReplica, replica_id, populate_existing=True)
-    if known is None:
-        index = (session.scalar(select(func.max(KnownReplica.device_index))) or 0) + 1
-        known = KnownReplica(id=replica_id, device_index=index, name=name[:200], token_id=principal.token_id)
-        session.add(known)
-    elif not _may_claim(session, known.token_id, principal):
-        raise ReplicaClaimed(str(replica_id))
-    known.last_seen = utcnow()
-    known.token_id = principal.token_id
-    known.name = name[:200] or known.name
-    session.flush()
-    return {"device_index": known.device_index, "inspector": principal.inspector, "role": principal.role,
-            "organisations": sorted(str(o) for o in principal.granted), "protocol": PROTOCOL_VERSION}
-
-
-def _may_claim(session: Session, holder: uuid.UUID | None, principal: Principal) -> bool:
-    if holder is None or holder == principal.token_id:
-        return True
-    previous = session.get(ApiToken, holder)
-    return previous is None or (previous.revoked_at is not None and previous.inspector == principal.inspector)
 
 
 class _Refused(Exception):
@@ -203,6 +162,8 @@ class PushApplier:
         self.refusals = 0
         self.files_named: set[str] = set()  # of a batch's files, those some row on the server names
         self.files_readable: set[str] = set()  # ... and of those, the ones this account may read
+        self.keys = signatures.pushing_keys(session, principal.token_id, replica_id)
+        self.known_laptops: dict[str, bool] = {}  # origin named by an event -> registered on this server
 
     def _learn_files(self, digests: set[str]) -> None:
         """Which of these files rows on the server name already, and which of those the account may read."""
@@ -441,6 +402,11 @@ class PushApplier:
         refusal = reference_refusal(self.resolver, Hazard, what, values, None, organisation)
         if refusal:
             raise _Refused("reference", refusal)
+        # After the rules, as the dearest check: whoever signed must be this token's own laptop.
+        refusal = (signatures.signature_refusal(number, new_events, self.keys)
+                   or self._origin_refusal(number, new_events))
+        if refusal:
+            raise _Refused("unsigned", refusal)
         if existing is None:
             holder = taken.get((values["site_id"], values["seq"]))
             if holder is not None and holder != hazard_id:
@@ -458,6 +424,23 @@ class PushApplier:
                 add_superseded(self.session, hazard_id, superseded)
 
         return write
+
+    def _origin_refusal(self, number: str, events: list[HazardEvent]) -> str | None:
+        """An event names the laptop it was written on: this one, or one that has synced with this
+        server (an event a bundle carried from it); never a laptop the server has not met."""
+        for event in events:
+            origin = event.data.get("origin") if isinstance(event.data, dict) else None
+            if origin is None or origin == str(self.replica_id):
+                continue
+            if origin not in self.known_laptops:
+                try:
+                    self.known_laptops[origin] = self.session.get(KnownReplica, uuid.UUID(str(origin))) is not None
+                except ValueError:
+                    self.known_laptops[origin] = False
+            if not self.known_laptops[origin]:
+                return _("hazard {number}: event {seq} says it was written on laptop {origin}, which has never "
+                         "synced with this server").format(number=number, seq=event.seq, origin=str(origin)[:40])
+        return None
 
     def _record_refusal(self, entity: str, item_id: str, reason: str) -> None:
         """The first refusals of a push are kept one by one; the rest only counted (``finish``), so a
@@ -553,21 +536,6 @@ def push(session: Session, store: FileStore, principal: Principal, replica_id: u
     return {"results": results, "cursor_range": cursor_range}
 
 
-def may_read_file(session: Session, principal: Principal, digest: str) -> bool:
-    """A stored file (plan, photo, signature) goes only to an account that may reach a row naming
-    it: knowing a photo's hash must not be enough to fetch another county's photos."""
-    if principal.is_admin:
-        return True
-    parents = organisation_parents(session)
-    resolver = OrganisationResolver(session)
-    for entity, column in FILE_COLUMNS.items():
-        model = CLOCKED[entity]
-        for row in session.scalars(select(model).where(getattr(model, column) == digest).limit(100)):
-            if principal.may_reach(resolver.of_row(entity, row), parents):
-                return True
-    return False
-
-
 def pull(session: Session, principal: Principal, cursor: int, limit: int = PULL_PAGE_LIMIT) -> dict[str, Any]:
     """The rows changed after ``cursor`` that the account may reach, each in its current state; a
     hazard comes with its whole history, so a page never leaves a row ahead of its events."""
@@ -611,4 +579,6 @@ def pull(session: Session, principal: Principal, cursor: int, limit: int = PULL_
             continue
         items.append(row_item(session, entity, obj))
     new_cursor = entries[-1][0] if entries else cursor
-    return {"items": sort_items(items), "cursor": new_cursor, "more": len(entries) == limit}
+    signers = (event.get("signer") for item in items for event in item.get("events") or ())
+    return {"items": sort_items(items), "cursor": new_cursor, "more": len(entries) == limit,
+            "keys": signatures.keys_payload(session, signers)}

@@ -26,10 +26,11 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
+from inspector_app.core import signatures
 from inspector_app.core.accounts import Principal, authenticate
 from inspector_app.core.db import Database
-from inspector_app.core.sync import server
-from inspector_app.core.sync.file_access import readable_files
+from inspector_app.core.sync import registration, server
+from inspector_app.core.sync.file_access import may_read_file, readable_files
 from inspector_app.i18n import _
 from inspector_app.web.sync import file_batch
 from inspector_app.web.sync.file_batch import DIGEST, SUFFIX
@@ -130,6 +131,16 @@ def _replica_id(data: dict[str, Any]) -> uuid.UUID:
         raise Refused(400, _("The laptop's id is missing or malformed.")) from None
 
 
+def _public_key(data: dict[str, Any]) -> str | None:
+    value = data.get("public_key")
+    if value is None:
+        return None
+    try:
+        return signatures.checked_public_key(value)
+    except signatures.BadKey:
+        raise Refused(400, _("The laptop's public key is malformed (base64 of a 32-byte Ed25519 key).")) from None
+
+
 def _whole_number(data: dict[str, Any], name: str, default: int) -> int:
     value = data.get(name, default)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_CURSOR:
@@ -178,9 +189,9 @@ class SyncApi:
     async def _guard(self, request: Request) -> Principal:
         """Who is asking, from the headers alone: nothing of the body has been read yet."""
         version = request.headers.get(PROTOCOL_HEADER, "")
-        if version != str(server.PROTOCOL_VERSION):
+        if version != str(registration.PROTOCOL_VERSION):
             raise Refused(426, _("This server speaks sync protocol {ours}; the program sent '{theirs}'. "
-                                 "Update the program.").format(ours=server.PROTOCOL_VERSION, theirs=version[:40]))
+                                 "Update the program.").format(ours=registration.PROTOCOL_VERSION, theirs=version[:40]))
         principal = await run_in_threadpool(self._principal, request)
         if principal is None:
             raise Refused(401, _("Unknown or revoked token."))
@@ -210,17 +221,21 @@ class SyncApi:
 
     async def hello(self, request: Request) -> Response:
         principal, data = await self._authorised_json(request, "hello")
-        replica_id, name = _replica_id(data), _laptop_name(data)
+        replica_id, name, public_key = _replica_id(data), _laptop_name(data), _public_key(data)
 
         def work() -> dict[str, Any]:
             with self.db.session() as session:
-                return server.hello(session, principal, replica_id, name)
+                return registration.hello(session, principal, replica_id, name, public_key)
 
         try:
             return JSONResponse(await run_in_threadpool(work))
-        except server.ReplicaClaimed:
+        except registration.ReplicaClaimed:
             return _error(403, _("This laptop was registered with another account's token; sync it with that "
                                  "token, or ask the administrator."))
+        except signatures.KeyTaken:
+            # The laptop answers by making a new key pair (web.sync.client): a retired key signs nothing.
+            return _error(409, _("This signing key belongs to another account or laptop, or was retired with "
+                                 "its token; the laptop must make a new one."))
 
     async def pull(self, request: Request) -> Response:
         principal, data = await self._authorised_json(request, "pull")
@@ -321,7 +336,7 @@ class SyncApi:
 
     def _may_read(self, principal: Principal, digest: str) -> bool:
         with self.db.session() as session:
-            return server.may_read_file(session, principal, digest)
+            return may_read_file(session, principal, digest)
 
     async def download(self, request: Request) -> Response:
         principal = await self._guard(request)

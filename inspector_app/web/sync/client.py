@@ -22,10 +22,11 @@ from typing import Any
 
 import httpx
 
+from inspector_app.core import signatures
 from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.store import sha256_file
-from inspector_app.core.sync.server import PROTOCOL_VERSION
+from inspector_app.core.sync.registration import PROTOCOL_VERSION
 from inspector_app.i18n import _
 from inspector_app.web.sync import file_batch
 from inspector_app.web.sync.api import BODY_CAPS, MAX_HASHES_PER_REQUEST, PROTOCOL_HEADER
@@ -119,8 +120,15 @@ class HttpTransport:
                 status=response.status_code, message=_message(response)))
         return response
 
-    def hello(self, replica_id: uuid.UUID, name: str) -> dict[str, Any]:
-        return dict(self._request("POST", "/hello", json={"replica_id": str(replica_id), "name": name}).json())
+    def hello(self, replica_id: uuid.UUID, name: str, public_key: str | None = None) -> dict[str, Any]:
+        """signatures.KeyTaken when the server will not bind ``public_key`` to this token and laptop."""
+        body: dict[str, Any] = {"replica_id": str(replica_id), "name": name}
+        if public_key is not None:
+            body["public_key"] = public_key
+        response = self._request("POST", "/hello", json=body)
+        if response.status_code == 409:
+            raise signatures.KeyTaken(_message(response))
+        return dict(response.json())
 
     def pull(self, cursor: int) -> dict[str, Any]:
         return dict(self._request("POST", "/pull", json={"cursor": cursor}).json())
