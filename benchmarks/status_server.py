@@ -25,6 +25,12 @@ Codes with nothing to show (issue 21; PostgreSQL, 2 workers, python client, 2 ro
 c441e1d as baseline): server CPU per request, page / withdrawn code / unknown code, this checkout
 469-593 / 553-595 / 484-669 us, baseline 530-774 / 602-638 / 2000-2187 us; an unknown code went from
 ~3.5 times a page's cost to a page's cost (its answer was never cached, four queries each time).
+
+Per-request version read gone (issue 23; PostgreSQL demo, 2 workers, wrk, 16 connections, 3 rounds
+of 8 s alternating with main as baseline, load average 4-5; CPU counts the server and its
+PostgreSQL backends): a page 565-612 us -> 154-213 us of CPU per request (x0.29-0.38), req/s as a
+share of the bare uvicorn page 0.31-0.34 -> 0.81-1.01; a withdrawn or unknown code 0.94-1.06 times
+a page; the bare page 140-167 us.
 """
 
 from __future__ import annotations
