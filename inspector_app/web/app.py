@@ -4,9 +4,9 @@ while the database answers) and, when given, the sync API mounted at /sync, all 
 
 Stateless apart from the database, so several can run behind a proxy against one PostgreSQL.
 Pages are rendered once per (token, version of the hazard, language, day) and served from a small
-cache; the version is asked of the database at most once a second per token and process
-(web/public/versions.py), so a change shows within that bound on every worker, and a page that has
-not changed costs no round trip.
+cache; the version is asked of the database at most once per token, process and freshness bound
+(1 s unless INSPECTOR_STATUS_FRESH_SECONDS says otherwise; web/public/versions.py), so a change shows
+within that bound on every worker, and a page that has not changed costs no round trip.
 """
 
 from __future__ import annotations
