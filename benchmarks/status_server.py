@@ -1,5 +1,7 @@
 """Status server throughput and latency over loopback: requests per second, p99 and the server's
-CPU time per request for status pages.
+CPU time per request for status pages, each also as a ratio to a bare uvicorn page (the same bytes
+from benchmarks/bare_page.py, same workers, measured in the same rounds), and what a code with
+nothing to show costs against a page.
 
     .venv/bin/python benchmarks/status_server.py [--seconds 10] [--connections 16] [--workers N]
         [--database-url postgresql+psycopg://.../EMPTY_DB] [--baseline DIR] [--rounds 3]
@@ -23,6 +25,12 @@ Codes with nothing to show (issue 21; PostgreSQL, 2 workers, python client, 2 ro
 c441e1d as baseline): server CPU per request, page / withdrawn code / unknown code, this checkout
 469-593 / 553-595 / 484-669 us, baseline 530-774 / 602-638 / 2000-2187 us; an unknown code went from
 ~3.5 times a page's cost to a page's cost (its answer was never cached, four queries each time).
+
+Per-request version read gone (issue 23; PostgreSQL demo, 2 workers, wrk, 16 connections, 3 rounds
+of 8 s alternating with main as baseline, load average 4-5; CPU counts the server and its
+PostgreSQL backends): a page 565-612 us -> 154-213 us of CPU per request (x0.29-0.38), req/s as a
+share of the bare uvicorn page 0.31-0.34 -> 0.81-1.01; a withdrawn or unknown code 0.94-1.06 times
+a page; the bare page 140-167 us.
 """
 
 from __future__ import annotations
@@ -129,9 +137,54 @@ def serving(app: list[str], source: Path, workers: int, files: Path) -> Iterator
         server.wait(10)
 
 
-def measure(url: str, seconds: int, connections: int, server_pid: int,
-            status: int = 200) -> tuple[float, float, float | None, str]:
-    """req/s, p99 ms, server CPU us per request (or None), and which client made the load."""
+@contextmanager
+def serving_bare(page: Path, workers: int) -> Iterator[tuple[int, subprocess.Popen[bytes]]]:
+    """uvicorn alone answering ``page``'s bytes: the reference the status server is a share of."""
+    port = free_port()
+    here = Path(__file__).resolve().parents[1]
+    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "benchmarks.bare_page:app", "--port", str(port),
+                               "--workers", str(workers), "--log-level", "warning", "--no-access-log",
+                               "--lifespan", "off"],
+                              env={**os.environ, "BARE_PAGE_FILE": str(page), "PYTHONPATH": str(here)}, cwd=here,
+                              stderr=subprocess.DEVNULL)
+    try:
+        wait_for(port)
+        time.sleep(1.0 if workers > 1 else 0.2)
+        yield port, server
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def database_backends(database_url: str | None) -> list[int]:
+    """The PostgreSQL backends serving the benchmark's database (the servers' held connections and
+    pools), whose CPU a request's queries cost too; none on SQLite or for another machine's server."""
+    if not database_url:
+        return []
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return [int(pid) for pid in connection.execute(text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )).scalars()]
+    finally:
+        engine.dispose()
+
+
+def backends_cpu(pids: list[int]) -> float:
+    return sum(cpu_seconds(pid) or 0.0 for pid in pids)
+
+
+def measure(url: str, seconds: int, connections: int, server_pid: int, status: int = 200,
+            database_url: str | None = None) -> tuple[float, float, float | None, str]:
+    """req/s, p99 ms, CPU us per request of the server and of its PostgreSQL backends (or None),
+    and which client made the load."""
+    for _ in range(20):  # warm: pages rendered, connections opened (and so counted below)
+        fetch(url)
+    backends = database_backends(database_url)
+    before_db = backends_cpu(backends)
     before = cpu_seconds(server_pid)
     started = time.monotonic()
     if shutil.which("wrk"):
@@ -142,7 +195,8 @@ def measure(url: str, seconds: int, connections: int, server_pid: int,
         client = "python"
     elapsed = time.monotonic() - started
     after = cpu_seconds(server_pid)
-    cpu = None if before is None or after is None else (after - before) / max(rps * elapsed, 1) * 1e6
+    spent_db = backends_cpu(backends) - before_db
+    cpu = None if before is None or after is None else (after - before + spent_db) / max(rps * elapsed, 1) * 1e6
     return rps, p99, cpu, client
 
 
@@ -170,29 +224,73 @@ def main() -> None:
                  ("JSON", f"/h/{token}.json", 200), ("withdrawn code", f"/h/{withdrawn}", 404),
                  ("unknown code", "/h/" + "Q" * 24, 404))
         results: dict[tuple[str, str], list[tuple[float, float, float | None]]] = {}
+        bare_page = Path(tmp) / "bare-page.html"
         for _round in range(args.rounds):
             for name, source in sources:
                 with serving(app, source, args.workers, Path(tmp) / "files") as (port, server):
+                    if not bare_page.exists():  # the reference answers the status page's own bytes
+                        bare_page.write_bytes(fetch(f"http://127.0.0.1:{port}/h/{token}"))
                     for label, path, status in pages:
                         url = f"http://127.0.0.1:{port}{path}"
-                        rps, p99, cpu, client = measure(url, args.seconds, args.connections, server.pid, status)
-                        results.setdefault((name, label), []).append((rps, p99, cpu))
-                        cpu_text = f"{cpu:6.0f} us CPU/request" if cpu is not None else "CPU n/a"
-                        print(f"{name:14} {label:18} {rps:8.0f} req/s   p99 {p99:7.2f} ms   {cpu_text}   ({client},"
-                              f" {args.connections} connections, {args.workers} workers;"
-                              f" budget >= 1500 req/s, p99 < 25 ms)", flush=True)
-        if args.baseline:
-            print("median over rounds, this checkout / baseline:")
-            for label, _path, _status in pages:
-                mine, theirs = results[("this checkout", label)], results[("baseline", label)]
-                ratio_rps = statistics.median(r[0] for r in mine) / statistics.median(r[0] for r in theirs)
-                ratio_p99 = statistics.median(r[1] for r in mine) / statistics.median(r[1] for r in theirs)
-                my_cpu = [r[2] for r in mine if r[2] is not None]
-                their_cpu = [r[2] for r in theirs if r[2] is not None]
-                cpu_text = ""
-                if my_cpu and their_cpu:
-                    cpu_text = f"   CPU/request x{statistics.median(my_cpu) / statistics.median(their_cpu):.2f}"
-                print(f"  {label:18} req/s x{ratio_rps:.2f}   p99 x{ratio_p99:.2f}{cpu_text}")
+                        record(results, name, label, measure(url, args.seconds, args.connections, server.pid, status,
+                                                                    args.database_url), args)
+            with serving_bare(bare_page, args.workers) as (port, server):
+                record(results, "bare uvicorn", "same bytes", measure(f"http://127.0.0.1:{port}/", args.seconds,
+                                                                      args.connections, server.pid), args)
+        summarise(results, [name for name, _source in sources], [label for label, _path, _status in pages])
+
+
+def fetch(url: str) -> bytes:
+    import httpx
+
+    return httpx.get(url, timeout=30, headers={"connection": "close"}).content
+
+
+def record(results: dict[tuple[str, str], list[tuple[float, float, float | None]]], name: str, label: str,
+           figures: tuple[float, float, float | None, str], args: argparse.Namespace) -> None:
+    rps, p99, cpu, client = figures
+    results.setdefault((name, label), []).append((rps, p99, cpu))
+    cpu_text = f"{cpu:6.0f} us CPU/request" if cpu is not None else "CPU n/a"  # server + PostgreSQL
+    print(f"{name:14} {label:18} {rps:8.0f} req/s   p99 {p99:7.2f} ms   {cpu_text}   ({client},"
+          f" {args.connections} connections, {args.workers} workers)", flush=True)
+
+
+def _median(rows: list[tuple[float, float, float | None]], index: int) -> float | None:
+    values = [r[index] for r in rows if r[index] is not None]
+    return statistics.median(values) if values else None  # type: ignore[type-var]
+
+
+def summarise(results: dict[tuple[str, str], list[tuple[float, float, float | None]]], names: list[str],
+              labels: list[str]) -> None:
+    """Medians over rounds as shares of the bare page (req/s: higher is better, 1.0 is uvicorn's
+    ceiling; CPU: lower is better), codes with nothing to show against the page, and, with a
+    baseline, this checkout against it. CPU per request is the figure to trust on a shared machine."""
+    bare = results[("bare uvicorn", "same bytes")]
+    bare_rps, bare_cpu = _median(bare, 0), _median(bare, 2)
+    print(f"bare uvicorn page: {bare_rps:.0f} req/s, {bare_cpu or 0:.0f} us CPU/request (median over rounds)")
+    print("share of the bare page (req/s this / bare; CPU per request this / bare):")
+    for name in names:
+        for label in labels:
+            rows = results[(name, label)]
+            rps, cpu = _median(rows, 0), _median(rows, 2)
+            cpu_text = f"   CPU x{cpu / bare_cpu:.2f}" if cpu and bare_cpu else ""
+            print(f"  {name:14} {label:18} req/s x{(rps or 0) / (bare_rps or 1):.2f}{cpu_text}")
+    print("a code with nothing to show against the zh page (CPU per request; 1.0: the same cost):")
+    for name in names:
+        page = _median(results[(name, "status page (zh)")], 2)
+        for label in ("withdrawn code", "unknown code"):
+            cpu = _median(results[(name, label)], 2)
+            if page and cpu:
+                print(f"  {name:14} {label:18} x{cpu / page:.2f}")
+    if "baseline" in names:
+        print("median over rounds, this checkout / baseline:")
+        for label in labels:
+            mine, theirs = results[("this checkout", label)], results[("baseline", label)]
+            ratio_rps = (_median(mine, 0) or 0) / (_median(theirs, 0) or 1)
+            ratio_p99 = (_median(mine, 1) or 0) / (_median(theirs, 1) or 1)
+            my_cpu, their_cpu = _median(mine, 2), _median(theirs, 2)
+            cpu_text = f"   CPU/request x{my_cpu / their_cpu:.2f}" if my_cpu and their_cpu else ""
+            print(f"  {label:18} req/s x{ratio_rps:.2f}   p99 x{ratio_p99:.2f}{cpu_text}")
 
 
 if __name__ == "__main__":

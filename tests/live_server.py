@@ -1,5 +1,6 @@
 """Real servers on free loopback ports: an ASGI app under uvicorn run exactly as `serve` runs it
-(in this process), or `inspector-app ... serve` itself as a separate process."""
+(in this process), or `inspector-app ... serve` itself as a separate process; and the wait, in real
+time, until a change shows on a server's status pages."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import httpx
 import uvicorn
 from starlette.types import ASGIApp
 
+from inspector_app.web.public.versions import FRESH_SECONDS
 from inspector_app.web.server_config import UVICORN_OPTIONS
 
 
@@ -90,3 +92,9 @@ def serve_process_handle(ledger_args: Sequence[str], *options: str,
             if os.environ.get("INSPECTOR_TEST_SERVER_LOG"):
                 with open(os.environ["INSPECTOR_TEST_SERVER_LOG"], "a", encoding="utf-8") as out:
                     out.write(messages())
+
+
+def after_the_status_bound(changed_at: float) -> None:
+    """Sleeps until the status pages' freshness bound has passed since ``changed_at`` (time.monotonic()
+    taken once the change had committed): from then on every server process shows it."""
+    time.sleep(max(0.0, changed_at + FRESH_SECONDS - time.monotonic()))

@@ -4,24 +4,24 @@ while the database answers) and, when given, the sync API mounted at /sync, all 
 
 Stateless apart from the database, so several can run behind a proxy against one PostgreSQL.
 Pages are rendered once per (token, version of the hazard, language, day) and served from a small
-cache; every request still asks the database for the hazard's version, so a status change shows on
-the very next request.
+cache; the version is asked of the database at most once per token, process and freshness bound
+(1 s unless INSPECTOR_STATUS_FRESH_SECONDS says otherwise; web/public/versions.py), so a change shows
+within that bound on every worker, and a page that has not changed costs no round trip.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import functools
 import json
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import SQLAlchemyError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -47,11 +47,11 @@ from inspector_app.web.public.status import (
     TOKEN_PATTERN,
     PublicStatus,
     Superseded,
-    hazard_version,
     lookup,
     organisation_language,
     shows_nothing,
 )
+from inspector_app.web.public.versions import FRESH_SECONDS, RecentVersions, VersionReader
 
 CACHE_ENTRIES = 2048
 HEALTH_EVERY_SECONDS = 1.0
@@ -79,15 +79,18 @@ def choose_language(request: Request, organisation_language: str = "") -> str:
 
 
 class StatusService:
-    """Answers for tokens. The common case (a page already rendered for this version of the hazard)
-    costs one indexed SELECT on a connection the service keeps open in autocommit: no ORM session,
-    no pool checkout, no BEGIN/COMMIT or pre-ping round trips. Only a new version goes through the
-    ORM lookup and the templates. What is kept is a connection and rendered bytes checked against
-    the database on every request, never a fact another worker could contradict."""
+    """Answers for tokens. The common case (a page already rendered for a version read less than
+    ``fresh_for`` seconds ago) costs two dictionary look-ups and no query; once the bound has passed,
+    one indexed SELECT on a connection the service keeps open in autocommit (no ORM session, no pool
+    checkout, no BEGIN/COMMIT). Only a new version goes through the ORM lookup and the templates.
+    What is kept is rendered bytes and versions no older than the bound: nothing another worker's
+    change can leave standing for longer (web/public/versions.py says why a bound, not a message)."""
 
-    def __init__(self, db: Database, catalogue: Catalogue) -> None:
+    def __init__(self, db: Database, catalogue: Catalogue, fresh_for: float = FRESH_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.db, self.catalogue = db, catalogue
         self.reader = VersionReader(db.engine)
+        self.versions = RecentVersions(self.reader, fresh_for, clock)
         self._cache: OrderedDict[tuple[Any, ...], tuple[int, bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -95,10 +98,11 @@ class StatusService:
         """``asked``: the ?lang= choice; ``phone``: the phone's language. Between them comes the
         organisation's language, read only when a page is rendered (the version covers it) and never
         for "no status": a withdrawn code and one never issued get the same bytes, in the visitor's
-        language, for the same one query (nothing tells them apart, not even the time taken)."""
+        language, for the same work (nothing tells them apart, not even the time taken): one query
+        once the bound has passed, none within it."""
         if not TOKEN_PATTERN.match(token):
             return not_found(asked or phone or "zh_CN", as_json)
-        version = self.reader.version(token)
+        version = self.versions.version(token)
         if shows_nothing(version):
             return not_found(asked or phone or "zh_CN", as_json)
         today = dates.today()
@@ -128,42 +132,6 @@ class StatusService:
                 return 410, json.dumps({"superseded": True, "number": found.number}).encode(), "application/json"
             return 410, pages.superseded_page(found, language, path), "text/html; charset=utf-8"
         return not_found(visitor_language, as_json)  # withdrawn since the version was read
-
-
-class VersionReader:
-    """The one-row version reads. On a server database: one connection held in autocommit (the
-    handler runs on the event loop's thread, so one at a time), opened on first use and opened
-    again once if the database dropped it. On SQLite (no network): the ledger's own pool."""
-
-    def __init__(self, engine: Engine) -> None:
-        self.engine = engine
-        self.held = engine.dialect.name != "sqlite"
-        self._connection: Connection | None = None
-        self._lock = threading.Lock()
-
-    def version(self, token: str) -> tuple[Any, ...] | None:
-        if not self.held:
-            with self.engine.connect() as connection:
-                return hazard_version(connection, token)
-        with self._lock:
-            try:
-                return hazard_version(self._connect(), token)
-            except DBAPIError as exc:
-                self.close()
-                if not exc.connection_invalidated:
-                    raise
-            return hazard_version(self._connect(), token)  # the database restarted: once more
-
-    def _connect(self) -> Connection:
-        if self._connection is None or self._connection.closed or self._connection.invalidated:
-            self._connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-        return self._connection
-
-    def close(self) -> None:
-        if self._connection is not None:
-            with contextlib.suppress(DBAPIError):
-                self._connection.close()
-            self._connection = None
 
 
 class DatabaseHealth:
@@ -201,9 +169,11 @@ def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0
                sync_burst: int | None = None, max_sync_body_bytes: int = DEFAULT_SYNC_BODY_BYTES,
                trusted_proxies: Sequence[IPNetwork] = (), rate_limit_clients: int = DEFAULT_MAX_CLIENTS,
                body_grace_seconds: float = DEFAULT_BODY_GRACE_SECONDS,
-               min_body_rate: float = DEFAULT_MIN_BODY_RATE) -> ASGIApp:
-    """The status pages, and ``sync_app`` (the sync API) mounted at /sync when given."""
-    service = StatusService(db, catalogue)
+               min_body_rate: float = DEFAULT_MIN_BODY_RATE, status_fresh_seconds: float = FRESH_SECONDS,
+               status_clock: Callable[[], float] = time.monotonic) -> ASGIApp:
+    """The status pages, and ``sync_app`` (the sync API) mounted at /sync when given. A change shows
+    on the pages within ``status_fresh_seconds`` (``status_clock``: monotonic seconds)."""
+    service = StatusService(db, catalogue, status_fresh_seconds, status_clock)
     health = DatabaseHealth(db.engine)
 
     async def hazard(request: Request) -> Response:

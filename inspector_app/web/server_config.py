@@ -37,6 +37,7 @@ from inspector_app.web.http_protocol import (
     ConnectionLimits,
     hardened_protocol,
 )
+from inspector_app.web.public.versions import FRESH_SECONDS
 
 if TYPE_CHECKING:
     from inspector_app.core.db import Database
@@ -74,6 +75,8 @@ class ServerConfig(BaseModel):
     # A request body's deadline: this many seconds, plus one per min_body_rate bytes received.
     body_grace_seconds: float = Field(default=DEFAULT_BODY_GRACE_SECONDS, gt=0, le=300)
     min_body_rate: float = Field(default=DEFAULT_MIN_BODY_RATE, gt=0)  # bytes per second
+    # How long a status page may go on showing what the database said (web/public/versions.py).
+    status_fresh_seconds: float = Field(default=FRESH_SECONDS, ge=0, le=60)
 
     @field_validator("trusted_proxies")
     @classmethod
@@ -179,4 +182,4 @@ def create_server_app(config: ServerConfig | None = None) -> ASGIApp:
                       sync_rate_per_second=config.sync_rate_per_second, sync_burst=config.sync_burst,
                       max_sync_body_bytes=config.max_sync_body_bytes, trusted_proxies=config.proxy_networks,
                       rate_limit_clients=config.rate_limit_clients, body_grace_seconds=config.body_grace_seconds,
-                      min_body_rate=config.min_body_rate)
+                      min_body_rate=config.min_body_rate, status_fresh_seconds=config.status_fresh_seconds)

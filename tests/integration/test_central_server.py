@@ -1,6 +1,7 @@
 """The central server as it is deployed: two `inspector-app serve` processes (one with two workers)
 on one PostgreSQL ledger, over real HTTP. They answer alike, and a status change made by the CLI
-shows on the very next request to either; nothing one process remembers contradicts the other.
+shows on every request to either once the freshness bound has passed; nothing one process remembers
+contradicts the other for longer.
 Several started at once on a new database all come up; /healthz tells whether the database answers."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from sqlalchemy import create_engine, text
 from inspector_app.cli import main
 from inspector_app.core.settings import settings_path
 from tests.integration.sync_server import central_server
-from tests.live_server import free_port, serve_process
+from tests.live_server import after_the_status_bound, free_port, serve_process
 
 pytestmark = pytest.mark.postgres
 
@@ -60,6 +61,7 @@ def test_two_servers_on_one_postgres_agree_and_follow_the_cli(postgres_url, tmp_
         assert {fetch(base, f"/h/{token}.json").json()["status"] for base in servers} == {"open"}
 
         cli(postgres_url, "--as", "李老师", "hazard", "status", row["id"], "--to", "in_progress")
+        after_the_status_bound(time.monotonic())
 
         after = [fetch(base, f"/h/{token}.json").json() for base in servers for _ in range(4)]
         assert {a["status"] for a in after} == {"in_progress"}

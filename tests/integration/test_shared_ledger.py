@@ -1,6 +1,6 @@
 """The shared ledger end to end: a real `serve` process on PostgreSQL, laptops with their own SQLite
 ledgers syncing through the real `sync` command over HTTP, a sync killed halfway, and the QR page of
-a hazard answered by the central server."""
+a hazard answered by the central server (a change within the status pages' freshness bound of its sync)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from inspector_app.core import accounts, hazards
 from inspector_app.core.db import open_database, sqlite_url
 from inspector_app.core.models import Hazard
+from tests.live_server import after_the_status_bound
 from tests.sync.conftest import Laptop, add, edit, ledger_state, school
 
 pytestmark = pytest.mark.postgres
@@ -136,6 +137,7 @@ def test_three_laptops_offline_then_synced_in_several_orders_end_identical_to_th
                 hazards.change_status(session, b.db.store, session.get(Hazard, new_on_c), "in_progress", b.actor)
             assert httpx.get(f"{server}/h/{token}.json", timeout=10).json()["status"] == "open"
             _sync(b, server, inspector)
+            after_the_status_bound(time.monotonic())
             assert httpx.get(f"{server}/h/{token}.json", timeout=10).json()["status"] == "in_progress"
     finally:
         for laptop in (a, b, c):

@@ -1,10 +1,11 @@
 """The real status server on a free loopback port, fetched over HTTP: every status renders,
-bad tokens get identical 404s, JSON matches the ledger, a change shows on the next request,
-superseded tokens, security headers, read-only, rate limit."""
+bad tokens get identical 404s, JSON matches the ledger, a change shows once the freshness bound has
+passed (its clock stepped by hand), superseded tokens, security headers, read-only, rate limit."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from contextlib import contextmanager
 
 import pytest
@@ -15,19 +16,22 @@ from inspector_app.core.models import Hazard, Organisation
 from inspector_app.core.queries import list_hazards
 from inspector_app.web.app import create_app
 from tests.live_server import live_server
+from tests.stepped_clock import SteppedClock
 
 
 @contextmanager
-def serving(db, catalogue, rate_per_second=1000.0, burst=1000):
-    with live_server(create_app(db, catalogue, rate_per_second=rate_per_second, burst=burst)) as client:
+def serving(db, catalogue, rate_per_second=1000.0, burst=1000, clock=time.monotonic):
+    with live_server(create_app(db, catalogue, rate_per_second=rate_per_second, burst=burst,
+                                status_clock=clock)) as client:
         yield client
 
 
 @pytest.fixture
 def served(db, catalogue):
     create_demo(db, catalogue, language="zh_CN")  # a Chinese school: its pages default to Chinese
-    with serving(db, catalogue) as client:
-        yield client, db
+    clock = SteppedClock()
+    with serving(db, catalogue, clock=clock) as client:
+        yield client, db, clock
 
 
 def _rows(db):
@@ -39,7 +43,7 @@ WORDS = {"open": "未整改", "in_progress": "整改中", "awaiting_reinspection
 
 
 def test_every_status_renders_in_chinese_and_english(served):
-    client, db = served
+    client, db, _clock = served
     seen = set()
     for row in _rows(db):
         if row.status == "withdrawn" or row.status in seen:
@@ -56,7 +60,7 @@ def test_every_status_renders_in_chinese_and_english(served):
 
 
 def test_unknown_malformed_and_withdrawn_tokens_are_the_same_404(served):
-    client, db = served
+    client, db, _clock = served
     withdrawn = next(r for r in _rows(db) if r.status == "withdrawn")
     answers = [client.get(f"/h/{token}") for token in
                ("A" * 24, "not-a-token!", "%00%2e%2e", withdrawn.token, "x" * 300)]
@@ -68,7 +72,7 @@ def test_unknown_malformed_and_withdrawn_tokens_are_the_same_404(served):
 
 
 def test_json_matches_the_ledger(served):
-    client, db = served
+    client, db, _clock = served
     row = next(r for r in _rows(db) if r.status == "in_progress")
     data = client.get(f"/h/{row.token}.json").json()
     assert data["number"] == row.number and data["status"] == "in_progress"
@@ -79,28 +83,30 @@ def test_json_matches_the_ledger(served):
     assert [h["event"] for h in data["history"]][:2] == ["created", "rectification_started"]
 
 
-def test_a_status_change_shows_on_the_next_request(served):
-    client, db = served
+def test_a_status_change_shows_once_the_bound_has_passed(served):
+    client, db, clock = served
     row = next(r for r in _rows(db) if r.status == "open")
     assert client.get(f"/h/{row.token}.json").json()["status"] == "open"
     with db.session() as session:
         change_status(session, db.store, find_hazard(session, str(row.id)), "in_progress", "li")
+    clock.past_the_bound()
     assert client.get(f"/h/{row.token}.json").json()["status"] == "in_progress"
     assert "整改中" in client.get(f"/h/{row.token}", headers={"Accept-Language": "zh"}).text
 
 
 def test_personal_names_only_when_the_organisation_allows(served):
-    client, db = served
+    client, db, clock = served
     row = next(r for r in _rows(db) if r.status == "open" and r.responsible_person)
     assert row.responsible_person not in client.get(f"/h/{row.token}").text
     with db.session() as session:
         session.query(Organisation).update({Organisation.show_personal_data: True})
         session.query(Hazard).filter(Hazard.id == row.id).update({Hazard.updated_at: dt.datetime.now(dt.UTC)})
+    clock.past_the_bound()
     assert row.responsible_person in client.get(f"/h/{row.token}").text
 
 
 def test_rotated_token_says_superseded(served):
-    client, db = served
+    client, db, _clock = served
     row = next(r for r in _rows(db) if r.status == "open")
     with db.session() as session:
         new = rotate_token(session, find_hazard(session, str(row.id)), "li")
@@ -110,7 +116,7 @@ def test_rotated_token_says_superseded(served):
 
 
 def test_security_headers_and_read_only(served):
-    client, db = served
+    client, db, _clock = served
     row = _rows(db)[0]
     page = client.get(f"/h/{row.token}")
     csp = page.headers["content-security-policy"]
@@ -126,7 +132,7 @@ def test_security_headers_and_read_only(served):
 
 
 def test_descriptions_cannot_inject_markup(served):
-    client, db = served
+    client, db, _clock = served
     row = next(r for r in _rows(db) if r.status == "open")
     with db.session() as session:
         hazard = find_hazard(session, str(row.id))
@@ -153,7 +159,7 @@ def test_qr_of_a_printed_notice_opens_the_hazard_on_the_running_server(served, c
 
     from inspector_app.notices.printing import print_notices
 
-    client, db = served
+    client, db, _clock = served
     row = next(r for r in _rows(db) if r.status == "open")
     out = tmp_path / "notice.pdf"
     print_notices(db, catalogue, [row.id], out, actor="li", base_url=str(client.base_url).rstrip("/"))

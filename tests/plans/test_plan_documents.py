@@ -198,6 +198,65 @@ def test_exif_orientation_of_a_phone_photo_is_honoured(tmp_path):
         assert (doc.page(0).width_px, doc.page(0).height_px) == (100, 300)
 
 
+def _png_with_orientation(path: Path, image: Image.Image, orientation: int, after_the_pixels: bool) -> None:
+    """A PNG with an eXIf chunk (Pillow writes it before the pixels; some writers put it after)."""
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    image.save(path, exif=exif.tobytes())
+    if after_the_pixels:
+        data, chunks, at = path.read_bytes(), [], 8
+        while at < len(data):
+            length = struct.unpack(">I", data[at:at + 4])[0]
+            chunks.append(data[at:at + length + 12])
+            at += length + 12
+        moved = next(c for c in chunks if c[4:8] == b"eXIf")
+        rest = [c for c in chunks if c is not moved]
+        path.write_bytes(data[:8] + b"".join(rest[:-1]) + moved + rest[-1])
+        assert data.index(b"eXIf") < data.index(b"IDAT") < path.read_bytes().index(b"eXIf")
+
+
+@pytest.mark.parametrize("after_the_pixels", [False, True], ids=["exif-before-pixels", "exif-after-pixels"])
+def test_exif_orientation_of_a_png_is_honoured_wherever_its_chunk_sits(tmp_path, after_the_pixels):
+    image = Image.new("RGB", (300, 100), "white")
+    image.paste((0, 0, 0), (0, 0, 30, 30))  # a mark in the top-left corner as stored
+    path = tmp_path / "scanned-plan.png"
+    _png_with_orientation(path, image, 6, after_the_pixels)  # 6: shown turned 90° clockwise
+    with plans.open(path) as doc:
+        assert (doc.page(0).width_px, doc.page(0).height_px) == (100, 300)
+        shown = np.asarray(doc.render_page(0, 100).convert("L"))
+    assert shown[10, 90] < 50 and shown[10, 10] > 200  # the mark is now top-right
+
+
+def test_a_big_png_is_opened_without_decoding_a_pixel(tmp_path):
+    """Its size and orientation come from the chunk headers (Pillow's own EXIF reader would decode
+    all of it for an eXIf chunk after the pixels); its pixels are decoded for the first paint."""
+    path = tmp_path / "big-plan.png"
+    _png_with_orientation(path, Image.new("L", (5000, 4000), 255), 8, after_the_pixels=True)  # 20 MP
+    images_made = Image.core.get_stats()["new_count"]
+    with plans.open(path) as doc:
+        assert (doc.page(0).width_px, doc.page(0).height_px) == (4000, 5000)
+        assert Image.core.get_stats()["new_count"] == images_made
+        doc.render_page(0, 400)
+        assert Image.core.get_stats()["new_count"] > images_made
+
+
+def test_a_transparent_png_shows_on_white_paper_at_every_level(tmp_path):
+    """Transparent parts are paper, half-transparent black is grey, whichever level of the pyramid
+    (full size, 1/4, 1/16) a view is scaled from."""
+    image = Image.new("RGBA", (4800, 3200), (0, 0, 0, 0))  # nothing drawn: transparent, black underneath
+    image.paste((0, 0, 0, 255), (0, 0, 2400, 3200))  # left half: ink
+    image.paste((0, 0, 0, 128), (2400, 0, 3600, 3200))  # then half-transparent ink, then nothing
+    path = tmp_path / "transparent-plan.png"
+    image.save(path)
+    with plans.open(path) as doc:
+        for width in (4800, 1200, 300):
+            shown = np.asarray(doc.render_page(0, width).convert("L"), dtype=np.int16)
+            row = shown[shown.shape[0] // 2]
+            assert abs(row[width // 4] - 0) <= 2, width
+            assert abs(row[width * 5 // 8] - 127) <= 2, width
+            assert abs(row[width * 7 // 8] - 255) <= 2, width
+
+
 def _drawing(mode: str, size=(400, 300)) -> Image.Image:
     image = Image.new("RGB", size, "white")
     ImageDraw.Draw(image).rectangle([50, 50, 350, 250], outline="black", width=8)

@@ -24,6 +24,7 @@ from inspector_app.core.models import Hazard, Organisation
 from inspector_app.core.notice_register import record_pdf, reserve_notices
 from inspector_app.web.app import StatusService
 from inspector_app.web.public.status import PUBLIC_EVENTS, PublicStatus, Superseded, hazard_version, lookup
+from tests.stepped_clock import SteppedClock
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
 NOW = dt.datetime(2026, 5, 11, 10, 0, tzinfo=BEIJING)
@@ -172,9 +173,11 @@ def test_a_rotated_token_says_superseded_until_the_hazard_is_withdrawn(db, catal
     for old in (first, second):
         assert public(db, catalogue, old) == Superseded("YZ-0001")
     assert isinstance(public(db, catalogue, third), PublicStatus)
-    service = StatusService(db, catalogue)
+    clock = SteppedClock()
+    service = StatusService(db, catalogue, clock=clock)
     assert service.render(first, "en", "", True, "/h/x")[0] == 410
     step(db, hazard_id, "withdrawn", note="recorded twice")
+    clock.past_the_bound()  # the superseded page may stand that long, and no longer
     for token in (first, second, third):
         assert public(db, catalogue, token) is None  # the plain "not found": nothing about the hazard
         code, body, _media = service.render(token, "en", "", True, "/h/x")
