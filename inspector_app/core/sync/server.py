@@ -42,11 +42,10 @@ from inspector_app.core.store import FileStore
 from inspector_app.core.sync.chains import (
     ChainError,
     add_superseded,
-    chain_of,
     check_links,
     check_row_matches,
     event_from_json,
-    hazard_payload,
+    hazard_payloads,
     set_row,
 )
 from inspector_app.core.sync.entities import (
@@ -504,6 +503,19 @@ class PushApplier:
         return "accepted"
 
 
+def _hazard_items(session: Session, principal: Principal, parents: dict[uuid.UUID, uuid.UUID | None],
+                  resolver: OrganisationResolver, hazard_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
+    """The hazards of a pull page the account may reach, each with its whole history, read a chunk
+    of hazards at a time."""
+    items: list[dict[str, Any]] = []
+    for chunk in chunks(hazard_ids):
+        found = session.scalars(select(Hazard).where(Hazard.id.in_(chunk))).all()
+        reachable = [h for h in found if principal.may_reach(resolver.of_site(h.site_id), parents)]
+        payloads = hazard_payloads(session, reachable)
+        items += [{"entity": "hazard", **payloads[h.id]} for h in reachable]
+    return items
+
+
 def replace_links(session: Session, entity: str, row_id: uuid.UUID, links: list[str]) -> None:
     if entity == "notice":
         session.execute(delete(notice_hazards).where(notice_hazards.c.notice_id == row_id))
@@ -550,34 +562,45 @@ def pull(session: Session, principal: Principal, cursor: int, limit: int = PULL_
         reach = principal.granted | {org for org in parents if principal.may_reach(org, parents)}
         query = query.where(or_(ChangeLog.organisation_id.in_(sorted(reach)), ChangeLog.organisation_id.is_(None)))
     entries = session.execute(query.order_by(ChangeLog.cursor).limit(limit)).all()
+    # Set-based from here: a query per table and chunk of 500, never one per entry (a first pull of
+    # 10,000 hazards made 30,000 single-row queries; issue 23).
+    event_ids = [entity_id for _cursor, entity, entity_id, _deleted in entries if entity == "event"]
+    hazard_of_event: dict[uuid.UUID, uuid.UUID] = {}
+    for chunk in chunks(event_ids):
+        hazard_of_event.update((event_id, hazard_id) for event_id, hazard_id in session.execute(
+            select(HazardEvent.id, HazardEvent.hazard_id).where(HazardEvent.id.in_(chunk))))
     touched: dict[tuple[str, uuid.UUID], bool] = {}
     for _cursor, entity, entity_id, deleted in entries:
         if entity == "event":
-            hazard_id = session.scalar(select(HazardEvent.hazard_id).where(HazardEvent.id == entity_id))
-            if hazard_id is not None:
+            if (hazard_id := hazard_of_event.get(entity_id)) is not None:
                 touched[("hazard", hazard_id)] = False
             continue
         touched[(entity, entity_id)] = deleted
+    by_entity: dict[str, list[uuid.UUID]] = {}
+    for entity, entity_id in touched:
+        by_entity.setdefault(entity, []).append(entity_id)
     resolver = OrganisationResolver(session)
     items: list[dict[str, Any]] = []
-    for (entity, entity_id), deleted in touched.items():
+    for entity, ids in by_entity.items():
         if entity == "hazard":
-            hazard = session.get(Hazard, entity_id)
-            if hazard is None or not principal.may_reach(resolver.of_site(hazard.site_id), parents):
-                continue
-            items.append({"entity": "hazard", **hazard_payload(session, hazard, chain_of(session, entity_id))})
+            items += _hazard_items(session, principal, parents, resolver, ids)
             continue
         model = CLOCKED.get(entity)
         if model is None:
             continue
-        obj = session.get(model, entity_id)
-        if obj is None:
-            if deleted and entity == "attachment":
-                items.append({"entity": entity, "id": str(entity_id), "deleted": True})
-            continue
-        if not principal.may_reach(resolver.of_row(entity, obj), parents):
-            continue
-        items.append(row_item(session, entity, obj))
+        id_column = model.__table__.c.id
+        found = {primary_key(obj): obj for chunk in chunks(ids)
+                 for obj in session.scalars(select(model).where(id_column.in_(chunk)))}
+        if entity == "attachment":
+            resolver.preload_hazards([obj.hazard_id for obj in found.values()])  # type: ignore[attr-defined]
+        for entity_id in ids:
+            obj = found.get(entity_id)
+            if obj is None:
+                if touched[(entity, entity_id)] and entity == "attachment":
+                    items.append({"entity": entity, "id": str(entity_id), "deleted": True})
+                continue
+            if principal.may_reach(resolver.of_row(entity, obj), parents):
+                items.append(row_item(session, entity, obj))
     new_cursor = entries[-1][0] if entries else cursor
     signers = (event.get("signer") for item in items for event in item.get("events") or ())
     return {"items": sort_items(items), "cursor": new_cursor, "more": len(entries) == limit,
