@@ -28,8 +28,8 @@ declare -A SOURCE=(
 declare -A TESTS=(
   [workflow]="tests/unit/test_workflow.py"
   [audit]="tests/unit/test_audit.py tests/unit/test_audit_damage.py"
-  [audit_verify]="tests/unit/test_audit_damage.py tests/unit/test_audit.py"
-  [hazards]="tests/unit/test_hazard_use_cases.py tests/unit/test_bulk_status.py"
+  [audit_verify]="tests/unit/test_audit_damage.py tests/unit/test_audit.py tests/unit/test_audit_verify_figures.py"
+  [hazards]="tests/unit/test_hazard_use_cases.py tests/unit/test_bulk_status.py tests/unit/test_hazard_texts_language.py"
   [status]="tests/unit/test_public_status.py"
   [event_rules]="tests/unit/test_event_rules.py"
 )
@@ -54,6 +54,8 @@ for module in "${MODULES[@]}"; do
     echo "[tool.mutmut]"
     echo "source_paths = [\"inspector_app\"]"
     echo "only_mutate = [\"$source_file\"]"
+    # forms/ and resources/ live beside the package (issue 20); mutmut copies only the package and tests.
+    echo 'also_copy = ["forms", "resources"]'
     printf 'pytest_add_cli_args_test_selection = [%s]\n' "$(printf '"%s", ' "${tests[@]}")"
     echo 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]'
   } >> "$copy/pyproject.toml"
