@@ -6,12 +6,16 @@ order) must still be found and counted."""
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import json
+import os
 import shutil
 import sqlite3
+import tempfile
 import uuid
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -30,14 +34,25 @@ def number(n: int) -> str:
     return f"TS-{n:04d}"
 
 
+# The built ledger of this process, kept across pytest sessions as tests/unit/conftest.py keeps its
+# template: mutmut forks a session per mutant from the process that built it once.
+_BUILT: dict[str, tuple[Path, dict[str, str]]] = {}
+
+
 @pytest.fixture(scope="module")
-def _built(tmp_path_factory, catalogue, jpeg_photo):
+def _built(catalogue, jpeg_photo):
     """Sixteen hazards of one site, TS-0001 … TS-0016, each with the same five events a minute apart;
     built once (photos cost time), copied for each test."""
     from inspector_app.core import structure
     from inspector_app.core.db import open_database, sqlite_url
 
-    path = tmp_path_factory.mktemp("figures") / "ledger.sqlite"
+    made = _BUILT.get("ledger")
+    if made is not None and made[0].exists():
+        return made
+    folder = Path(tempfile.mkdtemp(prefix="inspector-figures-"))
+    maker = os.getpid()
+    atexit.register(lambda: os.getpid() == maker and shutil.rmtree(folder, ignore_errors=True))
+    path = folder / "ledger.sqlite"
     db = open_database(sqlite_url(path))
     ids: dict[str, str] = {}
     with dates.fixed_clock(START) as clock:
@@ -63,6 +78,7 @@ def _built(tmp_path_factory, catalogue, jpeg_photo):
     with db.session() as session:
         assert verify(session).ok
     db.dispose()
+    _BUILT["ledger"] = (path, ids)
     return path, ids
 
 
@@ -150,15 +166,17 @@ def damage_every_kind(damage: Damage) -> tuple[set[tuple[str, int | None, str]],
     # TS-0010: its last event (a photo, no field changed) deleted.
     damage("DELETE FROM hazard_events WHERE hazard_id = ? AND seq = 5", ids[number(10)])
     expected.add((number(10), None, av.CUT_OFF))
-    # TS-0011 … TS-0014: unreadable data, time, sequence number, and a field of the row.
+    # TS-0011 … TS-0014: unreadable data, time, sequence number, and a field of the row. TS-0011 also
+    # lost its last event, TS-0014 had its status changed: found beside the unreadable value.
     damage.event(11, 2, "data = 'not json'")
-    expected.add((number(11), 2, av.UNREADABLE))
+    damage("DELETE FROM hazard_events WHERE hazard_id = ? AND seq = 5", ids[number(11)])
+    expected |= {(number(11), 2, av.UNREADABLE), (number(11), None, av.CUT_OFF)}
     damage.event(12, 2, "at = 'yesterday'")
     expected.add((number(12), 2, av.UNREADABLE))
     damage.event(13, 2, "seq = 'two'")
     expected |= {(number(13), None, av.UNREADABLE), (number(13), 3, av.MISSING)}
-    damage("UPDATE hazards SET deadline = 'soon' WHERE id = ?", ids[number(14)])
-    expected.add((number(14), None, av.UNREADABLE))
+    damage("UPDATE hazards SET deadline = 'soon', status = 'closed' WHERE id = ?", ids[number(14)])
+    expected |= {(number(14), None, av.UNREADABLE), (number(14), None, av.ROW)}
     # TS-0015: the hazard deleted, its events left behind.
     damage("DELETE FROM attachments WHERE hazard_id = ?", ids[number(15)])
     damage("DELETE FROM hazards WHERE id = ?", ids[number(15)])
@@ -181,10 +199,10 @@ def test_every_kind_of_damage_is_found_and_counted(ledger):
     # their own finding.
     assert Counter(found) == Counter([*list(expected), ("", None, av.UNREADABLE), ("", None, av.ORPHAN)])
     assert Counter(p.kind for p in report.problems) == {
-        av.UNREADABLE: 2 + 1 + 1 + 1 + 1 + 1, av.ROW: 2, av.CUT_OFF: 2, av.ORPHAN: 2, av.EDITED: 2, av.MISSING: 2,
+        av.UNREADABLE: 2 + 1 + 1 + 1 + 1 + 1, av.ROW: 3, av.CUT_OFF: 3, av.ORPHAN: 2, av.EDITED: 2, av.MISSING: 2,
         av.DUPLICATE: 1, av.LINK: 4, av.REORDERED: 2, av.NO_HISTORY: 1}
     # Every row read once: all events (the unreadable and orphaned ones too), every hazard left.
-    assert report.events_checked == damage.count("hazard_events") == HAZARDS * EVENTS_EACH - 1 - 5 - 1 + 1
+    assert report.events_checked == damage.count("hazard_events") == HAZARDS * EVENTS_EACH - 1 - 5 - 1 - 1 + 1
     assert report.hazards_checked == damage.count("hazards") == HAZARDS - 1
     assert not report.ok
 
@@ -248,6 +266,103 @@ def test_damage_after_a_hazard_whose_id_cannot_be_read_is_still_found(ledger):
         ("", str(uuid.UUID(ids[number(1)])), None, av.ORPHAN)]
     assert "zz" in report.problems[0].problem
     assert (report.hazards_checked, report.events_checked) == (HAZARDS, HAZARDS * EVENTS_EACH)
+
+
+def test_events_renumbered_after_a_deletion_are_each_found_where_they_were_written(ledger):
+    """Event 2 deleted and the later ones moved up to close the gap: each says where it was written,
+    the last one as one past the end of the history as it now stands."""
+    db, ids = ledger
+    damage = Damage(db, ids)
+    damage("DELETE FROM hazard_events WHERE hazard_id = ? AND seq = 2", ids[number(3)])
+    for seq in (3, 4, 5):
+        damage.event(3, seq, "seq = ?", seq - 1)
+    with db.session() as session:
+        problems = verify(session).problems
+    assert [(p.hazard_number, p.event_seq, p.kind) for p in problems] == [
+        (number(3), 2, av.LINK), (number(3), 2, av.REORDERED), (number(3), 3, av.REORDERED),
+        (number(3), 4, av.REORDERED)]
+    for problem in problems[1:]:
+        assert f"event {problem.event_seq + 1}" in problem.problem
+
+
+def test_a_history_whose_creation_cannot_be_read_still_checks_the_fields_later_events_set(ledger):
+    db, ids = ledger
+    damage = Damage(db, ids)
+    damage.event(5, 1, "data = '{not json'")
+    damage("UPDATE hazards SET status = 'closed' WHERE id = ?", ids[number(5)])
+    with db.session() as session:
+        problems = verify(session).problems
+    assert [(p.hazard_number, p.event_seq, p.kind) for p in problems] == [
+        (number(5), 1, av.UNREADABLE), (number(5), None, av.ROW)]
+    assert "status" in problems[1].problem
+
+
+def test_the_first_event_moved_is_found_where_it_was_written(ledger):
+    db, ids = ledger
+    damage = Damage(db, ids)
+    for old, new in ((1, -1), (2, 1), (-1, 2)):
+        damage.event(4, old, "seq = ?", new)
+    with db.session() as session:
+        problems = verify(session).problems
+    reordered = [(p.event_seq, p.problem) for p in problems if p.kind == av.REORDERED]
+    assert [seq for seq, _problem in reordered] == [1, 2]
+    assert "event 2" in reordered[0][1] and "event 1" in reordered[1][1]
+
+
+def test_findings_follow_the_ledger_site_by_site_then_by_place_in_the_register(ledger, catalogue):
+    """A second site's hazards are reported together, never between the first site's; within a site
+    by the place in its register, whatever order the rows were written in; a place that cannot be
+    read counts as before the first."""
+    from inspector_app.core import structure
+    from inspector_app.core.models import Organisation
+
+    db, ids = ledger
+    with db.session() as session:
+        org = session.query(Organisation).one()
+        site = structure.create_site(session, org, "Second School", code="SS")
+        for _ in range(2):
+            hazard = add_hazard(session, catalogue, db.store, actor="wang", category="electrical.aging_wiring",
+                                site_id=site.id)
+            ids[hazard.number] = hazard.id.hex
+    damage = Damage(db, ids)
+    for name in ("TS-0001", "TS-0002", "TS-0003", "TS-0016", "SS-0001", "SS-0002"):
+        damage("UPDATE hazards SET room = 'forged' WHERE id = ?", ids[name])
+    # TS-0003 and TS-0002 trade places in the register; TS-0016's place cannot be read.
+    damage("UPDATE hazards SET seq = -2 WHERE id = ?", ids["TS-0002"])
+    damage("UPDATE hazards SET seq = 2 WHERE id = ?", ids["TS-0003"])
+    damage("UPDATE hazards SET seq = 3 WHERE id = ?", ids["TS-0002"])
+    damage("UPDATE hazards SET seq = 'sixteen' WHERE id = ?", ids["TS-0016"])
+    with db.session() as session:
+        report = verify(session)
+    order = [p.hazard_number for p in report.problems]
+    assert sorted(order) == sorted(["TS-0001", "TS-0002", "TS-0003", "TS-0016", "SS-0001", "SS-0002"])
+    first_site = [n for n in order if n.startswith("TS")]
+    assert first_site == ["TS-0016", "TS-0001", "TS-0003", "TS-0002"]
+    sites = [n[:2] for n in order]
+    assert sites in (["TS"] * 4 + ["SS"] * 2, ["SS"] * 2 + ["TS"] * 4)
+    assert [n for n in order if n.startswith("SS")] == ["SS-0001", "SS-0002"]
+    assert report.hazards_checked == HAZARDS + 2
+
+
+def test_an_unreadable_value_is_shown_as_stored_and_cut_when_long(ledger):
+    """A person must see what is in the database: text as it is, other values as Python writes them,
+    anything past 60 characters cut to 59 and an ellipsis."""
+    db, ids = ledger
+    damage = Damage(db, ids)
+    too_long, just_fits = "the twelfth of never, " * 5, "x" * 60
+    damage.event(2, 2, "at = ?", too_long)
+    damage.event(3, 2, "seq = ?", "two")
+    damage.event(4, 2, "hazard_id = ?", "not an id at all")
+    damage.event(5, 2, "at = ?", just_fits)
+    damage.event(6, 2, "at = ?", 12345)
+    with db.session() as session:
+        problems = verify(session).problems
+    shown = {p.hazard_number: p.problem for p in problems if p.kind == av.UNREADABLE}
+    assert shown[""].endswith(": not an id at all")
+    assert shown[number(3)].endswith(": two")  # the text as stored, not its repr
+    assert shown[number(2)].endswith(": " + too_long[:59] + "…")
+    assert shown[number(5)].endswith(": " + just_fits)
+    assert shown[number(6)].endswith(": 12345")
 
 
 def test_audit_verify_prints_every_figure(ledger, run):
