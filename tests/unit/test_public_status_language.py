@@ -111,3 +111,16 @@ def test_nothing_to_show_answers_in_the_visitors_language_alike(db, catalogue, h
     assert code == 404 and page_language(body) == ("en" if phone == "en" else "zh-CN")
     # The reader's own choice counts there too.
     assert page_language(service.render(token, other, phone, False, "/h/x")[1]) == ("en" if other == "en" else "zh-CN")
+
+
+def test_a_page_already_rendered_follows_a_change_of_its_organisations_language(db, catalogue, hazard_of):
+    """Pages are cached by the hazard's version, which covers the organisations' newest change."""
+    from inspector_app.core.models import Site
+
+    hazard_id, token = hazard_of("en")
+    service = StatusService(db, catalogue)
+    assert page_language(service.render(token, "", "", False, "/h/x")[1]) == "en"
+    with db.session() as session:
+        site = session.get(Site, session.get(Hazard, hazard_id).site_id)
+        session.get(Organisation, site.organisation_id).language = "zh_CN"
+    assert page_language(service.render(token, "", "", False, "/h/x")[1]) == "zh-CN"
