@@ -76,8 +76,17 @@ for module in "${MODULES[@]}"; do
 import difflib, json, re, sys
 codes = json.load(open(sys.argv[1]))["exit_code_by_key"]
 text = open(sys.argv[2]).read()
-blocks = {m.group(1): m.group(0).splitlines()[1:]
-          for m in re.finditer(r"^def (x\S+?__mutmut_\w+)\(.*?(?=^def |^class |\Z)", text, re.S | re.M)}
+# Each mutant's function (a method too: mutmut indents those) up to the next line indented no deeper.
+blocks, name, indent = {}, None, 0
+for line in text.splitlines():
+    found = re.match(r"( *)def (x\S+?__mutmut_\w+)\(", line)
+    if found:
+        name, indent = found.group(2), len(found.group(1))
+        blocks[name] = [line.replace(name, "")]  # the signature too: a changed default shows
+    elif name and line.strip() and len(line) - len(line.lstrip()) <= indent:
+        name = None
+    elif name:
+        blocks[name].append(line)
 for key, code in codes.items():
     state = {0: "survived", 5: "no tests", 33: "no tests", 35: "suspicious"}.get(code)
     if state is None:  # killed, timed out (caught too), skipped or not run
