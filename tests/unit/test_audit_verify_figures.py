@@ -417,3 +417,20 @@ def test_the_ledger_is_what_the_figures_assume(ledger):
         assert session.scalar(select(func.count()).select_from(HazardEvent)) == HAZARDS * EVENTS_EACH
     assert [k for _s, k, _d in kinds] == ["created", "photo_added", "edited", "rectification_started", "photo_added"]
     assert [bool(d["changes"]) for _s, _k, d in kinds] == [True, False, True, True, False]
+
+
+def test_a_time_before_the_first_year_in_utc_is_a_finding_not_a_crash(ledger):
+    """Year 1 at +08:00 reads as a time but lies before UTC's year 1: the event's time cannot be read
+    (and the hazard row's own time, a convenience, is passed over), and the rest is still checked."""
+    db, ids = ledger
+    damage = Damage(db, ids)
+    damage.event(2, 2, "at = ?", "0001-01-01 00:00:00+08:00")
+    damage("UPDATE hazards SET updated_at = ? WHERE id = ?", "0001-01-01 00:00:00+08:00", ids[number(6)])
+    damage.event(11, 2, "data = ?", "not json")
+    with db.session() as session:
+        report = verify(session)
+    assert [(p.hazard_number, p.event_seq, p.kind) for p in report.problems] == [
+        (number(2), 2, av.UNREADABLE), (number(11), 2, av.UNREADABLE)]
+    assert "time" in report.problems[0].problem and "0001" not in report.problems[0].problem[:20]
+    assert "data" in report.problems[1].problem  # the field that cannot be read is named
+    assert report.events_checked == HAZARDS * EVENTS_EACH
