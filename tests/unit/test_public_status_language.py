@@ -2,7 +2,8 @@
 service that renders the page): the reader's ?lang= choice first, else the language of the hazard's
 organisation (the page reads like the notice it was scanned from), found through the current token
 or a superseded one, else the phone's, else Chinese; a code that shows nothing answers in the
-visitor's language, whoever the hazard's organisation is."""
+visitor's language, whoever the hazard's organisation is. Also: the page's timeline follows the
+history's order, whatever order its rows are stored in (survivors of scripts/mutation.sh status)."""
 
 from __future__ import annotations
 
@@ -124,3 +125,31 @@ def test_a_page_already_rendered_follows_a_change_of_its_organisations_language(
         site = session.get(Site, session.get(Hazard, hazard_id).site_id)
         session.get(Organisation, site.organisation_id).language = "zh_CN"
     assert page_language(service.render(token, "", "", False, "/h/x")[1]) == "zh-CN"
+
+
+def test_the_timeline_follows_the_history_not_the_order_rows_were_stored_in(db, catalogue, hazard_of):
+    """A synced ledger may hold a hazard's events in any physical order: the page follows their sequence."""
+    import datetime as dt
+    import sqlite3
+
+    from inspector_app.core import dates
+    from inspector_app.web.public.status import lookup
+
+    start = dt.datetime(2026, 5, 11, 2, 0, tzinfo=dt.UTC)
+    with dates.fixed_clock(start, dt.UTC) as clock:
+        hazard_id, token = hazard_of("en")
+        for step in ("in_progress", "awaiting_reinspection"):
+            clock.advance(dt.timedelta(days=1))
+            with db.session() as session:
+                change_status(session, db.store, session.get(Hazard, hazard_id), step, "li")
+    conn = sqlite3.connect(db.engine.url.database)
+    with conn:  # the same rows, written back last first
+        rows = conn.execute("SELECT * FROM hazard_events WHERE hazard_id = ? ORDER BY seq DESC",
+                            (hazard_id.hex,)).fetchall()
+        conn.execute("DELETE FROM hazard_events WHERE hazard_id = ?", (hazard_id.hex,))
+        conn.executemany(f"INSERT INTO hazard_events VALUES ({', '.join('?' * len(rows[0]))})", rows)
+    conn.close()
+    with db.session() as session:
+        found = lookup(session, catalogue, token)
+    assert [h.kind for h in found.history] == ["created", "rectification_started", "rectification_reported"]
+    assert [h.date for h in found.history] == sorted(h.date for h in found.history)
