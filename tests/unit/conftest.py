@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
-import os
 import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 
@@ -26,27 +22,14 @@ def run(capsys, tmp_path):
     return _run
 
 
-# The migrated template of this process, kept across pytest sessions: mutmut (scripts/mutation.sh)
-# forks every mutant's session from the process that ran the tests first, so each fork finds it made.
-_TEMPLATE: dict[str, Path] = {}
-
-
 @pytest.fixture(scope="session")
-def _migrated_ledger():
+def _migrated_ledger(tmp_path_factory):
     """One empty ledger migrated to the newest schema, copied for each test: running every migration
-    costs one to two seconds, a copy a few milliseconds, which is what makes mutation testing affordable
-    (made once per process, not per session; removed when the process that made it ends)."""
+    costs about a second, a copy a few milliseconds, which is what makes mutation testing affordable."""
     from inspector_app.core.db import open_database, sqlite_url
 
-    made = _TEMPLATE.get("ledger")
-    if made is not None and made.exists():
-        return made
-    folder = Path(tempfile.mkdtemp(prefix="inspector-template-"))
-    path = folder / "ledger.sqlite"
+    path = tmp_path_factory.mktemp("template") / "ledger.sqlite"
     open_database(sqlite_url(path)).dispose()
-    _TEMPLATE["ledger"] = path
-    maker = os.getpid()
-    atexit.register(lambda: os.getpid() == maker and shutil.rmtree(folder, ignore_errors=True))
     return path
 
 

@@ -6,16 +6,12 @@ order) must still be found and counted."""
 
 from __future__ import annotations
 
-import atexit
 import datetime as dt
 import json
-import os
 import shutil
 import sqlite3
-import tempfile
 import uuid
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
@@ -34,25 +30,14 @@ def number(n: int) -> str:
     return f"TS-{n:04d}"
 
 
-# The built ledger of this process, kept across pytest sessions as tests/unit/conftest.py keeps its
-# template: mutmut forks a session per mutant from the process that built it once.
-_BUILT: dict[str, tuple[Path, dict[str, str]]] = {}
-
-
 @pytest.fixture(scope="module")
-def _built(catalogue, jpeg_photo):
+def _built(tmp_path_factory, catalogue, jpeg_photo):
     """Sixteen hazards of one site, TS-0001 … TS-0016, each with the same five events a minute apart;
     built once (photos cost time), copied for each test."""
     from inspector_app.core import structure
     from inspector_app.core.db import open_database, sqlite_url
 
-    made = _BUILT.get("ledger")
-    if made is not None and made[0].exists():
-        return made
-    folder = Path(tempfile.mkdtemp(prefix="inspector-figures-"))
-    maker = os.getpid()
-    atexit.register(lambda: os.getpid() == maker and shutil.rmtree(folder, ignore_errors=True))
-    path = folder / "ledger.sqlite"
+    path = tmp_path_factory.mktemp("figures") / "ledger.sqlite"
     db = open_database(sqlite_url(path))
     ids: dict[str, str] = {}
     with dates.fixed_clock(START) as clock:
@@ -78,7 +63,6 @@ def _built(catalogue, jpeg_photo):
     with db.session() as session:
         assert verify(session).ok
     db.dispose()
-    _BUILT["ledger"] = (path, ids)
     return path, ids
 
 
