@@ -5,9 +5,9 @@
 #
 # Slow (minutes per module on two cores), so not part of scripts/test.sh or .ci/run. Each module runs
 # alone in a throwaway copy of the working tree with only the test files that cover it.
-#   bash scripts/mutation.sh                 all six modules
+#   bash scripts/mutation.sh                 all seven modules
 #   bash scripts/mutation.sh workflow status only those (workflow, audit, audit_verify, hazards, status,
-#                                            event_rules)
+#                                            event_rules, push_checks: the server's checks of pushed rows)
 # Needs the [mutation] extra (pip install -e '.[mutation]') and, as the tests do, INSPECTOR_TEST_PG_URL
 # only if a listed test file uses PostgreSQL (none of the ones below does).
 set -euo pipefail
@@ -24,24 +24,26 @@ declare -A SOURCE=(
   [hazards]=inspector_app/core/hazards.py
   [status]=inspector_app/web/public/status.py
   [event_rules]=inspector_app/core/event_rules.py
+  [push_checks]=inspector_app/core/sync/push_checks.py
 )
 declare -A TESTS=(
   [workflow]="tests/unit/test_workflow.py"
   [audit]="tests/unit/test_audit.py tests/unit/test_audit_damage.py"
-  [audit_verify]="tests/unit/test_audit_damage.py tests/unit/test_audit.py"
-  [hazards]="tests/unit/test_hazard_use_cases.py tests/unit/test_bulk_status.py"
-  [status]="tests/unit/test_public_status.py"
-  [event_rules]="tests/unit/test_event_rules.py"
+  [audit_verify]="tests/unit/test_audit_damage.py tests/unit/test_audit.py tests/unit/test_audit_verify_figures.py"
+  [hazards]="tests/unit/test_hazard_use_cases.py tests/unit/test_bulk_status.py tests/unit/test_hazard_texts_language.py"
+  [status]="tests/unit/test_public_status.py tests/unit/test_public_status_language.py"
+  [event_rules]="tests/unit/test_event_rules.py tests/unit/test_event_rules_edges.py"
+  [push_checks]="tests/unit/test_push_checks.py"
 )
 MODULES=("$@")
-[ ${#MODULES[@]} -gt 0 ] || MODULES=(workflow audit audit_verify hazards status event_rules)
+[ ${#MODULES[@]} -gt 0 ] || MODULES=(workflow audit audit_verify hazards status event_rules push_checks)
 
 WORK=$(mktemp -d /tmp/inspector-mutation.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 SUMMARY=()
 for module in "${MODULES[@]}"; do
   source_file=${SOURCE[$module]:-}
-  if [ -z "$source_file" ]; then echo "mutation.sh: unknown module '$module' (workflow, audit, audit_verify, hazards, status, event_rules)" >&2; exit 2; fi
+  if [ -z "$source_file" ]; then echo "mutation.sh: unknown module '$module' (${!SOURCE[*]})" >&2; exit 2; fi
   tests=()
   for test_file in ${TESTS[$module]}; do [ -f "$test_file" ] && tests+=("$test_file"); done
   copy="$WORK/$module"
@@ -54,6 +56,8 @@ for module in "${MODULES[@]}"; do
     echo "[tool.mutmut]"
     echo "source_paths = [\"inspector_app\"]"
     echo "only_mutate = [\"$source_file\"]"
+    # forms/ and resources/ live beside the package (issue 20); mutmut copies only the package and tests.
+    echo 'also_copy = ["forms", "resources"]'
     printf 'pytest_add_cli_args_test_selection = [%s]\n' "$(printf '"%s", ' "${tests[@]}")"
     echo 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]'
   } >> "$copy/pyproject.toml"
@@ -72,8 +76,17 @@ for module in "${MODULES[@]}"; do
 import difflib, json, re, sys
 codes = json.load(open(sys.argv[1]))["exit_code_by_key"]
 text = open(sys.argv[2]).read()
-blocks = {m.group(1): m.group(0).splitlines()[1:]
-          for m in re.finditer(r"^def (x\S+?__mutmut_\w+)\(.*?(?=^def |^class |\Z)", text, re.S | re.M)}
+# Each mutant's function (a method too: mutmut indents those) up to the next line indented no deeper.
+blocks, name, indent = {}, None, 0
+for line in text.splitlines():
+    found = re.match(r"( *)def (x\S+?__mutmut_\w+)\(", line)
+    if found:
+        name, indent = found.group(2), len(found.group(1))
+        blocks[name] = [line.replace(name, "")]  # the signature too: a changed default shows
+    elif name and line.strip() and len(line) - len(line.lstrip()) <= indent:
+        name = None
+    elif name:
+        blocks[name].append(line)
 for key, code in codes.items():
     state = {0: "survived", 5: "no tests", 33: "no tests", 35: "suspicious"}.get(code)
     if state is None:  # killed, timed out (caught too), skipped or not run

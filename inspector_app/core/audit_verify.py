@@ -220,7 +220,7 @@ def _read_event(check: _HazardCheck, events: _RawTable, hazard_id: uuid.UUID, ro
     if fields is not None:
         try:
             at = canonical_time(fields["at"])
-        except (TypeError, AttributeError, ValueError):
+        except (TypeError, AttributeError, ValueError, OverflowError):  # year 1 at +08:00 is before UTC's year 1
             check.broken(seq, UNREADABLE, _("the event's time cannot be read: {value}").format(
                 value=_shown(fields["at"])))
             fields = None
@@ -325,7 +325,7 @@ def _check_row(check: _HazardCheck, hazards: _RawTable, row: dict[str, Any], exp
     try:
         updated = hazards.value(row, "updated_at")
         updated_at = canonical_time(updated) if updated is not None else ""
-    except (_Unreadable, TypeError, AttributeError, ValueError):
+    except (_Unreadable, TypeError, AttributeError, ValueError, OverflowError):
         return  # the time of the last change is a convenience, not part of what the chain covers
     if latest_event_at and updated_at > latest_event_at:
         check.broken(None, CUT_OFF, _("the hazard was last changed at {changed} but its history ends earlier (its "

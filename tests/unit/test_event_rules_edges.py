@@ -1,0 +1,148 @@
+"""The edges of the server's event rules (core/event_rules.py) that tests/unit/test_event_rules.py leaves
+open: the first and last instant a laptop can have written, data shaped almost like a change, pins and
+pages of the wrong type, a photo promoted to an after-photo, a kept conflict without a note, and which
+hazard and event a refusal names. Histories come from the use cases, as in that file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+
+from inspector_app.core.event_rules import EARLIEST_EVENT, MAX_EVENT_AHEAD, EventRuleError, check_new_events
+from inspector_app.core.models import HazardEvent
+from tests.unit.test_event_rules import NOW, event, history, refused
+
+
+def passes(before: list[HazardEvent], *new: HazardEvent, after_stored: bool = False) -> None:
+    check_new_events("LL1-0001", before, list(new), NOW, after_stored)
+
+
+def raw(after: HazardEvent, kind: str, data: Any, note: str = "") -> HazardEvent:
+    """An event whose data is given whole, however it is shaped."""
+    return HazardEvent(id=uuid.uuid4(), hazard_id=after.hazard_id, seq=after.seq + 1, kind=kind, actor="x", at=NOW,
+                       data=data, note=note, prev_hash=after.hash, hash="")
+
+
+@pytest.fixture
+def created(db, floor, catalogue, jpeg_photo, english) -> list[HazardEvent]:
+    return history(db, floor, catalogue, jpeg_photo)
+
+
+def test_the_first_and_last_instant_a_laptop_can_have_written(created):
+    room = {"room": ["", "1"]}
+    passes(created, event(created[-1], "edited", room, at=EARLIEST_EVENT))
+    passes(created, event(created[-1], "edited", room, at=NOW + MAX_EVENT_AHEAD))
+    # A time without a zone is UTC (SQLite hands times back so): a naive 1 January 2000 is still inside.
+    passes(created, event(created[-1], "edited", room, at=EARLIEST_EVENT.replace(tzinfo=None)))
+    late = NOW + MAX_EVENT_AHEAD + dt.timedelta(microseconds=1)
+    assert "outside the time" in refused(created, event(created[-1], "edited", room, at=late.replace(tzinfo=None)))
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    (["changes"], "not a record of changes"),
+    ({"changes": [["room", "", "1"]]}, "not a record of changes"),
+    ({"changes": {"room": ["", "1", "2"]}}, "not an old and a new value"),
+    ({"changes": {"room": "ab"}}, "not an old and a new value"),
+    ({"changes": {"room": None}}, "not an old and a new value"),
+])
+def test_data_shaped_almost_like_a_change_is_refused(created, data, expected):
+    assert expected in refused(created, raw(created[-1], "edited", data))
+
+
+def test_an_event_without_changes_changes_nothing_and_passes(created):
+    passes(created, raw(created[-1], "photo_added", {"attachment_id": "p1", "role": "before"}))
+
+
+@pytest.mark.parametrize("kind", ["photo_added", "reviewed", "notice_issued", "conflict", "pin_checked"])
+def test_an_event_that_records_something_changes_no_field(created, kind):
+    assert "cannot change room" in refused(created, event(created[-1], kind, {"room": ["", "1"]}))
+
+
+def test_a_refusal_names_every_field_beyond_the_kind(created):
+    reason = refused(created, event(created[-1], "pin_moved", {"room": ["", "1"], "description": ["", "x"],
+                                                                "x": [0.3, 0.5]}))
+    assert "cannot change description, room" in reason
+
+
+@pytest.mark.parametrize(("changes", "expected"), [
+    ({"x": [0.3, True]}, "not on the page"),
+    ({"y": [0.4, "0.5"]}, "not on the page"),
+    ({"x": [0.3, 1.0000001]}, "not on the page"),
+    ({"page": [0, True]}, "not a page"),
+    ({"page": [0, "2"]}, "not a page"),
+    ({"page": [0, 1.5]}, "not a page"),
+])
+def test_pins_and_pages_of_the_wrong_type_or_place_are_refused(created, changes, expected):
+    assert expected in refused(created, event(created[-1], "pin_moved", changes))
+
+
+def test_pins_on_the_edges_of_the_page_pass(created):
+    passes(created, event(created[-1], "pin_moved", {"x": [0.3, 0.0], "y": [0.4, 1.0], "page": [0, 0]}))
+    passes(created, event(created[-1], "pin_moved", {"x": [0.3, 1], "y": [0.4, 0], "page": [0, 3],
+                                                     "floor_id": [None, str(uuid.uuid4())]}))
+    passes(created, event(created[-1], "pin_moved", {"x": [0.3, None], "y": [0.4, None], "page": [0, None],
+                                                     "floor_id": [None, None]}))
+
+
+def first_event_with(first: HazardEvent, **changes: list[Any]) -> HazardEvent:
+    """The hazard's creation as the use case wrote it, with some of its changes replaced."""
+    data = {**first.data, "changes": {**first.data["changes"], **changes}}
+    return HazardEvent(id=uuid.uuid4(), hazard_id=first.hazard_id, seq=1, kind="created", actor="x", at=NOW,
+                       data=data, note="", prev_hash=first.prev_hash, hash="")
+
+
+@pytest.mark.parametrize("field", ["floor_id", "inspection_id", "previous_hazard_id"])
+def test_ids_a_creation_sets_must_be_ids(created, field):
+    with pytest.raises(EventRuleError, match=f"'{field}' is not an id"):
+        check_new_events("LL1-0001", [], [first_event_with(created[0], **{field: [None, "nope"]})], NOW)
+    check_new_events("LL1-0001", [], [first_event_with(created[0], **{field: [None, str(uuid.uuid4())]})], NOW)
+
+
+def test_a_new_hazards_first_status_is_open(created):
+    with pytest.raises(EventRuleError, match="a new hazard is open"):
+        check_new_events("LL1-0001", [], [first_event_with(created[0], status=[None, "closed"])], NOW)
+    check_new_events("LL1-0001", [], [created[0]], NOW)
+
+
+def test_a_photo_promoted_to_an_after_photo_allows_the_closing(db, floor, catalogue, jpeg_photo, english):
+    events = history(db, floor, catalogue, jpeg_photo, ("in_progress", "awaiting_reinspection"))
+    photo = event(events[-1], "photo_added", {}, attachment_id="p1", role="before")
+    closing = {"status": ["awaiting_reinspection", "closed"]}
+    assert "after-photo" in refused([*events, photo], event(photo, "reinspection_passed", closing))
+    promoted = event(photo, "photo_role_changed", {}, attachment_id="p1", role=["before", "after"])
+    passes([*events, photo], promoted, event(promoted, "reinspection_passed", closing))
+    # An attachment named by no id is no photo of the hazard's.
+    nameless = event(events[-1], "photo_added", {}, role="after")
+    assert "after-photo" in refused([*events, nameless], event(nameless, "reinspection_passed", closing))
+
+
+def test_removing_one_after_photo_keeps_the_others(db, floor, catalogue, jpeg_photo, english):
+    events = history(db, floor, catalogue, jpeg_photo, ("in_progress", "awaiting_reinspection"))
+    first = event(events[-1], "photo_added", {}, attachment_id="p1", role="after")
+    second = event(first, "photo_added", {}, attachment_id="p2", role="after")
+    removed = event(second, "photo_removed", {}, attachment_id="p1")
+    passes([*events, first, second, removed], event(removed, "reinspection_passed", {
+        "status": ["awaiting_reinspection", "closed"]}))
+
+
+def test_a_kept_conflict_needs_neither_a_note_nor_a_photo(db, floor, catalogue, jpeg_photo, english):
+    events = history(db, floor, catalogue, jpeg_photo, ("in_progress", "awaiting_reinspection"))
+    passes(events, event(events[-1], "conflict_resolved", {"status": ["awaiting_reinspection", "withdrawn"]}))
+    passes(events, event(events[-1], "conflict_resolved", {"status": ["awaiting_reinspection", "closed"]}))
+    passes(events, event(events[-1], "conflict_resolved", {"room": ["", "1"], "x": [0.3, 0.6]}))
+
+
+def test_each_event_is_checked_after_the_ones_before_it_in_the_push(db, floor, catalogue, jpeg_photo, english):
+    """The state moves on with every event of one push: the second start of the work is refused, and
+    the refusal names the hazard and that event."""
+    events = history(db, floor, catalogue, jpeg_photo)
+    started = event(events[-1], "rectification_started", {"status": ["open", "in_progress"]})
+    again = event(started, "rectification_started", {"status": ["open", "in_progress"]})
+    with pytest.raises(EventRuleError) as caught:
+        check_new_events("LL1-0042", events, [started, again], NOW)
+    assert str(caught.value).startswith(f"hazard LL1-0042: event {again.seq} (rectification_started): ")
+    passes(events, started, event(started, "rectification_reported", {"status": ["in_progress",
+                                                                                 "awaiting_reinspection"]}))
