@@ -25,18 +25,20 @@ declare -A SOURCE=(
   [status]=inspector_app/web/public/status.py
   [event_rules]=inspector_app/core/event_rules.py
   [push_checks]=inspector_app/core/sync/push_checks.py
+  [signatures]=inspector_app/core/signatures.py
 )
 declare -A TESTS=(
   [workflow]="tests/unit/test_workflow.py"
   [audit]="tests/unit/test_audit.py tests/unit/test_audit_damage.py"
-  [audit_verify]="tests/unit/test_audit_damage.py tests/unit/test_audit.py tests/unit/test_audit_verify_figures.py"
+  [audit_verify]="tests/unit/test_audit_damage.py tests/unit/test_audit.py tests/unit/test_audit_verify_figures.py tests/unit/test_signatures.py"
   [hazards]="tests/unit/test_hazard_use_cases.py tests/unit/test_bulk_status.py tests/unit/test_hazard_texts_language.py"
   [status]="tests/unit/test_public_status.py tests/unit/test_public_status_language.py"
   [event_rules]="tests/unit/test_event_rules.py tests/unit/test_event_rules_edges.py"
   [push_checks]="tests/unit/test_push_checks.py"
+  [signatures]="tests/unit/test_signatures.py"
 )
 MODULES=("$@")
-[ ${#MODULES[@]} -gt 0 ] || MODULES=(workflow audit audit_verify hazards status event_rules push_checks)
+[ ${#MODULES[@]} -gt 0 ] || MODULES=(workflow audit audit_verify hazards status event_rules push_checks signatures)
 
 WORK=$(mktemp -d /tmp/inspector-mutation.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

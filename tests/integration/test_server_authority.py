@@ -302,7 +302,15 @@ MALFORMED_ROWS = {
     "a hazard row with only an id": lambda item: {**item, "row": {"id": item["row"]["id"]}},
     "superseded garbage": lambda item: {**item, "superseded": [{"token": 5}]},
     "events that are not a list": lambda item: {**item, "events": 5},
+    # A time that reads as one but has no UTC (before year 1): once an OverflowError, a 500.
+    "an event at year 1 east of Greenwich": lambda item: _event_at(with_event(item, "edited", {"room": ["", "x"]}),
+                                                                   "0001-01-01T00:00:00+08:00"),
 }
+
+
+def _event_at(item: dict[str, Any], at: str) -> dict[str, Any]:
+    item["events"][-1]["at"] = at
+    return item
 
 
 @pytest.mark.parametrize("case", MALFORMED_ROWS, ids=list(MALFORMED_ROWS))

@@ -382,7 +382,9 @@ def test_a_clean_ledger_prints_its_figures_and_nothing_on_stderr(ledger, run):
     db.dispose()
     code, out, err = run("audit", "verify")
     assert (code, err) == (0, "")
+    # A ledger that never synced: none of its events is signed yet (core.signatures).
     assert json.loads(out) == {"ok": True, "hazards_checked": hazards, "events_checked": events,
+                               "signatures_checked": 0, "unsigned_events": events,
                                "first_broken": None, "problems": []}
     assert (hazards, events) == (HAZARDS, HAZARDS * EVENTS_EACH)
 

@@ -16,6 +16,7 @@ from inspector_app.core.hazards import add_hazard, change_status, rotate_token
 from inspector_app.core.models import Hazard, Organisation
 from inspector_app.web.app import StatusService
 from inspector_app.web.public.status import organisation_language
+from tests.stepped_clock import SteppedClock
 
 CATEGORY = "electrical.aging_wiring"
 
@@ -115,15 +116,18 @@ def test_nothing_to_show_answers_in_the_visitors_language_alike(db, catalogue, h
 
 
 def test_a_page_already_rendered_follows_a_change_of_its_organisations_language(db, catalogue, hazard_of):
-    """Pages are cached by the hazard's version, which covers the organisations' newest change."""
+    """Pages are cached by the hazard's version, which covers the organisations' newest change (read
+    again once the freshness bound has passed)."""
     from inspector_app.core.models import Site
 
     hazard_id, token = hazard_of("en")
-    service = StatusService(db, catalogue)
+    clock = SteppedClock()
+    service = StatusService(db, catalogue, clock=clock)
     assert page_language(service.render(token, "", "", False, "/h/x")[1]) == "en"
     with db.session() as session:
         site = session.get(Site, session.get(Hazard, hazard_id).site_id)
         session.get(Organisation, site.organisation_id).language = "zh_CN"
+    clock.past_the_bound()
     assert page_language(service.render(token, "", "", False, "/h/x")[1]) == "zh-CN"
 
 

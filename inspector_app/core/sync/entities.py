@@ -124,7 +124,12 @@ def _typed(column_type: Any, value: Any) -> Any:
         return uuid.UUID(_text(value, 36))
     if isinstance(column_type, DateTime):
         parsed = dt.datetime.fromisoformat(_text(value, 40))
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+        try:
+            # In UTC, as it is stored and hashed: a time that has none (year 1 at +08:00) is refused here,
+            # not met as an OverflowError by the hash.
+            return parsed.astimezone(dt.UTC) if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+        except OverflowError:
+            raise ValueError(f"the time {value!r} is out of range") from None
     if isinstance(column_type, Date):
         return dt.date.fromisoformat(_text(value, 20))
     if isinstance(column_type, Boolean):
