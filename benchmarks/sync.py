@@ -144,13 +144,30 @@ def first_pull(args: argparse.Namespace, work: Path, url: str, base: str, admin:
     central.dispose()
     newcomer = open_database(sqlite_url(work / "newcomer.sqlite"))
     transport = HttpTransport(base, token)
+    spent = {"pull": 0.0, "download": 0.0}
+
+    def timed(name: str, call):  # type: ignore[no-untyped-def]
+        def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
+            started = time.perf_counter()
+            try:
+                return call(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - started
+        return wrapper
+
+    transport.pull = timed("pull", transport.pull)  # type: ignore[method-assign]
+    transport.download = timed("download", transport.download)  # type: ignore[method-assign]
     try:
         started = time.perf_counter()
+        cpu = time.process_time()
         report = synchronise(newcomer, transport, "bench", server_url=base)
         pull = time.perf_counter() - started
+        laptop_cpu = time.process_time() - cpu
     finally:
         transport.close()
         newcomer.dispose()
+    print(f"  of which /pull requests {spent['pull']:.1f} s, file downloads {spent['download']:.1f} s, the rest "
+          f"(applying on the laptop) {pull - spent['pull'] - spent['download']:.1f} s; laptop CPU {laptop_cpu:.1f} s")
     others = f" with {args.other_organisations} other counties of {args.other_hazards} hazards on the server" \
         if args.other_organisations else ""
     print(f"a new laptop's first pull{others}: {pull:.2f} s ({report.pulled} rows, {report.files_received} files)"

@@ -115,6 +115,8 @@ def set_row(session: Session, hazard: Hazard | None, values: dict[str, Any]) -> 
 
 
 def add_superseded(session: Session, hazard_id: uuid.UUID, tokens: list[dict[str, Any]]) -> None:
+    if not tokens:
+        return
     known = set(session.scalars(select(SupersededToken.token).where(SupersededToken.hazard_id == hazard_id)))
     for data in tokens:
         values = row_values(SupersededToken, data)

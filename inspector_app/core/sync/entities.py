@@ -210,10 +210,12 @@ def _models_by_table() -> dict[str, type[Base]]:
 
 
 def missing_reference(session: Session, model: type[Base], values: dict[str, Any],
-                      links: list[Any] | None = None) -> str | None:
+                      links: list[Any] | None = None, present: set[tuple[str, Any]] | None = None) -> str | None:
     """The first row that a received row names (by a column, or as a hazard its notice or review
     covers) and this ledger does not hold, as "table id"; None when all are here. Checked before
-    writing, so the row is set aside with that reason instead of failing the whole page at commit."""
+    writing, so the row is set aside with that reason instead of failing the whole page at commit.
+    ``present``: rows already found during this page (rows are only added while a page applies, so
+    one found stays found; a page of 600 hazards on one floor asks for that floor once)."""
     tables = _models_by_table()
     named: list[tuple[str, Any]] = [(key.column.table.name, values[column.key])
                                     for column in model.__table__.columns if values.get(column.key) is not None
@@ -221,8 +223,12 @@ def missing_reference(session: Session, model: type[Base], values: dict[str, Any
     named += [("hazards", uuid.UUID(str(link))) for link in links or ()]
     for table, row_id in named:
         target = tables.get(table)
-        if target is not None and row_id != values.get("id") and session.get(target, row_id) is None:
+        if target is None or row_id == values.get("id") or (present is not None and (table, row_id) in present):
+            continue
+        if session.get(target, row_id) is None:
             return f"{table} {row_id}"
+        if present is not None:
+            present.add((table, row_id))
     return None
 
 

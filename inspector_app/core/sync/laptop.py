@@ -21,6 +21,7 @@ from inspector_app.core import audit
 from inspector_app.core.audit import GENESIS
 from inspector_app.core.db import open_transaction
 from inspector_app.core.models import (
+    Base,
     ChangeLog,
     Hazard,
     HazardEvent,
@@ -179,28 +180,148 @@ def apply_page(session: Session, items: list[dict[str, Any]], actor: str, from_s
     open_transaction(session)  # the page and its savepoints in one transaction, the cursor with it
     if session.connection().dialect.name == "sqlite":
         session.execute(text("PRAGMA defer_foreign_keys=ON"))
+    page = _PageState.read(session, items)
+
+    def merge_one(item: dict[str, Any]) -> None:
+        entity = str(item.get("entity"))
+        try:
+            with session.begin_nested():
+                if entity == "hazard":
+                    _merge_hazard(session, item, actor, report, from_server, page)
+                elif entity in CLOCKED:
+                    _merge_row(session, entity, item, tracker, page)
+                else:
+                    raise ValueError(f"unknown kind of record '{entity}'")
+        except (ChainError, ValueError, KeyError, TypeError, IntegrityError) as exc:
+            problem = str(exc.orig).splitlines()[0] if isinstance(exc, IntegrityError) else str(exc)
+            report.problems.append(_("received {entity} {id}: {problem}").format(
+                entity=entity, id=item_key(item)[1], problem=problem))
+            report.failed.append((item, problem))
+        else:
+            report.pulled += 1
+            report.applied.append(item_key(item))
+
+    # Hazards new to this ledger are written together, in one flush (the rows of a first pull are
+    # nearly all such); should that flush meet a constraint, they go again one at a time, each in its
+    # own savepoint, so only the clashing one is set aside.
+    batch: list[tuple[dict[str, Any], list[Base]]] = []
+
+    def write_batch() -> None:
+        if not batch:
+            return
+        try:
+            with session.begin_nested():
+                for _item, rows in batch:
+                    session.add_all(rows)
+        except IntegrityError:
+            for item, _rows in batch:
+                merge_one(item)
+        else:
+            report.pulled += len(batch)
+            report.applied += [item_key(item) for item, _rows in batch]
+        batch.clear()
+
     try:
+        entity = None
         for item in sort_items(items):
-            entity = str(item.get("entity"))
-            try:
-                with session.begin_nested():
-                    if entity == "hazard":
-                        _merge_hazard(session, item, actor, report, from_server)
-                    elif entity in CLOCKED:
-                        _merge_row(session, entity, item, tracker)
-                    else:
-                        raise ValueError(f"unknown kind of record '{entity}'")
-            except (ChainError, ValueError, KeyError, TypeError, IntegrityError) as exc:
-                problem = str(exc.orig).splitlines()[0] if isinstance(exc, IntegrityError) else str(exc)
-                report.problems.append(_("received {entity} {id}: {problem}").format(
-                    entity=entity, id=item_key(item)[1], problem=problem))
-                report.failed.append((item, problem))
+            if item.get("entity") != entity:
+                write_batch()  # the rows of the next table may name those waiting
+                entity = item.get("entity")
+            if entity == "hazard":
+                rows = _new_hazard_rows(session, item, page, from_server)
             else:
-                report.pulled += 1
-                report.applied.append(item_key(item))
+                rows = _new_plain_row(session, item, page, tracker)
+            if rows is not None:
+                batch.append((item, rows))
+                continue
+            write_batch()
+            merge_one(item)
+        write_batch()
     finally:
         session.info["sync_source"] = "local"
     return report
+
+
+def _new_plain_row(session: Session, item: dict[str, Any], page: _PageState,
+                   tracker: tracking.Tracker | None) -> list[Base] | None:
+    """A received row of a kind without links (a photo, a checklist answer, a building, ...) that this
+    ledger has never held and whose references are all here; None otherwise (_merge_row does it)."""
+    entity = str(item.get("entity"))
+    model = CLOCKED.get(entity)
+    if model is None or item.get("deleted") or item.get("links") is not None or entity in ("notice", "review"):
+        return None
+    try:
+        values = row_values(model, item["row"])
+        if values["id"] in page.rows.get(entity, set()) or missing_reference(session, model, values, None,
+                                                                             page.present):
+            return None
+    except (ValueError, KeyError, TypeError):
+        return None
+    if tracker is not None:
+        tracker.clock.receive(str(values.get("sync_clock", "")))
+    return [model(**values)]
+
+
+def _new_hazard_rows(session: Session, item: dict[str, Any], page: _PageState, from_server: bool) -> list[Base] | None:
+    """The rows of a received hazard this ledger has never held, checked as _merge_hazard checks
+    them; None where anything is not that simple (ours already, a number that may clash, a hazard it
+    follows up, a check that fails), and _merge_hazard then does it, or says what is wrong."""
+    try:
+        values = row_values(Hazard, item["row"])
+        hazard_id = values["id"]
+        if (hazard_id in page.hazards or values.get("site_id") in page.unsent_sites
+                or values.get("previous_hazard_id") is not None):
+            return None
+        chain = [event_from_json(e) for e in item.get("events", [])]
+        check_links(str(values.get("number", "?")), hazard_id, chain, 1, GENESIS)
+        check_row_matches(str(values.get("number", "?")), values, chain)
+        if missing_reference(session, Hazard, values, None, page.present):
+            return None
+        tokens = [SupersededToken(**row_values(SupersededToken, t)) for t in item.get("superseded", [])]
+    except (ChainError, ValueError, KeyError, TypeError):
+        return None
+    if any(t.hazard_id != hazard_id for t in tokens) or len({t.token for t in tokens}) != len(tokens):
+        return None
+    rows: list[Base] = [Hazard(**values), *chain, *tokens]
+    if chain and from_server:
+        rows.append(SyncHead(hazard_id=hazard_id, seq=chain[-1].seq, hash=chain[-1].hash))
+    return rows
+
+
+@dataclass
+class _PageState:
+    """What a page's items would otherwise each ask the ledger one row at a time, read once per page
+    (a first pull applied 600 hazards with ~5 single-row queries each; issue 23)."""
+
+    hazards: dict[uuid.UUID, Hazard]  # the page's hazards this ledger holds already
+    heads: dict[uuid.UUID, SyncHead]  # ... and how much of their history the server holds
+    unsent_sites: set[uuid.UUID]  # sites with a hazard of ours never sent: only there can a number clash
+    rows: dict[str, set[Any]]  # of the page's other rows, the ids this ledger holds already, by kind
+    present: set[tuple[str, Any]] = field(default_factory=set)  # rows found by reference checks
+
+    @classmethod
+    def read(cls, session: Session, items: list[dict[str, Any]]) -> _PageState:
+        ids: list[uuid.UUID] = []
+        other: dict[str, list[uuid.UUID]] = {}
+        for item in items:
+            try:
+                row_id = uuid.UUID(str(item["row"]["id"]))
+            except (KeyError, TypeError, ValueError, AttributeError):
+                continue  # malformed, or a deletion: its own merge says so
+            if item.get("entity") == "hazard":
+                ids.append(row_id)
+            elif item.get("entity") in CLOCKED:
+                other.setdefault(str(item["entity"]), []).append(row_id)
+        rows = {entity: {row_id for chunk in chunks(wanted) for row_id in session.scalars(
+                    select(CLOCKED[entity].__table__.c.id).where(CLOCKED[entity].__table__.c.id.in_(chunk)))}
+                for entity, wanted in other.items()}
+        hazards = {h.id: h for chunk in chunks(ids)
+                   for h in session.scalars(select(Hazard).where(Hazard.id.in_(chunk)))}
+        heads = {h.hazard_id: h for chunk in chunks(list(hazards))
+                 for h in session.scalars(select(SyncHead).where(SyncHead.hazard_id.in_(chunk)))}
+        unsent = set(session.scalars(select(Hazard.site_id).where(
+            ~select(SyncHead.hazard_id).where(SyncHead.hazard_id == Hazard.id).exists()).distinct()))
+        return cls(hazards, heads, unsent, rows)
 
 
 def item_key(item: dict[str, Any]) -> tuple[str, str]:
@@ -208,13 +329,15 @@ def item_key(item: dict[str, Any]) -> tuple[str, str]:
     return str(item.get("entity"))[:30], str((item.get("row") or {}).get("id", item.get("id")))[:40]
 
 
-def _require_references(model: type, values: dict[str, Any], links: Any, session: Session) -> None:
-    missing = missing_reference(session, model, values, links)
+def _require_references(model: type, values: dict[str, Any], links: Any, session: Session,
+                        page: _PageState | None = None) -> None:
+    missing = missing_reference(session, model, values, links, page.present if page else None)
     if missing:
         raise ValueError(_("it names {row}, which this laptop does not have").format(row=missing))
 
 
-def _merge_row(session: Session, entity: str, item: dict[str, Any], tracker: tracking.Tracker | None) -> None:
+def _merge_row(session: Session, entity: str, item: dict[str, Any], tracker: tracking.Tracker | None,
+               page: _PageState) -> None:
     model = CLOCKED[entity]
     if item.get("deleted"):
         existing = session.get(model, uuid.UUID(str(item["id"])))
@@ -228,7 +351,7 @@ def _merge_row(session: Session, entity: str, item: dict[str, Any], tracker: tra
     existing = session.get(model, values["id"])
     if existing is not None and str(values.get("sync_clock", "")) <= existing.sync_clock:  # type: ignore[attr-defined]
         return  # ours is newer: it goes up with the next push
-    _require_references(model, values, item.get("links"), session)
+    _require_references(model, values, item.get("links"), session, page)
     if entity == "notice" and existing is None:
         _free_notice_number(session, values)
     if existing is None:
@@ -242,25 +365,25 @@ def _merge_row(session: Session, entity: str, item: dict[str, Any], tracker: tra
 
 
 def _merge_hazard(session: Session, item: dict[str, Any], actor: str, report: MergeReport,
-                  from_server: bool = True) -> None:
+                  from_server: bool, page: _PageState) -> None:
     values = row_values(Hazard, item["row"])
     hazard_id, number = values["id"], values.get("number", "?")
     server_chain = [event_from_json(e) for e in item.get("events", [])]
     check_links(number, hazard_id, server_chain, 1, GENESIS)
     check_row_matches(number, values, server_chain)
-    _require_references(Hazard, values, None, session)
-    existing = session.get(Hazard, hazard_id)
+    _require_references(Hazard, values, None, session, page)
+    existing = page.hazards.get(hazard_id)
     local = chain_of(session, hazard_id) if existing is not None else []
     common = 0
     while (common < len(local) and common < len(server_chain)
            and local[common].hash == server_chain[common].hash):
         common += 1
     local_only, server_new = local[common:], server_chain[common:]
-    held = session.get(SyncHead, hazard_id)
+    held = page.heads.get(hazard_id)
     if not from_server and local_only and server_new and held is not None and held.seq > common:
         raise ValueError(_("hazard {number} has changes the central server already holds; sync with the server "
                            "instead").format(number=number))
-    if existing is None:
+    if existing is None and values.get("site_id") in page.unsent_sites:
         _free_hazard_number(session, values, actor, report)
     if server_new:
         if local_only:
@@ -279,8 +402,10 @@ def _merge_hazard(session: Session, item: dict[str, Any], actor: str, report: Me
             tracking.log_change(session, "hazard", hazard_id)  # the rebased events still have to go up
     add_superseded(session, hazard_id, item.get("superseded", []))
     if server_chain and from_server:
-        set_head(session, hazard_id, server_chain[-1].seq, server_chain[-1].hash)
-    session.flush()
+        if held is None:
+            session.add(SyncHead(hazard_id=hazard_id, seq=server_chain[-1].seq, hash=server_chain[-1].hash))
+        else:
+            held.seq, held.hash = server_chain[-1].seq, server_chain[-1].hash
 
 
 def _free_hazard_number(session: Session, incoming: dict[str, Any], actor: str, report: MergeReport) -> None:
