@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from inspector_app.core.db import Database, open_database, sqlite_url
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.store import FileStore, sha256_bytes
-from inspector_app.web.sync import file_batch, file_fetch
+from inspector_app.web.sync import file_fetch
 from inspector_app.web.sync.api import create_sync_app
 from inspector_app.web.sync.client import HttpTransport
 from tests.sync.conftest import Central
@@ -51,12 +51,12 @@ def _same_files(central: Central, laptop: Database, digests: list[str]) -> bool:
 
 def test_photos_come_in_one_request_and_a_large_file_alone(central: Central, laptop):
     photos = _on_server(central, 40)
-    big = central.db.store.put(os.urandom(file_batch.SMALL_FILE_BYTES + 1), ".pdf")
+    big = central.db.store.put(os.urandom(file_fetch.LARGE_FILE_BYTES + 1), ".pdf")
     seen: list[str] = []
     assert _transport(central.app, central.admin_token, seen).download_many([*photos, big, photos[0]], laptop) == 41
     assert _same_files(central, laptop, [*photos, big])
     assert seen.count("POST /sync/files/fetch") == 1  # forty photos: one request, not forty
-    assert seen.count(f"GET /sync/files/{big}") == 1  # alone, through the resumable route
+    assert seen.count(f"GET /sync/files/{big}") == 2  # alone, resumable: 8 MiB, then the last byte
     seen.clear()
     assert _transport(central.app, central.admin_token, seen).download_many([*photos, big], laptop) == 0
     assert seen == []  # nothing asked for what the laptop holds
@@ -131,7 +131,7 @@ def test_a_hostile_answer_writes_nothing_outside_what_was_asked_for(tmp_path):
     hostile = {
         "a suffix climbing out of the store": {"files": [{"digest": digest, "suffix": "/../../x", "size": len(data)}]},
         "a file that was not asked for": {"files": [{"digest": sha256_bytes(b"other"), "suffix": "", "size": 5}]},
-        "a size past the small-file limit": {"files": [{"digest": digest, "suffix": "", "size": 2**40}]},
+        "a size past the batched-file limit": {"files": [{"digest": digest, "suffix": "", "size": 2**40}]},
         "every file put off": {"files": [], "later": [digest]},
         "missing naming other files": {"files": [], "missing": ["../../etc/passwd"]},
     }

@@ -12,7 +12,7 @@ The request is JSON, ``{"hashes": [...]}``. The answer is framed like an upload 
 
 * ``missing``: the server lacks the file *or the account may not read it*, one answer for both, so
   that a hash never tells that another county holds a photo;
-* ``large``: over SMALL_FILE_BYTES; fetched alone through ``GET /files/{digest}``, which resumes
+* ``large``: over LARGE_FILE_BYTES; fetched alone through ``GET /files/{digest}``, which resumes
   from an offset (a cut batch loses at most the file in flight; for a 40 MB PDF plan on a mobile
   link that is too much to fetch again from its start);
 * ``later``: would take the answer past MAX_FETCH_BYTES; asked for again in the next request.
@@ -33,18 +33,24 @@ from pathlib import Path
 from starlette.concurrency import run_in_threadpool
 
 from inspector_app.core.store import FileStore
-from inspector_app.web.sync.file_batch import DIGEST, MAX_MANIFEST_BYTES, SMALL_FILE_BYTES, SUFFIX
+from inspector_app.web.sync.file_batch import DIGEST, MAX_MANIFEST_BYTES, SUFFIX
 
+# Files up to this size come in batches. The single-file GET hands out a file 8 MiB a request and
+# resumes only between requests, so below that it saves nothing on a cut and costs a request per
+# file; above it, a 40 MB plan resumes 8 MiB at a time. (Uploads split at 2 MiB: a cut upload
+# batch is sent again whole.) A photo stored at up to 4096 px, JPEG quality 90, is a few MB: batched.
+LARGE_FILE_BYTES = 8 * 1024 * 1024
 # Hashes per request, and files per answer: the request stays a few KB (BODY_CAPS["files/fetch"]),
 # the permission check one query per kind of row, and 2,000 photos take ~32 requests, enough for the
 # client's FILE_WORKERS to overlap one answer's server work with another's transfer.
 MAX_FETCH_FILES = 64
 # File bytes per answer. Not memory (the answer is streamed file by file, and what a cut costs is
 # one file, not the batch): it bounds how long one answer holds a server connection, ~30 s for
-# 32 MiB on a 10 Mbit/s link; 64 photos of up to 500 KB fit in one answer.
+# 32 MiB on a 10 Mbit/s link; 64 photos of up to 500 KB fit in one answer, and any file below
+# LARGE_FILE_BYTES does.
 MAX_FETCH_BYTES = 32 * 1024 * 1024
 _LENGTH = struct.Struct(">I")
-READ_AHEAD_BYTES = 1024 * 1024  # files read from disk per hop to a worker thread
+READ_AHEAD_BYTES = 1024 * 1024  # files read from disk per hop to a worker thread (and one file more)
 
 
 @dataclass(frozen=True)
@@ -74,7 +80,7 @@ def plan(store: FileStore, hashes: Iterable[str], visible: set[str]) -> Planned:
         size = path.stat().st_size if path is not None else -1
         if path is None:
             missing.append(digest)
-        elif size > SMALL_FILE_BYTES:
+        elif size > LARGE_FILE_BYTES:
             large.append(digest)
         elif files and total + size > MAX_FETCH_BYTES:
             later.append(digest)
@@ -175,7 +181,7 @@ def receive(chunks: Iterable[bytes], asked: set[str], store: FileStore, received
         # The suffix becomes part of a file name on this laptop: only what the store itself writes.
         if not (isinstance(digest, str) and DIGEST.match(digest) and digest in asked and isinstance(suffix, str)
                 and SUFFIX.match(suffix) and isinstance(size, int) and not isinstance(size, bool)
-                and 0 <= size <= SMALL_FILE_BYTES):
+                and 0 <= size <= LARGE_FILE_BYTES):
             raise FetchError("a manifest entry is not a file that was asked for")
         entries.append((digest, suffix, size))
     received.missing = _hash_list(manifest, "missing", asked)
