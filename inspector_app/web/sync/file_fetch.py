@@ -138,19 +138,26 @@ class Received:
 
 
 class _Reader:
+    """Exact reads from the answer's chunks, copying each byte once (into the file it belongs to):
+    600 MB of photos went through a growing buffer three times before."""
+
     def __init__(self, chunks: Iterable[bytes]) -> None:
         self._chunks: Iterator[bytes] = iter(chunks)
-        self._buffer = bytearray()
+        self._rest = memoryview(b"")
 
     def read(self, count: int) -> bytes:
-        while len(self._buffer) < count:
-            chunk = next(self._chunks, None)
-            if chunk is None:
-                raise Truncated(f"the answer ended {count - len(self._buffer)} bytes early")
-            self._buffer += chunk
-        data = bytes(self._buffer[:count])
-        del self._buffer[:count]
-        return data
+        parts: list[memoryview] = []
+        need = count
+        while need:
+            if not self._rest:
+                chunk = next(self._chunks, None)
+                if chunk is None:
+                    raise Truncated(f"the answer ended {need} bytes early")
+                self._rest = memoryview(chunk)
+            parts.append(self._rest[:need])
+            need -= len(parts[-1])
+            self._rest = self._rest[len(parts[-1]):]
+        return b"".join(parts)
 
 
 def _hash_list(manifest: dict[str, object], name: str, asked: set[str]) -> list[str]:
