@@ -1,7 +1,8 @@
 """Sync speed: a laptop's first sync of 10,000 hazards with 2,000 photos (~300 KB each) to a real
 `inspector-app serve` on PostgreSQL, an incremental sync of one change, and the same bytes sent as a
-plain HTTP upload for comparison; then the status pages from PostgreSQL with two server processes
-(benchmarks/status_server.py --workers 2).
+plain HTTP upload for comparison; the photos downloaded by a new laptop against a plain HTTP download
+of the same bytes (benchmarks/file_downloads.py, budget 1.3x); then the status pages from PostgreSQL
+with two server processes (benchmarks/status_server.py --workers 2).
 
     .venv/bin/python benchmarks/sync.py --database-url postgresql+psycopg://USER@HOST:PORT/postgres
         [--hazards 10000] [--photos 2000] [--workers N] [--skip-status]
@@ -27,11 +28,12 @@ import uuid
 from pathlib import Path
 
 import httpx
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, select, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks import file_downloads  # noqa: E402
 from benchmarks.status_server import free_port, wait_for  # noqa: E402
 from inspector_app.core import accounts, audit, hazards, structure  # noqa: E402
 from inspector_app.core.db import Database, open_database, sqlite_url  # noqa: E402
@@ -125,6 +127,17 @@ def plain_upload_seconds(files: list[Path], json_bytes: int) -> float:
         process.wait()
 
 
+def county_token(url: str, work: Path) -> str:
+    """A new inspector's token for the first county (so that every file is checked as it would be)."""
+    central = open_database(url, store_dir=work / "central-files")
+    try:
+        with central.session() as session:
+            county_id = session.scalars(select(Organisation.id).where(Organisation.name == "Bench county")).one()
+            return accounts.create_token(session, "bench inspector", "inspector", [county_id])[1]
+    finally:
+        central.dispose()
+
+
 def first_pull(args: argparse.Namespace, work: Path, url: str, base: str, admin: str, first_push: float) -> None:
     """A new laptop of the first county joins with an inspector's token: its first pull, after the
     other counties (if any) pushed theirs."""
@@ -136,12 +149,7 @@ def first_pull(args: argparse.Namespace, work: Path, url: str, base: str, admin:
         finally:
             transport.close()
             other.dispose()
-    central = open_database(url, store_dir=work / "central-files")
-    with central.session() as session:
-        county_id = session.scalars(__import__("sqlalchemy").select(Organisation.id)
-                                    .where(Organisation.name == "Bench county")).one()
-        token = accounts.create_token(session, "bench inspector", "inspector", [county_id])[1]
-    central.dispose()
+    token = county_token(url, work)
     newcomer = open_database(sqlite_url(work / "newcomer.sqlite"))
     transport = HttpTransport(base, token)
     spent = {"pull": 0.0, "download": 0.0}
@@ -262,6 +270,9 @@ def main() -> None:
               f"max {max(incremental) * 1000:.0f})  budget < 300 ms")
         transport.close()
         first_pull(args, work, url, base, secret, first)
+        with laptop.session() as session:
+            photos = list(session.scalars(select(Attachment.file_hash)))
+        file_downloads.compare(base, county_token(url, work), process.pid, work / "central-files", photos)
         photo_paths = [p for p in (laptop.store.root).rglob("*.jpg")]
         plain = plain_upload_seconds(photo_paths, sum(sent))
         print(f"plain HTTP upload of the same bytes: {plain:.2f} s  -> first sync / plain upload = {first / plain:.2f}")

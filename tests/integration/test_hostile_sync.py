@@ -1,6 +1,7 @@
 """The sync API as an attacker meets it: `serve --workers 2` on PostgreSQL, spoken to over HTTP and
-raw sockets. Nobody gets a byte of a body read before the token is checked; every body has a cap per
-route and a deadline; input a laptop would never send is a 4xx that says what is wrong, never a 500."""
+raw sockets. Nobody gets a byte of a body read before the token is checked (a push, a batch of
+downloads); every body has a cap per route and a deadline; input a laptop would never send is a 4xx
+that says what is wrong, never a 500."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from collections.abc import Iterator
 import pytest
 
 from inspector_app.web.sync.api import BODY_CAPS, MAX_HASHES_PER_REQUEST
+from inspector_app.web.sync.file_fetch import MAX_FETCH_FILES
 from tests.integration.sync_server import (
     Central,
     central_server,
@@ -39,12 +41,13 @@ def chunk(data: bytes) -> bytes:
     return b"%x\r\n%s\r\n" % (len(data), data)
 
 
-def test_a_bad_token_is_refused_before_a_byte_of_the_body_is_read(central):
+@pytest.mark.parametrize("route", ["/sync/push", "/sync/files/fetch"])
+def test_a_bad_token_is_refused_before_a_byte_of_the_body_is_read(central, route):
     """The body never comes (only its first piece): the 401 must not wait for it."""
     for headers in ({"Transfer-Encoding": "chunked"}, {"Content-Length": str(10 * 1024 * 1024)}):
         with central.connect() as sock:
             sock.settimeout(ANSWER_WITHIN)
-            sock.sendall(raw_request("POST", "/sync/push", "fri_not-a-token", headers))
+            sock.sendall(raw_request("POST", route, "fri_not-a-token", headers))
             sock.sendall(chunk(b'{"items": [') if "Transfer-Encoding" in headers else b'{"items": [')
             status, answer = read_answer(sock)
         assert status == 401, answer
@@ -96,7 +99,7 @@ def test_a_body_sent_a_byte_at_a_time_is_cut_off(central):
 
 def test_each_route_takes_bodies_up_to_its_cap_and_no_more(central):
     with central.client() as client:
-        for route in ("hello", "pull", "files/missing"):
+        for route in ("hello", "pull", "files/missing", "files/fetch"):
             over = client.post(f"/{route}", content=b" " * (BODY_CAPS[route] + 1),
                                headers={"content-type": "application/json"})
             assert over.status_code == 413, route
@@ -138,6 +141,14 @@ MALFORMED: dict[str, tuple[str, bytes]] = {
     "hashes not hashes": ("/files/missing", b'{"hashes": ["../../etc/passwd", 5]}'),
     "too many hashes": ("/files/missing", json.dumps({"hashes": ["ab" * 32] * (MAX_HASHES_PER_REQUEST + 1)})
                         .encode()),
+    "fetch: hashes null": ("/files/fetch", b'{"hashes": null}'),
+    "fetch: no hashes at all": ("/files/fetch", b"{}"),
+    "fetch: hashes not hashes": ("/files/fetch", b'{"hashes": ["../../etc/passwd", 5]}'),
+    "fetch: a hash in capitals": ("/files/fetch", json.dumps({"hashes": ["AB" * 32]}).encode()),
+    "fetch: more hashes than one answer carries": ("/files/fetch", json.dumps(
+        {"hashes": ["ab" * 32] * (MAX_FETCH_FILES + 1)}).encode()),
+    "fetch: not JSON": ("/files/fetch", b"\xff{"),
+    "fetch: a JSON array": ("/files/fetch", b'["' + b"ab" * 32 + b'"]'),
     "arrays nested 100,000 deep": ("/pull", b"[" * 100_000 + b"]" * 100_000),
     "objects nested 100,000 deep": ("/push", b'{"a":' * 100_000 + b"1" + b"}" * 100_000),
     "items nested 100 deep": ("/push", b'{"replica_id": "%s", "items": [{"row": {"a": %s}}]}'

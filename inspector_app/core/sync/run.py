@@ -41,7 +41,10 @@ class Transport(Protocol):
     def missing_files(self, hashes: list[str]) -> list[str]: ...
     def upload_many(self, files: list[tuple[str, str]], progress: Callable[[int, int], None] | None = None) -> None:
         """Send these (digest, path) files to the server's store; ``progress(done, total)``."""
-    def download(self, digest: str, database: Database) -> None: ...
+    def download_many(self, digests: list[str], database: Database) -> int:
+        """Put the files among ``digests`` that ``database.store`` lacks into it, each only once it
+        hashes to its name; returns how many arrived. InspectorError naming a file that could not be
+        had, after every file that could was kept."""
 
 
 @dataclass
@@ -134,10 +137,10 @@ def _pull_all(database: Database, transport: Transport, actor: str, report: Sync
             cursor = laptop.replica(session).pull_cursor
         page = transport.pull(cursor)
         needed = {digest for item in page["items"] if (digest := file_of(item))}
-        for digest in sorted(needed):
-            if database.store.find(digest) is None:
-                transport.download(digest, database)
-                report.files_received += 1
+        # Before the page is applied: a row never lands ahead of its file (and a cut download leaves
+        # the cursor where it was, so the next sync asks for the page and its files again).
+        if needed:
+            report.files_received += transport.download_many(sorted(needed), database)
         with database.session() as session:
             key_problems += signatures.remember_keys(session, page.get("keys") or [])
             merged = laptop.apply_page(session, page["items"], actor)

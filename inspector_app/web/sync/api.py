@@ -5,9 +5,10 @@ an unknown or revoked token gets 401 and changes nothing, an older protocol gets
 update the program. Both are checked from the headers before a byte of the body is read; then the
 body is read up to its route's cap (BODY_CAPS, which the laptop's client keeps to as well) and
 checked for shape, so that input a laptop would never send is a 4xx that says what is wrong, never
-a 500. Files move by content hash, small ones several to a request (web/sync/file_batch.py), large
-ones in resumable chunks (web/sync/uploads.py), and are checked before they enter the store; a file
-the account may not see is answered for exactly as one the server lacks.
+a 500. Files move by content hash, small ones several to a request both ways (up: web/sync/file_batch.py,
+down: web/sync/file_fetch.py), large ones in resumable chunks (web/sync/uploads.py, and GET by offset),
+and are checked before they enter a store; a file the account may not see is answered for exactly as
+one the server lacks.
 The work itself is core.sync.server; this module only speaks HTTP.
 """
 
@@ -22,7 +23,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 from starlette.types import ASGIApp
 
@@ -32,7 +33,7 @@ from inspector_app.core.db import Database
 from inspector_app.core.sync import registration, server
 from inspector_app.core.sync.file_access import may_read_file, readable_files
 from inspector_app.i18n import _
-from inspector_app.web.sync import file_batch
+from inspector_app.web.sync import file_batch, file_fetch
 from inspector_app.web.sync.file_batch import DIGEST, SUFFIX
 from inspector_app.web.sync.uploads import Uploads
 
@@ -47,13 +48,14 @@ BODY_CAPS = {
     "push": 8 * MIB,  # rows and hazard histories: 1,000 rows are about 2.5 MB
     "files/missing": 1 * MIB,  # MAX_HASHES_PER_REQUEST hashes of 67 bytes each, and room
     "files/batch": file_batch.MAX_BATCH_BYTES + file_batch.MAX_MANIFEST_BYTES + 4,
+    "files/fetch": 16 * KIB,  # file_fetch.MAX_FETCH_FILES hashes of 67 bytes each, and room
     "files/chunk": 8 * MIB,  # one piece of a large file (the client sends 4 MiB)
 }
 MAX_HASHES_PER_REQUEST = 10_000
 MAX_CHUNK_BYTES = BODY_CAPS["files/chunk"]
 MAX_JSON_DEPTH = 64  # rows nest a few levels; anything deeper is not from a laptop
 MAX_CURSOR = 2**63 - 1  # a PostgreSQL bigint
-DOWNLOAD_CHUNK = 8 * 1024 * 1024
+DOWNLOAD_CHUNK = file_fetch.LARGE_FILE_BYTES  # a GET's piece of a file too large for a batch
 MAX_NAME_CHARS = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
@@ -155,12 +157,11 @@ def _laptop_name(data: dict[str, Any]) -> str:
     return name[:MAX_NAME_CHARS]
 
 
-def _hashes(data: dict[str, Any]) -> list[str]:
+def _hashes(data: dict[str, Any], most: int = MAX_HASHES_PER_REQUEST) -> list[str]:
     hashes = data.get("hashes")
-    if not isinstance(hashes, list) or len(hashes) > MAX_HASHES_PER_REQUEST or not all(
+    if not isinstance(hashes, list) or len(hashes) > most or not all(
             isinstance(h, str) and DIGEST.match(h) for h in hashes):
-        raise Refused(400, _("'hashes' must be a list of at most {count} file hashes.").format(
-            count=MAX_HASHES_PER_REQUEST))
+        raise Refused(400, _("'hashes' must be a list of at most {count} file hashes.").format(count=most))
     return hashes
 
 
@@ -338,6 +339,19 @@ class SyncApi:
         with self.db.session() as session:
             return may_read_file(session, principal, digest)
 
+    async def fetch_files(self, request: Request) -> Response:
+        """Many small files in one streamed answer (web/sync/file_fetch.py); a file the account may not
+        read is listed as "missing", as one the server lacks."""
+        principal, data = await self._authorised_json(request, "files/fetch")
+        hashes = _hashes(data, file_fetch.MAX_FETCH_FILES)
+
+        def work() -> file_fetch.Planned:
+            return file_fetch.plan(self.db.store, hashes, self._visible(principal, hashes))
+
+        planned = await run_in_threadpool(work)
+        return StreamingResponse(file_fetch.stream(planned), media_type="application/octet-stream",
+                                 headers={"content-length": str(planned.length)})
+
     async def download(self, request: Request) -> Response:
         principal = await self._guard(request)
         digest = request.path_params["digest"]
@@ -375,6 +389,7 @@ def create_sync_app(db: Database, caps: dict[str, int] | None = None) -> ASGIApp
         Route("/push", api.push, methods=["POST"]),
         Route("/files/missing", api.missing_files, methods=["POST"]),
         Route("/files/batch", api.upload_batch, methods=["POST"]),
+        Route("/files/fetch", api.fetch_files, methods=["POST"]),
         Route("/files/{digest}/size", api.file_size, methods=["GET"]),
         Route("/files/{digest}", api.upload, methods=["PUT"]),
         Route("/files/{digest}", api.download, methods=["GET"]),

@@ -3,8 +3,9 @@ version, retries with backoff for a network that drops, and resumable file trans
 
 A broken connection during a file resumes from what the other side already holds; a file whose
 bytes do not hash to its name is never put in the store. Photos and other small files go several
-to a request (web/sync/file_batch.py), a few requests at once. Every request keeps within its
-route's cap (web/sync/api.py BODY_CAPS): a push too large for one request goes as several.
+to a request both ways (up: web/sync/file_batch.py, down: web/sync/file_fetch.py), a few requests at
+once. Every request keeps within its route's cap (web/sync/api.py BODY_CAPS): a push too large for
+one request goes as several.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import errno
 import json
 import socket
 import ssl
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -25,10 +27,10 @@ import httpx
 from inspector_app.core import signatures
 from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.store import sha256_file
+from inspector_app.core.store import FileStore, sha256_file
 from inspector_app.core.sync.registration import PROTOCOL_VERSION
 from inspector_app.i18n import _
-from inspector_app.web.sync import file_batch
+from inspector_app.web.sync import file_batch, file_fetch
 from inspector_app.web.sync.api import BODY_CAPS, MAX_HASHES_PER_REQUEST, PROTOCOL_HEADER
 
 UPLOAD_CHUNK = 4 * 1024 * 1024
@@ -103,9 +105,11 @@ class HttpTransport:
             self._sleep(delay)
         if isinstance(last, InspectorError):  # it answered, with an error of its own: said as it is
             raise last
-        problem = last
+        raise self._unreachable(last)
+
+    def _unreachable(self, problem: BaseException | None) -> InspectorError:
         # Asked again each time it is shown: a message kept on screen follows a switch of language.
-        raise InspectorError(lambda: _("Cannot reach the server at {url}: {problem}.").format(
+        return InspectorError(lambda: _("Cannot reach the server at {url}: {problem}.").format(
             url=self.server_url, problem=network_problem(problem)))
 
     def _check(self, response: httpx.Response) -> httpx.Response:
@@ -207,7 +211,82 @@ class HttpTransport:
                 if progress:
                     progress(offset, total)
 
+    def download_many(self, digests: list[str], database: Database) -> int:
+        """Fetch the files among ``digests`` that this laptop's store lacks; returns how many arrived.
+        Small ones come in batches, a few requests at once, each file kept as soon as it hashes to its
+        name; large ones alone and resumable. Every file that can be kept is kept before an
+        InspectorError names those the server lacks (or will not give this account) or sent damaged."""
+        store = database.store
+        wanted = [d for d in dict.fromkeys(digests) if store.find(d) is None]
+        outcome = _Fetched()
+        parts = [wanted[i:i + file_fetch.MAX_FETCH_FILES] for i in range(0, len(wanted), file_fetch.MAX_FETCH_FILES)]
+        with ThreadPoolExecutor(max_workers=FILE_WORKERS) as pool:
+            for future in as_completed([pool.submit(self._fetch_part, part, store, outcome) for part in parts]):
+                future.result()
+        for digest in outcome.large:
+            self.download(digest, database)
+        if outcome.missing:
+            raise InspectorError(_("The server does not have the file {hash} that a received record names, or "
+                                   "this account may not read it ({count} such files).").format(
+                hash=outcome.missing[0][:12], count=len(outcome.missing)))
+        if outcome.damaged:
+            raise InspectorError(_("The file {hash} from the server does not match its hash, twice; it was not "
+                                   "kept ({count} such files).").format(
+                hash=outcome.damaged[0][:12], count=len(outcome.damaged)))
+        return len(wanted)
+
+    def _fetch_part(self, digests: list[str], store: FileStore, outcome: _Fetched) -> None:
+        """One batch's files, asking again for what an answer did not bring: those it put off (over
+        its byte cap), those cut off with the connection, and once those that arrived damaged."""
+        wanted, failures = list(digests), 0
+        damaged_once: set[str] = set()
+        while wanted:
+            received = file_fetch.Received()
+            try:
+                if not self._fetch_once(wanted, store, received):  # a server from before batches
+                    with outcome.lock:
+                        outcome.large += wanted  # one GET each
+                    return
+            except (httpx.TransportError, file_fetch.Truncated, _ServerTrouble) as exc:
+                failures += 1
+                if failures > len(RETRY_DELAYS):
+                    if isinstance(exc, _ServerTrouble):
+                        raise InspectorError(str(exc)) from exc
+                    raise self._unreachable(exc) from exc
+                self._sleep(RETRY_DELAYS[failures - 1])
+            except file_fetch.FetchError as exc:
+                raise InspectorError(_("The server's answer to a download is not one this program reads: "
+                                       "{problem}.").format(problem=exc)) from exc
+            settled = {*received.kept, *received.missing, *received.large}
+            twice = [d for d in received.mismatched if d in damaged_once]
+            damaged_once.update(received.mismatched)
+            settled.update(twice)
+            with outcome.lock:
+                outcome.missing += received.missing
+                outcome.large += received.large
+                outcome.damaged += twice
+            wanted = [d for d in wanted if d not in settled]
+
+    def _fetch_once(self, wanted: list[str], store: FileStore, received: file_fetch.Received) -> bool:
+        """Ask once; False if the server has no batched downloads (404/405 for the route)."""
+        request = self._client.build_request("POST", "/files/fetch", json={"hashes": wanted})
+        response = self._client.send(request, stream=True)
+        try:
+            if response.status_code in (404, 405):
+                return False
+            if response.status_code >= 400:
+                response.read()
+                if response.status_code >= 500:
+                    raise _ServerTrouble(_("The server answered {status}: {text}").format(
+                        status=response.status_code, text=response.text[:200]))
+                self._check(response)
+            file_fetch.receive(response.iter_bytes(), set(wanted), store, received)
+            return True
+        finally:
+            response.close()
+
     def download(self, digest: str, database: Database) -> None:
+        """One file by GET, resumable from what arrived: a large file, or any from an older server."""
         partial = database.store.partial_path(digest, "download")
         suffix = ""
         while True:
@@ -224,6 +303,20 @@ class HttpTransport:
             raise InspectorError(_("The file {hash} from the server does not match its hash; it was not kept.").format(
                 hash=digest[:12]))
         database.store.adopt(partial, digest, suffix)
+
+
+class _ServerTrouble(Exception):
+    """A 5xx answer to a download: tried again like a dropped connection."""
+
+
+class _Fetched:
+    """What the download's batches found, gathered from its worker threads."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.missing: list[str] = []
+        self.large: list[str] = []
+        self.damaged: list[str] = []
 
 
 def _json(value: Any) -> bytes:
