@@ -164,7 +164,7 @@ def first_pull(args: argparse.Namespace, work: Path, url: str, base: str, admin:
         return wrapper
 
     transport.pull = timed("pull", transport.pull)  # type: ignore[method-assign]
-    transport.download = timed("download", transport.download)  # type: ignore[method-assign]
+    transport.download_many = timed("download", transport.download_many)  # type: ignore[method-assign]
     try:
         started = time.perf_counter()
         cpu = time.process_time()
