@@ -17,7 +17,16 @@ from typing import Any
 from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from inspector_app.core.models import ChangeLog, Hazard, Notice, Replica, SupersededToken, utcnow
+from inspector_app.core.models import (
+    Attachment,
+    ChangeLog,
+    Hazard,
+    HazardEvent,
+    Notice,
+    Replica,
+    SupersededToken,
+    utcnow,
+)
 from inspector_app.core.sync.clock import HybridClock
 from inspector_app.core.sync.entities import CLOCKED, ENTITY_OF, OrganisationResolver, primary_key
 
@@ -96,6 +105,13 @@ def _organisations(session: Session, objects: dict[tuple[str, uuid.UUID], Any]) 
     resolver = OrganisationResolver(session)
     found: dict[tuple[str, uuid.UUID], Any] = {}
     with session.no_autoflush:
+        # The hazards this flush wrote, and those its events, photos and tokens name, at once: a
+        # push of 1,000 hazards otherwise asked for each event's hazard alone (0.75 of 2.5 s CPU).
+        for key, obj in objects.items():
+            if key[0] == "hazard":
+                resolver.remember("hazards", key[1], resolver.of_site(obj.site_id))
+        resolver.preload_hazards([obj.hazard_id for obj in objects.values()
+                                  if isinstance(obj, (HazardEvent, Attachment, SupersededToken)) and obj.hazard_id])
         for key, obj in objects.items():
             if isinstance(obj, SupersededToken):  # logged as its hazard's change
                 found[key] = resolver.of_table("hazards", obj.hazard_id)
