@@ -100,6 +100,7 @@ CATALOGUE_OF: dict[str, str] = {
     "inspector_app/cli/notice_cmds.py": "notices",
     "inspector_app/core/notice_register.py": "notices",
     "inspector_app/ui/print_dialogs.py": "ui_print",
+    "inspector_app/ui/print_menu.py": "ui_print",
     "inspector_app/cli/ledger_cmds.py": "exports",
     "inspector_app/cli/serve_cmds.py": "web",
     "inspector_app/plans/": "plans",

@@ -16,12 +16,16 @@ import struct
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-
-from PIL import Image, ImageOps, UnidentifiedImageError
+from typing import TYPE_CHECKING
 
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.store import FileStore
 from inspector_app.i18n import _
+
+# Pillow is imported where a photo is read, not at the top: the desktop program reaches this module at
+# its start (through core.hazards) and reads no photo before its first paint.
+if TYPE_CHECKING:
+    from PIL import Image
 
 MAX_STORED_EDGE = 4096  # ample for an A4 print at 300 dpi
 MAX_SOURCE_PIXELS = 200_000_000  # 4× a 50 MP phone photo; checked from the header, before decoding
@@ -56,6 +60,8 @@ _heif_ready = False
 
 def _decode(path: Path, data: bytes, max_edge: int) -> tuple[Image.Image, Image.Exif]:
     """Decode upright under our own size check; InspectorError (naming the file) for any bad photo."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
     _register_heif()
     name = path.name
     with warnings.catch_warnings():
@@ -107,6 +113,8 @@ def clean_photo_bytes(path: Path, max_edge: int = MAX_STORED_EDGE) -> tuple[byte
     if not data:
         raise InspectorError(_("The photo {path} is empty (0 bytes).").format(path=path))
     upright, exif = _decode(path, data, max_edge)
+    from PIL import Image
+
     if upright.mode not in ("RGB", "L"):
         upright = upright.convert("RGB")
     upright.thumbnail((max_edge, max_edge), Image.Resampling.LANCZOS)
@@ -123,6 +131,8 @@ def _exif_bytes(exif: Image.Exif) -> bytes:
     resolution written as text; Pillow's broken_exif_dpi.jpg), only the tags that can be written
     back: losing a bad tag is better than refusing a good photo. The sub-blocks (camera settings)
     are dropped then too: their pointers cannot be copied into a new block."""
+    from PIL import Image
+
     try:
         return exif.tobytes()
     except (TypeError, ValueError, struct.error):

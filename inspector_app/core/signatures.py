@@ -20,19 +20,18 @@ import hashlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from inspector_app.core.models import HazardEvent, Replica, SigningKey, utcnow
 from inspector_app.i18n import _
 
-_RAW = serialization.Encoding.Raw
-_RAW_PUBLIC = serialization.PublicFormat.Raw
+# cryptography is imported where a key is used, not here: the desktop program reaches this module at
+# its start (through the history's checks) and signs or checks nothing before its first paint.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 
 class BadKey(Exception):
@@ -62,6 +61,8 @@ def checked_public_key(text: Any) -> str:
     """A public key as a laptop sends it, checked: base64 of 32 bytes that decode as an Ed25519 key."""
     if not isinstance(text, str):
         raise BadKey("a public key is a base64 string")
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     raw = _unb64(text, 32)
     try:
         Ed25519PublicKey.from_public_bytes(raw)
@@ -78,7 +79,9 @@ class LaptopKey:
 
     @property
     def public_key(self) -> str:
-        return _b64(self.private.public_key().public_bytes(_RAW, _RAW_PUBLIC))
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+        return _b64(self.private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
 
     @property
     def id(self) -> str:
@@ -91,6 +94,9 @@ class LaptopKey:
 def signature_valid(public_key: str, event_hash: str, signature: str | None) -> bool:
     if not signature:
         return False
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         Ed25519PublicKey.from_public_bytes(_unb64(public_key, 32)).verify(
             _unb64(signature, 64), event_hash.encode("ascii", "replace"))
@@ -105,6 +111,9 @@ def laptop_key(session: Session, new: bool = False) -> LaptopKey:
     """This ledger's key pair, made the first time it is needed (or anew with ``new``, when the server
     has retired the old one); its public half is kept among the known keys, so this ledger checks its
     own signatures as it checks everyone else's."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     me = session.scalars(select(Replica)).first()
     if me is None:
         raise LookupError("the ledger has no replica row")
@@ -112,7 +121,7 @@ def laptop_key(session: Session, new: bool = False) -> LaptopKey:
         key = LaptopKey(Ed25519PrivateKey.from_private_bytes(base64.b64decode(me.signing_key)))
     else:
         key = LaptopKey(Ed25519PrivateKey.generate())
-        me.signing_key = _b64(key.private.private_bytes(_RAW, serialization.PrivateFormat.Raw,
+        me.signing_key = _b64(key.private.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
                                                         serialization.NoEncryption()))
     if session.get(SigningKey, key.id) is None:
         session.add(SigningKey(id=key.id, public_key=key.public_key, replica_id=me.id, inspector=""))

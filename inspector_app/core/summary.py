@@ -7,14 +7,17 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core import dates
 from inspector_app.core.models import Building, Floor, Hazard
 from inspector_app.core.workflow import OVERDUE_STATES
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass
@@ -78,6 +81,8 @@ def density_grid(positions: list[tuple[float, float]], columns: int = 64, rows: 
     Each pin spreads a Gaussian of ``radius`` cells, so a cluster reads as one hot area rather
     than a speckle of separate cells.
     """
+    import numpy as np  # here, not at the top: the heat map is drawn on request, long after the start
+
     grid = np.zeros((rows, columns), dtype=np.float32)
     if not positions:
         return grid

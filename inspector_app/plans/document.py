@@ -12,11 +12,13 @@ import abc
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from PIL import Image
+from typing import TYPE_CHECKING
 
 from inspector_app.i18n import _
 from inspector_app.plans.errors import PlanError
+
+if TYPE_CHECKING:
+    from PIL import Image  # the readers import Pillow; this interface is loaded at the program's start
 
 # A rendered image larger than this is refused: it would be ~256 MB of RGBA and no screen needs it.
 MAX_OUTPUT_PIXELS = 64_000_000
@@ -162,6 +164,8 @@ class PlanDocument(abc.ABC):
         except Exception as exc:  # a reader library failing mid-file is a bad file, not a crash
             raise PlanError(self.path, _("cannot render: {error}").format(error=exc)) from exc
         if image.size != (width, height):
+            from PIL import Image
+
             image = image.resize((width, height), Image.Resampling.BILINEAR)
         return image
 

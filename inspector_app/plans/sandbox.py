@@ -34,8 +34,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PIL import Image
-
 from inspector_app.i18n import _, current_language, ngettext, set_language
 from inspector_app.plans.document import Region
 from inspector_app.plans.errors import PlanError
@@ -381,6 +379,8 @@ def render_page(path: Path, page: int, width: int, budget: Budget | None = None,
     """The whole page at ``width`` pixels as an RGB PIL image, rendered in a child process."""
     result = run_guarded(path, "render", (page, None, width, None), budget, cancel)
     mode, size, data = result.value
+    from PIL import Image  # here: the desktop program loads this module at its start, before any plan
+
     result.value = Image.frombytes(mode, size, data)
     return result
 
@@ -389,6 +389,8 @@ def render_region(path: Path, page: int, region: Region, width: int, height: int
                   budget: Budget | None = None, cancel: threading.Event | None = None) -> GuardedResult:
     result = run_guarded(path, "render", (page, region, width, height), budget, cancel)
     mode, size, data = result.value
+    from PIL import Image
+
     result.value = Image.frombytes(mode, size, data)
     return result
 

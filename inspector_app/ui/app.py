@@ -5,35 +5,20 @@ main window, and then (once the window shows) the work that can wait, such as th
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from inspector_app.app.context import AppContext
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _, current_language
+from inspector_app.ui.first_paint import AfterFirstPaint
 from inspector_app.ui.qt_translations import QtTranslations
 
 
-class AfterFirstPaint(QObject):
-    """Calls ``then`` once, when ``window`` has been painted for the first time: work started from
-    show() with a zero timer would run before the window system got its first frame."""
-
-    def __init__(self, window: QWidget, then: Callable[[], object]) -> None:
-        super().__init__(window)
-        self.window, self.then = window, then
-        window.installEventFilter(self)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Paint:
-            self.window.removeEventFilter(self)
-            QTimer.singleShot(0, self.then)
-            self.deleteLater()
-        return False
-
-
 def run(context: AppContext) -> int:
+    from inspector_app.ui import pyside_feature_scan
+
+    pyside_feature_scan.install()  # before the main window's hundreds of modules (see the module)
     from inspector_app.ui.qt_logging import quiet_qt
     from inspector_app.ui.start_screen import show_start_screen
 
@@ -65,6 +50,7 @@ def run(context: AppContext) -> int:
         return 1
     window.show()
     start_screen.finish()
+    gui_thread_gc.freeze_what_start_made()
     backup_keeper = BackupKeeper(context, window)
 
     def once_on_screen() -> None:

@@ -6,6 +6,11 @@ dialog whose callback refers back to it, say) is then destroyed on that thread, 
 allow: its timers stay registered on the GUI thread, and the next one to fire crashes the program.
 So automatic collection is switched off and a timer on the GUI thread collects instead, the
 generations chosen by the same thresholds the collector itself uses.
+
+Once the main window is built, everything made so far (some 100,000 objects: the modules, the window,
+its models, nearly all kept for the life of the program) is frozen out of the collector's sight: the
+first check otherwise scanned them all before the window's first paint (56 ms of CPU on the demo, to
+free about 240 objects), and every later full collection again.
 """
 
 from __future__ import annotations
@@ -41,6 +46,11 @@ class GuiThreadCollector(QObject):
 
 
 _collector: GuiThreadCollector | None = None
+
+
+def freeze_what_start_made() -> None:
+    """After the start: the objects made so far are never collected (nor scanned) again."""
+    gc.freeze()
 
 
 def install(parent: QObject) -> GuiThreadCollector:

@@ -12,7 +12,7 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSize, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,6 +32,7 @@ from inspector_app.core.workflow import Status
 from inspector_app.i18n import _, current_language, set_language
 from inspector_app.ui import background, file_dialogs
 from inspector_app.ui.editor import HazardEditor
+from inspector_app.ui.first_paint import AfterFirstPaint
 from inspector_app.ui.inspection_dialog import kind_label
 from inspector_app.ui.ledger_view import LedgerView
 from inspector_app.ui.models import ID_ROLE, KIND_ROLE
@@ -132,7 +133,7 @@ class MainWindow(UndoSteps):
         self.place_label.setStyleSheet("font-weight: 600; padding: 0 8px;")
 
         self._build_actions()
-        self.retranslate()
+        self.retranslate(refill=False)  # reload() fills the inspections, and with them the summary
         self.reload()
         self._restore_layout()
         if open_last_place:
@@ -154,7 +155,7 @@ class MainWindow(UndoSteps):
         self.addAction(self.scan_action)
         self.camera_action = self._action(self.scan_with_camera, "Ctrl+Shift+K")
         self.camera_action.setVisible(False)
-        QTimer.singleShot(0, self._offer_camera)  # asking the system for cameras can wait for the first paint
+        AfterFirstPaint(self, self._offer_camera)  # asking the system for cameras (QtMultimedia) can wait
         self.status_server: LocalStatusServer | None = None  # made when first opened
         self.status_server_action = self._action(self.show_status_server)
         self.open_action = self._action(self.choose_ledger, QKeySequence.StandardKey.Open)
@@ -241,7 +242,7 @@ class MainWindow(UndoSteps):
 
     def _build_print_menu(self) -> None:
         """Print menu (notices, QR labels, PDF ledger of the ledger's selection): see ui/print_dialogs.py."""
-        from inspector_app.ui.print_dialogs import print_menu_texts, print_selected
+        from inspector_app.ui.print_menu import print_menu_texts, print_selected
 
         self._print_menu_texts = print_menu_texts
 
@@ -259,8 +260,9 @@ class MainWindow(UndoSteps):
         for action, kind in self.print_actions:
             action.setText(texts[kind])
 
-    def retranslate(self) -> None:
-        """Set every text of the window in the current language (also after a switch)."""
+    def retranslate(self, refill: bool = True) -> None:
+        """Set every text of the window in the current language (also after a switch); ``refill``: the
+        inspections' list too (its entries are texts of the language)."""
         self._retranslate_print_menu()
         self._retranslate_settings_action()
         self.setWindowTitle(_("Fire-Risk Inspector") + f" — {self.context.url.removeprefix('sqlite:///')}")
@@ -300,7 +302,8 @@ class MainWindow(UndoSteps):
         self.editor.retranslate()
         self.sync_panel.retranslate()
         self.statusBar().clearMessage()  # a message of the old language must not stay on the new screen
-        self._fill_inspections()
+        if refill:
+            self._fill_inspections()
         self._update_place_label()
 
     def switch_language(self, language: str) -> None:
@@ -317,9 +320,8 @@ class MainWindow(UndoSteps):
         with self.context.db.session() as session:
             self.tree_model.set_sites(structure.site_tree(session))
         self.tree.expandAll()
-        self._fill_inspections()
+        self._fill_inspections()  # which refreshes the summary too (_on_inspection_chosen)
         self.ledger_view.refresh()
-        self.summary.refresh()
         self.sync_panel.refresh_status()
 
     def _after_places_change(self, place_id: str) -> None:

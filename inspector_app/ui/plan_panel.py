@@ -445,7 +445,7 @@ class PlanPanel(PlanImports):
         if self.floor_id is None:
             self.to_check = set()
             self._show_pins_to_check()
-            self.view.set_pins(PinSet())
+            self.view.set_pins(None)
             return
         with self.context.db.session() as session:
             rows = list_hazards(session, floor_id=self.floor_id)
@@ -465,9 +465,8 @@ class PlanPanel(PlanImports):
 
     def apply_filter(self) -> None:
         status, severity = self.status_filter.currentData(), self.severity_filter.currentData()
-        self.view.pin_layer.pinset.set_filter(statuses={status} if status else None,
-                                              severities={severity} if severity else None)
-        self.view.pin_layer.update()
+        self.view.pin_layer.set_filter(statuses={status} if status else None,
+                                       severities={severity} if severity else None)
 
     def show_heat_map(self, on: bool) -> None:
         if not on or self.floor_id is None:

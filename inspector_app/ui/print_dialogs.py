@@ -207,12 +207,6 @@ def confirm_document_language(parent: QWidget, context: AppContext, ids: list[uu
     return box.clickedButton() is box.print_button
 
 
-def print_menu_texts() -> dict[str, str]:
-    """Texts of the main window's Print menu (kept here so that they live in this part's catalogue)."""
-    return {"menu": _("&Print"), "notice": _("Notice for selected hazards…"), "labels": _("QR labels for selected…"),
-            "ledger": _("Export ledger…")}
-
-
 def default_file_name(context: AppContext, ids: list[uuid.UUID], kind: str) -> str:
     """Named after the hazard (or the first and how many), so notices do not overwrite each other."""
     from inspector_app.core.hazards import find_hazard

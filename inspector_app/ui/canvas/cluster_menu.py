@@ -5,7 +5,8 @@ Also how far to zoom so that a bubble's pins stand apart on screen.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPoint
 from PySide6.QtGui import QAction, QIcon, QPixmap
 from PySide6.QtWidgets import QMenu, QWidget
@@ -13,6 +14,9 @@ from PySide6.QtWidgets import QMenu, QWidget
 from inspector_app.core.workflow import status_label
 from inspector_app.i18n import _, ngettext
 from inspector_app.ui.canvas.pins import OVERLAP_X, PinLayer
+
+if TYPE_CHECKING:
+    import numpy as np  # imported where used: not at the start (ui/canvas/pins.py)
 
 MAX_MENU_PINS = 15  # a longer list is harder to read than zooming in
 
@@ -51,6 +55,8 @@ def separating_zoom(xs: np.ndarray, ys: np.ndarray, scale: float) -> float:
     """
     if len(xs) > 500:  # pairwise distances would cost too much; a step closer is as good
         return 2.0
+    import numpy as np
+
     distance = np.hypot(xs[:, None] - xs[None, :], ys[:, None] - ys[None, :])
     distance[np.diag_indices(len(xs))] = np.inf
     closest = float(distance.min()) * scale

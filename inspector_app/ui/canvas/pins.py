@@ -5,19 +5,26 @@ One QGraphicsItem per pin does not scale (Qt keeps transformation-ignoring items
 exposed area, draws each as a cached sprite at the same size on screen at every zoom, and groups
 pins whose markers would overlap on screen into a count bubble at every zoom (cluster_labels); the
 view asks cluster_at what a click hit, so a bubble opens the list of its hazards.
+
+numpy is imported by the functions that use it, not at the top: the canvas is built at the program's
+start, before any plan or pin exists, and importing numpy was a tenth of the time to the main window's
+first paint (benchmarks/startup.py). So the layer's first, empty PinSet is made when first asked for.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from inspector_app.core.workflow import STATUS_COLOURS
 from inspector_app.i18n import current_language
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PIN_RADIUS = 12  # screen pixels: a fingertip-sized target
 # Screen pixels: a marker with its number under it fills about this box; pins whose boxes would
@@ -55,6 +62,8 @@ class PinSet:
         self.refresh_arrays()
 
     def refresh_arrays(self) -> None:
+        import numpy as np
+
         self.xs = np.fromiter((p.x for p in self.pins), dtype=np.float64, count=len(self.pins))
         self.ys = np.fromiter((p.y for p in self.pins), dtype=np.float64, count=len(self.pins))
         self.visible = np.ones(len(self.pins), dtype=bool)
@@ -67,6 +76,8 @@ class PinSet:
 
     def set_filter(self, statuses: set[str] | None = None, categories: set[str] | None = None,
                    severities: set[str] | None = None) -> None:
+        import numpy as np
+
         self.visible = np.array([
             (not statuses or p.status in statuses) and (not categories or p.category in categories)
             and (not severities or p.severity in severities) for p in self.pins], dtype=bool)
@@ -81,7 +92,7 @@ class PinLayer(QGraphicsItem):
     def __init__(self, width: float, height: float) -> None:
         super().__init__()
         self.page_width, self.page_height = width, height
-        self.pinset = PinSet()
+        self._pinset: PinSet | None = None  # see pinset
         self.selected: set[str] = set()
         self.fit_scale = 1.0  # screen px per page px when the page fits the view
         self._sprites: dict[tuple[str, str, bool], QImage] = {}
@@ -95,9 +106,23 @@ class PinLayer(QGraphicsItem):
         self.prepareGeometryChange()
         self.page_width, self.page_height = width, height
 
-    def set_pins(self, pinset: PinSet) -> None:
-        self.pinset = pinset
-        self.selected &= set(pinset.index)
+    @property
+    def pinset(self) -> PinSet:
+        if self._pinset is None:
+            self._pinset = PinSet()
+        return self._pinset
+
+    def set_pins(self, pinset: PinSet | None) -> None:
+        """These pins, or None for none (the empty set is made when first asked for)."""
+        self._pinset = pinset
+        self.selected &= set(pinset.index) if pinset is not None else set()
+        self.update()
+
+    def set_filter(self, statuses: set[str] | None = None, severities: set[str] | None = None) -> None:
+        """Only pins of these statuses and severities are shown (None: all); before the first pins
+        there is nothing to filter (the panel filters again once it has set them)."""
+        if self._pinset is not None:
+            self._pinset.set_filter(statuses=statuses, severities=severities)
         self.update()
 
     def boundingRect(self) -> QRectF:
@@ -110,6 +135,8 @@ class PinLayer(QGraphicsItem):
 
     def pins_near(self, scene_pos: QPointF, scale: float, radius_px: float = PIN_RADIUS + 4) -> list[str]:
         """Ids of the visible pins under a point, nearest first (``scale``: screen px per page px)."""
+        import numpy as np
+
         if not self.pinset.pins:
             return []
         xs, ys = self.scene_points()
@@ -124,6 +151,8 @@ class PinLayer(QGraphicsItem):
         Clusters only the pins around the point, on the same page-anchored grid as paint(), so what
         is hit is what is drawn there (cluster_labels joins at most two cells away).
         """
+        import numpy as np
+
         if not self.pinset.pins:
             return []
         xs, ys = self.scene_points()
@@ -151,6 +180,8 @@ class PinLayer(QGraphicsItem):
         return self._sprite(pin.status, pin.icon, False)
 
     def pins_in(self, rect: QRectF) -> list[str]:
+        import numpy as np
+
         xs, ys = self.scene_points()
         inside = (xs >= rect.left()) & (xs <= rect.right()) & (ys >= rect.top()) & (ys <= rect.bottom())
         return [self.pinset.pins[i].id for i in np.flatnonzero(inside & self.pinset.visible)]
@@ -189,9 +220,11 @@ class PinLayer(QGraphicsItem):
         self.update()
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
-        pins = self.pinset
-        if not pins.pins:
+        pins = self._pinset
+        if pins is None or not pins.pins:
             return
+        import numpy as np
+
         transform = painter.worldTransform()
         scale = transform.m11()
         exposed = option.exposedRect
@@ -286,6 +319,8 @@ class PinLayer(QGraphicsItem):
 
     def _draw_clusters(self, painter: QPainter, sx: np.ndarray, sy: np.ndarray, group: np.ndarray,
                        groups: int, chosen: np.ndarray) -> None:
+        import numpy as np
+
         if not len(sx):
             return
         counts = np.bincount(group, minlength=groups)
@@ -313,6 +348,8 @@ def cluster_labels(sx: np.ndarray, sy: np.ndarray, cell_x: float = OVERLAP_X,
     cell border merge while a long row of pins does not chain into one bubble far from most of them.
     Vectorised: 50k points in about 1.5 ms.
     """
+    import numpy as np
+
     n = len(sx)
     if n < 2:
         return np.zeros(n, dtype=np.int64), np.ones(min(n, 1), dtype=np.int64)
@@ -363,6 +400,8 @@ def cluster_labels(sx: np.ndarray, sy: np.ndarray, cell_x: float = OVERLAP_X,
 
 
 def _bubble_radius_for(counts: np.ndarray) -> np.ndarray:
+    import numpy as np
+
     digits = np.where(counts < 1000, np.floor(np.log10(np.maximum(counts, 1))) + 1, 4)
     return PIN_RADIUS + np.minimum(10, 3 * digits)
 

@@ -12,7 +12,8 @@ window turns those requests into core use cases wrapped in undo commands.
 
 from __future__ import annotations
 
-import numpy as np
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
@@ -33,6 +34,9 @@ from inspector_app.plans import PlanDocument, Region
 from inspector_app.ui.canvas.cluster_menu import ClusterMenu, separating_zoom
 from inspector_app.ui.canvas.pins import PinLayer, PinSet
 from inspector_app.ui.canvas.renderer import PlanRenderer, RenderRequest
+
+if TYPE_CHECKING:
+    import numpy as np  # imported where used: not at the start (ui/canvas/pins.py)
 
 BASE_MAX_EDGE = 2048  # the coarse first paint
 DETAIL_DELAY_MS = 120  # wait for the view to settle before rendering detail
@@ -125,7 +129,7 @@ class PlanView(QGraphicsView):
             self.renderer.request(request)
         self.fit()
 
-    def set_pins(self, pinset: PinSet) -> None:
+    def set_pins(self, pinset: PinSet | None) -> None:
         self.pin_layer.set_pins(pinset)
 
     def close_document(self) -> None:
@@ -247,6 +251,8 @@ class PlanView(QGraphicsView):
         if grid is None or not grid.size:
             self.heat_item.setVisible(False)
             return
+        import numpy as np
+
         rows, columns = grid.shape
         rgba = np.zeros((rows, columns, 4), dtype=np.uint8)
         rgba[..., 0] = 230

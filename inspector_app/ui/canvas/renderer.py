@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from PIL import Image
 from PySide6.QtCore import QObject, QThread, Signal
 from PySide6.QtGui import QImage
 
 from inspector_app.plans import PlanDocument, PlanError, Region
+
+if TYPE_CHECKING:
+    from PIL import Image  # no image exists before a plan is opened, long after the start
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ from inspector_app.ui.editor.photo_actions import PhotoActions
 from inspector_app.ui.editor.photo_strip import PhotoInfo, PhotoStrip
 from inspector_app.ui.editor.phrases import PhraseButton, PhraseGrid
 from inspector_app.ui.editor.status_badge import StatusBadge, StatusBadgeActions
+from inspector_app.ui.first_paint import AfterFirstPaint
 
 TOUCH = 40  # px: the smallest target a cold finger or a pen hits reliably
 TEXT_HEIGHT = 68
@@ -173,7 +174,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
             photo_buttons.addWidget(button, position // 3, position % 3)
         self._has_camera = False
         self.camera_button.setVisible(False)
-        QTimer.singleShot(0, self, self._look_for_camera)  # QtMultimedia's start can wait for the first paint
+        AfterFirstPaint(self, self._look_for_camera)  # QtMultimedia's start can wait for the first paint
         self.place_button = self._button(self._ask_for_pin)
         self.place_button.setStyleSheet("QPushButton { background: #1565c0; color: white; font-weight: 600; }")
         self.fix_button = self._button(self.open_fix_on_spot)
