@@ -35,7 +35,7 @@ declare -A TESTS=(
   [status]="tests/unit/test_public_status.py tests/unit/test_public_status_language.py"
   [event_rules]="tests/unit/test_event_rules.py tests/unit/test_event_rules_edges.py"
   [push_checks]="tests/unit/test_push_checks.py"
-  [signatures]="tests/unit/test_signatures.py"
+  [signatures]="tests/unit/test_signatures.py tests/unit/test_signature_registry.py"
 )
 MODULES=("$@")
 [ ${#MODULES[@]} -gt 0 ] || MODULES=(workflow audit audit_verify hazards status event_rules push_checks signatures)

@@ -1,0 +1,183 @@
+"""The server's register of laptop keys and its check of pushed events (core.signatures), called
+directly on a ledger: which token and laptop a key is bound to, what revoking retires, which keys a
+push may be signed with, what a refusal says, and what a pull or a bundle hands out and a laptop keeps."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import uuid
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from inspector_app.core import signatures
+from inspector_app.core.db import open_database, sqlite_url
+from inspector_app.core.models import HazardEvent, Replica, SigningKey
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = open_database(sqlite_url(tmp_path / "ledger.sqlite"), store_dir=tmp_path / "files")
+    yield database
+    database.dispose()
+
+
+def _key() -> signatures.LaptopKey:
+    return signatures.LaptopKey(Ed25519PrivateKey.generate())
+
+
+def _event(seq: int, key: signatures.LaptopKey | None, digest: str | None = None) -> HazardEvent:
+    digest = digest or f"{seq:064x}"
+    event = HazardEvent(seq=seq, hash=digest)
+    if key is not None:
+        event.signer, event.signature = key.id, key.sign(digest)
+    return event
+
+
+def test_a_key_is_bound_to_the_token_and_laptop_that_registered_it(db):
+    token, other_token, laptop, other_laptop = uuid.uuid4(), uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
+    key = _key()
+    with db.session() as session:
+        assert signatures.register(session, token, "李" * 150, laptop, key.public_key) == key.id
+        assert signatures.register(session, token, "李伟", laptop, key.public_key) == key.id  # hello again
+        stored = session.get(SigningKey, key.id)
+        assert (stored.token_id, stored.replica_id, stored.inspector, stored.revoked_at) == (
+            token, laptop, "李" * 100, None)
+        for taker, where in ((other_token, laptop), (token, other_laptop)):
+            with pytest.raises(signatures.KeyTaken):
+                signatures.register(session, taker, "Mallory", where, key.public_key)
+        signatures.retire_keys(session, token)
+        with pytest.raises(signatures.KeyTaken):  # retired with its token: never bound again
+            signatures.register(session, token, "李伟", laptop, key.public_key)
+
+
+def test_revoking_retires_that_tokens_keys_only_and_keeps_the_first_time(db):
+    token, other = uuid.uuid4(), uuid.uuid4()
+    first, second, theirs = _key(), _key(), _key()
+    with db.session() as session:
+        for key, holder in ((first, token), (second, token), (theirs, other)):
+            signatures.register(session, holder, "x", uuid.uuid4(), key.public_key)
+        earlier = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        session.get(SigningKey, first.id).revoked_at = earlier
+        session.flush()
+        signatures.retire_keys(session, token)
+        session.expire_all()
+        assert session.get(SigningKey, first.id).revoked_at.replace(tzinfo=dt.UTC) == earlier
+        assert session.get(SigningKey, second.id).revoked_at is not None
+        assert session.get(SigningKey, theirs.id).revoked_at is None
+
+
+def test_a_push_may_be_signed_only_with_the_tokens_live_keys_for_that_laptop(db):
+    token, laptop = uuid.uuid4(), uuid.uuid4()
+    live, retired, elsewhere, others = _key(), _key(), _key(), _key()
+    with db.session() as session:
+        signatures.register(session, token, "x", laptop, live.public_key)
+        signatures.register(session, token, "x", laptop, retired.public_key)
+        signatures.register(session, token, "x", uuid.uuid4(), elsewhere.public_key)
+        signatures.register(session, uuid.uuid4(), "y", laptop, others.public_key)
+        session.get(SigningKey, retired.id).revoked_at = dt.datetime.now(dt.UTC)
+        session.flush()
+        assert signatures.pushing_keys(session, token, laptop) == {live.id: live.public_key}
+        assert signatures.pushing_keys(session, token, None) == {}
+
+
+def test_each_kind_of_unsigned_or_wrongly_signed_event_is_refused_by_name():
+    key, stranger = _key(), _key()
+    keys = {key.id: key.public_key}
+    assert signatures.signature_refusal("LL1-0001", [_event(1, key), _event(2, key)], keys) is None
+    unsigned = signatures.signature_refusal("LL1-0001", [_event(1, key), _event(2, None)], keys)
+    assert unsigned is not None and "LL1-0001" in unsigned and "2" in unsigned and "not signed" in unsigned
+    no_signature = _event(3, key)
+    no_signature.signature = None
+    assert "not signed" in (signatures.signature_refusal("N", [no_signature], keys) or "")
+    foreign = signatures.signature_refusal("N", [_event(4, stranger)], keys)
+    assert foreign is not None and "did not register" in foreign and "4" in foreign
+    moved = _event(5, key)
+    moved.hash = "f" * 64  # the hash changed after signing
+    assert "does not match" in (signatures.signature_refusal("N", [moved], keys) or "")
+
+
+def test_a_signature_is_valid_only_for_its_key_and_hash():
+    key, other = _key(), _key()
+    signature = key.sign("a" * 64)
+    assert signatures.signature_valid(key.public_key, "a" * 64, signature)
+    assert not signatures.signature_valid(other.public_key, "a" * 64, signature)
+    assert not signatures.signature_valid(key.public_key, "b" * 64, signature)
+    assert not signatures.signature_valid(key.public_key, "a" * 64, None)
+    assert not signatures.signature_valid(key.public_key, "a" * 64, "not base64!")
+    assert not signatures.signature_valid("short", "a" * 64, signature)
+    assert len(base64.b64decode(signature)) == 64
+
+
+def test_a_pull_hands_out_the_keys_behind_its_signatures_and_nothing_of_the_token(db):
+    laptop = uuid.uuid4()
+    keys = [_key() for _ in range(502)]  # past one IN list of 500
+    with db.session() as session:
+        for key in keys:
+            signatures.register(session, uuid.uuid4(), "王芳", laptop, key.public_key)
+        session.get(SigningKey, keys[0].id).revoked_at = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
+        session.flush()
+        handed = signatures.keys_payload(session, [None, keys[0].id, keys[0].id, *(k.id for k in keys[1:])])
+    assert len(handed) == 502
+    first = next(entry for entry in handed if entry["id"] == keys[0].id)
+    assert set(first) == {"id", "public_key", "replica_id", "inspector", "registered_at", "revoked_at"}
+    assert (first["public_key"], first["replica_id"], first["inspector"]) == (keys[0].public_key, str(laptop), "王芳")
+    assert dt.datetime.fromisoformat(first["revoked_at"]).replace(tzinfo=dt.UTC) == dt.datetime(2026, 3, 1,
+                                                                                                  tzinfo=dt.UTC)
+    assert dt.datetime.fromisoformat(first["registered_at"]) is not None
+    assert all(entry["revoked_at"] is None for entry in handed if entry["id"] != keys[0].id)
+
+
+def test_a_laptop_keeps_the_keys_it_is_handed_as_they_were_registered(db):
+    laptop, key, known = uuid.uuid4(), _key(), _key()
+    registered = dt.datetime(2026, 2, 1, 8, 0, tzinfo=dt.UTC)
+    revoked = dt.datetime(2026, 5, 1, 8, 0, tzinfo=dt.UTC)
+    with db.session() as session:
+        session.add(SigningKey(id=known.id, public_key=known.public_key, inspector=""))
+        session.flush()
+        problems = signatures.remember_keys(session, [
+            {"id": key.id, "public_key": key.public_key, "replica_id": str(laptop), "inspector": "李伟",
+             "registered_at": registered.isoformat(), "revoked_at": None},
+            {"id": known.id, "public_key": known.public_key, "inspector": "王芳", "revoked_at": revoked.isoformat()},
+            {"id": "0" * 64, "inspector": "no key"},
+            {"id": key.id, "public_key": key.public_key, "replica_id": "not-a-uuid"},
+        ])
+        assert len(problems) == 2 and all("not kept" in p for p in problems)
+        kept = session.get(SigningKey, key.id)
+        assert (kept.replica_id, kept.inspector, kept.registered_at.replace(tzinfo=dt.UTC), kept.revoked_at) == (
+            laptop, "李伟", registered, None)
+        updated = session.get(SigningKey, known.id)
+        assert (updated.inspector, updated.revoked_at.replace(tzinfo=dt.UTC)) == ("王芳", revoked)
+        # A later entry does not rewrite what is known: a name given stays, a revocation stays.
+        signatures.remember_keys(session, [{"id": known.id, "public_key": known.public_key, "inspector": "Mallory",
+                                            "revoked_at": None}])
+        assert (updated.inspector, updated.revoked_at.replace(tzinfo=dt.UTC)) == ("王芳", revoked)
+
+
+def test_a_laptops_key_is_made_once_kept_and_replaced_only_when_asked(db):
+    with db.session() as session:
+        first = signatures.laptop_key(session)
+        again = signatures.laptop_key(session)
+        assert again.id == first.id and again.public_key == first.public_key
+        me = session.query(Replica).one()
+        assert session.get(SigningKey, first.id).replica_id == me.id
+        replaced = signatures.laptop_key(session, new=True)
+        assert replaced.id != first.id and signatures.laptop_key(session).id == replaced.id
+        # The old public key stays: what it signed still verifies here.
+        assert session.get(SigningKey, first.id) is not None and session.get(SigningKey, replaced.id) is not None
+
+
+def test_history_names_who_stands_behind_each_signer(db):
+    laptop, key = uuid.uuid4(), _key()
+    with db.session() as session:
+        signatures.register(session, uuid.uuid4(), "李伟", laptop, key.public_key)
+        behind = signatures.signed_by(session, [_event(1, key), _event(2, None)])
+        assert behind == {key.id: {"inspector": "李伟", "laptop": str(laptop)}}
+        assert signatures.signed_by(session, [_event(3, None)]) == {}
+
+
+@pytest.mark.parametrize("text", ["", "=" * 44, base64.b64encode(b"\x00" * 32).decode() + "\n"])
+def test_keys_that_are_not_plain_base64_of_32_bytes_are_bad(text):
+    with pytest.raises(signatures.BadKey):
+        signatures.key_id(text)
