@@ -181,3 +181,43 @@ def test_history_names_who_stands_behind_each_signer(db):
 def test_keys_that_are_not_plain_base64_of_32_bytes_are_bad(text):
     with pytest.raises(signatures.BadKey):
         signatures.key_id(text)
+
+
+def test_what_the_refusals_and_the_keys_say_names_the_hazard_event_and_key(db):
+    key, stranger = _key(), _key()
+    keys = {key.id: key.public_key}
+    foreign = signatures.signature_refusal("LL1-0007", [_event(4, stranger)], keys) or ""
+    moved = _event(5, key)
+    moved.hash = "f" * 64
+    mismatch = signatures.signature_refusal("LL1-0008", [moved], keys) or ""
+    assert "LL1-0007" in foreign and "event 4" in foreign and "LL1-0008" in mismatch and "event 5" in mismatch
+    # A hash that is not ASCII (a hostile push) is a signature that does not match, not a crash.
+    assert not signatures.signature_valid(key.public_key, "é" * 64, key.sign("a" * 64))
+    with db.session() as session:
+        own = signatures.laptop_key(session)
+        assert session.get(SigningKey, own.id).inspector == ""  # the server names it, later
+        problems = signatures.remember_keys(session, [
+            {"id": stranger.id, "public_key": stranger.public_key, "revoked_at": "2026-04-01T00:00:00+00:00",
+             "inspector": "王" * 120},
+            {"id": "1" * 64, "public_key": stranger.public_key},
+            "neither",
+        ])
+        kept = session.get(SigningKey, stranger.id)
+        assert kept.revoked_at is not None and kept.inspector == "王" * 100 and kept.replica_id is None
+        assert any("its id is not the hash of its key" in p for p in problems)
+        assert any("not an object" in p for p in problems)
+        anonymous = _key()
+        signatures.remember_keys(session, [{"id": anonymous.id, "public_key": anonymous.public_key}])
+        assert session.get(SigningKey, anonymous.id).inspector == ""
+        assert signatures.signed_by(session, [_event(1, anonymous)]) == {anonymous.id: {"inspector": "",
+                                                                                        "laptop": None}}
+        assert signatures.keys_payload(session, [anonymous.id])[0]["replica_id"] is None
+
+
+def test_a_signed_push_carries_the_signer_in_each_event(db):
+    key = _key()
+    items = [{"entity": "hazard", "events": [{"id": str(uuid.uuid4()), "hash": "a" * 64}]}, {"entity": "site"}]
+    with db.session() as session:
+        assert signatures.sign_outgoing(session, items, key) == 1
+    (event,) = items[0]["events"]
+    assert event["signer"] == key.id and signatures.signature_valid(key.public_key, "a" * 64, event["signature"])
