@@ -21,7 +21,7 @@ from pathlib import Path
 
 import httpx
 
-from benchmarks.status_server import free_port, wait_for
+from benchmarks.status_server import cpu_seconds, free_port, wait_for
 from inspector_app.core.db import Database, open_database, sqlite_url
 from inspector_app.web.sync.client import HttpTransport
 
@@ -39,29 +39,15 @@ uvicorn.run(Starlette(routes=[Route("/{digest}", get)]), host="127.0.0.1", port=
 """
 
 
-def process_tree_cpu(pid: int) -> float:
-    """User and system CPU seconds of a process and its descendants (the server's workers)."""
-    def tree(p: int) -> list[int]:
-        try:
-            children = Path(f"/proc/{p}/task/{p}/children").read_text().split()
-        except OSError:
-            return [p]
-        return [p, *(q for child in children for q in tree(int(child)))]
-
-    ticks = 0
-    for p in tree(pid):
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / 100
+def _server_cpu(pid: int) -> float:
+    """The server's CPU seconds, its workers included (0 once it has gone)."""
+    return cpu_seconds(pid) or 0.0
 
 
 def _measure(run: Callable[[], None], server_pid: int) -> tuple[float, float, float]:
-    wall, cpu, server = time.perf_counter(), time.process_time(), process_tree_cpu(server_pid)
+    wall, cpu, server = time.perf_counter(), time.process_time(), _server_cpu(server_pid)
     run()
-    return time.perf_counter() - wall, time.process_time() - cpu, process_tree_cpu(server_pid) - server
+    return time.perf_counter() - wall, time.process_time() - cpu, _server_cpu(server_pid) - server
 
 
 def _plain(port: int, names: list[str], sink: Path) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtWidgets import (
     QApplication,
@@ -20,11 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.hazards import change_status, find_hazard
 from inspector_app.core.workflow import Status
 from inspector_app.i18n import _, ngettext
+from inspector_app.ui.editor.editor_hooks import EditorHooks
 from inspector_app.ui.editor.photo_strip import PHOTO_FILTER, save_jpeg
 from inspector_app.ui.file_dialogs import open_file
 
@@ -105,27 +104,13 @@ class FixOnSpotDialog(QDialog):
         return self._photo
 
 
-class FixOnSpotActions:
-    """Needs from the editor: its database and store, actor, the hazard shown and its status, the
-    photo size setting, and the hooks below."""
+class FixOnSpotActions(EditorHooks):
+    """Needs from the editor, beyond EditorHooks: the status of the hazard shown and how many
+    after-photos it has."""
 
-    db: Database
-    actor: str
-    hazard_id: str | None
     _status: str
-    photo_max_edge: int
-    hazardChanged: Any
 
     def after_photo_count(self) -> int:
-        raise NotImplementedError
-
-    def commit_pending(self) -> None:
-        raise NotImplementedError
-
-    def show_message(self, text: str, error: bool = True) -> None:
-        raise NotImplementedError
-
-    def reload(self) -> None:
         raise NotImplementedError
 
     def open_fix_on_spot(self) -> None:

@@ -12,33 +12,28 @@ from typing import Any
 from PySide6.QtGui import QImage, QUndoStack
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
-from inspector_app.core.db import Database
 from inspector_app.core.photos import MAX_STORED_EDGE
 from inspector_app.i18n import _
 from inspector_app.ui.editor.commands import AttachPhotoCommand, SetOverlayCommand, SetPhotoRoleCommand
+from inspector_app.ui.editor.editor_hooks import EditorHooks
 from inspector_app.ui.editor.photo_strip import PHOTO_FILTER, PhotoInfo, PhotoStrip, save_jpeg
 from inspector_app.ui.file_dialogs import open_files
 
 
-class PhotoActions:
-    """Needs from the editor: its database, actor, stack, photo strip and buttons, and the hooks below."""
+class PhotoActions(EditorHooks):
+    """Needs from the editor, beyond EditorHooks: its undo stack, photo strip and buttons, and the
+    hooks below."""
 
-    db: Database
-    actor: str
     # The long edge photos are stored at: the inspector's setting, which the main window sets and
     # keeps in step with Settings… (core.settings photo_max_edge).
     photo_max_edge: int = MAX_STORED_EDGE
     undo_stack: QUndoStack
-    hazard_id: str | None
     strip: PhotoStrip
     role_button: QPushButton
     markup_button: QPushButton
     _markup: Any
 
     def is_read_only(self) -> bool:
-        raise NotImplementedError
-
-    def show_message(self, text: str, error: bool = True) -> None:
         raise NotImplementedError
 
     def _saved_change(self, hazard_id: str) -> None:

@@ -5,14 +5,13 @@ way the ledger does (ui/status_change.py); ``StatusBadgeActions`` is mixed into 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
-from inspector_app.core.db import Database
 from inspector_app.core.workflow import STATUS_COLOURS, status_label
 from inspector_app.i18n import _
+from inspector_app.ui.editor.editor_hooks import EditorHooks
 from inspector_app.ui.status_change import HazardState, add_next_states, ask_status_change
 
 
@@ -51,26 +50,11 @@ class StatusBadge(QToolButton):
         self.show_status(self.status)
 
 
-class StatusBadgeActions:
-    """Needs from the editor: its database, actor, the hazard shown (id, number, status), the photo
-    size setting, and the hooks below."""
+class StatusBadgeActions(EditorHooks):
+    """Needs from the editor, beyond EditorHooks: the number and status of the hazard shown."""
 
-    db: Database
-    actor: str
-    hazard_id: str | None
     _number: str
     _status: str
-    photo_max_edge: int
-    hazardChanged: Any
-
-    def commit_pending(self) -> None:
-        raise NotImplementedError
-
-    def show_message(self, text: str, error: bool = True) -> None:
-        raise NotImplementedError
-
-    def reload(self) -> None:
-        raise NotImplementedError
 
     def change_status_to(self, target: str) -> bool:
         """Move the hazard shown to ``target``, asking for the note or after-photo the step needs."""
