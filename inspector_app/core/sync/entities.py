@@ -9,7 +9,7 @@ import functools
 import json
 import math
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String, Uuid, select
@@ -97,19 +97,25 @@ def row_values(model: type[Base], data: dict[str, Any], whole: bool = True) -> d
     ``whole=False`` types some fields of a row (a value from a history), which then need no id."""
     if not isinstance(data, dict):
         raise ValueError("a row must be a JSON object")
-    columns = {column.key: column for column in model.__table__.columns}
-    unknown = set(data) - set(columns)
+    converters = _converters(model)
+    unknown = data.keys() - converters.keys()
     if unknown:
         raise ValueError(f"unknown fields {sorted(unknown)[:5]}")
-    if whole and "id" in columns and data.get("id") is None:
+    if whole and "id" in converters and data.get("id") is None:
         raise ValueError("the row has no id")
     values: dict[str, Any] = {}
     for key, value in data.items():
         try:
-            values[key] = None if value is None else _typed(columns[key].type, value)
+            values[key] = None if value is None else converters[key](value)
         except (ValueError, TypeError, OverflowError) as exc:
             raise ValueError(f"field '{key}': {exc}") from None
     return values
+
+
+@functools.cache
+def _converters(model: type[Base]) -> dict[str, Callable[[Any], Any]]:
+    """Each column's check, chosen once per table: a server types every field of every pushed row."""
+    return {column.key: _converter(column.type) for column in model.__table__.columns}
 
 
 # Bounds for what a row may carry; generous for what people type, far below what would hurt a server.
@@ -119,39 +125,67 @@ JSON_SIZE_LIMIT = 1_000_000  # characters of a JSON value once encoded (a photo'
 INTEGER_LIMIT = 2**31 - 1  # PostgreSQL's integer
 
 
-def _typed(column_type: Any, value: Any) -> Any:
+def _converter(column_type: Any) -> Callable[[Any], Any]:
     if isinstance(column_type, Uuid):
-        return uuid.UUID(_text(value, 36))
+        return _uuid
     if isinstance(column_type, DateTime):
-        parsed = dt.datetime.fromisoformat(_text(value, 40))
-        try:
-            # In UTC, as it is stored and hashed: a time that has none (year 1 at +08:00) is refused here,
-            # not met as an OverflowError by the hash.
-            return parsed.astimezone(dt.UTC) if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
-        except OverflowError:
-            raise ValueError(f"the time {value!r} is out of range") from None
+        return _datetime
     if isinstance(column_type, Date):
-        return dt.date.fromisoformat(_text(value, 20))
+        return lambda value: dt.date.fromisoformat(_text(value, 20))
     if isinstance(column_type, Boolean):
-        if not isinstance(value, bool):
-            raise ValueError("not true or false")
-        return value
+        return _boolean
     if isinstance(column_type, Integer):
-        if isinstance(value, bool) or not isinstance(value, int) or abs(value) > INTEGER_LIMIT:
-            raise ValueError("not a whole number in range")
-        return value
+        return _integer
     if isinstance(column_type, Float):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise ValueError("not a finite number")
-        return float(value)
+        return _float
     if isinstance(column_type, JSON):
-        _check_json(value, 0)
-        if len(json.dumps(value, ensure_ascii=False)) > JSON_SIZE_LIMIT:
-            raise ValueError("too large")
-        return value
+        return _json
     if isinstance(column_type, String):  # String and Text
-        return _text(value, column_type.length or TEXT_LIMIT)
+        limit = column_type.length or TEXT_LIMIT
+        return lambda value: _text(value, limit)
+    return functools.partial(_unsendable, column_type)
+
+
+def _unsendable(column_type: Any, _value: Any) -> Any:
     raise ValueError(f"a column of type {column_type} cannot be sent")
+
+
+def _uuid(value: Any) -> uuid.UUID:
+    return uuid.UUID(_text(value, 36))
+
+
+def _datetime(value: Any) -> dt.datetime:
+    parsed = dt.datetime.fromisoformat(_text(value, 40))
+    try:
+        # In UTC, as it is stored and hashed: a time that has none (year 1 at +08:00) is refused here,
+        # not met as an OverflowError by the hash.
+        return parsed.astimezone(dt.UTC) if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+    except OverflowError:
+        raise ValueError(f"the time {value!r} is out of range") from None
+
+
+def _boolean(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("not true or false")
+    return value
+
+
+def _integer(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or abs(value) > INTEGER_LIMIT:
+        raise ValueError("not a whole number in range")
+    return value
+
+
+def _float(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise ValueError("not a finite number")
+    return float(value)
+
+
+def _json(value: Any) -> Any:
+    if _check_json(value) > JSON_SIZE_LIMIT and len(json.dumps(value, ensure_ascii=False)) > JSON_SIZE_LIMIT:
+        raise ValueError("too large")
+    return value
 
 
 def _text(value: Any, limit: int) -> str:
@@ -164,22 +198,41 @@ def _text(value: Any, limit: int) -> str:
     return value
 
 
-def _check_json(value: Any, depth: int) -> None:
-    if depth > JSON_DEPTH_LIMIT:
-        raise ValueError("nested too deeply")
-    if isinstance(value, dict):
-        for key, item in value.items():
-            _text(key, TEXT_LIMIT)
-            _check_json(item, depth + 1)
-    elif isinstance(value, list):
-        for item in value:
-            _check_json(item, depth + 1)
-    elif isinstance(value, str):
-        _text(value, JSON_SIZE_LIMIT)
-    elif isinstance(value, float) and not math.isfinite(value):
-        raise ValueError("not a finite number")
-    elif value is not None and not isinstance(value, (bool, int, float)):
-        raise ValueError("not a JSON value")
+def _check_json(value: Any) -> int:
+    """Refuse what is not a small, shallow JSON value of finite numbers and texts without NUL; return
+    an upper bound of its encoded length (so that only a value near the limit is encoded to measure
+    it). One walk, level by level, without a call per value: every pushed event carries one."""
+    bound = 0
+    level, depth = [value], 0
+    while level:
+        if depth > JSON_DEPTH_LIMIT:
+            raise ValueError("nested too deeply")
+        below: list[Any] = []
+        for item in level:
+            if isinstance(item, str):
+                _text(item, JSON_SIZE_LIMIT)
+                bound += 6 * len(item) + 2  # each character at most a \uXXXX escape
+            elif isinstance(item, dict):
+                for key in item:
+                    _text(key, TEXT_LIMIT)
+                    bound += 6 * len(key) + 6  # quotes, ": " and ", "
+                below.extend(item.values())
+                bound += 2
+            elif isinstance(item, list):
+                below.extend(item)
+                bound += 2 + 2 * len(item)
+            elif item is None or isinstance(item, bool):
+                bound += 5
+            elif isinstance(item, float):
+                if not math.isfinite(item):
+                    raise ValueError("not a finite number")
+                bound += 32  # repr of a float: at most 24 characters
+            elif isinstance(item, int):
+                bound += 32 if -10**30 < item < 10**30 else len(str(item))
+            else:
+                raise ValueError("not a JSON value")
+        level, depth = below, depth + 1
+    return bound
 
 
 def row_item(session: Session, entity: str, obj: Base) -> dict[str, Any]:
