@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import file_downloads  # noqa: E402
-from benchmarks.status_server import free_port, wait_for  # noqa: E402
+from benchmarks.status_server import cpu_seconds, free_port, wait_for  # noqa: E402
 from inspector_app.core import accounts, audit, hazards, structure  # noqa: E402
 from inspector_app.core.db import Database, open_database, sqlite_url  # noqa: E402
 from inspector_app.core.forms import load_catalogue  # noqa: E402
@@ -204,6 +204,21 @@ def signature_cost(laptop: Database, first_sync: float) -> None:
           f"{checking * 1000:.0f} ms CPU  -> {(signing + checking) / first_sync:.1%} of the first sync")
 
 
+def postgres_cpu_seconds() -> float:
+    """CPU time of every PostgreSQL process on this machine (the benchmark's server is the one that works)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        name, rest = text[text.index("(") + 1:text.rindex(")")], text[text.rindex(")") + 2:].split()
+        if name.startswith("postgres"):
+            total += int(rest[11]) + int(rest[12])  # utime, stime (fields 14 and 15 of /proc/PID/stat)
+    return total / tick
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url", default=os.environ.get("INSPECTOR_TEST_PG_URL"))
@@ -247,14 +262,20 @@ def main() -> None:
         def progress(phase: str, _done: int, _total: int) -> None:
             phases.setdefault(phase, []).append(time.perf_counter())
 
+        cpu_before = (time.process_time(), cpu_seconds(process.pid) or 0.0, postgres_cpu_seconds())
         started = time.perf_counter()
         report = synchronise(laptop, transport, "bench", server_url=base, progress=progress)
         first = time.perf_counter() - started
+        cpu_after = (time.process_time(), cpu_seconds(process.pid) or 0.0, postgres_cpu_seconds())
+        laptop_cpu, server_cpu, database_cpu = (after - before for after, before in zip(cpu_after, cpu_before,
+                                                                                       strict=True))
         marks = [started] + [stamps[-1] for stamps in phases.values()]
         print("  phases: " + ", ".join(f"{name} until {stamps[-1] - started:.1f} s" for name, stamps in phases.items())
               + f" (the last ends at {max(marks) - started:.1f} s)")
         print(f"first sync: {first:.2f} s  (pushed {report.pushed} rows, {report.files_sent} files, "
               f"{sum(sent) / 1e6:.1f} MB of JSON)  budget < 20 s")
+        print(f"  CPU: laptop {laptop_cpu:.1f} s, sync server {server_cpu:.1f} s, PostgreSQL {database_cpu:.1f} s "
+              f"(sum / wall = {(laptop_cpu + server_cpu + database_cpu) / first:.2f} on {os.cpu_count()} cores)")
         signature_cost(laptop, first)
         incremental = []
         with laptop.session() as session:

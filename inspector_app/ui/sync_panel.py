@@ -51,7 +51,7 @@ SHUTDOWN_WAIT_S = 2.0  # how long quitting waits for a running sync to stop
 # Answers after which trying again cannot help: the token is refused, or the program is too old.
 HOPELESS_STATUSES = frozenset({401, 426})
 
-PHASES = {"pull": N_("Receiving changes"), "files": N_("Sending files"), "push": N_("Sending changes")}
+PHASES = {"pull": N_("Receiving changes"), "push": N_("Sending changes")}  # "push" counts files too
 
 
 def valid_server(url: str) -> bool:

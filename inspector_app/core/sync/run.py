@@ -9,8 +9,10 @@ is handed in, so this module speaks no HTTP.
 
 from __future__ import annotations
 
+import threading
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
@@ -181,34 +183,30 @@ def _push_all(database: Database, transport: Transport, replica_id: uuid.UUID, r
         if path is None:
             report.problems.append(_("the file {hash} is missing from this laptop's store").format(hash=digest[:12]))
     present = [(digest, str(path)) for digest, path in paths.items() if path]
-
-    def files_done(done: int, total: int) -> None:
-        report.files_sent = done
-        progress("files", done, total)
-
-    if present:
-        transport.upload_many(present, files_done)
+    batches = [outgoing.items[start:start + PUSH_BATCH] for start in range(0, len(outgoing.items), PUSH_BATCH)]
+    shown = _PushProgress(progress, len(outgoing.items) + len(present))
     again = False
     last_stale: dict[str, Any] = {}
     refused: list[dict[str, Any]] = []
     cursor_ranges: list[list[int]] = []
-    for start in range(0, len(outgoing.items), PUSH_BATCH):
-        batch = outgoing.items[start:start + PUSH_BATCH]
-        answer = transport.push(replica_id, batch)
-        results = answer["results"]
-        with database.session() as session:
-            laptop.record_pushed(session, batch, results)
-        for result in results:
-            if result["status"] == "accepted":
-                report.pushed += 1
-            elif result["status"] in ("stale", "number_taken"):
-                again = True
-                last_stale = result
-            elif result["status"] != "unchanged":
-                refused.append(result)
-        if answer.get("cursor_range"):
-            cursor_ranges.append(answer["cursor_range"])
-        progress("push", min(start + PUSH_BATCH, len(outgoing.items)), len(outgoing.items))
+    with _FilesAhead(transport, present, batches, report, shown) as files_ahead:
+        for number, batch in enumerate(batches):
+            files_ahead.wait_for(number)
+            answer = transport.push(replica_id, batch)
+            results = answer["results"]
+            with database.session() as session:
+                laptop.record_pushed(session, batch, results)
+            for result in results:
+                if result["status"] == "accepted":
+                    report.pushed += 1
+                elif result["status"] in ("stale", "number_taken"):
+                    again = True
+                    last_stale = result
+                elif result["status"] != "unchanged":
+                    refused.append(result)
+            if answer.get("cursor_range"):
+                cursor_ranges.append(answer["cursor_range"])
+            shown.advance(len(batch))
     report.refused = refused
     with database.session() as session:
         me = laptop.replica(session)
@@ -221,6 +219,71 @@ def _push_all(database: Database, transport: Transport, replica_id: uuid.UUID, r
     if again:
         report.stale = last_stale
     return not again
+
+
+
+class _PushProgress:
+    """One "push" progress for rows and files together, since both travel at once; either thread may
+    advance it."""
+
+    def __init__(self, progress: Progress, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+        self.lock = threading.Lock()
+
+    def advance(self, count: int) -> None:
+        with self.lock:
+            self.done += count
+            self.progress("push", self.done, self.total)
+
+
+class _FilesAhead:
+    """Uploads the files a push names on a thread of its own, while the rows that name none (the
+    hazards, most of a first sync) are pushed: files go in the order the batches first need them, and
+    a batch waits only for the files its rows, or earlier batches' rows, name. A first sync of 10,000
+    hazards and 2,000 photos spent a third of its time sending photos before its first row
+    (benchmarks/sync.py). A failed upload is raised where the batch that needs it waits."""
+
+    def __init__(self, transport: Transport, files: list[tuple[str, str]], batches: list[list[dict[str, Any]]],
+                 report: SyncReport, shown: _PushProgress) -> None:
+        first_need: dict[str, int] = {}
+        for number, batch in enumerate(batches):
+            for item in batch:
+                digest = file_of(item)
+                if digest:
+                    first_need.setdefault(digest, number)
+        groups: dict[int, list[tuple[str, str]]] = {}
+        for digest, path in files:  # a file no row names (cannot happen today) goes first, to be safe
+            groups.setdefault(first_need.get(digest, 0), []).append((digest, path))
+        self.groups = sorted(groups.items())
+        self.transport, self.report, self.shown = transport, report, shown
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-files")
+        self.sent: list[tuple[int, Future[None]]] = []
+
+    def __enter__(self) -> _FilesAhead:
+        # One worker: the groups go one after the other, in the order the batches need them.
+        self.sent = [(number, self.pool.submit(self._send, group)) for number, group in self.groups]
+        return self
+
+    def _send(self, group: list[tuple[str, str]]) -> None:
+        before = 0
+
+        def sent(done: int, _total: int) -> None:
+            nonlocal before
+            self.report.files_sent += done - before
+            self.shown.advance(done - before)
+            before = done
+
+        self.transport.upload_many(group, sent)
+
+    def wait_for(self, batch_number: int) -> None:
+        for number, future in self.sent:
+            if number <= batch_number:
+                future.result()
+
+    def __exit__(self, *_exc: object) -> None:
+        # After a failed push nobody waits for the remaining uploads: they are dropped (one under way
+        # ends first). Otherwise the last batch waited for every group already.
+        self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 def status(database: Database) -> dict[str, Any]:
