@@ -1,4 +1,4 @@
-"""One sync of a laptop with the server: say hello, pull every page, send files then changes, and keep
+"""One sync of a laptop with the server: say hello, pull every page, send changes and the files they name, and keep
 the status (last success, pending changes, last error) that the program shows.
 
 The order is pull, then push: pushing after pulling means our unsent events are already rebased onto
