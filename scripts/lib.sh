@@ -13,6 +13,8 @@ DEBIAN_PACKAGES=(
   # the Windows installer: makensis compiles packaging/installer.nsi, wine64 runs it in a test prefix;
   # PyInstaller reads and strips the Linux libraries with binutils (objdump, strip)
   nsis wine64 binutils
+  # the server's pages (status, and the pages phones post to) in a real browser, driven by Selenium
+  chromium chromium-driver
 )
 
 install_debian_packages() {
