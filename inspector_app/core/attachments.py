@@ -18,7 +18,11 @@ from inspector_app.core.models import Attachment, Hazard
 from inspector_app.core.workflow import FINAL_STATES
 from inspector_app.i18n import _
 
-ROLES = ("before", "after")
+# Before and after are the inspector's; "unit" is a responsible unit's after-photo, sent through its
+# rectification link (core.unit_reports), which counts as the after-photo only once the inspector
+# makes it one here.
+ROLES = ("before", "after", "unit")
+INSPECTOR_ROLES = ("before", "after")
 
 
 def _open_photo(session: Session, attachment_id: uuid.UUID) -> tuple[Attachment, Hazard]:
@@ -35,7 +39,7 @@ def _open_photo(session: Session, attachment_id: uuid.UUID) -> tuple[Attachment,
 
 def set_photo_role(session: Session, attachment_id: uuid.UUID, role: str, actor: str) -> Attachment:
     """Mark a photo as showing the hazard before or after the fix."""
-    if role not in ROLES:
+    if role not in INSPECTOR_ROLES:
         raise InspectorError(_("A photo is either 'before' or 'after'; got '{role}'.").format(role=role))
     attachment, hazard = _open_photo(session, attachment_id)
     if attachment.role != role:

@@ -40,7 +40,9 @@ FIELDS_BY_KIND: dict[str, frozenset[str]] = {
 }
 # Kinds that record something without changing a tracked field.
 RECORDING_KINDS = frozenset({"photo_added", "photo_marked", "photo_role_changed", "photo_removed", "pin_checked",
-                             "reviewed", "notice_issued", "conflict"})
+                             "reviewed", "notice_issued", "conflict",
+                             # what a responsible unit sends through its link besides a report (core.unit_reports)
+                             "extension_requested", "disputed"})
 KNOWN_KINDS = frozenset(FIELDS_BY_KIND) | RECORDING_KINDS
 # What may still change once a hazard is closed or withdrawn: its number, should another laptop have
 # taken it first (core.sync.laptop renumbers, and the history says so).

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from inspector_app.core import audit, dates
+from inspector_app.core import audit, dates, rectification_links
+from inspector_app.core.attachments import ROLES
 from inspector_app.core.db import open_transaction
 from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.event_rules import EDITABLE_FIELDS
@@ -238,20 +239,23 @@ def place_pin(session: Session, hazard: Hazard, actor: str, floor_id: uuid.UUID 
 
 
 def attach_photo(session: Session, store: FileStore, hazard: Hazard, path: Path, role: str, actor: str,
-                 max_edge: int = MAX_STORED_EDGE) -> Attachment:
-    """Store a cleaned copy of the photo (at most ``max_edge`` pixels on its long side) on the hazard."""
-    if role not in ("before", "after"):
+                 max_edge: int = MAX_STORED_EDGE, stranger: bool = False) -> Attachment:
+    """Store a cleaned copy of the photo (at most ``max_edge`` pixels on its long side) on the hazard.
+    A ``stranger``'s photo (a responsible unit's, through its link) keeps only the time it was taken,
+    which its event records beside the server's receipt time."""
+    if role not in ROLES:
         raise InspectorError(_("A photo is either 'before' or 'after'; got '{role}'.").format(role=role))
-    stored = store_photo(store, Path(path), max_edge)
+    stored = store_photo(store, Path(path), max_edge, stranger=stranger)
     attachment = Attachment(
         id=uuid.uuid4(), hazard_id=hazard.id, role=role, file_hash=stored.file_hash, filename=stored.filename,
         mime=stored.mime, width=stored.width, height=stored.height, overlay={}, created_by=actor,
     )
     session.add(attachment)
     session.flush()
-    audit.append_event(session, hazard, "photo_added", actor, extra={
-        "attachment_id": str(attachment.id), "role": role, "file_hash": stored.file_hash,
-    })
+    extra = {"attachment_id": str(attachment.id), "role": role, "file_hash": stored.file_hash}
+    if stranger:
+        extra["taken"] = stored.taken
+    audit.append_event(session, hazard, "photo_added", actor, extra=extra)
     return attachment
 
 
@@ -269,8 +273,10 @@ def change_status(
     note: str = "",
     photos: Sequence[Path] = (),
     photo_max_edge: int = MAX_STORED_EDGE,
+    extra: dict[str, Any] | None = None,
 ) -> Hazard:
-    """Move a hazard through the workflow; photos given here are after-photos for a closing step."""
+    """Move a hazard through the workflow; photos given here are after-photos for a closing step;
+    ``extra``: more facts for the event (who reported through a rectification link, say)."""
     has_after = bool(photos) or bool(session.scalar(
         select(Attachment.id).where(Attachment.hazard_id == hazard.id, Attachment.role == "after").limit(1)))
     transition = check_transition(hazard.status, to, note=note, has_after_photo=has_after)
@@ -282,7 +288,9 @@ def change_status(
         changes["fixed_on_spot"] = [hazard.fixed_on_spot, True]
         hazard.fixed_on_spot = True
     hazard.closed_at = utcnow() if transition.target == Status.CLOSED else None
-    audit.append_event(session, hazard, transition.event, actor, changes=changes, note=note)
+    audit.append_event(session, hazard, transition.event, actor, changes=changes, note=note, extra=extra)
+    if transition.target in (Status.CLOSED, Status.WITHDRAWN):  # the unit has nothing more to report
+        rectification_links.end_links(session, hazard.id, transition.target.value)
     return hazard
 
 

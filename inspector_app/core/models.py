@@ -297,6 +297,26 @@ class Attachment(Base):
     sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
 
 
+class RectificationLink(Base):
+    """The responsible unit's private link to report a hazard's rectification from a phone
+    (core.rectification_links): printed once as a QR on the slip that goes to the unit, never on the
+    posted notice. Ledgers keep only the SHA-256 of its secret, so neither a laptop's file nor the
+    server's database can give the link away. Ended when the hazard is closed or withdrawn, or when a
+    new notice (a reprint) gives the unit a new link."""
+
+    __tablename__ = "rectification_links"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_reason: Mapped[str] = mapped_column(String(20), default="")  # replaced / closed / withdrawn
+    # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
+    sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
+
+
 class ChecklistRun(Base):
     """One walk of an area type's checklist during an inspection; kept with the inspection."""
 

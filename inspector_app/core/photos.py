@@ -40,6 +40,7 @@ class StoredPhoto:
     mime: str
     width: int
     height: int
+    taken: str = ""  # the camera's EXIF time, kept only for a stranger's photo (see clean_photo_bytes)
 
 
 def _register_heif() -> None:
@@ -100,9 +101,12 @@ def _too_large(name: str, width: int = 0, height: int = 0) -> str:
     return _("The photo {name} is too large to open safely (a possible decompression bomb).").format(name=name)
 
 
-def clean_photo_bytes(path: Path, max_edge: int = MAX_STORED_EDGE) -> tuple[bytes, int, int]:
+def clean_photo_bytes(path: Path, max_edge: int = MAX_STORED_EDGE, *,
+                      stranger: bool = False) -> tuple[bytes, int, int]:
     """Read a photo, apply its EXIF orientation, drop GPS, reduce it to ``max_edge`` pixels on its long
-    side (a smaller photo keeps its size), and return JPEG bytes and the size."""
+    side (a smaller photo keeps its size), and return JPEG bytes and the size. A ``stranger``'s photo
+    (sent from a phone through a rectification link) keeps only the time it was taken: no camera,
+    phone or software that could identify the person who sent it."""
     if max_edge < 1:
         raise ValueError(f"max_edge must be positive, not {max_edge}")
     try:
@@ -121,6 +125,11 @@ def clean_photo_bytes(path: Path, max_edge: int = MAX_STORED_EDGE) -> tuple[byte
     # Keep the camera facts people rely on (time taken, camera) but not the location.
     exif.pop(GPS_IFD, None)
     exif.pop(0x0112, None)  # orientation: the pixels are upright now
+    if stranger:
+        taken = photo_taken_text(exif)
+        exif = Image.Exif()
+        if taken:
+            exif[EXIF_IFD] = {DATETIME_ORIGINAL: taken}
     out = io.BytesIO()
     upright.save(out, format="JPEG", quality=90, exif=_exif_bytes(exif))
     return out.getvalue(), upright.width, upright.height
@@ -151,7 +160,30 @@ def _exif_bytes(exif: Image.Exif) -> bytes:
     return kept.tobytes()
 
 
-def store_photo(store: FileStore, path: Path, max_edge: int = MAX_STORED_EDGE) -> StoredPhoto:
-    data, width, height = clean_photo_bytes(path, max_edge)
+EXIF_IFD = 0x8769
+DATETIME_ORIGINAL = 0x9003
+
+
+def photo_taken_text(exif: Image.Exif) -> str:
+    """The EXIF time the photo says it was taken ("YYYY:MM:DD HH:MM:SS", the camera's own clock, no
+    zone), or "" when it has none or one that is not a time."""
+    try:
+        value = exif.get_ifd(EXIF_IFD).get(DATETIME_ORIGINAL) or exif.get(0x0132)  # or DateTime
+    except Exception:  # a damaged EXIF block is a photo without a time
+        return ""
+    text = value.decode("ascii", "replace") if isinstance(value, bytes) else str(value or "")
+    text = text.strip("\x00 ")
+    return text if len(text) == 19 and text[4] == ":" and text[10] == " " else ""
+
+
+def store_photo(store: FileStore, path: Path, max_edge: int = MAX_STORED_EDGE, *,
+                stranger: bool = False) -> StoredPhoto:
+    data, width, height = clean_photo_bytes(path, max_edge, stranger=stranger)
     digest = store.put(data, ".jpg")
-    return StoredPhoto(digest, path.name, "image/jpeg", width, height)
+    taken = ""
+    if stranger:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(data)) as stored:
+            taken = photo_taken_text(stored.getexif())
+    return StoredPhoto(digest, path.name, "image/jpeg", width, height, taken)

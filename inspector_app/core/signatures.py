@@ -208,6 +208,35 @@ def register(session: Session, token_id: uuid.UUID, inspector: str, replica_id: 
     return identifier
 
 
+SERVER_SIGNER = "central server"
+
+
+def server_key(session: Session) -> LaptopKey:
+    """The server ledger's own key, for the events it writes itself (what a responsible unit sends
+    through its rectification link, core.unit_reports): made like a laptop's, and registered under
+    its name so every replica that pulls those events can check them and say who vouched for them."""
+    key = laptop_key(session)
+    registered = session.get(SigningKey, key.id)
+    if registered is not None and not registered.inspector:
+        registered.inspector = SERVER_SIGNER
+        session.flush()
+    return key
+
+
+def sign_written(session: Session, events: Iterable[HazardEvent], key: LaptopKey) -> None:
+    """Sign events this ledger has just written (the server's own), with one UPDATE like a push."""
+    signed = [{"event_id": event.id, "signer": key.id, "signature": key.sign(event.hash)} for event in events]
+    if signed:
+        table = HazardEvent.__table__
+        assert isinstance(table, Table)
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("event_id")).values(signer=bindparam("signer"),
+                                                                         signature=bindparam("signature")),
+            signed)
+        for event in events:
+            session.expire(event, ["signer", "signature"])
+
+
 def retire_keys(session: Session, token_id: uuid.UUID) -> None:
     """A revoked token's keys sign nothing new (its earlier signatures stay valid)."""
     session.execute(update(SigningKey).where(SigningKey.token_id == token_id, SigningKey.revoked_at.is_(None))

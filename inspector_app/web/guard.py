@@ -21,7 +21,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from inspector_app.i18n import N_, _, use_language
-from inspector_app.web.public import pages
+from inspector_app.web.public import pages, report_page
 
 SECURITY_HEADERS = [
     (b"content-security-policy", pages.CSP.encode()),
@@ -30,8 +30,11 @@ SECURITY_HEADERS = [
     (b"x-frame-options", b"DENY"),
     (b"cache-control", b"no-cache, max-age=0, must-revalidate"),
 ]
-MAX_BODY_BYTES = 0  # nothing public accepts a body
+MAX_BODY_BYTES = 0  # nothing public accepts a body, but a responsible unit's report (below)
 SYNC_PREFIX = "/sync"
+# A report through a rectification link (web/public/report.py): a few phone photos and some text.
+REPORT_PREFIX = "/r/"
+REPORT_BODY_BYTES = 48 * 1024 * 1024
 # A ceiling for every body under /sync/; each route of the sync API has its own, smaller cap
 # (web/sync/api.py BODY_CAPS), and the largest of them is below this.
 DEFAULT_SYNC_BODY_BYTES = 16 * 1024 * 1024
@@ -142,6 +145,11 @@ def same_site(location: bytes) -> bytes:
     return (path + (f"?{parts.query}" if parts.query else "")).encode("latin-1")
 
 
+# The report pages post a form and show photos: their policy allows exactly that, to this server only.
+report_headers = [(b"content-security-policy", report_page.CSP.encode()) if name == b"content-security-policy"
+                  else (name, value) for name, value in SECURITY_HEADERS]
+
+
 def is_sync_path(path: str) -> bool:
     return path.startswith(SYNC_PREFIX + "/")
 
@@ -223,7 +231,7 @@ class Guard:
                 started = True
                 message["headers"] = [(name, same_site(value) if name == b"location" else value)
                                       for name, value in message.get("headers", []) if name != b"cache-control"]
-                message["headers"] += SECURITY_HEADERS
+                message["headers"] += report_headers if report else SECURITY_HEADERS
                 if watch is not None and not watch.complete:
                     # Answered before the whole body came (a 401, a 413): the rest of it is not
                     # read, so the connection ends rather than wait for it (web/http_protocol.py).
@@ -245,7 +253,8 @@ class Guard:
         forwarded = [value.decode("latin-1") for name, value in raw_headers if name == b"x-forwarded-for"]
         client = client_address((scope.get("client") or ("?", 0))[0], forwarded, self.trusted)
         sync = is_sync_path(scope.get("path", ""))
-        limit = self.max_sync_body if sync else MAX_BODY_BYTES
+        report = scope.get("path", "").startswith(REPORT_PREFIX)
+        limit = self.max_sync_body if sync else REPORT_BODY_BYTES if report else MAX_BODY_BYTES
         length = headers.get(b"content-length")
         chunked = b"transfer-encoding" in headers
         if chunked or (length is not None and length != b"0"):
@@ -253,7 +262,7 @@ class Guard:
         if length is not None and (not length.isdigit() or int(length) > limit):
             await refuse(413, BODY_TOO_LARGE if sync else BODY_NOT_ACCEPTED)
             return
-        if chunked and not sync:
+        if chunked and not (sync or report):
             await refuse(413, BODY_NOT_ACCEPTED)
             return
         if not (self.sync if sync else self.public).allow(rate_key(client)):

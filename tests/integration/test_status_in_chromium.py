@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from inspector_app.core.demo import create_demo
 from inspector_app.core.queries import list_hazards
@@ -45,8 +46,9 @@ def test_a_phone_reads_the_status_page_in_chinese_and_switches_to_english(status
         assert not overflows_sideways(driver)
         _shot(driver, "status-phone-zh.png")
         driver.find_element(By.LINK_TEXT, "English").click()
+        WebDriverWait(driver, 20).until(lambda d: "Overdue by" in d.find_element(By.TAG_NAME, "body").text)
         body = driver.find_element(By.TAG_NAME, "body").text
-        assert "Overdue by" in body and overdue.number in body
+        assert overdue.number in body
         assert not overflows_sideways(driver)
         _shot(driver, "status-phone-en.png")
 

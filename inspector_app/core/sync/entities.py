@@ -28,6 +28,7 @@ from inspector_app.core.models import (
     Notice,
     Organisation,
     PlanDocument,
+    RectificationLink,
     Review,
     Site,
     SupersededToken,
@@ -49,6 +50,7 @@ CLOCKED: dict[str, type[Base]] = {
     "checklist_run": ChecklistRun,
     "checklist_answer": ChecklistAnswer,
     "review": Review,
+    "rectification_link": RectificationLink,
 }
 HAZARD_STAGE = list(CLOCKED).index("inspection") + 1
 ENTITY_OF: dict[type[Base], str] = {model: name for name, model in CLOCKED.items()}
@@ -382,7 +384,7 @@ class OrganisationResolver:
             return self._lookup("floor", values.get("floor_id"))
         if entity in ("inspection", "hazard"):
             return self.of_site(values.get("site_id"))
-        if entity in ("event", "attachment"):
+        if entity in ("event", "attachment", "rectification_link"):
             return self._lookup("hazard", values.get("hazard_id"))
         if entity == "checklist_run":
             return self._lookup("inspection", values.get("inspection_id"))

@@ -12,12 +12,14 @@ new QR code of its organisation at an outside address.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
 from inspector_app.core.accounts import Principal
 from inspector_app.core.event_rules import EARLIEST_EVENT, MAX_EVENT_AHEAD
-from inspector_app.core.models import Base, Hazard, HazardEvent, Organisation
+from inspector_app.core.models import Base, Hazard, HazardEvent, Organisation, RectificationLink
+from inspector_app.core.rectification_links import ENDED_REASONS
 from inspector_app.core.sync.clock import clock_problem
 from inspector_app.core.sync.entities import OrganisationResolver
 from inspector_app.i18n import N_, _
@@ -27,6 +29,7 @@ ORGANISATION_SETTINGS = ("name", "kind", "notice_prefix", "show_personal_data", 
                          "parent_id")
 # Set when a hazard is recorded and never again (its number changes only by a "renumbered" event).
 HAZARD_FIXED_AT_CREATION = ("site_id", "short_code", "found_at")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 # What each table that rows refer to is called in a refusal.
 _TABLE_WORDS = {"organisations": N_("organisation"), "sites": N_("site"), "buildings": N_("building"),
                 "floors": N_("floor"), "hazards": N_("hazard"), "inspections": N_("inspection"),
@@ -94,6 +97,23 @@ def hazard_row_refusal(number: str, existing: Hazard | None, values: dict[str, A
     renumbered = any(e.kind == "renumbered" for e in new_events)
     if "seq" in values and values["seq"] != existing.seq and not renumbered:
         return _("hazard {number}: its place in the register changes only with a renumbering").format(number=number)
+    return None
+
+
+def link_refusal(what: str, existing: RectificationLink | None, values: dict[str, Any]) -> str | None:
+    """A rectification link's row holds a SHA-256 and stays with its hazard; once ended it stays ended
+    (a stolen inspector token must not reopen the link of a hazard that was closed)."""
+    if not _SHA256.fullmatch(str(values.get("secret_hash", ""))):
+        return _("{what}: its secret is not kept as a SHA-256").format(what=what)
+    if values.get("ended_reason", "") not in ("", *ENDED_REASONS):
+        return _("{what}: no link ends for the reason '{reason}'").format(what=what, reason=values["ended_reason"])
+    if existing is None:
+        return None
+    for name in ("hazard_id", "secret_hash"):
+        if name in values and values[name] != getattr(existing, name):
+            return _("{what}: '{field}' is set when a link is made and cannot change").format(what=what, field=name)
+    if existing.ended_at is not None and values.get("ended_at", existing.ended_at) is None:
+        return _("{what}: an ended link cannot be opened again").format(what=what)
     return None
 
 

@@ -62,6 +62,7 @@ from inspector_app.core.sync.file_access import readable_files
 from inspector_app.core.sync.push_checks import (
     clock_refusal,
     hazard_row_refusal,
+    link_refusal,
     organisation_refusal,
     reference_refusal,
 )
@@ -297,6 +298,10 @@ class PushApplier:
             raise _Refused("reference", refusal)
         if entity == "organisation":
             refusal = organisation_refusal(self.principal, existing, values)
+            if refusal:
+                raise _Refused("forbidden", refusal)
+        if entity == "rectification_link":
+            refusal = link_refusal(what, existing, values)
             if refusal:
                 raise _Refused("forbidden", refusal)
         file_column = FILE_COLUMNS.get(entity)

@@ -44,6 +44,11 @@ EVENT_LABELS = {
 
 
 def _page(language: str, title: str, body: str, switch_path: str | None) -> bytes:
+    return render_page(language, title, body, switch_path, STYLE, _("Fire-Risk Inspector · hazard status"))
+
+
+def render_page(language: str, title: str, body: str, switch_path: str | None, style: str, footer: str) -> bytes:
+    """A whole page: ``style`` must be the one its Content-Security-Policy allows by hash."""
     lang_attr = "zh-CN" if language.startswith("zh") else "en"
     switch = ""
     if switch_path is not None:
@@ -52,8 +57,8 @@ def _page(language: str, title: str, body: str, switch_path: str | None) -> byte
     html = (f'<!doctype html><html lang="{lang_attr}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
             f'<meta name="referrer" content="no-referrer"><title>{escape(title)}</title>'
-            f"<style>{STYLE}</style></head><body><main>{switch}{body}"
-            f"<footer>{escape(_('Fire-Risk Inspector · hazard status'))}</footer></main></body></html>")
+            f"<style>{style}</style></head><body><main>{switch}{body}"
+            f"<footer>{escape(footer)}</footer></main></body></html>")
     return html.encode("utf-8")
 
 
