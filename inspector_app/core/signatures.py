@@ -18,14 +18,14 @@ import binascii
 import datetime as dt
 import hashlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
-from inspector_app.core.models import HazardEvent, Replica, SigningKey, utcnow
+from inspector_app.core.models import ApiToken, HazardEvent, Replica, SigningKey, utcnow
 from inspector_app.i18n import _
 
 # cryptography is imported where a key is used, not here: the desktop program reaches this module at
@@ -217,13 +217,16 @@ def server_key(session: Session) -> LaptopKey:
     its name so every replica that pulls those events can check them and say who vouched for them."""
     key = laptop_key(session)
     registered = session.get(SigningKey, key.id)
-    if registered is not None and not registered.inspector:
+    # A laptop serving its own status pages on the LAN writes a unit's report with its own key, which
+    # its server knows by its inspector's name: only the ledger that issues tokens is "the server".
+    issues_tokens = session.scalar(select(ApiToken.id).limit(1)) is not None
+    if registered is not None and not registered.inspector and issues_tokens:
         registered.inspector = SERVER_SIGNER
         session.flush()
     return key
 
 
-def sign_written(session: Session, events: Iterable[HazardEvent], key: LaptopKey) -> None:
+def sign_written(session: Session, events: Sequence[HazardEvent], key: LaptopKey) -> None:
     """Sign events this ledger has just written (the server's own), with one UPDATE like a push."""
     signed = [{"event_id": event.id, "signer": key.id, "signature": key.sign(event.hash)} for event in events]
     if signed:

@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable, Sequence
+import uuid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reportlab.lib import colors
@@ -33,6 +34,7 @@ from inspector_app.notices.facts import HazardFacts, printable_photo
 from inspector_app.notices.fonts import cjk_font
 from inspector_app.notices.plan_excerpt import plan_excerpt
 from inspector_app.notices.qr import QrFlowable, draw_qr, qr_matrix
+from inspector_app.notices.report_slip import PER_SHEET, draw_report_slip, draw_unit_slips
 from inspector_app.notices.wrapping import unbreakable_words
 from inspector_app.plans import PlanError
 
@@ -227,15 +229,32 @@ def new_canvas(out: io.BytesIO, title: str) -> Canvas:
 
 
 def hazard_notices_pdf(items: Sequence[tuple[HazardFacts, str]], issued: dt.date,
-                       progress: Progress | None = None) -> bytes:
-    """One PDF with a per-hazard notice page for each (facts, notice number); InspectorError if cancelled."""
+                       progress: Progress | None = None, slips: Mapping[uuid.UUID, str] | None = None) -> bytes:
+    """One PDF with a per-hazard notice page for each (facts, notice number), each followed by its
+    report slip when ``slips`` gives the hazard's report link; InspectorError if cancelled."""
     out = io.BytesIO()
     canvas = new_canvas(out, _("Fire Hazard Rectification Notice"))
     for index, (facts, number) in enumerate(items):
         draw_hazard_notice(canvas, facts, number, issued, prepare_images(facts))
         canvas.showPage()
+        if slips and facts.id in slips:
+            draw_report_slip(canvas, facts, number, slips[facts.id], issued)
+            canvas.showPage()
         if progress is not None and not progress(index + 1, len(items)):
             raise InspectorError(_("Cancelled."))
+    canvas.save()
+    return out.getvalue()
+
+
+def report_slips_pdf(facts: Sequence[HazardFacts], number: str, slips: Mapping[uuid.UUID, str],
+                     issued: dt.date) -> bytes:
+    """The report slips of a per-unit notice's hazards, four to a sheet, to print after the notice."""
+    out = io.BytesIO()
+    canvas = new_canvas(out, _("Rectification Report Slip"))
+    sheets = [list(facts[start:start + PER_SHEET]) for start in range(0, len(facts), PER_SHEET)]
+    for page, sheet in enumerate(sheets, start=1):
+        draw_unit_slips(canvas, sheet, number, slips, issued, page, len(sheets))
+        canvas.showPage()
     canvas.save()
     return out.getvalue()
 

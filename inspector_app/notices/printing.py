@@ -24,13 +24,18 @@ import pypdfium2
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector_app.core import notice_register
+from inspector_app.core import notice_register, rectification_links
 from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.hazards import update_hazard
 from inspector_app.core.models import Hazard
-from inspector_app.core.organisation import choose_organisation, effective_settings, settings_for_hazards
+from inspector_app.core.organisation import (
+    FALLBACK_BASE_URL,
+    choose_organisation,
+    effective_settings,
+    settings_for_hazards,
+)
 from inspector_app.core.workflow import FINAL_STATES
 from inspector_app.exports.ledger_table import ledger_lines
 from inspector_app.i18n import DEFAULT_LANGUAGE, _, use_language
@@ -38,7 +43,7 @@ from inspector_app.notices import plan_excerpt
 from inspector_app.notices.facts import HazardFacts, gather
 from inspector_app.notices.labels import labels_pdf
 from inspector_app.notices.ledger_pdf import ledger_pdf
-from inspector_app.notices.notice_pdf import Progress, hazard_notices_pdf, unit_notice_pdf
+from inspector_app.notices.notice_pdf import Progress, hazard_notices_pdf, report_slips_pdf, unit_notice_pdf
 from inspector_app.plans.pdf import PDFIUM_LOCK
 
 
@@ -139,6 +144,11 @@ def print_notices(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.
             _move_past_deadlines(session, ids, today, deadline, actor)
             facts = gather(session, catalogue, db.store, ids, base_url, today)
         prefix = prefix or facts[0].notice_prefix
+        # Each hazard's unit gets a new private link on a slip of its own (the one before ends); not when
+        # the codes can only point at this laptop itself (no address set: no phone could reach it).
+        slips = {} if base_url.rstrip("/") == FALLBACK_BASE_URL else {
+            f.id: rectification_links.report_url(base_url, rectification_links.issue(session, f.id, actor))
+            for f in facts}
         if per_unit:
             by_unit: dict[uuid.UUID, list[HazardFacts]] = {}
             for f in facts:
@@ -147,14 +157,16 @@ def print_notices(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.
 
             def render(notices: list[notice_register.IssuedNotice]) -> bytes:
                 # Several units make several documents; one file keeps them together for printing.
-                if len(units) == 1:
-                    return unit_notice_pdf(units[0], notices[0].number, today)
-                return _concatenate([unit_notice_pdf(u, n.number, today) for u, n in zip(units, notices, strict=True)])
+                parts = [[unit_notice_pdf(u, n.number, today)] + ([report_slips_pdf(u, n.number, slips, today)]
+                                                                   if slips else [])
+                         for u, n in zip(units, notices, strict=True)]
+                return _concatenate([part for unit_parts in parts for part in unit_parts])
 
             groups = [[f.id for f in unit] for unit in units]
         else:
             def render(notices: list[notice_register.IssuedNotice]) -> bytes:
-                return hazard_notices_pdf(list(zip(facts, [n.number for n in notices], strict=True)), today, progress)
+                return hazard_notices_pdf(list(zip(facts, [n.number for n in notices], strict=True)), today, progress,
+                                          slips)
 
             groups = [[f.id] for f in facts]
         try:

@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
-from inspector_app.core import audit, rectification_links
+from inspector_app.core import accounts, audit, rectification_links
 from inspector_app.core.demo import create_demo
 from inspector_app.core.hazards import change_status
 from inspector_app.core.models import Attachment, Hazard, HazardEvent, SigningKey
@@ -44,6 +44,7 @@ def reporting(db, catalogue):
     """A demo ledger on a live server, and an open hazard of it with a fresh link."""
     create_demo(db, catalogue, language="zh_CN")
     with db.session() as session:
+        accounts.create_token(session, "Bureau admin", "admin")  # a central server: it issues tokens
         hazard = session.scalars(select(Hazard).where(Hazard.status == "in_progress")).first()
         secret = rectification_links.issue(session, hazard.id, "li")
         hazard_id = hazard.id
@@ -215,3 +216,25 @@ def test_photos_are_served_only_to_their_own_hazards_link(reporting):
     assert client.get(f"/r/{secret}/photo/{ours.id}").headers["content-type"] == "image/jpeg"
     assert client.get(f"/r/{secret}/photo/{other.id}").status_code == 404
     assert client.get(f"/r/{secret}/photo/{uuid.uuid4()}").status_code == 404
+
+
+def test_a_laptop_serving_its_lan_signs_a_units_report_as_itself(db, catalogue):
+    """A laptop's own status server (no central server yet) takes a unit's report too; it signs with
+    the laptop's key, which its server knows by the inspector's name, never as "central server"."""
+    create_demo(db, catalogue, language="en")
+    with db.session() as session:
+        hazard = session.scalars(select(Hazard).where(Hazard.status == "in_progress")).first()
+        secret = rectification_links.issue(session, hazard.id, "li")
+        session.commit()
+    with live_server(create_app(db, catalogue, rate_per_second=1000.0, burst=1000)) as client:
+        answer = client.post(f"/r/{secret}", data=_form(), files=[("photos", ("a.jpg", phone_photo(), "image/jpeg"))],
+                             follow_redirects=False)
+    assert answer.status_code == 303
+    with db.session() as session:
+        from inspector_app.core.signatures import laptop_key
+
+        own = laptop_key(session)
+        events = _unit_events(db, hazard.id)
+        assert events and {e.signer for e in events} == {own.id}
+        assert session.get(SigningKey, own.id).inspector != SERVER_SIGNER
+        assert audit.verify(session).ok

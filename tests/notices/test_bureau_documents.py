@@ -155,7 +155,8 @@ def test_a_three_page_per_unit_notice_numbers_its_pages_and_repeats_its_number(c
     out = tmp_path / "unit.pdf"
     printed = print_notices(chinese_demo, catalogue, ids, out, per_unit=True, actor="t", base_url=BASE,
                             deadline=today() + dt.timedelta(days=30))
-    assert printed.pages == 3
+    assert printed.pages == 3 + 5  # the notice, then 18 report slips four to a sheet, numbered apart
+    assert "第5页共5页" in re.sub(r"\s", "", pdftotext(out, 8))
     for page in (1, 2, 3):
         text = pdftotext(out, page)
         assert f"第{page}页共3页" in re.sub(r"\s", "", text), text[-300:]

@@ -14,7 +14,7 @@ import zxingcpp
 from sqlalchemy import select
 
 from inspector_app.cli import main
-from inspector_app.core import audit
+from inspector_app.core import audit, rectification_links
 from inspector_app.core.db import open_database, sqlite_url
 from inspector_app.core.demo import create_demo
 from inspector_app.core.errors import InspectorError
@@ -64,9 +64,16 @@ def test_per_hazard_notices_scan_embed_their_font_and_are_recorded(demo_db, cata
     out = tmp_path / "notices.pdf"
     printed = print_notices(db, catalogue, [h.id for h in hazards], out, language="zh_CN", actor="tester",
                             base_url=BASE, prefix="吕教安")
-    assert printed.pages == 3
-    # One page per hazard, each carrying exactly its own hazard's URL.
-    assert decoded_qr_per_page(out) == [[f"{BASE}/h/{h.public_token}"] for h in hazards]
+    assert printed.pages == 6
+    # A notice page per hazard carrying exactly its own hazard's status URL, each followed by its unit's
+    # report slip, whose private link opens that hazard's report page and no other.
+    pages = decoded_qr_per_page(out)
+    assert pages[0::2] == [[f"{BASE}/h/{h.public_token}"] for h in hazards]
+    with db.session() as session:
+        for hazard, slip in zip(hazards, pages[1::2], strict=True):
+            assert len(slip) == 1 and slip[0].startswith(f"{BASE}/r/")
+            link = rectification_links.open_link(session, slip[0].removeprefix(f"{BASE}/r/"))
+            assert link is not None and link.hazard_id == hazard.id
     fonts = subprocess.run(["pdffonts", str(out)], check=True, capture_output=True, text=True).stdout
     font_lines = fonts.splitlines()[2:]
     assert font_lines and all(" yes yes " in line for line in font_lines), fonts
@@ -104,8 +111,12 @@ def test_per_unit_notice_in_english_lists_every_hazard_with_its_qr(demo_db, cata
     printed = print_notices(db, catalogue, [h.id for h in hazards], out, per_unit=True, language="en", actor="t",
                             base_url=BASE)
     assert len(printed.numbers) == 1
-    found = sorted(url for page in decoded_qr_per_page(out) for url in page)
-    assert found == sorted(f"{BASE}/h/{h.public_token}" for h in hazards)
+    found = [url for page in decoded_qr_per_page(out) for url in page]
+    assert sorted(u for u in found if "/h/" in u) == sorted(f"{BASE}/h/{h.public_token}" for h in hazards)
+    reports = [u.removeprefix(f"{BASE}/r/") for u in found if u.startswith(f"{BASE}/r/")]
+    with db.session() as session:  # one slip code per hazard, four to a sheet after the notice
+        assert sorted(str(rectification_links.open_link(session, r).hazard_id) for r in reports) == sorted(
+            str(h.id) for h in hazards)
     text = pdftotext(out)
     assert "Fire Hazard Rectification Notice" in text and "Receipt" in text
     assert all(h.number in text for h in hazards)
@@ -175,3 +186,22 @@ def test_bad_input_gives_one_clear_line(demo_db, tmp_path, capsys, argv, message
     assert code != 0
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
+
+
+def test_no_report_slip_when_the_codes_could_only_point_at_this_laptop(demo_db, catalogue, tmp_path):
+    """Without an address a phone can reach (the organisation's public base URL), a unit's code would
+    lead nowhere: the notices print alone and no link is made."""
+    from inspector_app.core.models import RectificationLink
+    from inspector_app.core.organisation import FALLBACK_BASE_URL
+
+    db, _path = demo_db
+    hazards = open_hazards(db, 2)
+    with db.session() as session:
+        links_before = session.scalars(select(RectificationLink)).all()
+        before = [(link.id, link.ended_at) for link in links_before]
+    printed = print_notices(db, catalogue, [h.id for h in hazards], tmp_path / "n.pdf", actor="t",
+                            base_url=FALLBACK_BASE_URL)
+    assert printed.pages == 2
+    assert all("/h/" in url for page in decoded_qr_per_page(printed.out) for url in page)
+    with db.session() as session:  # no link made, none ended
+        assert [(link.id, link.ended_at) for link in session.scalars(select(RectificationLink))] == before
