@@ -42,7 +42,9 @@ FIELDS_BY_KIND: dict[str, frozenset[str]] = {
 RECORDING_KINDS = frozenset({"photo_added", "photo_marked", "photo_role_changed", "photo_removed", "pin_checked",
                              "reviewed", "notice_issued", "conflict",
                              # what a responsible unit sends through its link besides a report (core.unit_reports)
-                             "extension_requested", "disputed"})
+                             "extension_requested", "disputed",
+                             # the inspector's answer to an extension request or a dispute (core.unit_report_answers)
+                             "report_answered"})
 KNOWN_KINDS = frozenset(FIELDS_BY_KIND) | RECORDING_KINDS
 # What may still change once a hazard is closed or withdrawn: its number, should another laptop have
 # taken it first (core.sync.laptop renumbers, and the history says so).

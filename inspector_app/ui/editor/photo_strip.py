@@ -34,8 +34,11 @@ from inspector_app.i18n import N_, _
 THUMB = 96
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 PHOTO_ROLE_ROLE = Qt.ItemDataRole.UserRole + 2
-ROLE_LABELS = {"before": N_("Before"), "after": N_("After")}
-ROLE_COLOURS = {"before": "#d32f2f", "after": "#388e3c"}  # as the status colours: open red, fixed green
+# "unit": an after-photo the responsible unit sent through its link (core.unit_reports); it counts as the
+# hazard's after-photo once the inspector toggles it to "after".
+ROLE_LABELS = {"before": N_("Before"), "after": N_("After"), "unit": N_("From the unit")}
+# As the status colours: open red, fixed green, awaiting re-inspection blue.
+ROLE_COLOURS = {"before": "#d32f2f", "after": "#388e3c", "unit": "#1976d2"}
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff", ".heic", ".heif", ".avif")
 # What the photo choosers offer: a phone's HEIC (and AVIF) too, which core.photos reads and stores as JPEG.
 PHOTO_FILTER = "*.jpg *.jpeg *.png *.heic *.heif *.avif *.webp *.bmp *.tif *.tiff"

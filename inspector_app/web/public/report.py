@@ -47,6 +47,7 @@ HISTORY_WORDS = {
     "reinspection_failed": N_("The inspector did not accept the rectification"),
     "reinspection_passed": N_("Re-inspection passed, closed"),
     "edited": N_("Deadline changed by the inspector"),
+    "report_answered": N_("The inspector answered"),
 }
 
 
@@ -88,11 +89,12 @@ def report_routes(db: Database, catalogue: Catalogue) -> list[Route]:
             if event.kind == "edited" and "deadline" not in (event.data or {}).get("changes", {}):
                 continue
             note = event.note if event.kind in ("reinspection_failed", "rectification_reported",
-                                                "extension_requested", "disputed") else ""
+                                                "extension_requested", "disputed", "report_answered") else ""
             if event.kind == "edited":
                 note = str(event.data["changes"]["deadline"][1] or "")
             entries.append(SentEntry(dates.local_date(event.at), _(HISTORY_WORDS[event.kind]), note,
-                                     answer=event.kind == "reinspection_failed"))
+                                     answer=event.kind == "reinspection_failed" or (
+                                         event.kind == "report_answered" and not event.data.get("accepted"))))
         return ReportView(facts, hazard.description, [f"/r/{secret}/photo/{p.id}" for p in photos], entries,
                           can_report=hazard.status != Status.AWAITING_REINSPECTION)
 
