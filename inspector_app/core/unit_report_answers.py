@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from inspector_app.core import audit
+from inspector_app.core import audit, dates
 from inspector_app.core.attachments import set_photo_role
 from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.hazards import change_status, update_hazard
@@ -33,6 +33,9 @@ from inspector_app.i18n import _
 KIND_OF_EVENT = {"rectification_reported": "rectification", "extension_requested": "extension",
                  "disputed": "dispute"}
 WAITING, ACCEPTED, REJECTED, ANSWERED, ENDED = "waiting", "accepted", "rejected", "answered", "ended"
+# A photo whose camera time is this far from when the server received it may be an old or borrowed
+# one (a known weakness of after-photos sent from phones): the inspector is told, nothing is refused.
+PHOTO_GAP_FLAG = dt.timedelta(hours=3)
 ANSWER_KIND = "report_answered"
 assert set(KIND_OF_EVENT) == set(EVENT_OF_KIND.values())
 
@@ -50,11 +53,29 @@ class UnitReport:
     photos: list[str] = field(default_factory=list)
     wanted_deadline: str | None = None
     answer: str = ""
+    photo_times: list[dict[str, Any]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return {"id": str(self.id), "hazard_id": str(self.hazard_id), "number": self.number, "kind": self.kind,
                 "status": self.status, "at": self.at.isoformat(), "text": self.text, "reporter": self.reporter,
-                "photos": self.photos, "wanted_deadline": self.wanted_deadline, "answer": self.answer}
+                "photos": self.photos, "wanted_deadline": self.wanted_deadline, "answer": self.answer,
+                "photo_times": self.photo_times}
+
+
+def photo_time(attachment_id: str, taken: str, received: dt.datetime) -> dict[str, Any]:
+    """When a unit's photo says it was taken (its camera's clock, read as local time) beside when the
+    server received it, and whether they are hours apart."""
+    facts: dict[str, Any] = {"id": attachment_id, "taken": None, "received": received.isoformat(),
+                             "gap_hours": None, "flagged": False}
+    try:
+        camera = dt.datetime.strptime(taken, "%Y:%m:%d %H:%M:%S")
+    except (TypeError, ValueError):
+        return facts  # no camera time: nothing to compare, which the inspector sees as such
+    local_received = dates.local_time(received).replace(tzinfo=None)
+    gap = abs(local_received - camera)
+    facts.update(taken=camera.isoformat(), gap_hours=round(gap.total_seconds() / 3600, 1),
+                 flagged=gap >= PHOTO_GAP_FLAG)
+    return facts
 
 
 def _is_unit_event(event: HazardEvent) -> bool:
@@ -64,12 +85,17 @@ def _is_unit_event(event: HazardEvent) -> bool:
 def reports_of(number: str, events: Sequence[HazardEvent]) -> list[UnitReport]:
     """The unit reports of one hazard's history (in order), each with its state derived from what came after."""
     found: list[UnitReport] = []
+    taken: dict[str, str] = {}
     for event in events:
         data = event.data if isinstance(event.data, dict) else {}
+        if event.kind == "photo_added" and "taken" in data:
+            taken[str(data.get("attachment_id"))] = str(data["taken"])
         if _is_unit_event(event):
-            found.append(UnitReport(event.id, event.hazard_id, number, KIND_OF_EVENT[event.kind], WAITING, event.at,
-                                    event.note, dict(data.get("reporter") or {}), list(data.get("photos") or []),
-                                    data.get("wanted_deadline")))
+            photos = [str(p) for p in data.get("photos") or []]
+            report = UnitReport(event.id, event.hazard_id, number, KIND_OF_EVENT[event.kind], WAITING, event.at,
+                                event.note, dict(data.get("reporter") or {}), photos, data.get("wanted_deadline"))
+            report.photo_times = [photo_time(p, taken.get(p, ""), event.at) for p in photos]
+            found.append(report)
             continue
         for report in found:
             if report.status != WAITING:

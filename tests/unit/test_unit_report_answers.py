@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import uuid
+from zoneinfo import ZoneInfo
 
 import pytest
 from PIL import Image
@@ -107,3 +108,37 @@ def test_a_dispute_is_answered_or_upheld_by_withdrawing_the_hazard(sent, english
         assert session.get(Hazard, hazard_id).status == "withdrawn"
         assert [r.status for r in list_reports(session)] == ["answered", "accepted"]
         assert audit.verify(session).ok
+
+
+def _jpeg_taken(taken: str) -> bytes:
+    from inspector_app.core.photos import DATETIME_ORIGINAL, EXIF_IFD
+
+    exif = Image.Exif()
+    exif[EXIF_IFD] = {DATETIME_ORIGINAL: taken}
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (10, 120, 30)).save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def test_a_photo_taken_hours_before_it_was_sent_is_flagged_to_the_inspector(db, catalogue, english):
+    """Received at 10:00 Beijing time: a photo its camera dates 09:40 that day passes, one dated the
+    evening before is flagged, one without a camera time is shown without a comparison."""
+    sent_at = dt.datetime(2026, 12, 7, 2, 0, tzinfo=dt.UTC)  # 10:00 in Beijing
+    with dates.fixed_clock(sent_at, zone=ZoneInfo("Asia/Shanghai")):
+        create_demo(db, catalogue, language="en")
+        with db.session() as session:
+            hazard_id = session.scalars(select(Hazard.id).where(Hazard.status == "in_progress")).first()
+            secret = rectification_links.issue(session, hazard_id, "li")
+            link = rectification_links.open_link(session, secret)
+            now = dates.now()
+            unit_reports.submit(session, db.store, link, unit_reports.UnitSubmission(
+                "report", "fixed", "Wang", photos=(_jpeg_taken("2026:12:07 09:40:00"),
+                                                   _jpeg_taken("2026:12:06 19:00:00"), _jpeg())),
+                dates.local_date(now), dates.start_of_day(dates.local_date(now)))
+        with db.session() as session:
+            (report,) = list_reports(session)
+    times = report.photo_times
+    assert [t["gap_hours"] for t in times] == [0.3, 15.0, None]
+    assert [t["flagged"] for t in times] == [False, True, False]
+    assert times[0]["taken"] == "2026-12-07T09:40:00" and times[2]["taken"] is None
+    assert [t["id"] for t in times] == report.photos
