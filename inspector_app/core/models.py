@@ -317,6 +317,24 @@ class RectificationLink(Base):
     sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
 
 
+class ReviewLink(Base):
+    """A school principal's private link to the school's ledger page (core.review_links), printed once
+    as a QR on the review sheet: the principal reads the open and recent hazards there and confirms
+    having reviewed them. Kept, like a rectification link, only as the SHA-256 of its secret."""
+
+    __tablename__ = "review_links"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    site_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("sites.id"), index=True)
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    ended_reason: Mapped[str] = mapped_column(String(20), default="")  # replaced
+    # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
+    sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
+
+
 class ChecklistRun(Base):
     """One walk of an area type's checklist during an inspection; kept with the inspection."""
 

@@ -1,7 +1,7 @@
 """The server's Starlette app: the public status pages (GET /h/{token}, /h/{token}.json), /healthz (ok
-while the database answers), the responsible units' report pages (/r/{secret}, web/public/report.py)
-and, when given, the sync API mounted at /sync, all behind the Guard
-(web/guard.py).
+while the database answers), the responsible units' report pages (/r/{secret}, web/public/report.py),
+the principals' ledger pages (/p/{secret}, web/public/principal.py) and, when given, the sync API
+mounted at /sync, all behind the Guard (web/guard.py).
 
 Stateless apart from the database, so several can run behind a proxy against one PostgreSQL.
 Pages are rendered once per (token, version of the hazard, language, day) and served from a small
@@ -44,6 +44,7 @@ from inspector_app.web.guard import (
     IPNetwork,
 )
 from inspector_app.web.public import pages
+from inspector_app.web.public.principal import principal_routes
 from inspector_app.web.public.report import report_routes
 from inspector_app.web.public.status import (
     TOKEN_PATTERN,
@@ -213,7 +214,7 @@ def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0
     routes: list[BaseRoute] = [Route("/h/{token}", hazard, methods=["GET", "HEAD"]),
                                Route("/h/{token}/", with_slash, methods=["GET", "HEAD"]),
                                Route("/healthz", healthz, methods=["GET", "HEAD"]),
-                               *report_routes(db, catalogue)]
+                               *report_routes(db, catalogue), *principal_routes(db, catalogue)]
     if sync_app is not None:
         routes.append(Mount(SYNC_PREFIX, app=sync_app))
     app = Starlette(routes=routes, exception_handlers={404: missing})

@@ -35,6 +35,9 @@ SYNC_PREFIX = "/sync"
 # A report through a rectification link (web/public/report.py): a few phone photos and some text.
 REPORT_PREFIX = "/r/"
 REPORT_BODY_BYTES = 48 * 1024 * 1024
+# A principal's confirmation of the school's ledger (web/public/principal.py): a name and a remark.
+PRINCIPAL_PREFIX = "/p/"
+PRINCIPAL_BODY_BYTES = 64 * 1024
 # A ceiling for every body under /sync/; each route of the sync API has its own, smaller cap
 # (web/sync/api.py BODY_CAPS), and the largest of them is below this.
 DEFAULT_SYNC_BODY_BYTES = 16 * 1024 * 1024
@@ -253,8 +256,11 @@ class Guard:
         forwarded = [value.decode("latin-1") for name, value in raw_headers if name == b"x-forwarded-for"]
         client = client_address((scope.get("client") or ("?", 0))[0], forwarded, self.trusted)
         sync = is_sync_path(scope.get("path", ""))
-        report = scope.get("path", "").startswith(REPORT_PREFIX)
-        limit = self.max_sync_body if sync else REPORT_BODY_BYTES if report else MAX_BODY_BYTES
+        path = scope.get("path", "")
+        principal = path.startswith(PRINCIPAL_PREFIX)
+        report = path.startswith(REPORT_PREFIX) or principal
+        limit = (self.max_sync_body if sync else PRINCIPAL_BODY_BYTES if principal else REPORT_BODY_BYTES if report
+                 else MAX_BODY_BYTES)
         length = headers.get(b"content-length")
         chunked = b"transfer-encoding" in headers
         if chunked or (length is not None and length != b"0"):

@@ -30,6 +30,7 @@ from inspector_app.core.models import (
     PlanDocument,
     RectificationLink,
     Review,
+    ReviewLink,
     Site,
     SupersededToken,
     notice_hazards,
@@ -51,6 +52,7 @@ CLOCKED: dict[str, type[Base]] = {
     "checklist_answer": ChecklistAnswer,
     "review": Review,
     "rectification_link": RectificationLink,
+    "review_link": ReviewLink,
 }
 HAZARD_STAGE = list(CLOCKED).index("inspection") + 1
 ENTITY_OF: dict[type[Base], str] = {model: name for name, model in CLOCKED.items()}
@@ -376,7 +378,7 @@ class OrganisationResolver:
             return values.get("id")
         if entity == "site":
             return values.get("organisation_id")
-        if entity in ("building",):
+        if entity in ("building", "review_link"):
             return self.of_site(values.get("site_id"))
         if entity == "floor":
             return self._lookup("building", values.get("building_id"))

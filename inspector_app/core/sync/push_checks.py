@@ -18,7 +18,7 @@ from typing import Any
 
 from inspector_app.core.accounts import Principal
 from inspector_app.core.event_rules import EARLIEST_EVENT, MAX_EVENT_AHEAD
-from inspector_app.core.models import Base, Hazard, HazardEvent, Organisation, RectificationLink
+from inspector_app.core.models import Base, Hazard, HazardEvent, Organisation, RectificationLink, ReviewLink
 from inspector_app.core.rectification_links import ENDED_REASONS
 from inspector_app.core.sync.clock import clock_problem
 from inspector_app.core.sync.entities import OrganisationResolver
@@ -100,17 +100,18 @@ def hazard_row_refusal(number: str, existing: Hazard | None, values: dict[str, A
     return None
 
 
-def link_refusal(what: str, existing: RectificationLink | None, values: dict[str, Any]) -> str | None:
-    """A rectification link's row holds a SHA-256 and stays with its hazard; once ended it stays ended
-    (a stolen inspector token must not reopen the link of a hazard that was closed)."""
+def link_refusal(what: str, existing: RectificationLink | ReviewLink | None, values: dict[str, Any]) -> str | None:
+    """A private link's row (a unit's rectification link, a principal's review link) holds a SHA-256
+    and stays with its hazard or school; once ended it stays ended (a stolen inspector token must not
+    reopen the link of a hazard that was closed)."""
     if not _SHA256.fullmatch(str(values.get("secret_hash", ""))):
         return _("{what}: its secret is not kept as a SHA-256").format(what=what)
     if values.get("ended_reason", "") not in ("", *ENDED_REASONS):
         return _("{what}: no link ends for the reason '{reason}'").format(what=what, reason=values["ended_reason"])
     if existing is None:
         return None
-    for name in ("hazard_id", "secret_hash"):
-        if name in values and values[name] != getattr(existing, name):
+    for name in ("hazard_id", "site_id", "secret_hash"):
+        if name in values and values[name] != getattr(existing, name, None):
             return _("{what}: '{field}' is set when a link is made and cannot change").format(what=what, field=name)
     if existing.ended_at is not None and values.get("ended_at", existing.ended_at) is None:
         return _("{what}: an ended link cannot be opened again").format(what=what)

@@ -300,7 +300,7 @@ class PushApplier:
             refusal = organisation_refusal(self.principal, existing, values)
             if refusal:
                 raise _Refused("forbidden", refusal)
-        if entity == "rectification_link":
+        if entity in ("rectification_link", "review_link"):
             refusal = link_refusal(what, existing, values)
             if refusal:
                 raise _Refused("forbidden", refusal)
