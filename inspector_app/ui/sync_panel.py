@@ -43,6 +43,7 @@ from inspector_app.core.sync import laptop
 from inspector_app.core.sync.run import SyncReport, status, synchronise
 from inspector_app.i18n import N_, _, current_language, ngettext
 from inspector_app.ui.sync_conflicts import ERROR_COLOUR, ConflictsDialog
+from inspector_app.ui.unit_reports_view import UnitReportsDialog, count_waiting
 
 # Seconds to wait before trying again after the 1st, 2nd, ... failure in a row (then the last one).
 RETRY_DELAYS = (30, 60, 120, 240, 480, 600)
@@ -185,6 +186,9 @@ class SyncPanel(QObject):
         self.connect_action.triggered.connect(self.ask_connection)
         self.conflicts_action = QAction(self)
         self.conflicts_action.triggered.connect(self.show_conflicts)
+        self.reports_action = QAction(self)
+        self.reports_action.triggered.connect(self.show_reports)
+        self.reports_dialog: UnitReportsDialog | None = None
 
         self.widget = QWidget()
         self.widget.setObjectName("sync_status")
@@ -198,7 +202,8 @@ class SyncPanel(QObject):
         self.label = QLabel()
         self.label.setObjectName("sync_status_label")
         self.label.setTextFormat(Qt.TextFormat.RichText)
-        self.label.linkActivated.connect(lambda _link: self.show_conflicts())
+        self.label.linkActivated.connect(lambda link: self.show_reports() if link == "reports" else
+                                         self.show_conflicts())
         row.addWidget(self.progress)
         row.addWidget(self.label)
 
@@ -212,7 +217,8 @@ class SyncPanel(QObject):
 
     def install(self, menu: QMenu, before: QAction, toolbar: QToolBar, status_bar: QStatusBar) -> None:
         """Put the actions in ``menu`` above ``before``, Sync in the tool bar, the state in the status bar."""
-        menu.insertActions(before, [self.sync_action, self.connect_action, self.conflicts_action])
+        menu.insertActions(before, [self.sync_action, self.connect_action, self.conflicts_action,
+                                    self.reports_action])
         menu.insertSeparator(before)
         toolbar.addSeparator()
         toolbar.addAction(self.sync_action)
@@ -230,6 +236,7 @@ class SyncPanel(QObject):
         self.sync_action.setToolTip(_("Send and receive changes with the shared ledger (F9)"))
         self.connect_action.setText(_("Connect to the shared ledger…"))
         self.conflicts_action.setText(_("Sync conflicts…"))
+        self.reports_action.setText(_("Reports from responsible units…"))
         self.refresh_status()
 
     @property
@@ -405,6 +412,14 @@ class SyncPanel(QObject):
         if conflicts:
             words = ngettext("{n} conflict to look at", "{n} conflicts to look at", conflicts).format(n=conflicts)
             parts.append(f"<a href='conflicts'>{escape(words)}</a>")
+        try:
+            reports = count_waiting(self.context)
+        except Exception:  # as for status(): a ledger being switched must not break the status bar
+            reports = 0
+        if reports:
+            words = ngettext("{n} report from a unit waiting", "{n} reports from units waiting", reports).format(
+                n=reports)
+            parts.append(f"<a href='reports'>{escape(words)}</a>")
         self._show(parts, bool(problem), problem)
 
     def _show(self, parts: list[str], error: bool, problem: str = "") -> None:
@@ -432,6 +447,16 @@ class SyncPanel(QObject):
         if self.conflicts_dialog.isVisible():  # already open behind the window: bring it forward
             self.conflicts_dialog.raise_()
         self.conflicts_dialog.show()
+
+    # -- what responsible units sent ---------------------------------------------------------------
+    def show_reports(self) -> None:
+        if self.reports_dialog is None:
+            self.reports_dialog = UnitReportsDialog(self.context, self.window)
+            self.reports_dialog.answered.connect(self._conflict_resolved)
+        self.reports_dialog.reload()
+        if self.reports_dialog.isVisible():
+            self.reports_dialog.raise_()
+        self.reports_dialog.show()
 
     def _conflict_resolved(self) -> None:
         self.refresh_status()

@@ -1,0 +1,79 @@
+"""The inspector's view of what responsible units sent (ui/unit_reports_view.py), driven as a user does
+in the main window: the sync status says a report waits and its link opens the view; the unit's
+words and photos show beside the inspector's, an old photo marked; Reject asks for the reason and
+sends the hazard back to in progress, and Accept on the next report closes it."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+from sqlalchemy import select
+
+from inspector_app.core import dates, rectification_links, unit_reports
+from inspector_app.core.models import Hazard
+from inspector_app.core.photos import DATETIME_ORIGINAL, EXIF_IFD
+from tests.ui.conftest import answer_dialog, click_button, shown_window
+
+
+def _photo(taken: str) -> bytes:
+    exif = Image.Exif()
+    exif[EXIF_IFD] = {DATETIME_ORIGINAL: taken}
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (30, 140, 60)).save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def _send(context, hazard_id, text: str) -> None:
+    """What the server writes when the unit reports through its link (here, in the laptop's ledger)."""
+    with context.db.session() as session:
+        secret = rectification_links.issue(session, hazard_id, "li")
+        link = rectification_links.open_link(session, secret)
+        now = dates.now()
+        unit_reports.submit(session, context.db.store, link, unit_reports.UnitSubmission(
+            "report", text, "Wang", "logistics", photos=(_photo("2020:01:01 08:00:00"),)),
+            dates.local_date(now), dates.start_of_day(dates.local_date(now)))
+
+
+def _status(context, hazard_id) -> str:
+    with context.db.session() as session:
+        return session.get(Hazard, hazard_id).status
+
+
+def test_the_inspector_rejects_then_accepts_a_units_report(qtbot, demo_context):
+    context = demo_context
+    with context.db.session() as session:
+        hazard_id = session.scalars(select(Hazard.id).where(Hazard.status == "in_progress")).first()
+    _send(context, hazard_id, "New socket fitted")
+    with shown_window(qtbot, context) as window:
+        panel = window.sync_panel
+        panel.refresh_status()
+        assert "1 report from a unit waiting" in panel.text()
+        panel.label.linkActivated.emit("reports")
+        dialog = panel.reports_dialog
+        qtbot.waitUntil(lambda: dialog is not None and dialog.isVisible())
+        assert dialog.model.rowCount() == 1 and "New socket fitted" in dialog.words.text()
+        labels = [label.text() for label in dialog.photos.findChildren(QLabel)]
+        assert "From the unit" in labels and "Inspector's photo" in labels
+        flagged = [label for label in dialog.photos.findChildren(QLabel) if "taken 2020-01-01" in label.text()]
+        assert flagged and "font-weight: bold" in flagged[0].styleSheet()  # an old photo stands out
+
+        def reason(answer) -> None:
+            qtbot.keyClicks(answer.text, "The cover is still cracked")
+            click_button(answer, "OK")
+
+        answer_dialog(qtbot, reason)
+        qtbot.mouseClick(dialog.reject_button, Qt.MouseButton.LeftButton)
+        assert _status(context, hazard_id) == "in_progress"
+        assert not dialog.reject_button.isEnabled()  # answered: nothing more to do with it
+
+        _send(context, hazard_id, "Cover replaced too")
+        dialog.reload()
+        assert dialog.model.rows[0].status == "waiting" and "Cover replaced too" in dialog.words.text()
+        answer_dialog(qtbot, lambda answer: click_button(answer, "OK"))
+        qtbot.mouseClick(dialog.accept_button, Qt.MouseButton.LeftButton)
+        assert _status(context, hazard_id) == "closed"
+        panel.refresh_status()
+        assert "report" not in panel.text()
