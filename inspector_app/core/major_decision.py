@@ -54,6 +54,17 @@ class GroupDecision:
                    votes_for=experts.get("for"), votes_against=experts.get("against"))
 
 
+def listed_label() -> str:
+    """The mark of a confirmed major hazard not yet fixed, in the current language: it stays under listed
+    supervision (挂牌督办) until it is closed."""
+    return _("listed supervision")
+
+
+def listed(major_rule: str, status: str) -> bool:
+    """Whether a hazard (its rule and status) is a confirmed major hazard not yet fixed."""
+    return bool(major_rule) and status not in ("closed", "withdrawn")
+
+
 def clean_names(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
     """Names as given (one per entry, or several split at commas), trimmed, empty ones and repeats dropped."""
     found: list[str] = []

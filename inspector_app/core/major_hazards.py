@@ -34,6 +34,7 @@ from inspector_app.core.major_decision import (
     GroupDecision,
     clean_names,
     group_problem,
+    listed,
 )
 from inspector_app.core.models import ChecklistAnswer, Hazard, HazardEvent
 from inspector_app.core.workflow import FINAL_STATES, Severity
@@ -250,4 +251,4 @@ def lower_severity(session: Session, hazard: Hazard, actor: str, reason: str,
 def listed_supervision(hazard: Hazard) -> bool:
     """Whether the hazard is a confirmed major hazard not yet fixed: it heads the ledger, is counted apart
     and carries the listed-supervision (挂牌督办) mark."""
-    return bool(hazard.major_rule) and hazard.status not in FINAL_STATES
+    return listed(hazard.major_rule, hazard.status)
