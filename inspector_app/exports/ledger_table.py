@@ -131,8 +131,8 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
              .order_by(Hazard.site_id, Hazard.seq))
     if hazard_ids is not None:
         query = query.where(Hazard.id.in_(list(hazard_ids)))
-    rows = session.execute(query).all()
-    rows.sort(key=lambda row: not listed(row[0].major_rule, row[0].status))  # stable: by number within each
+    # Stable: by number within the listed hazards and within the rest.
+    rows = sorted(session.execute(query).all(), key=lambda row: not listed(row[0].major_rule, row[0].status))
     language = current_language()  # the document's: callers make the lines inside use_language(...)
     ids = [row[0].id for row in rows]
     photos: dict[uuid.UUID, list[Photo]] = {}
