@@ -234,6 +234,7 @@ def _create_demo(db: Database, catalogue: Catalogue, actor: str, seed: int, toda
 # after the inspection. The e-bikes in the lobbies (electrical.ebike_indoor_charging) are left as they
 # were recorded, general hazards that the program flags under item 6 for the inspector to decide.
 MAJOR_RULE = "edu2024.3.1.9"
+MAJOR_TIME_LIMIT_DAYS = 60
 MAJOR_CONCLUSION = (
     "经集体讨论，该宿舍外窗设置全封闭金属防盗网，影响逃生和灭火救援，依据《教育系统重大事故隐患判定指南》"
     "第三条（一）第9项，判定为重大事故隐患，实行挂牌督办，限期拆除或改为可从内部开启的逃生窗。",
@@ -255,6 +256,10 @@ def _confirm_major(session: Session, catalogue: Catalogue, actor: str, people: l
     _dated(session, hazard, at(decided_on, 15), lambda: decide(
         session, catalogue, hazard, MAJOR_RULE, confirm=True, actor=actor, answers=[True, True], group=group,
         today=today))
+    # Listed supervision sets the time limit of the whole correction (the bars removed, escape windows fitted).
+    _dated(session, hazard, at(decided_on, 15, 10), lambda: update_hazard(
+        session, hazard, actor, note=pick(("挂牌督办整改时限", "Time limit under listed supervision")),
+        deadline=decided_on + dt.timedelta(days=MAJOR_TIME_LIMIT_DAYS)))
 
 
 def _walk_to(session: Session, db: Database, hazard: Hazard, target: str, actor: str, after: Path,
