@@ -8,8 +8,8 @@ The window opens on the first floor with an open hazard that has a marked-up pho
 inspector sees it mid-walk; --ledger shows the ledger tab, --closed a closed hazard, --markup the
 photo's full view; --hazard selects that hazard (LL1-0018: an e-bike in a lobby, flagged as a possible
 major hazard; LL1-0041: the confirmed one), --major-dialog answers its major-hazard questions yes and
-opens the confirming (or declining) dialog. Settings go to a temporary folder, never to the user's own. With --shot it saves
-the screen (or the open dialog) after the event loop settled, and quits.
+opens the confirming (or declining) dialog. Settings go to a temporary folder, never to the user's own.
+With --shot it saves the screen (or the open dialog) after the event loop settled, and quits.
 """
 
 from __future__ import annotations
