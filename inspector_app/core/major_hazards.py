@@ -139,12 +139,13 @@ def candidates(session: Session, catalogue: Catalogue, hazard: Hazard) -> list[M
 
 
 def open_candidates(session: Session, catalogue: Catalogue, hazard: Hazard) -> list[MajorRule]:
-    """The candidate rules nobody has decided yet (a decline stands until the hazard is confirmed under
-    the rule after all); none once the hazard is confirmed, or final."""
+    """The candidate rules nobody has decided yet: a rule declined, or confirmed and then lowered with a
+    reason, is not proposed again (it can still be chosen, and decided anew); none once the hazard is
+    confirmed, or final."""
     if hazard.major_rule or hazard.status in FINAL_STATES:
         return []
-    declined = {d.rule_id for d in decisions_of(session, [hazard.id]).get(hazard.id, []) if d.decision == DECLINED}
-    return [rule for rule in candidates(session, catalogue, hazard) if rule.id not in declined]
+    decided = {d.rule_id for d in decisions_of(session, [hazard.id]).get(hazard.id, [])}
+    return [rule for rule in candidates(session, catalogue, hazard) if rule.id not in decided]
 
 
 def parse_answers(text: str, rule: MajorRule) -> list[bool | None]:

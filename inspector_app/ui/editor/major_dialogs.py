@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
@@ -53,6 +54,7 @@ class GroupDecisionDialog(QDialog):
         self.names.setTabChangesFocus(True)
         self.names.setFixedHeight(84)
         self.names.setPlaceholderText(_("One name a line: at least {count}").format(count=MIN_GROUP))
+        self.names.moveCursor(QTextCursor.MoveOperation.End)  # the others are added after the inspector's own
         self.decided_on = QDateEdit(QDate.currentDate())
         self.decided_on.setCalendarPopup(True)
         self.decided_on.setDisplayFormat(dates.QT_DATE_FORMAT)
