@@ -60,6 +60,12 @@ def listed_label() -> str:
     return _("listed supervision")
 
 
+def listed_level_label() -> str:
+    """The level of a hazard under listed supervision where there is room for a word or two (a
+    ledger column): major, and listed."""
+    return _("Major · listed")
+
+
 def listed(major_rule: str, status: str) -> bool:
     """Whether a hazard (its rule and status) is a confirmed major hazard not yet fixed."""
     return bool(major_rule) and status not in ("closed", "withdrawn")

@@ -19,7 +19,7 @@ from inspector_app.core import dates, ledger
 from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.hazard_rows import HazardRow
-from inspector_app.core.major_decision import listed, listed_label
+from inspector_app.core.major_decision import listed, listed_label, listed_level_label
 from inspector_app.core.workflow import OVERDUE_LABEL, STATUS_COLOURS, severity_label, status_label
 from inspector_app.i18n import N_, _
 from inspector_app.ui.models import ID_ROLE, AnyIndex
@@ -183,7 +183,7 @@ class LedgerModel(QAbstractTableModel):
             return category.name.get() if category else row.category
         if key == "severity":
             if listed(row.major_rule, row.status):  # confirmed, not yet fixed: marked until it is
-                return f"{severity_label(row.severity)} · {listed_label()}"
+                return listed_level_label()
             return severity_label(row.severity)
         if key == "location":
             return " / ".join(part for part in (row.building, row.floor, row.room) if part)
@@ -219,5 +219,6 @@ class LedgerModel(QAbstractTableModel):
             return row.description
         if role == Qt.ItemDataRole.ToolTipRole and key == "severity" and row.major_rule:
             rule = self._catalogue.major_rules.get(row.major_rule)
-            return f"{rule.reference.get()}: {rule.shown_text()}" if rule else row.major_rule
+            where = f"{rule.reference.get()}: {rule.shown_text()}" if rule else row.major_rule
+            return f"{listed_label()}\n{where}" if listed(row.major_rule, row.status) else where
         return None

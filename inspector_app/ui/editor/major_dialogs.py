@@ -77,7 +77,7 @@ class GroupDecisionDialog(QDialog):
         experts_form.addRow(_("Votes against:"), self.votes_against)
         self.error = _error_label()
         form = QFormLayout()
-        form.addRow(_("Who decided:"), self.names)
+        form.addRow(_("Who decided\n(at least {count}):").format(count=MIN_GROUP), self.names)
         form.addRow(_("Decided on:"), self.decided_on)
         form.addRow(_("Conclusion:"), self.conclusion)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

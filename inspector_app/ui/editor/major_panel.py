@@ -15,11 +15,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QMenu,
@@ -86,8 +86,8 @@ class MajorPanel(QFrame):
         self.reference = self._label("major_reference", "font-weight: 600;")
         self.rule_text = self._label("major_text")
         self.source_note = self._label("major_source", "color: #555; font-size: 11px;")
-        self.questions = QGridLayout()
-        self.questions.setColumnStretch(0, 1)
+        self.questions = QVBoxLayout()  # a row widget per question: a wrapped question keeps its height
+        self.questions.setContentsMargins(0, 0, 0, 0)
         self.hint = self._label("major_hint", "color: #555;")
         self.confirm_button = QPushButton()
         self.decline_button = QPushButton()
@@ -140,6 +140,17 @@ class MajorPanel(QFrame):
             action.triggered.connect(lambda _c=False, rule_id=rule.id: self.choose_rule(rule_id))
         self.show_hazard(self.hazard_id)
 
+    # -- the height its wrapped words need --------------------------------------------------------
+    def _fit_height(self) -> None:
+        """The editor's form gives a row the height its widget asks at its width only as a minimum: ask
+        for what the wrapped rule and questions need at the width the panel has now."""
+        wanted = self.heightForWidth(self.width()) if self.isVisible() else -1
+        self.setMinimumHeight(max(0, wanted))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_height()
+
     # -- showing a hazard ---------------------------------------------------------------------
     def show_hazard(self, hazard_id: str | None) -> None:
         """Show the hazard's rules (read from the ledger again), or hide for none."""
@@ -190,6 +201,7 @@ class MajorPanel(QFrame):
             self.setStyleSheet(QUIET)
             self.header.setText("")
             self._clear_questions()
+        self._fit_height()
 
     def _show_confirmed(self) -> None:
         decision = self.confirmed
@@ -224,10 +236,17 @@ class MajorPanel(QFrame):
         self._clear_questions()
         answers = self.answers.setdefault(rule.id, [None] * len(rule.questions))
         for row, question in enumerate(rule.questions):
+            # The question on its own line(s), its answers under it: a question beside its buttons lost
+            # its third line in a narrow dock.
             label = self._label(f"question_{row}")
-            label.setText(question.get())
-            group = QButtonGroup(self)
-            for column, (text, value) in enumerate(((_("Yes"), True), (_("No"), False)), start=1):
+            label.setText(f"{row + 1}. {question.get()}")
+            self.questions.addWidget(label)
+            line = QWidget()
+            line_layout = QHBoxLayout(line)
+            line_layout.setContentsMargins(0, 0, 0, 4)
+            line_layout.addStretch(1)
+            group = QButtonGroup(line)
+            for text, value in ((_("Yes"), True), (_("No"), False)):
                 button = QPushButton(text)
                 button.setObjectName(f"answer_{row}_{'yes' if value else 'no'}")
                 button.setCheckable(True)
@@ -237,8 +256,8 @@ class MajorPanel(QFrame):
                 button.setStyleSheet("QPushButton:checked { background: #546e7a; color: white; }")
                 button.clicked.connect(lambda _c=False, r=row, v=value, rid=rule.id: self.answer(rid, r, v))
                 group.addButton(button)
-                self.questions.addWidget(button, row, column)
-            self.questions.addWidget(label, row, 0)
+                line_layout.addWidget(button)
+            self.questions.addWidget(line)
         self._update_hint()
 
     def _clear_questions(self) -> None:
