@@ -218,7 +218,8 @@ class MajorPanel(QFrame):
         group = decision.group
         if group is not None:
             self.source_note.setText(_("Decided on {date} by {names}: {conclusion}").format(
-                date=group.decided_on.isoformat(), names=", ".join(group.names), conclusion=group.conclusion))
+                date=group.decided_on.isoformat(), conclusion=group.conclusion,
+                names=("、" if current_language().startswith("zh") else ", ").join(group.names)))
 
     def current_rule(self) -> MajorRule | None:
         rule_id = self.rule_choice.currentData() if self.rule_choice.count() else None
