@@ -62,7 +62,7 @@ def test_the_panel_proposes_item_6_and_its_questions(ebike_editor, catalogue):
     assert rule.gloss in panel.rule_text.text() and rule.text in panel.rule_text.text()
     assert "item 10" in panel.source_note.text()
     questions = [panel.findChild(type(panel.header), f"question_{row}").text() for row in range(2)]
-    assert questions == [q.en for q in rule.questions]
+    assert questions == [f"{n}. {q.en}" for n, q in enumerate(rule.questions, start=1)]
     assert not panel.confirm_button.isEnabled() and panel.decline_button.isEnabled()
 
 
