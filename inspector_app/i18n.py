@@ -80,6 +80,11 @@ CATALOGUE_OF: dict[str, str] = {
     "inspector_app/web/guard.py": "web_server",
     "inspector_app/web/http_protocol.py": "web_server",
     "inspector_app/core/sync/": "sync",
+    # Major-hazard decision support (issue 26): its own catalogue, apart from the parts it touches.
+    "inspector_app/core/major_": "major",
+    "inspector_app/cli/major_cmds.py": "major",
+    "inspector_app/ui/editor/major_": "major",
+    "inspector_app/notices/determination": "major",
     "inspector_app/core/bundles.py": "sync",
     "inspector_app/cli/sync_cmds.py": "sync",
     "inspector_app/cli/bundle_cmds.py": "sync",

@@ -2,11 +2,14 @@
 
     xvfb-run -s "-screen 0 1600x1000x24" python scripts/show_main_window.py zh_CN --shot main-zh.png
     python scripts/show_main_window.py en [--ledger] [--closed] [--markup] [--size 1366x768]
+    python scripts/show_main_window.py zh_CN --hazard LL1-0018 [--major-dialog confirm|decline]
 
 The window opens on the first floor with an open hazard that has a marked-up photo selected, as an
 inspector sees it mid-walk; --ledger shows the ledger tab, --closed a closed hazard, --markup the
-photo's full view. Settings go to a temporary folder, never to the user's own. With --shot it saves
-the screen (or the open dialog) after the event loop settled, and quits.
+photo's full view; --hazard selects that hazard (LL1-0018: an e-bike in a lobby, flagged as a possible
+major hazard; LL1-0041: the confirmed one), --major-dialog answers its major-hazard questions yes and
+opens the confirming (or declining) dialog. Settings go to a temporary folder, never to the user's own.
+With --shot it saves the screen (or the open dialog) after the event loop settled, and quits.
 """
 
 from __future__ import annotations
@@ -21,11 +24,11 @@ TMP = Path(tempfile.mkdtemp(prefix="inspector-show-"))
 os.environ["INSPECTOR_HOME"] = str(TMP)  # the program's own override of its user folders (paths.py)
 
 from PySide6.QtCore import QTimer  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication, QPushButton  # noqa: E402
 
 from inspector_app.app.context import AppContext  # noqa: E402
 from inspector_app.core.demo import create_demo  # noqa: E402
-from inspector_app.core.hazards import attachments_of  # noqa: E402
+from inspector_app.core.hazards import attachments_of, find_hazard  # noqa: E402
 from inspector_app.core.ledger import LedgerFilter, as_uuid, ledger_ids  # noqa: E402
 from inspector_app.core.photo_markup import set_photo_overlay  # noqa: E402
 from inspector_app.core.settings import Settings  # noqa: E402
@@ -49,6 +52,9 @@ def main() -> int:
     parser.add_argument("--closed", action="store_true", help="select a closed hazard")
     parser.add_argument("--markup", action="store_true", help="open the selected photo's full view")
     parser.add_argument("--size", default="1600x1000", help="window size, e.g. 1366x768")
+    parser.add_argument("--hazard", help="select the hazard of this number")
+    parser.add_argument("--major-dialog", choices=("confirm", "decline"),
+                        help="answer the major-hazard questions yes and open this dialog")
     args = parser.parse_args()
     set_language(args.language)
     quiet_qt()  # as the program does
@@ -63,8 +69,10 @@ def main() -> int:
         wanted = frozenset({"closed" if args.closed else "open"})
         ids = [as_uuid(raw) for raw in ledger_ids(session, LedgerFilter(statuses=wanted))]
         hazard_id = next((i for i in ids if attachments_of(session, i)), ids[0])
+        if args.hazard:
+            hazard_id = find_hazard(session, args.hazard).id
         photos = attachments_of(session, hazard_id)
-        if photos and not args.closed:
+        if photos and not args.closed and not args.hazard:
             set_photo_overlay(session, photos[0].id, MARKUP, "demo")
 
     window = MainWindow(context, translations)
@@ -77,6 +85,16 @@ def main() -> int:
         window.ledger_tab_action.trigger()
     if args.markup:
         QTimer.singleShot(400, window.editor.open_photo)
+    if args.major_dialog:
+        panel = window.editor.major_panel
+
+        def answer_and_ask() -> None:
+            rule = panel.current_rule()
+            if rule is not None:
+                for row in range(len(rule.questions)):
+                    panel.findChild(QPushButton, f"answer_{row}_yes").click()
+            (panel.ask_confirm if args.major_dialog == "confirm" else panel.ask_decline)()
+        QTimer.singleShot(400, answer_and_ask)
     if args.shot:
         def shoot() -> None:
             modal = app.activeModalWidget()

@@ -15,7 +15,8 @@ from inspector_app.i18n import _
 
 
 def register(subparsers: Any) -> None:
-    parser = subparsers.add_parser("forms", help=_("inspection forms (hazard taxonomy, checklists)"))
+    parser = subparsers.add_parser("forms", help=_(
+        "inspection forms (hazard taxonomy, checklists, major-hazard rules)"))
     sub = parser.add_subparsers(dest="forms_command", required=True)
     check = sub.add_parser("check", help=_("validate the built-in forms, or a forms folder"))
     check.add_argument("dir", nargs="?", type=Path, help=_("a forms folder to check with the built-in ones"))
@@ -39,11 +40,13 @@ def run_check(context: AppContext, args: argparse.Namespace) -> int:
         not_read = ("\n  " + "\n  ".join(str(p) for p in unread)) if unread else ""
         if not read:
             raise InspectorError(_("{folder} holds no forms file this program reads, so nothing was checked: a "
-                                   "forms folder has taxonomy.yaml and/or checklists/*.yaml.").format(
+                                   "forms folder has taxonomy.yaml, checklists/*.yaml and/or "
+                                   "major_hazards/*.yaml.").format(
                 folder=folder) + not_read)
         if unread:
             raise InspectorError(_("{folder} holds YAML files this program does not read (a taxonomy is "
-                                   "taxonomy.yaml, a checklist is checklists/NAME.yaml):").format(folder=folder)
+                                   "taxonomy.yaml, a checklist is checklists/NAME.yaml, major-hazard rules are "
+                                   "major_hazards/NAME.yaml):").format(folder=folder)
                                  + not_read)
     catalogue = load_catalogue(extra, use_cache=False)
     print_json({
@@ -51,6 +54,8 @@ def run_check(context: AppContext, args: argparse.Namespace) -> int:
         "files": [str(p) for p in catalogue.sources],
         "categories": len(catalogue.categories),
         "checklists": sorted(catalogue.checklists),
+        "major_rules": len(catalogue.major_rules),
+        "rule_files": {name: f.edition for name, f in catalogue.rule_files.items()},
     })
     return 0
 

@@ -8,18 +8,16 @@ import csv
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from inspector_app.app.context import AppContext
-from inspector_app.cli.common import floor_from_args, print_json
+from inspector_app.cli import major_cmds
+from inspector_app.cli.common import floor_from_args, hazard_json, print_json
 from inspector_app.core import dates
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.workflow import Status, is_overdue, parse_status
+from inspector_app.core.workflow import Status, parse_status
 from inspector_app.i18n import _
 from inspector_app.paths import default_database_path
-
-if TYPE_CHECKING:
-    from inspector_app.core.models import Hazard
 
 # The ledger's modules are imported inside each handler: `hazard list` must not pay for loading the
 # forms, photos and history code that only `add`, `edit` and `status` use (see benchmarks/startup.py).
@@ -67,6 +65,7 @@ def register(subparsers: Any) -> None:
     edit.add_argument("--severity", metavar="general|major")
     edit.add_argument("--responsible-unit")
     edit.add_argument("--responsible-person")
+    edit.add_argument("--reason", default="", help=_("why: needed to lower a confirmed major hazard's severity"))
     edit.set_defaults(handler=run_edit)
 
     status = sub.add_parser("status", help=_("move a hazard to another state"))
@@ -75,6 +74,8 @@ def register(subparsers: Any) -> None:
     status.add_argument("--note", default="")
     status.add_argument("--photo", action="append", default=[], type=Path, help=_("an after-photo (repeatable)"))
     status.set_defaults(handler=run_status)
+
+    major_cmds.add_parser(sub)
 
 
 def _date(value: str) -> dt.date:
@@ -85,20 +86,6 @@ def _date(value: str) -> dt.date:
 
 
 EDIT_OPTIONS = ("description", "deadline", "room", "severity", "responsible_unit", "responsible_person")
-
-
-def hazard_json(hazard: Hazard) -> dict[str, Any]:
-    return {
-        "id": str(hazard.id), "number": hazard.number, "token": hazard.public_token,
-        "short_code": hazard.short_code, "floor_id": str(hazard.floor_id) if hazard.floor_id else None,
-        "x": hazard.x, "y": hazard.y, "page": hazard.page, "category": hazard.category,
-        "severity": hazard.severity, "status": hazard.status,
-        "overdue": is_overdue(hazard.status, hazard.deadline),
-        "deadline": hazard.deadline.isoformat() if hazard.deadline else None,
-        "description": hazard.description, "room": hazard.room, "legal_basis": hazard.legal_basis,
-        "required_measures": hazard.required_measures, "fixed_on_spot": hazard.fixed_on_spot,
-        "responsible_unit": hazard.responsible_unit, "responsible_person": hazard.responsible_person,
-    }
 
 
 def run_add(context: AppContext, args: argparse.Namespace) -> int:
@@ -163,6 +150,7 @@ def run_show(context: AppContext, args: argparse.Namespace) -> int:
                           for a in attachments_of(session, hazard.id)]
         # Local time with its offset: the inspector's own clock, and still one exact instant.
         signers = signed_by(session, events)
+        data.update(major_cmds.major_json(session, context.catalogue, hazard))
         data["history"] = [{"seq": e.seq, "kind": e.kind, "actor": e.actor, "at": dates.local_time(e.at).isoformat(),
                             "note": e.note, "signed_by": signers.get(e.signer or "")} for e in events]
     print_json(data)
@@ -184,7 +172,11 @@ def run_edit(context: AppContext, args: argparse.Namespace) -> int:
                                "--responsible-unit or --responsible-person."))
     with context.db.session() as session:
         hazard = find_hazard(session, args.hazard)
-        update_hazard(session, hazard, context.actor, context.catalogue, **values)
+        if hazard.major_rule and values.get("severity", "major") != "major" and args.reason.strip():
+            from inspector_app.core.major_hazards import lower_severity
+
+            lower_severity(session, hazard, context.actor, args.reason, values.pop("severity"))
+        update_hazard(session, hazard, context.actor, context.catalogue, note=args.reason.strip(), **values)
         result = hazard_json(hazard)
     print_json(result)
     return 0

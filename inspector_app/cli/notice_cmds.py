@@ -1,7 +1,9 @@
 """`inspector-app notice HAZARD... --out FILE.pdf [--per-unit] [--deadline YYYY-MM-DD]` and
-`inspector-app labels HAZARD... --out FILE.pdf [--grid 3x8]`: print rectification notices (numbered
-in the register, recorded in each hazard's history) and QR label sheets, in the organisation's
-language (the global `--lang` overrides it for this run).
+`inspector-app labels HAZARD... --out FILE.pdf [--grid 3x8]`, `inspector-app determination HAZARD --out
+FILE.pdf`: print rectification notices (numbered in the register, recorded in each hazard's history; a
+confirmed major hazard's is the major-hazard notice, its rule printed as the basis), QR label sheets
+and a major hazard's determination record, in the organisation's language (the global `--lang`
+overrides it for this run).
 
 Hazards are named by id, number, short code or token; `--inspection ID` adds every unfinished
 hazard of an inspection, `--building NAME` every unfinished hazard of a building.
@@ -43,6 +45,13 @@ def register(subparsers: Any) -> None:
     _selection_arguments(labels)
     labels.add_argument("--grid", default="3x8", type=_grid, help=_("labels per page as columns x rows (default 3x8)"))
     labels.set_defaults(handler=run_labels)
+
+    record = subparsers.add_parser("determination",
+                                   help=_("print the determination record (重大事故隐患判定记录) of a confirmed "
+                                          "major hazard"))
+    record.add_argument("hazard", help=_("id, number, short code or token"))
+    record.add_argument("--out", type=Path, required=True, help=_("the PDF file to write"))
+    record.set_defaults(handler=run_determination)
 
 
 def _date(value: str) -> dt.date:
@@ -139,5 +148,18 @@ def run_labels(context: AppContext, args: argparse.Namespace) -> int:
     found = _print_settings(context, ids)
     printed = print_labels(context.db, context.catalogue, ids, args.out, grid=args.grid,
                            language=_language(args), base_url=found.base_url)
+    print_json(printed.as_json())
+    return 0
+
+
+def run_determination(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.hazards import find_hazard
+    from inspector_app.notices.printing import print_determination
+
+    with context.db.session() as session:
+        hazard_id = find_hazard(session, args.hazard).id
+    found = _print_settings(context, [hazard_id])
+    printed = print_determination(context.db, context.catalogue, hazard_id, args.out, language=_language(args),
+                                  base_url=found.base_url)
     print_json(printed.as_json())
     return 0

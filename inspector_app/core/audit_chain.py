@@ -19,8 +19,11 @@ TRACKED_FIELDS: tuple[str, ...] = (
     "number", "floor_id", "page", "x", "y", "room", "area_type", "category", "severity",
     "description", "legal_basis", "required_measures", "interim_safeguards", "responsible_unit",
     "responsible_person", "funding", "deadline", "fixed_on_spot", "status", "public_token",
-    "previous_hazard_id", "inspection_id",
+    "previous_hazard_id", "inspection_id", "major_rule",
 )
+# Set by a major-hazard decision only, never when a hazard is recorded: a creation does not write it,
+# so a new hazard's first event reads as it did before the field existed.
+DECIDED_FIELDS: tuple[str, ...] = ("major_rule",)
 
 
 def json_value(value: Any) -> Any:

@@ -1,6 +1,7 @@
 """A realistic demo project: one school, its teaching building, dormitory and canteen, floor plans
-drawn here, and a ledger of hazards in every state (some overdue), so a new user sees the program
-as it looks in the middle of a campaign.
+drawn here, and a ledger of hazards in every state (some overdue), one of them confirmed a major
+hazard by the school's group and others flagged as possible major hazards (the e-bikes in the lobby,
+item 6 of the education guide), so a new user sees the program as it looks in the middle of a campaign.
 
 The school is built in one language (its organisation's), all of its data with it. Its history is
 one that could have happened: every hazard found on the inspection day, deadlines after it, and
@@ -25,6 +26,7 @@ from inspector_app.core import audit, dates, structure
 from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.hazards import add_hazard, change_status, update_hazard
+from inspector_app.core.major_hazards import GroupDecision, decide
 from inspector_app.core.models import Attachment, Floor, Hazard, HazardEvent
 from inspector_app.core.notice_register import today as issue_day
 from inspector_app.core.plans_store import PageFacts, add_plan_version
@@ -223,8 +225,41 @@ def _create_demo(db: Database, catalogue: Catalogue, actor: str, seed: int, toda
         _redate(session, recurring, 0, found)
         _dated(session, recurring, found + dt.timedelta(minutes=5),
                lambda: update_hazard(session, recurring, actor, description=closed.description))
+        _confirm_major(session, catalogue, actor, people, inspection_day, today)
         return {"site": site.name, "site_id": str(site.id), "floors": len(floors), "language": language,
                 "hazards": len(plan) + 1, "by_target": counts}
+
+
+# The dormitory's barred windows: confirmed a major hazard under item 9 by the school's group two days
+# after the inspection. The e-bikes in the lobbies (electrical.ebike_indoor_charging) are left as they
+# were recorded, general hazards that the program flags under item 6 for the inspector to decide.
+MAJOR_RULE = "edu2024.3.1.9"
+MAJOR_TIME_LIMIT_DAYS = 60
+MAJOR_CONCLUSION = (
+    "经集体讨论，该宿舍外窗设置全封闭金属防盗网，影响逃生和灭火救援，依据《教育系统重大事故隐患判定指南》"
+    "第三条（一）第9项，判定为重大事故隐患，实行挂牌督办，限期拆除或改为可从内部开启的逃生窗。",
+    "After group discussion: the dormitory's outer windows are sealed by metal bars that hinder escape and "
+    "rescue. Under Art. 3 (1) item 9 of the education system's guide this is a major accident hazard, under "
+    "listed supervision until the bars are removed or replaced by escape windows that open from inside.")
+
+
+def _confirm_major(session: Session, catalogue: Catalogue, actor: str, people: list[str], inspection_day: dt.date,
+                   today: dt.date) -> None:
+    if MAJOR_RULE not in catalogue.major_rules:  # an organisation's forms replaced the guide's rules
+        return
+    hazard = session.scalars(select(Hazard).where(Hazard.category == "evacuation.window_bars",
+                                                  Hazard.status == Status.OPEN).order_by(Hazard.seq)).first()
+    if hazard is None:
+        return
+    decided_on = min(inspection_day + dt.timedelta(days=2), today)
+    group = GroupDecision(tuple(people[:3]), decided_on, pick(MAJOR_CONCLUSION))
+    _dated(session, hazard, at(decided_on, 15), lambda: decide(
+        session, catalogue, hazard, MAJOR_RULE, confirm=True, actor=actor, answers=[True, True], group=group,
+        today=today))
+    # Listed supervision sets the time limit of the whole correction (the bars removed, escape windows fitted).
+    _dated(session, hazard, at(decided_on, 15, 10), lambda: update_hazard(
+        session, hazard, actor, note=pick(("挂牌督办整改时限", "Time limit under listed supervision")),
+        deadline=decided_on + dt.timedelta(days=MAJOR_TIME_LIMIT_DAYS)))
 
 
 def _walk_to(session: Session, db: Database, hazard: Hazard, target: str, actor: str, after: Path,

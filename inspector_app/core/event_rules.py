@@ -17,6 +17,14 @@ from typing import Any
 
 from inspector_app.core.audit_chain import TRACKED_FIELDS
 from inspector_app.core.errors import TransitionError
+from inspector_app.core.major_decision import (
+    DECISION_FIELDS,
+    MAJOR_DECIDED,
+    MAX_RULE_ID,
+    SEVERITY_LOWERED,
+    decision_problem,
+    lowering_problem,
+)
 from inspector_app.core.models import HazardEvent
 from inspector_app.core.workflow import FINAL_STATES, TRANSITIONS, Severity, Status, check_transition
 from inspector_app.i18n import _
@@ -36,6 +44,10 @@ FIELDS_BY_KIND: dict[str, frozenset[str]] = {
     "token_rotated": frozenset({"public_token"}),
     "renumbered": frozenset({"number"}),
     "conflict_resolved": EDITABLE_FIELDS | PIN_FIELDS | {"status"},
+    # A major-hazard decision (core.major_decision): confirming sets the rule and the severity major;
+    # lowering a confirmed major hazard's severity, with a reason, takes the rule off again.
+    MAJOR_DECIDED: DECISION_FIELDS,
+    SEVERITY_LOWERED: DECISION_FIELDS,
     **{event: frozenset({"status", "fixed_on_spot"}) for event in _TRANSITION_EVENTS},
 }
 # Kinds that record something without changing a tracked field.
@@ -137,7 +149,7 @@ def _problem(event: HazardEvent, state: HistoryState, now: dt.datetime, after_st
     if status in FINAL_STATES and set(changes) - CHANGEABLE_WHEN_FINAL:
         return _("the hazard is {status}, which is final").format(status=status)
     new = {name: change[1] for name, change in changes.items()}
-    problem = _value_problem(new)
+    problem = _value_problem(new) or _major_problem(kind, data, event.note or "", new, state, at)
     if problem:
         return problem
     if "status" in new:
@@ -156,6 +168,9 @@ def _value_problem(new: dict[str, Any]) -> str | None:
         if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
                                   or not 0.0 <= value <= 1.0):
             return _("the pin is not on the page ({axis} = {value})").format(axis=axis, value=str(value)[:40])
+    rule = new.get("major_rule")
+    if rule is not None and (not isinstance(rule, str) or len(rule) > MAX_RULE_ID):
+        return _("'{value}' is not a major-hazard rule").format(value=str(rule)[:40])
     page = new.get("page")
     if page is not None and (isinstance(page, bool) or not isinstance(page, int) or page < 0):
         return _("'{value}' is not a page").format(value=str(page)[:40])
@@ -165,6 +180,23 @@ def _value_problem(new: dict[str, Any]) -> str | None:
                 uuid.UUID(str(new[name]))
             except ValueError:
                 return _("'{field}' is not an id").format(field=name)
+    return None
+
+
+def _major_problem(kind: str, data: dict[str, Any], note: str, new: dict[str, Any], state: HistoryState,
+                   at: dt.datetime) -> str | None:
+    """A decision must be one the program records; a confirmed major hazard's severity is lowered only
+    by a "severity_lowered" event with its reason, never by an edit."""
+    rule = str(state.values.get("major_rule") or "")
+    if kind == MAJOR_DECIDED:
+        return decision_problem(data, note, new, rule, at.date())
+    if kind == SEVERITY_LOWERED:
+        return lowering_problem(note, new)
+    if kind == "created" and new.get("major_rule"):
+        return _("a new hazard is not yet decided a major hazard")
+    if rule and "severity" in new and new["severity"] != "major":
+        return _("the hazard was confirmed a major hazard under {rule}: its severity is lowered only with a "
+                 "reason, as '{kind}'").format(rule=rule, kind=SEVERITY_LOWERED)
     return None
 
 

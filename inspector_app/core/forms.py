@@ -1,4 +1,5 @@
-"""Inspection forms as data: the hazard taxonomy and the per-area checklists, as the program uses them.
+"""Inspection forms as data: the hazard taxonomy, the per-area checklists and the major-hazard rules, as
+the program uses them.
 
 The forms are YAML files (the built-in forms/ folder, then an organisation's own folders, which add to
 or override the built-in entries by code), read and validated by core.forms_files with pydantic. The
@@ -28,16 +29,18 @@ from inspector_app.core.form_types import (
     ChecklistItem,
     FormsError,
     Group,
+    MajorRule,
+    RuleFile,
     Text,
     format_problem,
 )
 from inspector_app.paths import builtin_forms_dir, user_cache_dir
 
 # The types are defined in core.form_types and named here too, where most callers look for them.
-__all__ = ["ICONS", "AreaType", "Catalogue", "Category", "Checklist", "ChecklistItem", "FormsError", "Group", "Text",
-           "format_problem", "load_catalogue"]
+__all__ = ["ICONS", "AreaType", "Catalogue", "Category", "Checklist", "ChecklistItem", "FormsError", "Group",
+           "MajorRule", "RuleFile", "Text", "format_problem", "load_catalogue"]
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: with the major-hazard rules
 
 
 def load_catalogue(extra_dirs: list[Path] | tuple[Path, ...] = (), include_builtin: bool = True,
@@ -67,7 +70,8 @@ def _cache_file(folders: list[Path]) -> Path | None:
     for folder in folders:
         fingerprint.update(f"\0{folder.resolve()}".encode())
         try:
-            files = [folder / "taxonomy.yaml", *sorted((folder / "checklists").glob("*.yaml"))]
+            files = [folder / "taxonomy.yaml", *sorted((folder / "checklists").glob("*.yaml")),
+                     *sorted((folder / "major_hazards").glob("*.yaml"))]
             for path in files:
                 if path.exists():  # the content itself: a timestamp can miss an edit made within its tick
                     fingerprint.update(f"\0{path.name}\0".encode() + hashlib.sha256(path.read_bytes()).digest())
@@ -111,5 +115,15 @@ def _catalogue_from_json(data: dict[str, Any]) -> Catalogue:
             area_type=k["area_type"], name=_text(k["name"]),
             items=tuple(ChecklistItem(i["code"], _text(i["text"]), i["category"]) for i in k["items"]))
             for area, k in data["checklists"].items()},
+        major_rules={rule_id: MajorRule(
+            id=r["id"], file=r["file"], reference=_text(r["reference"]), text=r["text"], gloss=r["gloss"],
+            questions=tuple(_text(q) for q in r["questions"]), confirm_when=r["confirm_when"],
+            categories=tuple(r["categories"]), checklist_items=tuple(r["checklist_items"]),
+            status=_text(r["status"]) if r["status"] else None) for rule_id, r in data["major_rules"].items()},
+        rule_files={name: RuleFile(
+            name=f["name"], edition=f["edition"], sha256=f["sha256"], title=_text(f["title"]),
+            issuer=_text(f["issuer"]), number=f["number"], date=f["date"], part=_text(f["part"]),
+            status=_text(f["status"]), missing=tuple(_text(m) for m in f["missing"]),
+            copied_from=tuple(f["copied_from"])) for name, f in data["rule_files"].items()},
         sources=[Path(p) for p in data["sources"]],
     )

@@ -9,13 +9,14 @@ take a tenth of a second to define, which the program's start should not pay eve
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from inspector_app.core import form_types as forms
 from inspector_app.core.form_types import Catalogue, FormsError
+from inspector_app.core.forms_yaml import validate
+from inspector_app.core.major_rule_files import cross_check_rules, merge_rule_files, rule_files_of
 from inspector_app.i18n import _
 
 
@@ -76,68 +77,11 @@ class Checklist(BaseModel):
     items: list[ChecklistItem] = Field(min_length=1)
 
 
-def _node_at(node: yaml.Node, loc: tuple[int | str, ...]) -> yaml.Node:
-    """Follow a pydantic error location through the YAML node tree, to report the right line."""
-    for key in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == key:
-                    node = value_node
-                    break
-            else:
-                return node
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            return node
-    return node
-
-
-# libyaml's safe loader parses the forms about ten times faster than the pure-Python one (the forms are
-# loaded before the main window can show); same results, same line numbers in errors.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise FormsError([(path, None, _("not UTF-8 text: {problem}").format(problem=exc))]) from exc
-    except OSError as exc:
-        raise FormsError([(path, None, _("cannot read the file: {problem}").format(problem=exc))]) from exc
-    try:
-        node = yaml.compose(text, Loader=_SAFE_LOADER)
-        data = yaml.load(text, Loader=_SAFE_LOADER)  # a safe loader (libyaml's when installed)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        raise FormsError([(path, line, _("not valid YAML: {problem}").format(problem=exc.problem))]) from exc
-    except yaml.YAMLError as exc:
-        raise FormsError([(path, None, _("not valid YAML: {problem}").format(problem=exc))]) from exc
-    except RecursionError as exc:  # PyYAML's parser recurses once per nesting level
-        raise FormsError([(path, None, _("nested too deeply to read (thousands of levels)"))]) from exc
-    return data, node
-
-
-def _validate[T: BaseModel](model: type[T], path: Path) -> T:
-    data, node = _load_yaml(path)
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems: list[tuple[Path, int | None, str]] = []
-        for error in exc.errors():
-            loc = tuple(error["loc"])
-            line = _node_at(node, loc).start_mark.line + 1 if node is not None else None
-            where = ".".join(str(part) for part in loc) or _("(top level)")
-            problems.append((path, line, f"{where}: {error['msg']}"))
-        raise FormsError(problems) from exc
-
-
 def _merge_folder(catalogue: Catalogue, folder: Path, problems: list[tuple[Path, int | None, str]]) -> None:
     taxonomy_path = folder / "taxonomy.yaml"
     if taxonomy_path.exists():
         try:
-            taxonomy = _validate(TaxonomyFile, taxonomy_path)
+            taxonomy = validate(TaxonomyFile, taxonomy_path)
         except FormsError as exc:
             problems.extend(exc.problems)
         else:
@@ -153,12 +97,13 @@ def _merge_folder(catalogue: Catalogue, folder: Path, problems: list[tuple[Path,
                 catalogue.categories[category.code] = _category(category)
     for checklist_path in sorted((folder / "checklists").glob("*.yaml")):
         try:
-            checklist = _validate(Checklist, checklist_path)
+            checklist = validate(Checklist, checklist_path)
         except FormsError as exc:
             problems.extend(exc.problems)
             continue
         catalogue.sources.append(checklist_path)
         catalogue.checklists[checklist.area_type] = _checklist(checklist)
+    merge_rule_files(catalogue, folder, problems)
 
 
 def _cross_check(catalogue: Catalogue, problems: list[tuple[Path, int | None, str]]) -> None:
@@ -179,10 +124,12 @@ def _cross_check(catalogue: Catalogue, problems: list[tuple[Path, int | None, st
 
 
 def files_of_folder(folder: Path) -> tuple[list[Path], list[Path]]:
-    """The files of a forms folder that are read (taxonomy.yaml, checklists/*.yaml) and the YAML files
-    in it, or in a folder of it, that are not (a taxonomy.yml, a checklist beside the taxonomy...)."""
+    """The files of a forms folder that are read (taxonomy.yaml, checklists/*.yaml, major_hazards/*.yaml)
+    and the YAML files in it, or in a folder of it, that are not (a taxonomy.yml, a checklist beside the
+    taxonomy...)."""
     read = [folder / "taxonomy.yaml"] if (folder / "taxonomy.yaml").is_file() else []
     read += sorted(p for p in (folder / "checklists").glob("*.yaml") if p.is_file())
+    read += rule_files_of(folder)
     found = [*folder.glob("*"), *folder.glob("*/*")]  # two levels: a forms folder is never deeper
     unread = sorted(p for p in found if p.suffix.lower() in (".yaml", ".yml") and p.is_file() and p not in read)
     return read, unread
@@ -200,6 +147,7 @@ def read_folders(folders: list[Path]) -> Catalogue:
         _merge_folder(catalogue, folder, problems)
     if not problems:
         _cross_check(catalogue, problems)
+        cross_check_rules(catalogue, folders, problems)
     if problems:
         raise FormsError(problems)
     return catalogue

@@ -39,6 +39,7 @@ class HazardRow:
     description: str
     responsible_person: str
     found_at: dt.datetime
+    major_rule: str = ""  # the major-hazard rule it was confirmed under (core.major_hazards), "" for none
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -48,7 +49,7 @@ class HazardRow:
             "severity": self.severity, "status": self.status, "overdue": self.overdue,
             "deadline": self.deadline.isoformat() if self.deadline else None, "token": self.token,
             "short_code": self.short_code, "description": self.description,
-            "responsible_person": self.responsible_person,
+            "responsible_person": self.responsible_person, "major_rule": self.major_rule or None,
         }
 
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core import audit, dates, rectification_links
 from inspector_app.core.attachments import ROLES
+from inspector_app.core.audit_chain import DECIDED_FIELDS
 from inspector_app.core.db import open_transaction
 from inspector_app.core.errors import InspectorError, NotFoundError
 from inspector_app.core.event_rules import EDITABLE_FIELDS
@@ -154,7 +155,7 @@ def add_hazard(
     session.flush()
     created = audit.snapshot(hazard)
     audit.append_event(session, hazard, "created", actor,
-                       changes={name: [None, value] for name, value in created.items()})
+                       changes={name: [None, value] for name, value in created.items() if name not in DECIDED_FIELDS})
     for photo in photos:
         attach_photo(session, store, hazard, photo, role="before", actor=actor, max_edge=photo_max_edge)
     return hazard
@@ -200,6 +201,10 @@ def update_hazard(session: Session, hazard: Hazard, actor: str, catalogue: Catal
         raise InspectorError(_("Hazard {number} is final and can no longer be edited.").format(number=hazard.number))
     if "severity" in values:
         _check_severity(values["severity"])
+        if hazard.major_rule and values["severity"] != Severity.MAJOR:
+            raise InspectorError(_("Hazard {number} was confirmed a major hazard under {rule}: lowering its severity "
+                                   "needs a reason (--reason), which its history keeps.").format(
+                number=hazard.number, rule=hazard.major_rule))
     if "category" in values and catalogue is not None:
         catalogue.category(values["category"])
     return _record_changes(session, hazard, values, "edited", actor, note)
@@ -380,7 +385,7 @@ def values_following_category(saved: dict[str, Any], old: Category | None, new: 
         values["legal_basis"] = new.legal_basis.get(language)
     if untouched(saved["required_measures"], old.requirement if old else None):
         values["required_measures"] = new.requirement.get(language)
-    if old is None or saved["severity"] == old.default_severity:
+    if not saved.get("major_rule") and (old is None or saved["severity"] == old.default_severity):
         values["severity"] = new.default_severity
     deadline = saved.get("deadline")
     if found_on is not None and (deadline is None or (

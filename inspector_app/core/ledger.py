@@ -19,7 +19,7 @@ from inspector_app.core import dates
 from inspector_app.core.hazard_rows import HazardRow
 from inspector_app.core.models import Building, Floor, Hazard
 from inspector_app.core.queries import hazard_row, hazard_rows_query
-from inspector_app.core.workflow import OVERDUE_STATES, Severity
+from inspector_app.core.workflow import FINAL_STATES, OVERDUE_STATES, Severity
 
 
 @dataclass
@@ -114,12 +114,24 @@ def _base(columns: Sequence[Any], flt: LedgerFilter) -> Any:
 
 def ledger_ids(session: Session, flt: LedgerFilter, sort: str = "number", descending: bool = False,
                today: dt.date | None = None) -> list[RawId]:
-    """The ids of every hazard that passes the filter, in display order, as raw driver values.
+    """The ids of every hazard that passes the filter, in display order, as raw driver values: the
+    confirmed major hazards not yet fixed first (they head the ledger, core.major_hazards), each part
+    in the order asked for.
 
     Raw values, because turning 100,000 of them into UUID objects costs more than the query;
     ``as_uuid`` converts the few a caller needs.
     """
     today = today or dates.today()
+    ids = _ordered_ids(session, flt, sort, descending, today)
+    # Few hazards are confirmed major ones: found through their own index, then moved to the front.
+    heading = {row[0] for row in _fetch_raw(session, _base([type_coerce(Hazard.id, String)], flt).where(
+        *_conditions(flt, today), Hazard.major_rule > "", Hazard.status.not_in(sorted(FINAL_STATES))))}
+    if not heading:
+        return ids
+    return [i for i in ids if i in heading] + [i for i in ids if i not in heading]
+
+
+def _ordered_ids(session: Session, flt: LedgerFilter, sort: str, descending: bool, today: dt.date) -> list[RawId]:
     columns = SORT_COLUMNS.get(sort, SORT_COLUMNS["number"])
     order = [c.desc() if descending else c.asc() for c in columns]
     raw_id = type_coerce(Hazard.id, String)

@@ -209,6 +209,10 @@ class Hazard(Base):
     found_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    # The major-hazard rule the hazard was confirmed under (core.major_hazards), "" when none: state
+    # derived from its "major_decided" and "severity_lowered" events, kept as a column (tracked like
+    # the other fields, so `audit verify` checks it) so the ledger can put these hazards first.
+    major_rule: Mapped[str] = mapped_column(String(80), default="", index=True)
 
 
 class SupersededToken(Base):

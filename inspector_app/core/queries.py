@@ -56,5 +56,5 @@ def hazard_row(h: Hazard, site: str, building: str | None, floor: str | None, to
         floor_id=h.floor_id, page=h.page, x=h.x, y=h.y, room=h.room, category=h.category,
         severity=h.severity, status=h.status, overdue=is_overdue(h.status, h.deadline, today),
         deadline=h.deadline, token=h.public_token, short_code=h.short_code, description=h.description,
-        responsible_person=h.responsible_person, found_at=h.found_at,
+        responsible_person=h.responsible_person, found_at=h.found_at, major_rule=h.major_rule,
     )

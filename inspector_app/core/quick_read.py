@@ -28,7 +28,7 @@ from inspector_app.core.workflow import is_overdue
 HAZARD_ROWS_SQL = """
 SELECT h.id, h.number, s.name, b.name, f.name, h.floor_id, h.page, h.x, h.y, h.room, h.category,
        h.severity, h.status, h.deadline, h.public_token, h.short_code, h.description,
-       h.responsible_person, h.found_at
+       h.responsible_person, h.found_at, h.major_rule
 FROM hazards AS h
 JOIN sites AS s ON h.site_id = s.id
 LEFT OUTER JOIN floors AS f ON h.floor_id = f.id
@@ -90,12 +90,12 @@ def list_hazards(path: Path, status: str | None = None, floor_id: str | None = N
 
 def _row(record: tuple, today: dt.date) -> HazardRow:
     (hazard_id, number, site, building, floor, floor_id, page, x, y, room, category, severity, status,
-     deadline, token, short_code, description, responsible_person, found_at) = record
+     deadline, token, short_code, description, responsible_person, found_at, major_rule) = record
     due = dt.date.fromisoformat(deadline) if deadline else None
     return HazardRow(
         id=uuid.UUID(hazard_id), number=number, site=site, building=building or "", floor=floor or "",
         floor_id=uuid.UUID(floor_id) if floor_id else None, page=page, x=x, y=y, room=room,
         category=category, severity=severity, status=status, overdue=is_overdue(status, due, today),
         deadline=due, token=token, short_code=short_code, description=description,
-        responsible_person=responsible_person, found_at=dt.datetime.fromisoformat(found_at),
+        responsible_person=responsible_person, found_at=dt.datetime.fromisoformat(found_at), major_rule=major_rule,
     )

@@ -8,7 +8,9 @@ Definitions (the same on every screen, sheet and JSON that shows these figures):
   a hazard awaiting re-inspection has reported its fix and is the inspector's to check, not late);
 - on-the-spot fix rate: hazards fixed on the spot / hazards recorded, withdrawn hazards left out of
   both (a withdrawn hazard was never a real one); ``None`` when nothing is counted;
-- major open: severity major and status not final (neither closed nor withdrawn).
+- major open: severity major and status not final (neither closed nor withdrawn);
+- major listed: confirmed a major hazard under a rule (core.major_hazards) and not final: under listed
+  supervision (挂牌督办), counted apart from the hazards merely marked major.
 The county of a site is the nearest organisation up from the site's organisation (itself included)
 whose kind is "county"; a site with none counts under its top-level organisation.
 
@@ -49,6 +51,7 @@ class Figures:
     overdue: int = 0
     fixed_on_spot: int = 0
     major_open: int = 0
+    major_listed: int = 0
 
     @property
     def counted(self) -> int:
@@ -69,11 +72,12 @@ class Figures:
         self.overdue += other.overdue
         self.fixed_on_spot += other.fixed_on_spot
         self.major_open += other.major_open
+        self.major_listed += other.major_listed
 
     def as_json(self) -> dict[str, Any]:
         return {"total": self.total, "by_status": dict(self.by_status), "by_severity": dict(self.by_severity),
                 "overdue": self.overdue, "fixed_on_spot": self.fixed_on_spot, "counted": self.counted,
-                "fix_rate": self.fix_rate, "major_open": self.major_open}
+                "fix_rate": self.fix_rate, "major_open": self.major_open, "major_listed": self.major_listed}
 
 
 @dataclass
@@ -117,10 +121,11 @@ class MajorOpenSite:
     major_open: int
     overdue: int
     earliest_deadline: dt.date | None
+    listed: int = 0  # of the major open, those confirmed under a rule: under listed supervision
 
     def as_json(self) -> dict[str, Any]:
         return {"site_id": str(self.site_id), "name": self.name, "code": self.code, "county": self.county,
-                "major_open": self.major_open, "overdue": self.overdue,
+                "major_open": self.major_open, "major_listed": self.listed, "overdue": self.overdue,
                 "earliest_deadline": self.earliest_deadline.isoformat() if self.earliest_deadline else None}
 
 
@@ -198,7 +203,12 @@ def organisation_and_below(root: uuid.UUID, organisations: dict[uuid.UUID, Organ
 def _figure_columns(today: dt.date) -> list[Any]:
     overdue = case((and_(Hazard.deadline < today, Hazard.status.in_(sorted(OVERDUE_STATES))), 1), else_=0)
     on_spot = case((and_(Hazard.fixed_on_spot.is_(True), Hazard.status != Status.WITHDRAWN.value), 1), else_=0)
-    return [func.count(), func.sum(on_spot), func.sum(overdue)]
+    return [func.count(), func.sum(on_spot), func.sum(overdue), func.sum(_listed())]
+
+
+def _listed() -> Any:
+    """1 for a confirmed major hazard not yet fixed (listed supervision), else 0."""
+    return case((and_(Hazard.major_rule > "", Hazard.status.not_in(sorted(FINAL_STATES))), 1), else_=0)
 
 
 def _figures_by(session: Session, key: Any, scope: list[Any], today: dt.date) -> dict[Any, Figures]:
@@ -206,13 +216,14 @@ def _figures_by(session: Session, key: Any, scope: list[Any], today: dt.date) ->
     query = (select(key, Hazard.status, Hazard.severity, *_figure_columns(today))
              .where(*scope).group_by(key, Hazard.status, Hazard.severity))
     result: dict[Any, Figures] = {}
-    for value, status, severity, n, on_spot, overdue in session.execute(query):
+    for value, status, severity, n, on_spot, overdue, listed in session.execute(query):
         figures = result.setdefault(value, Figures())
         figures.total += n
         figures.by_status[status] = figures.by_status.get(status, 0) + n
         figures.by_severity[severity] = figures.by_severity.get(severity, 0) + n
         figures.fixed_on_spot += int(on_spot or 0)
         figures.overdue += int(overdue or 0)
+        figures.major_listed += int(listed or 0)
         if severity == Severity.MAJOR and status not in FINAL_STATES:
             figures.major_open += n
     return result
@@ -227,12 +238,14 @@ def _categories_by_site(session: Session, scope: list[Any]) -> dict[uuid.UUID, d
     return result
 
 
-def _major_open_by_site(session: Session, scope: list[Any], today: dt.date) -> dict[uuid.UUID, tuple[int, int, Any]]:
+def _major_open_by_site(session: Session, scope: list[Any],
+                        today: dt.date) -> dict[uuid.UUID, tuple[int, int, Any, int]]:
     overdue = case((and_(Hazard.deadline < today, Hazard.status.in_(sorted(OVERDUE_STATES))), 1), else_=0)
-    query = (select(Hazard.site_id, func.count(), func.sum(overdue), func.min(Hazard.deadline))
+    query = (select(Hazard.site_id, func.count(), func.sum(overdue), func.min(Hazard.deadline), func.sum(_listed()))
              .where(*scope, Hazard.severity == Severity.MAJOR.value, Hazard.status.not_in(sorted(FINAL_STATES)))
              .group_by(Hazard.site_id))
-    return {site_id: (n, int(late or 0), first) for site_id, n, late, first in session.execute(query)}
+    return {site_id: (n, int(late or 0), first, int(listed or 0))
+            for site_id, n, late, first, listed in session.execute(query)}
 
 
 def _merge_counts(into: dict[str, int], counts: Iterable[tuple[str, int]]) -> None:
@@ -288,9 +301,10 @@ def rollup(session: Session, catalogue: Catalogue, by: str = "county", organisat
 
     names = {site_id: (name, code) for site_id, name, code, _o in sites}
     major = [MajorOpenSite(site_id=site_id, name=names[site_id][0], code=names[site_id][1],
-                           county=county[site_id].name, major_open=n, overdue=late, earliest_deadline=first)
-             for site_id, (n, late, first) in _major_open_by_site(session, scope, today).items()
+                           county=county[site_id].name, major_open=n, overdue=late, earliest_deadline=first,
+                           listed=listed)
+             for site_id, (n, late, first, listed) in _major_open_by_site(session, scope, today).items()
              if site_id in names]
-    major.sort(key=lambda m: (-m.major_open, -m.overdue, m.county, m.name))
+    major.sort(key=lambda m: (-m.listed, -m.major_open, -m.overdue, m.county, m.name))
     return Rollup(by=by, today=today, organisation=scope_org, groups=ordered, totals=totals,
                   total_sites=len(sites), categories=categories, major_open_sites=major)

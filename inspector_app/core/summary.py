@@ -1,5 +1,6 @@
-"""Summary figures of the ledger: counts by status, category and building, overdue hazards, and
-the on-the-spot fix rate (hazards closed on the spot among all recorded) for an inspection or a site.
+"""Summary figures of the ledger: counts by status, category and building, overdue hazards, the
+confirmed major hazards under listed supervision (counted apart from the hazards merely marked major),
+and the on-the-spot fix rate (hazards closed on the spot among all recorded) for an inspection or a site.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core import dates
 from inspector_app.core.models import Building, Floor, Hazard
-from inspector_app.core.workflow import OVERDUE_STATES
+from inspector_app.core.workflow import FINAL_STATES, OVERDUE_STATES
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,6 +29,7 @@ class Summary:
     by_building: dict[str, int] = field(default_factory=dict)
     overdue: int = 0
     major: int = 0
+    major_listed: int = 0  # confirmed major hazards not yet fixed (core.major_hazards): listed supervision
     fixed_on_spot: int = 0
 
     @property
@@ -62,6 +64,8 @@ def summarise(session: Session, site_id: uuid.UUID | None = None, inspection_id:
         *scope, and_(Hazard.deadline < today, Hazard.status.in_(sorted(OVERDUE_STATES))))) or 0)
     summary.major = int(session.scalar(
         select(func.count()).select_from(Hazard).where(*scope, Hazard.severity == "major")) or 0)
+    summary.major_listed = int(session.scalar(select(func.count()).select_from(Hazard).where(
+        *scope, Hazard.major_rule > "", Hazard.status.not_in(sorted(FINAL_STATES)))) or 0)
     summary.fixed_on_spot = int(session.scalar(
         select(func.count()).select_from(Hazard).where(*scope, Hazard.fixed_on_spot.is_(True))) or 0)
     return summary

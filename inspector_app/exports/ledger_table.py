@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from inspector_app.core import dates
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.forms import Catalogue
+from inspector_app.core.major_decision import listed, listed_label
 from inspector_app.core.models import Attachment, Building, Floor, Hazard, HazardEvent, Inspection, Site
 from inspector_app.core.store import FileStore
 from inspector_app.core.structure import inspection_kind_label
@@ -71,6 +72,7 @@ class LedgerLine:
     status_code: str = ""
     fixed_on_spot: bool = False
     photos: tuple[Photo, ...] = ()
+    listed: bool = False  # a confirmed major hazard not yet fixed: heads the ledger, marked until closed
 
 
 def funding_amount(text: str) -> float | None:
@@ -119,7 +121,8 @@ def _day(value: dt.datetime | None) -> dt.date | None:
 
 def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uuid.UUID] | None = None,
                  today: dt.date | None = None, store: FileStore | None = None) -> list[LedgerLine]:
-    """One line per hazard in ledger order (all hazards, or the given ones)."""
+    """One line per hazard in ledger order (all hazards, or the given ones): the confirmed major hazards
+    not yet fixed first (listed supervision, marked in the level column), then the rest by number."""
     query = (select(Hazard, Building.name, Floor.name, Inspection, Site.name)
              .join(Site, Hazard.site_id == Site.id)
              .outerjoin(Floor, Hazard.floor_id == Floor.id)
@@ -128,7 +131,8 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
              .order_by(Hazard.site_id, Hazard.seq))
     if hazard_ids is not None:
         query = query.where(Hazard.id.in_(list(hazard_ids)))
-    rows = session.execute(query).all()
+    # Stable: by number within the listed hazards and within the rest.
+    rows = sorted(session.execute(query).all(), key=lambda row: not listed(row[0].major_rule, row[0].status))
     language = current_language()  # the document's: callers make the lines inside use_language(...)
     ids = [row[0].id for row in rows]
     photos: dict[uuid.UUID, list[Photo]] = {}
@@ -166,7 +170,7 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
             "inspectors": (inspection.inspectors if inspection else "") or recorded_by.get(hazard.id, ""),
             "place": " / ".join(p for p in (building, floor, hazard.room) if p),
             "category": category.name.get(language) if category else hazard.category,
-            "description": hazard.description, "severity": severity_label(hazard.severity),
+            "description": hazard.description, "severity": _level(hazard),
             "photos": photo_summary(hazard_photos),
             "handling": _("On the spot") if hazard.fixed_on_spot else _("By deadline"),
             # Still as forms/ gave it: in the document's language; the inspector's own words as written.
@@ -180,8 +184,17 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
             "closed": _day(hazard.closed_at),
         }, overdue=is_overdue(hazard.status, hazard.deadline, today), site=site, building=building or "",
             category_code=hazard.category, status_code=hazard.status, fixed_on_spot=hazard.fixed_on_spot,
-            photos=hazard_photos))
+            photos=hazard_photos, listed=listed(hazard.major_rule, hazard.status)))
     return lines
+
+
+def _level(hazard: Hazard) -> str:
+    """The level as the ledger prints it: a confirmed major hazard not yet fixed carries the
+    listed-supervision mark and its rule (the id as forms/major_hazards names it)."""
+    level = severity_label(hazard.severity)
+    if listed(hazard.major_rule, hazard.status):
+        return f"{level} · {listed_label()}\n({hazard.major_rule})"
+    return level
 
 
 def headers() -> list[str]:

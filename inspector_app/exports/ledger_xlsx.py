@@ -48,6 +48,7 @@ THIN = Side(style="thin", color="999999")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
 OVERDUE_FILL = PatternFill("solid", fgColor="FDECEA")
+LISTED_FONT = Font(size=9, bold=True, color="B71C1C")
 
 
 def money_format() -> str:
@@ -99,6 +100,8 @@ def _ledger_sheet(sheet: Worksheet, lines: Sequence[LedgerLine], title: str, sub
                 cell.number_format = money_format()
             if line.overdue:
                 cell.fill = OVERDUE_FILL
+            if line.listed and key in ("number", "severity"):  # under listed supervision: marked until closed
+                cell.font = LISTED_FONT
         shown = _thumbnails(sheet, line.photos, row, photo_column)
         sheet.row_dimensions[row].height = max(PHOTO_ROW_PT if shown else LINE_PT + 3, _text_height(line))
     for column, key in enumerate(keys, start=1):
@@ -196,6 +199,7 @@ def _summary_sheet(sheet: Worksheet, lines: Sequence[LedgerLine], subtitle: str)
     overview: list[tuple[str, object, str | None]] = [
         (_("Hazards"), total, None),
         (_("Overdue"), sum(1 for line in lines if line.overdue), None),
+        (_("Confirmed major hazards under listed supervision"), sum(1 for line in lines if line.listed), None),
         (_("Fixed on the spot"), on_spot, None),
         (_("On-the-spot fix rate"), on_spot / total if total else 0.0, "0.0%"),
         (_("Funding"), funding, money_format()),

@@ -1,8 +1,9 @@
 """The roll-up (core.rollup) as an XLSX workbook the education bureau can print.
 
 Three sheets: the summary by group (counts by status and level, overdue, fixed on the spot, the
-on-the-spot fix rate as a percentage, major hazards open, with a totals row), the schools with major
-hazards open, and the counts by category. Numbers are stored as numbers and dates as dates; every
+on-the-spot fix rate as a percentage, major hazards open and, apart, the confirmed ones under listed
+supervision, with a totals row), the schools with major hazards open, and the counts by category.
+Numbers are stored as numbers and dates as dates; every
 sheet prints on A4 landscape, one page wide, repeating its title and header rows, with the title and
 "page N of M" in the header and footer. Written to a temporary file first, then moved into place, so
 a failed export never leaves half a workbook where the old one was.
@@ -41,13 +42,14 @@ GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 GROUP_HEADERS = {"site": (N_("County"), N_("School"), N_("Code")), "county": (N_("County"), N_("Schools"))}
 GROUP_TITLES = {"site": N_("Fire hazards by school"), "county": N_("Fire hazards by county")}
 FIGURE_HEADERS = (N_("Hazards"), *(STATUS_LABELS[s] for s in Status), *(SEVERITY_LABELS[s] for s in Severity),
-                  N_("Overdue"), N_("Fixed on the spot"), N_("On-the-spot fix rate"), N_("Major open"))
+                  N_("Overdue"), N_("Fixed on the spot"), N_("On-the-spot fix rate"), N_("Major open"),
+                  N_("Confirmed major, listed supervision"))
 
 
 def _figure_cells(figures: Figures) -> list[Any]:
     return [figures.total, *(figures.by_status.get(s, 0) for s in Status),
             *(figures.by_severity.get(s, 0) for s in Severity), figures.overdue, figures.fixed_on_spot,
-            figures.fix_rate, figures.major_open]
+            figures.fix_rate, figures.major_open, figures.major_listed]
 
 
 def _text_width(value: Any) -> int:
@@ -145,7 +147,7 @@ def build_workbook(rollup: Rollup) -> Workbook:
 
     group_headers = [_(h) for h in GROUP_HEADERS[rollup.by]]
     summary = _Sheet(book, _("Summary"), _(GROUP_TITLES[rollup.by]), rollup, scope)
-    figure_formats = [INTEGER] * (len(FIGURE_HEADERS) - 2) + [PERCENT, INTEGER]
+    figure_formats = [INTEGER] * (len(FIGURE_HEADERS) - 3) + [PERCENT, INTEGER, INTEGER]
     if rollup.by == "site":
         summary.header([*group_headers, *(_(h) for h in FIGURE_HEADERS)], ["", "", "", *figure_formats])
         for group in rollup.groups:
@@ -160,12 +162,14 @@ def build_workbook(rollup: Rollup) -> Workbook:
 
     major = _Sheet(book, _("Major hazards open"), _("Schools with major hazards open"), rollup, scope)
     major.header([_("County"), _("School"), _("Code"), _("Major open"), _("Of which overdue"),
-                  _("Earliest deadline")], ["", "", "", INTEGER, INTEGER, DATE])
+                  _("Earliest deadline"), _("Of which confirmed, listed supervision")],
+                 ["", "", "", INTEGER, INTEGER, DATE, INTEGER])
     for site in rollup.major_open_sites:
-        major.row([site.county, site.name, site.code, site.major_open, site.overdue, site.earliest_deadline])
+        major.row([site.county, site.name, site.code, site.major_open, site.overdue, site.earliest_deadline,
+                   site.listed])
     listed = rollup.major_open_sites
     major.row([_("Total"), _schools(len(listed)), "", sum(m.major_open for m in listed),
-               sum(m.overdue for m in listed), None], total=True)
+               sum(m.overdue for m in listed), None, sum(m.listed for m in listed)], total=True)
     major.finish()
 
     categories = _Sheet(book, _("By category"), _("Fire hazards by category"), rollup, scope)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from inspector_app.core import dates
 from inspector_app.core.errors import NotFoundError
 from inspector_app.core.forms import Catalogue
+from inspector_app.core.major_hazards import CONFIRMED, Decision, decisions_of
 from inspector_app.core.models import (
     Attachment,
     Building,
@@ -51,6 +52,42 @@ class PlanRef:
     page: int
     x: float
     y: float
+
+
+@dataclass(frozen=True)
+class MajorFacts:
+    """The decision that made a hazard a major hazard, as a document prints it (in its language; the
+    rule's text verbatim, as the decision recorded it)."""
+
+    rule_id: str
+    reference: str
+    text: str  # verbatim, in the source's language
+    gloss: str  # English gloss: printed as such, never as the law
+    source: str  # the source document's title
+    source_number: str
+    file: str
+    edition: str
+    sha256: str
+    status: str  # how complete and checked the rule file's texts are (from the forms, if still known)
+    decided_on: dt.date | None
+    names: tuple[str, ...]
+    conclusion: str
+    experts: tuple[str, ...]
+    votes_for: int | None
+    votes_against: int | None
+    answers: tuple[tuple[str, bool | None], ...]
+    recorded_by: str
+    recorded_on: dt.date
+    record_number: str  # the determination record's number: the hazard's, then the decision's ordinal
+
+    @property
+    def basis(self) -> str:
+        """The rule as the basis a notice prints: the source, its number, the article and item, the text."""
+        if current_language().startswith("zh"):
+            return f"{self.source}（{self.source_number}）{self.reference}：{self.text}"
+        return _("{source} ({number}), {reference}: {gloss} [official text: {text}]").format(
+            source=self.source, number=self.source_number, reference=self.reference, gloss=self.gloss,
+            text=self.text)
 
 
 @dataclass(frozen=True)
@@ -88,6 +125,7 @@ class HazardFacts:
     notice_prefix: str
     photo: Path | None
     plan: PlanRef | None
+    major: MajorFacts | None = None  # a confirmed major hazard's decision (core.major_hazards)
 
     @property
     def place(self) -> str:
@@ -116,6 +154,7 @@ def gather(session: Session, catalogue: Catalogue, store: FileStore, hazard_ids:
             .order_by(Attachment.created_at.desc())):
         photos[hazard_id] = digest  # ordered newest first: the oldest before-photo wins
     plans: dict[uuid.UUID, PlanDocument | None] = {}
+    decisions = decisions_of(session, [row[0].id for row in rows if row[0].major_rule])
     facts: list[HazardFacts] = []
     for hazard_id in hazard_ids:
         if hazard_id not in by_id:
@@ -130,6 +169,7 @@ def gather(session: Session, catalogue: Catalogue, store: FileStore, hazard_ids:
             if plan_path is not None:
                 plan_ref = PlanRef(plan_path, hazard.page, hazard.x, hazard.y)
         photo_digest = photos.get(hazard.id)
+        major = _major_facts(catalogue, hazard, decisions.get(hazard.id, []), language)
         category = catalogue.categories.get(hazard.category)
         facts.append(HazardFacts(
             id=hazard.id, number=hazard.number, short_code=hazard.short_code,
@@ -153,9 +193,31 @@ def gather(session: Session, catalogue: Catalogue, store: FileStore, hazard_ids:
             responsible_unit=hazard.responsible_unit, responsible_person=hazard.responsible_person,
             funding=hazard.funding, fixed_on_spot=hazard.fixed_on_spot, found_at=dates.local_date(hazard.found_at),
             closed_at=dates.local_date(hazard.closed_at) if hazard.closed_at else None, notice_prefix=org.notice_prefix,
-            photo=store.find(photo_digest) if photo_digest else None, plan=plan_ref,
+            photo=store.find(photo_digest) if photo_digest else None, plan=plan_ref, major=major,
         ))
     return facts
+
+
+def _major_facts(catalogue: Catalogue, hazard: Hazard, decisions: list[Decision], language: str) -> MajorFacts | None:
+    """The decision behind the hazard's current rule, or None if it is not a confirmed major hazard."""
+    confirmations = [d for d in decisions if d.decision == CONFIRMED]
+    current = [d for d in confirmations if d.rule_id == hazard.major_rule] if hazard.major_rule else []
+    if not current:
+        return None
+    decision = current[-1]
+    rule_file = catalogue.rule_files.get(decision.file)
+    group = decision.group
+    return MajorFacts(
+        rule_id=decision.rule_id, reference=decision.reference.get(language), text=decision.text,
+        gloss=decision.gloss, source=decision.source.get(language), source_number=decision.source_number,
+        file=decision.file, edition=decision.edition, sha256=decision.sha256,
+        status=rule_file.status.get(language) if rule_file and rule_file.edition == decision.edition else "",
+        decided_on=group.decided_on if group else None, names=group.names if group else (),
+        conclusion=group.conclusion if group else "", experts=group.experts if group else (),
+        votes_for=group.votes_for if group else None, votes_against=group.votes_against if group else None,
+        answers=tuple((question.get(language), answer) for question, answer in decision.answers),
+        recorded_by=decision.actor, recorded_on=dates.local_date(decision.at),
+        record_number=f"{hazard.number}-ZD{confirmations.index(decision) + 1:02d}")
 
 
 @lru_cache(maxsize=64)

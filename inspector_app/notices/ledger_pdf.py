@@ -52,6 +52,9 @@ def ledger_pdf(lines: Sequence[LedgerLine], unit: str, today: dt.date | None = N
     overdue = sum(1 for line in lines if line.overdue)
     summary = _("{count} hazards: {by_status}; overdue: {overdue}.").format(
         count=len(lines), by_status=", ".join(f"{name} {n}" for name, n in statuses.most_common()), overdue=overdue)
+    listed = sum(1 for line in lines if line.listed)
+    if listed:  # counted apart, and listed first in the table (exports.ledger_table)
+        summary += " " + _("Confirmed major hazards under listed supervision: {count}.").format(count=listed)
     story: list[Flowable] = [
         _Title(_("Hazard rectification ledger"), f"{unit}    " + _("Printed on {date}").format(
             date=L.long_date(today))),
@@ -72,6 +75,9 @@ def ledger_pdf(lines: Sequence[LedgerLine], unit: str, today: dt.date | None = N
         ("LEFTPADDING", (0, 0), (-1, -1), 1.2 * mm), ("RIGHTPADDING", (0, 0), (-1, -1), 1.2 * mm),
     ]
     commands += [("BACKGROUND", (0, r), (-1, r), colors.HexColor("#FDECEA")) for r in overdue_rows]
+    # A confirmed major hazard under listed supervision: a red rule down its left edge, as a flag.
+    commands += [("LINEBEFORE", (0, r), (0, r), 2.5, colors.HexColor("#B71C1C"))
+                 for r, line in enumerate(lines, start=1) if line.listed]
     table.setStyle(TableStyle(commands))
     story += [table, Spacer(1, 10 * mm), KeepTogether([_Signatures()])]
     footer_text = f"{unit}    " + _("Printed on {date}").format(date=L.long_date(today))

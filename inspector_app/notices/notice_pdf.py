@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
@@ -33,12 +34,13 @@ from inspector_app.notices import layout as L
 from inspector_app.notices.facts import HazardFacts, printable_photo
 from inspector_app.notices.fonts import cjk_font
 from inspector_app.notices.plan_excerpt import plan_excerpt
-from inspector_app.notices.qr import QrFlowable, draw_qr, qr_matrix
+from inspector_app.notices.qr import MIN_PRINT_SIZE, QrFlowable, draw_qr, qr_matrix
 from inspector_app.notices.report_slip import PER_SHEET, draw_report_slip, draw_unit_slips
 from inspector_app.notices.wrapping import unbreakable_words
 from inspector_app.plans import PlanError
 
 EXCERPT_W, PHOTO_W, QR_SIZE, IMAGES_H = 66 * mm, 52 * mm, 30 * mm, 46 * mm
+MAX_IMAGES_SAVING = 16 * mm  # at most this much of the images' height (and the QR's) goes to a long text
 EXCERPT_DPI = 200
 SIGNATURES_H = 16 * mm
 LABEL_W = 26 * mm
@@ -73,6 +75,9 @@ def prepare_images(facts: HazardFacts) -> PageImages:
 
 
 def notice_statement(facts: HazardFacts, number: str) -> str:
+    if facts.major is not None:
+        return _("We have received the Major Accident Hazard Rectification Notice {number} (hazard {hazard}) and "
+                 "will correct the hazard by the deadline.").format(number=number, hazard=facts.number)
     return _("We have received the Fire Hazard Rectification Notice {number} (hazard {hazard}) and will "
              "correct the hazard by the deadline.").format(number=number, hazard=facts.number)
 
@@ -80,11 +85,14 @@ def notice_statement(facts: HazardFacts, number: str) -> str:
 def _fact_rows(f: HazardFacts) -> list[tuple[str, str, str, str] | tuple[str, str]]:
     safeguards = f.safeguards or _("Until the hazard is removed, keep the spot watched and marked with warning signs.")
     responsible = " ".join(p for p in (f.responsible_unit, f.responsible_person) if p)
+    level = f.severity if f.major is None else _("{level} (listed supervision)").format(level=f.severity)
+    basis: list[tuple[str, str]] = [] if f.major is None else [(_("Determination basis"), f.major.basis)]
     return [
-        (_("Hazard No."), f.number, _("Level"), f.severity),
+        (_("Hazard No."), f.number, _("Level"), level),
         (_("Category"), f.category, _("Inspection date"), L.long_date(f.inspection_date)),
         (_("Location"), f.place or "—"),
         (_("Findings"), f.description or f.category),
+        *basis,
         (_("Legal basis"), f.legal_basis or "—"),
         (_("Required measures"), f.measures or "—"),
         (_("Interim safeguards"), safeguards),
@@ -157,49 +165,91 @@ def _image_box(canvas: Canvas, data: bytes | None, x: float, top: float, w: floa
     return rect
 
 
+def notice_title(f: HazardFacts) -> str:
+    """A confirmed major hazard gets the major-hazard notice; every other hazard the ordinary one."""
+    return _("Major Accident Hazard Rectification Notice") if f.major else _("Fire Hazard Rectification Notice")
+
+
+def _intro(f: HazardFacts) -> str:
+    if f.major is not None:
+        return _("On {date}, inspectors of {issuer} inspected your unit for fire safety and found the hazard below, "
+                 "which a group decision of {decided} determined to be a major accident hazard (basis below). You "
+                 "are ordered to correct it by {deadline}; until then it is under listed supervision: put its "
+                 "measures, responsibility, funds, time limit and contingency plan in place, with interim "
+                 "safeguards. Report the correction when it is done; it will be re-inspected.").format(
+            date=L.long_date(f.inspection_date), issuer=f.issuer, decided=L.long_date(f.major.decided_on) or "—",
+            deadline=L.long_date(f.deadline) or "—")
+    return _("On {date}, inspectors of {issuer} inspected your unit for fire safety and found the fire hazard "
+             "below. Under the Fire Protection Law of the People's Republic of China and related regulations, "
+             "you are ordered to correct it by {deadline}, and to keep the interim safeguards in place until "
+             "then. Report the correction when it is done; it will be re-inspected.").format(
+        date=L.long_date(f.inspection_date), issuer=f.issuer, deadline=L.long_date(f.deadline) or "—")
+
+
 def draw_hazard_notice(canvas: Canvas, f: HazardFacts, number: str, issued: dt.date, images: PageImages) -> None:
-    """One per-hazard notice page (the caller ends the page)."""
-    L.title(canvas, _("Fire Hazard Rectification Notice"), L.TOP + 6 * mm)
+    """One per-hazard notice page (the caller ends the page). A major-hazard notice also carries its
+    number and "page 1 of 1" at the foot, as every numbered document of the program does."""
+    L.title(canvas, notice_title(f), L.TOP + 6 * mm)
     L.text(canvas, L.RIGHT, L.TOP + 14 * mm, number, size=11, align="right")
     y = L.TOP + 18 * mm
     y += L.draw_para(canvas, L.para(_("{unit}:").format(unit=f.unit), L.style(12)), L.LEFT, y, L.BLOCK_W) + 1 * mm
-    intro = _("On {date}, inspectors of {issuer} inspected your unit for fire safety and found the fire hazard "
-              "below. Under the Fire Protection Law of the People's Republic of China and related regulations, "
-              "you are ordered to correct it by {deadline}, and to keep the interim safeguards in place until "
-              "then. Report the correction when it is done; it will be re-inspected.").format(
-        date=L.long_date(f.inspection_date), issuer=f.issuer, deadline=L.long_date(f.deadline) or "—")
-    y += L.draw_para(canvas, L.para(intro, L.style(10.5, indent=21 if L.is_chinese() else 0)),
-                     L.LEFT, y, L.BLOCK_W) + 3 * mm
     # The table takes what it needs; long texts shrink it a size or two so that the page still holds
-    # the images, the signatures and the receipt (all measured on a scratch canvas first).
-    reserved = 4 * mm + IMAGES_H + 8 * mm + SIGNATURES_H
-    size = 10.0
-    while size > 7.5 and y + _measure_table(f, size) + reserved > L.BOTTOM - L.STUB_H:
+    # the images, the signatures and the receipt (all measured on a scratch canvas first). Should that not
+    # do (a major-hazard notice says more: its determination, its basis), the introduction shrinks, then
+    # the images give up some height.
+    intro, limit = _intro(f), L.BOTTOM - L.STUB_H
+    intro_size, size = 10.5, 10.0
+
+    def overflow(images_height: float) -> float:
+        return (y + _measure_para(intro, intro_size) + 3 * mm + _measure_table(f, size) + 4 * mm + images_height
+                + 8 * mm + SIGNATURES_H - limit)
+
+    while size > 7.5 and overflow(IMAGES_H) > 0:
         size -= 0.5
+    while intro_size > 8.5 and overflow(IMAGES_H) > 0:
+        intro_size -= 0.5
+    images_h = max(IMAGES_H - MAX_IMAGES_SAVING, IMAGES_H - max(0.0, overflow(IMAGES_H)))
+    y += L.draw_para(canvas, L.para(intro, _intro_style(intro_size)), L.LEFT, y, L.BLOCK_W) + 3 * mm
     y += _draw_fact_table(canvas, f, y, size) + 4 * mm
     x = L.LEFT
-    ex, ey, ew, eh = _image_box(canvas, images.excerpt, x, y, EXCERPT_W, IMAGES_H, _("Location on the floor plan"),
+    ex, ey, ew, eh = _image_box(canvas, images.excerpt, x, y, EXCERPT_W, images_h, _("Location on the floor plan"),
                                 _("No plan for this floor"))
     if images.excerpt is not None and images.pin is not None:
         _draw_pin(canvas, ex + images.pin[0] * ew, ey + (1 - images.pin[1]) * eh)
     x += EXCERPT_W + 4 * mm
-    _image_box(canvas, images.photo, x, y, PHOTO_W, IMAGES_H, _("Photo of the hazard"), _("No photo"))
-    qr_x = L.RIGHT - QR_SIZE
-    draw_qr(canvas, images.qr, qr_x, L.PAGE_H - y - QR_SIZE, QR_SIZE)
-    centre = qr_x + QR_SIZE / 2
-    L.text(canvas, centre, y + QR_SIZE + 3.5 * mm, f.number, size=10, align="center")
+    _image_box(canvas, images.photo, x, y, PHOTO_W, images_h, _("Photo of the hazard"), _("No photo"))
+    qr = max(MIN_PRINT_SIZE, min(QR_SIZE, images_h - 11 * mm))  # its captions end above the seal line
+    qr_x = L.RIGHT - qr
+    draw_qr(canvas, images.qr, qr_x, L.PAGE_H - y - qr, qr)
+    centre = qr_x + qr / 2
+    L.text(canvas, centre, y + qr + 3.5 * mm, f.number, size=10, align="center")
     # Label and code on two lines: in English the label alone is as wide as the QR.
-    L.text(canvas, centre, y + QR_SIZE + 7.5 * mm, _("Ledger lookup code"), size=7.5, align="center")
-    L.text(canvas, centre, y + QR_SIZE + 11 * mm, f.short_code, size=8.5, align="center")
-    L.text(canvas, centre, y + IMAGES_H + 4.5 * mm, _("Scan for the current status"), size=8, align="center")
-    y += IMAGES_H + 14 * mm
+    L.text(canvas, centre, y + qr + 7.5 * mm, _("Ledger lookup code"), size=7.5, align="center")
+    L.text(canvas, centre, y + qr + 11 * mm, f.short_code, size=8.5, align="center")
+    L.text(canvas, centre, y + max(images_h + 4.5 * mm, qr + 15 * mm), _("Scan for the current status"), size=8,
+           align="center")
+    y += images_h + 14 * mm
     L.signature_line(canvas, L.LEFT, y, _("Inspectors (signature):"), 48 * mm)
     L.text(canvas, L.RIGHT, y, _("{issuer} (seal)").format(issuer=f.issuer), align="right")
     L.text(canvas, L.RIGHT, y + 6 * mm, L.long_date(issued), align="right")
     L.receipt_stub(canvas, L.BOTTOM - L.STUB_H, notice_statement(f, number))
+    if f.major is not None:
+        L.text(canvas, L.LEFT + L.BLOCK_W / 2, L.BOTTOM + 12 * mm, f"{number}    {L.page_of(1, 1)}", size=9,
+               align="center")
 
 
 _scratch: Canvas | None = None
+
+
+def _intro_style(size: float) -> ParagraphStyle:
+    return L.style(size, indent=2 * size if L.is_chinese() else 0)
+
+
+def _measure_para(text: str, size: float) -> float:
+    global _scratch
+    if _scratch is None:
+        _scratch = Canvas(io.BytesIO())
+    return float(L.para(text, _intro_style(size)).wrapOn(_scratch, L.BLOCK_W, L.PAGE_H)[1])
 
 
 def _measure_table(f: HazardFacts, size: float) -> float:
@@ -233,7 +283,7 @@ def hazard_notices_pdf(items: Sequence[tuple[HazardFacts, str]], issued: dt.date
     """One PDF with a per-hazard notice page for each (facts, notice number), each followed by its
     report slip when ``slips`` gives the hazard's report link; InspectorError if cancelled."""
     out = io.BytesIO()
-    canvas = new_canvas(out, _("Fire Hazard Rectification Notice"))
+    canvas = new_canvas(out, notice_title(items[0][0]) if len(items) == 1 else _("Fire Hazard Rectification Notice"))
     for index, (facts, number) in enumerate(items):
         draw_hazard_notice(canvas, facts, number, issued, prepare_images(facts))
         canvas.showPage()
@@ -305,7 +355,7 @@ def unit_notice_pdf(facts: Sequence[HazardFacts], number: str, issued: dt.date) 
     for index, f in enumerate(facts, start=1):
         facts_text = L.markup_para(
             L.escape_text(_category_and_findings(f)) + "<br/>"
-            + f"<font size='8' color='#444444'>{L.escape_text(_('Basis:') + ' ' + (f.legal_basis or '—'))}</font>",
+            + f"<font size='8' color='#444444'>{L.escape_text(_basis(f))}</font>",
             small)
         rows.append([
             L.para(str(index), head),
@@ -334,6 +384,13 @@ def unit_notice_pdf(facts: Sequence[HazardFacts], number: str, issued: dt.date) 
 
     doc.build(story, canvasmaker=L.numbered_canvas(furniture))
     return out.getvalue()
+
+
+def _basis(f: HazardFacts) -> str:
+    """The basis line of the per-unit list: a confirmed major hazard's rule, then the legal basis."""
+    if f.major is None:
+        return _("Basis:") + " " + (f.legal_basis or "—")
+    return _("Major accident hazard (listed supervision), determined under: {basis}").format(basis=f.major.basis)
 
 
 def _category_and_findings(f: HazardFacts) -> str:

@@ -40,6 +40,7 @@ from inspector_app.core.workflow import FINAL_STATES
 from inspector_app.exports.ledger_table import ledger_lines
 from inspector_app.i18n import DEFAULT_LANGUAGE, _, use_language
 from inspector_app.notices import plan_excerpt
+from inspector_app.notices.determination_pdf import determination_pdf
 from inspector_app.notices.facts import HazardFacts, gather
 from inspector_app.notices.labels import labels_pdf
 from inspector_app.notices.ledger_pdf import ledger_pdf
@@ -176,6 +177,22 @@ def print_notices(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.
         finally:
             plan_excerpt.clear_cache()  # the plans drawn from are closed when the batch is done
     return Printed(out, _page_count(out), tuple(n.number for n in notices), digest, language)
+
+
+def print_determination(db: Database, catalogue: Catalogue, hazard_id: uuid.UUID, out: Path, *,
+                        language: str | None = None, base_url: str) -> Printed:
+    """The determination record of a confirmed major hazard (notices/determination_pdf.py), in its
+    organisation's language. Nothing is recorded: the decision is in the history already, and a reprint
+    is the same record under the same number."""
+    _check_out(out)
+    today = notice_register.today()
+    with db.session() as session:
+        language = hazards_language(session, [hazard_id], language)
+    with use_language(language), db.session() as session:
+        facts = gather(session, catalogue, db.store, [hazard_id], base_url, today)[0]
+        pdf = determination_pdf(facts, today)
+    notice_register.write_atomically(out, pdf)
+    return Printed(out, _page_count(out), (facts.major.record_number,) if facts.major else (), language=language)
 
 
 def print_labels(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.UUID], out: Path, *,

@@ -19,6 +19,7 @@ from inspector_app.core import dates, ledger
 from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.hazard_rows import HazardRow
+from inspector_app.core.major_decision import listed, listed_label, listed_level_label
 from inspector_app.core.workflow import OVERDUE_LABEL, STATUS_COLOURS, severity_label, status_label
 from inspector_app.i18n import N_, _
 from inspector_app.ui.models import ID_ROLE, AnyIndex
@@ -181,6 +182,8 @@ class LedgerModel(QAbstractTableModel):
             category = self._catalogue.categories.get(row.category)
             return category.name.get() if category else row.category
         if key == "severity":
+            if listed(row.major_rule, row.status):  # confirmed, not yet fixed: marked until it is
+                return listed_level_label()
             return severity_label(row.severity)
         if key == "location":
             return " / ".join(part for part in (row.building, row.floor, row.room) if part)
@@ -204,6 +207,8 @@ class LedgerModel(QAbstractTableModel):
             return self._display(row, key)
         if role == Qt.ItemDataRole.ForegroundRole and key == "status":
             return QBrush(QColor(STATUS_COLOURS.get(row.status, "#000000")))
+        if role == Qt.ItemDataRole.ForegroundRole and key == "severity" and listed(row.major_rule, row.status):
+            return QBrush(QColor("#b71c1c"))
         if role == Qt.ItemDataRole.BackgroundRole and row.overdue:
             return QBrush(QColor("#fdecea"))
         if role == Qt.ItemDataRole.FontRole and key == "severity" and row.severity == "major":
@@ -212,4 +217,8 @@ class LedgerModel(QAbstractTableModel):
             return font
         if role == Qt.ItemDataRole.ToolTipRole and key == "description":
             return row.description
+        if role == Qt.ItemDataRole.ToolTipRole and key == "severity" and row.major_rule:
+            rule = self._catalogue.major_rules.get(row.major_rule)
+            where = f"{rule.reference.get()}: {rule.shown_text()}" if rule else row.major_rule
+            return f"{listed_label()}\n{where}" if listed(row.major_rule, row.status) else where
         return None

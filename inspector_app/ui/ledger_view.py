@@ -74,7 +74,8 @@ class LedgerView(QWidget):
         self.table.doubleClicked.connect(self._activated)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.setWordWrap(False)
-        for column, width in enumerate((96, 150, 220, 80, 220, 96, 90, 96)):
+        # Level: room for "major · listed" (a confirmed major hazard under listed supervision).
+        for column, width in enumerate((96, 150, 200, 104, 216, 96, 90, 96)):
             self.table.setColumnWidth(column, width)
 
         self.search = QLineEdit()

@@ -108,6 +108,7 @@ class MainWindow(UndoSteps):
         self.editor.hazardChanged.connect(self._after_editor_change)
         self.editor.recentCategoriesChanged.connect(self._remember_categories)
         self.editor.placePinRequested.connect(self._place_pin)
+        self.editor.major_panel.recordRequested.connect(lambda hazard_id: self._print_determination(hazard_id))
         self.plan_panel.hazardSelected.connect(self.editor.set_hazard)
         self.ledger_view.hazardSelected.connect(self.editor.set_hazard)
         self.editor_dock = QDockWidget(self)
@@ -460,6 +461,11 @@ class MainWindow(UndoSteps):
         self.ledger_view.refresh()
         self.plan_panel.refresh_pins()
         self.drop_impossible_steps()  # fixed on the spot: the steps on it can no longer run
+
+    def _print_determination(self, hazard_id: str) -> None:
+        from inspector_app.ui.print_menu import print_selected
+
+        print_selected(self, self.context, [hazard_id], "determination")
 
     def _place_pin(self, hazard_id: str, number: str) -> None:
         """Pin a hazard made without one (by a checklist) on the plan of the floor it was found on."""

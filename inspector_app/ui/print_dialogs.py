@@ -151,7 +151,8 @@ def ask_new_deadline(parent: QWidget, past: list[tuple[str, dt.date]], issued: d
 
 
 LANGUAGE_NAMES = {"zh_CN": N_("Chinese"), "en": N_("English")}
-DOCUMENT_NAMES = {"notice": N_("The notice"), "labels": N_("The QR labels"), "ledger": N_("The ledger")}
+DOCUMENT_NAMES = {"notice": N_("The notice"), "labels": N_("The QR labels"), "ledger": N_("The ledger"),
+                  "determination": N_("The determination record")}
 
 
 def document_language(context: AppContext, ids: list[uuid.UUID]) -> tuple[str, str] | None:
@@ -211,7 +212,8 @@ def default_file_name(context: AppContext, ids: list[uuid.UUID], kind: str) -> s
     """Named after the hazard (or the first and how many), so notices do not overwrite each other."""
     from inspector_app.core.hazards import find_hazard
 
-    base = {"notice": _("notice"), "labels": _("QR labels"), "ledger": _("ledger")}[kind]
+    base = {"notice": _("notice"), "labels": _("QR labels"), "ledger": _("ledger"),
+            "determination": _("determination record")}[kind]
     if not ids:
         return f"{base}.pdf"
     with context.db.session() as session:
@@ -223,7 +225,8 @@ def default_file_name(context: AppContext, ids: list[uuid.UUID], kind: str) -> s
 
 
 def print_selected(parent: QWidget, context: AppContext, hazard_ids: list[str], kind: str) -> None:
-    """kind: "notice", "labels" or "ledger" (the ledger of the selection, or of all when none)."""
+    """kind: "notice", "labels", "ledger" (the ledger of the selection, or of all when none) or
+    "determination" (the determination record of one confirmed major hazard)."""
     ids = [uuid.UUID(i) for i in hazard_ids]
     if kind != "ledger" and not ids:
         QMessageBox.information(parent, _("Print"), _("Select hazards in the ledger or on the plan first."))
@@ -237,7 +240,7 @@ def print_selected(parent: QWidget, context: AppContext, hazard_ids: list[str], 
         base_url, prefix = found.base_url, found.settings.notice_prefix
     if not confirm_document_language(parent, context, ids, kind):
         return
-    if kind == "notice":
+    if kind == "notice":  # (a determination record orders nothing: its deadline is only reported)
         from inspector_app.notices.printing import past_deadlines
 
         issued = notice_register.today()
@@ -250,7 +253,7 @@ def print_selected(parent: QWidget, context: AppContext, hazard_ids: list[str], 
     out = _ask_file(parent, _("Save the PDF"), default_file_name(context, ids, kind))
     if out is None:
         return
-    from inspector_app.notices.printing import print_labels, print_ledger, print_notices
+    from inspector_app.notices.printing import print_determination, print_labels, print_ledger, print_notices
 
     db, catalogue, actor = context.db, context.catalogue, context.actor
 
@@ -260,6 +263,8 @@ def print_selected(parent: QWidget, context: AppContext, hazard_ids: list[str], 
                                  deadline=deadline, progress=progress)
         if kind == "labels":
             return print_labels(db, catalogue, ids, out, base_url=base_url, progress=progress)
+        if kind == "determination":
+            return print_determination(db, catalogue, ids[0], out, base_url=base_url)
         return print_ledger(db, catalogue, ids or None, out, unit="")
 
     paper = context.settings.paper_size

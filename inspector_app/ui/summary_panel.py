@@ -59,6 +59,11 @@ class SummaryPanel(QWidget):
                           "<b>{total}</b> hazards, <b>{major}</b> major, <b style='color:#d32f2f'>{overdue}</b> "
                           "overdue", summary.total).format(total=summary.total, major=summary.major,
                                                            overdue=summary.overdue)]
+        if summary.major_listed:
+            lines.append("<b style='color:#b71c1c'>" + ngettext(
+                "{count} confirmed major hazard under listed supervision",
+                "{count} confirmed major hazards under listed supervision", summary.major_listed).format(
+                count=summary.major_listed) + "</b>")
         lines.append(_("Fixed on the spot: {count} ({rate:.0%})").format(
             count=summary.fixed_on_spot, rate=summary.on_spot_rate))
         for status in Status:

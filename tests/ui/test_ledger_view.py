@@ -47,7 +47,12 @@ def test_search_and_filters(view, qtbot):
 
 def test_sorting_by_header(view):
     view.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)  # deadline
-    deadlines = [r.deadline for r in _rows(view)]
+    rows = _rows(view)
+    # The demo's confirmed major hazard, under listed supervision, heads the ledger in every order; the
+    # rest follow in the order asked for.
+    listed = [r for r in rows if r.major_rule and r.status not in ("closed", "withdrawn")]
+    assert len(listed) == 1 and rows[0] == listed[0]
+    deadlines = [r.deadline for r in rows[1:]]
     assert deadlines == sorted(deadlines, reverse=True)
 
 

@@ -1,5 +1,6 @@
 """The ledger read side: every filter, each sort order and the search return exactly the right
-hazards, checked against the same data filtered and sorted in plain Python."""
+hazards, checked against the same data filtered and sorted in plain Python. In every order the
+confirmed major hazards not yet fixed (listed supervision) come first, each part in that order."""
 
 from __future__ import annotations
 
@@ -37,8 +38,39 @@ def _ids(db, flt, sort="number", descending=False):
         return [ledger.as_uuid(raw) for raw in ledger.ledger_ids(session, flt, sort, descending, today=TODAY)]
 
 
+def _listed(row) -> bool:
+    return bool(row.major_rule) and row.status not in ("closed", "withdrawn")
+
+
+def _parts(ordered, rows):
+    """The ids in display order split into the heading (listed supervision) and the rest; the heading
+    must be exactly the listed hazards, and come first."""
+    by_id = {r.id: r for r in rows}
+    heading = [i for i in ordered if _listed(by_id[i])]
+    assert ordered[:len(heading)] == heading and heading
+    assert set(heading) == {r.id for r in rows if _listed(r)}
+    return heading, ordered[len(heading):]
+
+
 def test_no_filter_lists_everything_in_number_order(demo):
     db, rows = demo
+    assert _ids(db, ledger.LedgerFilter()) == [r.id for r in sorted(rows, key=lambda r: (not _listed(r), r.number))]
+
+
+def test_confirmed_major_hazards_head_the_ledger_until_fixed(demo, catalogue):
+    from inspector_app.core.hazards import change_status, find_hazard
+
+    db, rows = demo
+    confirmed = [r for r in rows if _listed(r)]
+    assert [r.major_rule for r in confirmed] == ["edu2024.3.1.9"]
+    for sort in ledger.SORT_COLUMNS:
+        for descending in (False, True):
+            assert _ids(db, ledger.LedgerFilter(), sort, descending)[0] == confirmed[0].id, (sort, descending)
+    # A filter that leaves it out leaves it out; one that keeps it keeps it first.
+    assert confirmed[0].id not in _ids(db, ledger.LedgerFilter(statuses=frozenset({"closed"})))
+    assert _ids(db, ledger.LedgerFilter(statuses=frozenset({"open"})))[0] == confirmed[0].id
+    with db.session() as session:
+        change_status(session, db.store, find_hazard(session, str(confirmed[0].id)), "withdrawn", "t", note="moved")
     assert _ids(db, ledger.LedgerFilter()) == [r.id for r in sorted(rows, key=lambda r: r.number)]
 
 
@@ -119,11 +151,10 @@ def test_search_wildcards_are_literal(demo):
 def test_sort_orders(demo, key):
     db, rows = demo
     values = {r.id: getattr(r, key) for r in rows}
-    ordered = _ids(db, ledger.LedgerFilter(), key)
-    keys = [values[i] for i in ordered]
-    assert keys == sorted(keys)
-    backwards = [values[i] for i in _ids(db, ledger.LedgerFilter(), key, descending=True)]
-    assert backwards == sorted(keys, reverse=True)
+    for descending in (False, True):
+        for part in _parts(_ids(db, ledger.LedgerFilter(), key, descending), rows):
+            keys = [values[i] for i in part]
+            assert keys == sorted(keys, reverse=descending)
 
 
 def test_severity_sorts_major_first(demo):
@@ -131,11 +162,14 @@ def test_severity_sorts_major_first(demo):
     db, rows = demo
     by_id = {r.id: r for r in rows}
     rank = {"major": 0, "general": 1}
-    ordered = [(rank[by_id[i].severity], by_id[i].number) for i in _ids(db, ledger.LedgerFilter(), "severity")]
-    assert ordered == sorted(ordered) and ordered[0][0] == 0 and len(ordered) == len(rows)
-    backwards = [(rank[by_id[i].severity], by_id[i].number) for i in _ids(db, ledger.LedgerFilter(), "severity",
-                                                                         descending=True)]
-    assert backwards == sorted(ordered, reverse=True)
+    ids = _ids(db, ledger.LedgerFilter(), "severity")
+    assert len(ids) == len(rows)
+    for part in _parts(ids, rows):
+        ordered = [(rank[by_id[i].severity], by_id[i].number) for i in part]
+        assert ordered == sorted(ordered) and ordered[0][0] == 0
+    for part in _parts(_ids(db, ledger.LedgerFilter(), "severity", descending=True), rows):
+        backwards = [(rank[by_id[i].severity], by_id[i].number) for i in part]
+        assert backwards == sorted(backwards, reverse=True)
 
 
 def test_location_sort_groups_by_building_then_floor_level(demo):
@@ -146,8 +180,9 @@ def test_location_sort_groups_by_building_then_floor_level(demo):
         place = {f.id: (b.name, f.level) for f, b in session.query(Floor, Building).join(
             Building, Floor.building_id == Building.id)}
     by_id = {r.id: r for r in rows}
-    keys = [place[by_id[i].floor_id] for i in _ids(db, ledger.LedgerFilter(), "location")]
-    assert keys == sorted(keys)
+    for part in _parts(_ids(db, ledger.LedgerFilter(), "location"), rows):
+        keys = [place[by_id[i].floor_id] for i in part]
+        assert keys == sorted(keys)
 
 
 def test_rows_by_id_and_count(demo):

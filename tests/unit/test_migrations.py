@@ -59,6 +59,9 @@ def _roundtrip(url: str) -> None:
         with engine.connect() as conn:
             assert conn.execute(text("SELECT number FROM hazards")).scalar_one() == "S1-0001"
             assert conn.execute(text("SELECT count(*) FROM hazard_events")).scalar_one() == 1
+            # 0009: a hazard from before major-hazard decisions is under no rule (and its history
+            # never mentions one, so `audit verify` does not look for it).
+            assert conn.execute(text("SELECT major_rule FROM hazards")).scalar_one() == ""
             # A notice learns its organisation from the hazard it covers (numbers run per organisation).
             organisation = conn.execute(text("SELECT organisation_id FROM notices")).scalar_one()
             assert uuid.UUID(str(organisation)) == uuid.UUID(ids["org"])

@@ -16,6 +16,7 @@ from inspector_app.cli import main
 from inspector_app.core import structure
 from inspector_app.core.db import open_database, sqlite_url
 from inspector_app.core.hazards import add_hazard, change_status
+from inspector_app.core.major_hazards import GroupDecision, decide
 from inspector_app.core.rollup import rollup
 from inspector_app.i18n import current_language, set_language
 
@@ -30,6 +31,7 @@ class Spec:
     severity: str
     deadline: int  # days from TODAY (negative: already past)
     fate: str  # open / in_progress / awaiting / closed / spot / withdrawn
+    confirmed: bool = False  # confirmed a major hazard under a rule (core.major_hazards) when recorded
 
 
 # Region > county LS (school org > A1; A2 directly under the county), county JC > B1; and a private
@@ -39,14 +41,14 @@ HAZARDS = [
     Spec("A1", WIRING, "general", -1, "in_progress"),  # overdue
     Spec("A1", EXIT, "general", -3, "awaiting"),       # past deadline but awaiting re-inspection: not overdue
     Spec("A1", EXIT, "general", 10, "spot"),           # fixed on the spot
-    Spec("A1", EXTINGUISHER, "major", -9, "closed"),   # closed: neither overdue nor open
+    Spec("A1", EXTINGUISHER, "major", -9, "closed", confirmed=True),  # closed: not open, nor listed any more
     Spec("A1", WIRING, "general", -2, "withdrawn"),    # out of the fix rate, not overdue
     Spec("A2", EXIT, "major", 0, "open"),              # deadline today: not yet overdue; major open
     Spec("A2", EXIT, "general", 7, "spot"),
     Spec("A2", WIRING, "major", -4, "withdrawn"),      # major but withdrawn: not open
     Spec("B1", EXTINGUISHER, "general", -20, "open"),  # overdue
     Spec("B1", WIRING, "major", 30, "in_progress"),    # major open, not overdue
-    Spec("B1", EXIT, "major", -6, "awaiting"),         # major open, not overdue
+    Spec("B1", EXIT, "major", -6, "awaiting", confirmed=True),  # major open, not overdue; listed supervision
     Spec("B1", EXTINGUISHER, "general", 5, "spot"),
     Spec("O1", WIRING, "general", -1, "closed"),
 ]
@@ -71,6 +73,7 @@ def expected(specs: list[Spec]) -> dict:
         "counted": len(counted),
         "fix_rate": spot / len(counted) if counted else None,
         "major_open": sum(s.severity == "major" and s.fate not in FINAL for s in specs),
+        "major_listed": sum(s.confirmed and s.fate not in FINAL for s in specs),
     }
 
 
@@ -108,6 +111,9 @@ def build_ledger(database, catalogue, photo, specs=HAZARDS) -> dict[str, str]:
             hazard = add_hazard(session, catalogue, database.store, actor="tester", category=spec.category,
                                 site_id=sites[spec.site].id, severity=spec.severity,
                                 deadline=TODAY + dt.timedelta(days=spec.deadline), today=TODAY)
+            if spec.confirmed:
+                decide(session, catalogue, hazard, "edu2024.3.1.9", confirm=True, actor="tester", today=TODAY,
+                       group=GroupDecision(("王", "李", "张"), TODAY, "重大事故隐患"))
             _walk(session, database.store, hazard, spec.fate, photo)
         return {"region": str(region.id), "lishi": str(lishi.id), "school": str(school.id),
                 "owner": str(owner.id)}
@@ -138,7 +144,7 @@ def same(actual: dict, wanted: dict) -> bool:
 
 def _figures(data: dict) -> dict:
     return {key: data[key] for key in ("total", "by_status", "by_severity", "overdue", "fixed_on_spot",
-                                       "counted", "fix_rate", "major_open")}
+                                       "counted", "fix_rate", "major_open", "major_listed")}
 
 
 def test_by_county_groups_sites_under_their_nearest_county(central, catalogue):
@@ -178,6 +184,9 @@ def test_by_site_has_every_school_and_the_major_open_list(central, catalogue):
     assert major["A1"]["overdue"] == 1 and major["A2"]["overdue"] == 0 and major["B1"]["overdue"] == 0
     assert major["B1"]["earliest_deadline"] == (TODAY - dt.timedelta(days=6)).isoformat()
     assert data["major_open_sites"][0]["code"] == "B1"  # the most major hazards first
+    # Counted apart: B1's confirmed hazard is under listed supervision; A1's confirmed one is closed.
+    assert (major["B1"]["major_listed"], major["A1"]["major_listed"], major["A2"]["major_listed"]) == (1, 0, 0)
+    assert data["totals"]["major_listed"] == 1
     labels = {c["code"]: c["label"] for c in data["categories"]}
     assert labels[WIRING] == catalogue.categories[WIRING].name.get()
     by_category = {c["code"]: c for c in data["categories"]}

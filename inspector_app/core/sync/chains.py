@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from inspector_app.core import audit
+from inspector_app.core.major_decision import SEVERITY_LOWERED
 from inspector_app.core.models import Hazard, HazardEvent, SupersededToken
 from inspector_app.core.sync.entities import row_to_json, row_values
 from inspector_app.core.workflow import Status
@@ -176,6 +177,11 @@ def rebase(session: Session, hazard: Hazard, local_only: list[HazardEvent], serv
                 continue
             if name in changed_by_server:
                 set_aside.append((name, new, "both_changed"))
+            elif (name == "severity" and new != "major" and current.get("major_rule")
+                  and event.kind != SEVERITY_LOWERED and "major_rule" not in changes):
+                # Confirmed a major hazard on the server meanwhile: only a lowering with its reason may
+                # take the severity down now (core.event_rules refuses anything else).
+                set_aside.append((name, new, "confirmed_major"))
             elif final:
                 set_aside.append((name, new, "final"))
             else:

@@ -83,6 +83,10 @@ def resolve(session: Session, ref: str, keep: str, actor: str) -> dict[str, Any]
         if current != value:
             if name == "status":
                 check_transition(hazard.status, str(value), note=_("conflict resolved"), has_after_photo=True)
+            elif name == "major_rule" or (name == "severity" and hazard.major_rule and value != "major"):
+                raise InspectorError(_("Hazard {number} was confirmed a major hazard: its rule changes only by a new "
+                                       "decision, its severity only lowered with a reason; keep the value in "
+                                       "effect.").format(number=hazard.number))
             elif hazard.status in ("closed", "withdrawn"):
                 raise InspectorError(_("Hazard {number} is final: the set-aside value can no longer be applied; "
                                        "keep the value in effect.").format(number=hazard.number))

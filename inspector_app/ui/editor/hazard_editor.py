@@ -40,10 +40,9 @@ from inspector_app.core.organisation import document_language
 from inspector_app.core.workflow import FINAL_STATES, Status, status_label
 from inspector_app.i18n import DEFAULT_LANGUAGE, N_, _
 from inspector_app.ui.editor.category_picker import CategoryPicker, CategoryPopup, remember
-from inspector_app.ui.editor.commands import (
-    EditHazardFieldsCommand,
-)
+from inspector_app.ui.editor.commands import EditHazardFieldsCommand
 from inspector_app.ui.editor.fix_dialog import FixOnSpotActions
+from inspector_app.ui.editor.major_panel import MajorPanel
 from inspector_app.ui.editor.photo_actions import PhotoActions
 from inspector_app.ui.editor.photo_strip import PhotoInfo, PhotoStrip
 from inspector_app.ui.editor.phrases import PhraseButton, PhraseGrid
@@ -141,6 +140,8 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
         severity_row = QHBoxLayout()
         severity_row.addWidget(self.severity_general)
         severity_row.addWidget(self.severity_major)
+        self.major_panel = MajorPanel(self.db, self.catalogue, lambda: self.actor)  # ui/editor/major_panel.py
+        self.major_panel.decided.connect(self._saved_change)
 
         self.texts: dict[str, QLineEdit | QPlainTextEdit] = {
             name: self._text_field(name, name in ("description", "legal_basis", "required_measures"))
@@ -206,6 +207,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
         self.form = form()
         row(self.form, "category", self.category_button)
         row(self.form, "severity", severity_row, self.severity_general)
+        self.form.addRow(self.major_panel)
         row(self.form, "room", self.texts["room"])
         row(self.form, "area_type", self.area_type)
         # The deadline and who must fix it are set on the spot (the notice prints them): in reach
@@ -295,6 +297,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
         for label in self.labels.values():
             label.setMinimumWidth(width)
         self.picker.retranslate()
+        self.major_panel.retranslate()
         self._fill_area_types()
         if self.hazard_id is not None:
             self.reload()
@@ -347,6 +350,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
 
     def reload(self) -> None:
         """Read the hazard again from the database and show it (after undo, redo or a change elsewhere)."""
+        self.major_panel.show_hazard(self.hazard_id)
         if self.hazard_id is None:
             self._saved, self._status = {}, ""
             self.title.setText(_("No hazard selected"))
@@ -398,7 +402,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
 
     def _read(self, session: Any, hazard: Any) -> tuple[dict[str, Any], str, str, dt.datetime, list[PhotoInfo]]:
         values = {name: getattr(hazard, name) for name in (*TEXT_FIELDS, "category", "severity", "area_type",
-                                                            "deadline")}
+                                                            "deadline", "major_rule")}
         photos = [PhotoInfo(str(a.id), a.role, a.filename, self.db.store.find(a.file_hash),
                             a.width, a.height, dict(a.overlay or {})) for a in attachments_of(session, hazard.id)]
         self._pinned = hazard.x is not None
@@ -448,12 +452,6 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
 
     def is_read_only(self) -> bool:
         return self._status in FINAL_STATES
-
-    def _look_for_camera(self) -> None:
-        from inspector_app.ui.editor.camera_capture import camera_available
-
-        self._has_camera = camera_available()
-        self.camera_button.setVisible(self._has_camera and not self.is_read_only())
 
     def _apply_read_only(self) -> None:
         final = self.is_read_only()
@@ -555,7 +553,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
         self._push_edit({"description": value}, lambda: _("Edit description"))
 
     def set_severity(self, severity: str) -> None:
-        if not self._loading:
+        if not self._loading and not self.major_panel.intercepts_severity(severity):
             self._push_edit({"severity": severity}, lambda: _("Change severity"))
 
     def _area_type_chosen(self, _index: int) -> None:

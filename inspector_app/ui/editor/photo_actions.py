@@ -31,6 +31,8 @@ class PhotoActions(EditorHooks):
     strip: PhotoStrip
     role_button: QPushButton
     markup_button: QPushButton
+    camera_button: QPushButton
+    _has_camera: bool
     _markup: Any
 
     def is_read_only(self) -> bool:
@@ -45,6 +47,13 @@ class PhotoActions(EditorHooks):
     def _parent_widget(self) -> QWidget:
         assert isinstance(self, QWidget)
         return self
+
+    def _look_for_camera(self) -> None:
+        """Offer the camera button once a camera is found (after the first paint: QtMultimedia is slow)."""
+        from inspector_app.ui.editor.camera_capture import camera_available
+
+        self._has_camera = camera_available()
+        self.camera_button.setVisible(self._has_camera and not self.is_read_only())
 
     def _update_photo_buttons(self) -> None:
         photo = self.strip.current_photo()

@@ -81,6 +81,9 @@ def status_page(view: PublicStatus, language: str, path: str) -> bytes:
             (_("Category"), escape(category)),
             (_("Level"), escape(_("Major hazard") if view.severity == "major" else _("General hazard"))),
         ]
+        if view.listed_supervision:  # a confirmed major hazard: said plainly until it is fixed
+            rows[-1] = (_("Level"), '<span class="overdue">' + escape(
+                _("Major accident hazard · under listed supervision until fixed")) + "</span>")
         if view.deadline:
             deadline = escape(view.deadline.isoformat())
             rows.append((_("Deadline"), f'<span class="overdue">{deadline}</span>' if view.overdue_days

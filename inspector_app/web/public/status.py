@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core import dates
 from inspector_app.core.forms import Catalogue
+from inspector_app.core.major_decision import listed
 from inspector_app.core.models import Building, Floor, Hazard, HazardEvent, Organisation, Site, SupersededToken
 from inspector_app.core.organisation import settings_for_site
 from inspector_app.core.workflow import Status, days_overdue
@@ -53,6 +54,7 @@ class PublicStatus:
     updated: dt.date
     responsible_person: str | None
     history: list[HistoryEntry] = field(default_factory=list)
+    listed_supervision: bool = False  # a confirmed major hazard not yet fixed (core.major_hazards)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -63,7 +65,7 @@ class PublicStatus:
             "deadline": self.deadline.isoformat() if self.deadline else None,
             "overdue": self.overdue_days > 0, "overdue_days": self.overdue_days,
             "fixed_on_spot": self.fixed_on_spot, "last_update": self.updated.isoformat(),
-            "responsible_person": self.responsible_person,
+            "responsible_person": self.responsible_person, "listed_supervision": self.listed_supervision,
             "history": [{"date": h.date.isoformat(), "event": h.kind} for h in self.history],
         }
 
@@ -164,4 +166,5 @@ def lookup(session: Session, catalogue: Catalogue, token: str,
         fixed_on_spot=hazard.fixed_on_spot, updated=_date(hazard.updated_at),
         responsible_person=hazard.responsible_person if personal else None,
         history=public_timeline([(kind, at) for kind, at in events]),
+        listed_supervision=listed(hazard.major_rule, hazard.status),
     )
