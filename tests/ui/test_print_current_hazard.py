@@ -69,7 +69,8 @@ def test_the_hazard_just_pinned_is_the_one_printed(window, qtbot, monkeypatch, t
     pinned = _pin_a_new_hazard(window, qtbot, monkeypatch)
     assert window.ledger_view.selected_ids() == []  # nothing chosen in the ledger
     boxes = _print_notice(window, qtbot, monkeypatch, tmp_path)
-    assert len(boxes) == 1 and boxes[0].startswith("Saved: 1 page saved to"), boxes
+    # One notice: its page and the responsible unit's report slip.
+    assert len(boxes) == 1 and boxes[0].startswith("Saved: 2 pages saved to"), boxes
     assert _noticed(window) - before == {pinned}
 
 
