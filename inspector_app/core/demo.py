@@ -28,6 +28,7 @@ from inspector_app.core.hazards import add_hazard, change_status, update_hazard
 from inspector_app.core.models import Attachment, Floor, Hazard, HazardEvent
 from inspector_app.core.notice_register import today as issue_day
 from inspector_app.core.plans_store import PageFacts, add_plan_version
+from inspector_app.core.supervision import supervise
 from inspector_app.core.workflow import Status
 from inspector_app.i18n import current_language, use_language
 
@@ -223,8 +224,25 @@ def _create_demo(db: Database, catalogue: Catalogue, actor: str, seed: int, toda
         _redate(session, recurring, 0, found)
         _dated(session, recurring, found + dt.timedelta(minutes=5),
                lambda: update_hazard(session, recurring, actor, description=closed.description))
+        _supervision_examples(session, actor, today)
         return {"site": site.name, "site_id": str(site.id), "floors": len(floors), "language": language,
                 "hazards": len(plan) + 1, "by_target": counts}
+
+
+def _supervision_examples(session: Session, actor: str, today: dt.date) -> None:
+    """A hazard at each supervision level (issue 25): the walk leaves some overdue for weeks (督办,
+    挂牌督办) and some not yet due; here one deadline is brought within the reminder's days (the school
+    asked for less time) and the bureau puts one not yet due under supervision by hand."""
+    unfinished = session.scalars(select(Hazard).where(Hazard.status.in_((Status.OPEN, Status.IN_PROGRESS)),
+                                                      Hazard.deadline > today + dt.timedelta(days=5))
+                                 .order_by(Hazard.seq)).all()
+    soon, flagged = unfinished[0], unfinished[-1]
+    _dated(session, soon, at(today - dt.timedelta(days=1), 10),
+           lambda: update_hazard(session, soon, actor, deadline=today + dt.timedelta(days=2),
+                                 note=pick(("学校承诺提前完成整改", "The school promised to fix it sooner"))))
+    _dated(session, flagged, at(today - dt.timedelta(days=1), 11),
+           lambda: supervise(session, flagged, pick(ORG), pick(("涉及学生宿舍疏散，请优先整改", "Affects the "
+                                                                 "dormitory's escape routes: fix it first")), 2))
 
 
 def _walk_to(session: Session, db: Database, hazard: Hazard, target: str, actor: str, after: Path,

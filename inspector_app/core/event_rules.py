@@ -18,6 +18,7 @@ from typing import Any
 from inspector_app.core.audit_chain import TRACKED_FIELDS
 from inspector_app.core.errors import TransitionError
 from inspector_app.core.models import HazardEvent
+from inspector_app.core.supervision_rules import manual_level_of
 from inspector_app.core.workflow import FINAL_STATES, TRANSITIONS, Severity, Status, check_transition
 from inspector_app.i18n import _
 
@@ -40,7 +41,9 @@ FIELDS_BY_KIND: dict[str, frozenset[str]] = {
 }
 # Kinds that record something without changing a tracked field.
 RECORDING_KINDS = frozenset({"photo_added", "photo_marked", "photo_role_changed", "photo_removed", "pin_checked",
-                             "reviewed", "notice_issued", "conflict"})
+                             "reviewed", "notice_issued", "conflict", "supervised"})
+# Kinds only an administrator's token may push (core.sync.push_checks.author_refusal): supervision by hand.
+ADMIN_KINDS = frozenset({"supervised"})
 KNOWN_KINDS = frozenset(FIELDS_BY_KIND) | RECORDING_KINDS
 # What may still change once a hazard is closed or withdrawn: its number, should another laptop have
 # taken it first (core.sync.laptop renumbers, and the history says so).
@@ -132,6 +135,8 @@ def _problem(event: HazardEvent, state: HistoryState, now: dt.datetime, after_st
     status = state.values.get("status")
     if status in FINAL_STATES and set(changes) - CHANGEABLE_WHEN_FINAL:
         return _("the hazard is {status}, which is final").format(status=status)
+    if kind == "supervised":
+        return _supervised_problem(data, event.note or "", status)
     new = {name: change[1] for name, change in changes.items()}
     problem = _value_problem(new)
     if problem:
@@ -139,6 +144,17 @@ def _problem(event: HazardEvent, state: HistoryState, now: dt.datetime, after_st
     if "status" in new:
         return _transition_problem(kind, status, str(new["status"]), event.note or "",
                                    state.has_after_photo or after_stored)
+    return None
+
+
+def _supervised_problem(data: dict[str, Any], note: str, status: Any) -> str | None:
+    """As core.supervision.supervise writes it: a level of 2 or 3, a note, an unfinished hazard."""
+    if manual_level_of(data) == 0:
+        return _("supervision by hand sets level 2 or 3")
+    if not note.strip():
+        return _("supervision by hand needs a note")
+    if status in FINAL_STATES:
+        return _("the hazard is {status}, which is final").format(status=status)
     return None
 
 

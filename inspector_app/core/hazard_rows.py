@@ -14,7 +14,7 @@ from typing import Any
 # The newest schema revision this program writes. tests/unit/test_ledger_open.py checks it against the
 # migrations folder, so a new migration without a new value here fails the tests. Here rather than in
 # core.db so that a reader that must not load SQLAlchemy can compare a ledger's revision with it.
-HEAD_REVISION = "0008"
+HEAD_REVISION = "0010"
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class HazardRow:
     description: str
     responsible_person: str
     found_at: dt.datetime
+    # 0 none, 1 reminder, 2 督办, 3 挂牌督办: derived like overdue (core.supervision_rules), never stored.
+    supervision_level: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -48,9 +50,9 @@ class HazardRow:
             "severity": self.severity, "status": self.status, "overdue": self.overdue,
             "deadline": self.deadline.isoformat() if self.deadline else None, "token": self.token,
             "short_code": self.short_code, "description": self.description,
-            "responsible_person": self.responsible_person,
+            "responsible_person": self.responsible_person, "supervision_level": self.supervision_level,
         }
 
 
 CSV_COLUMNS = ("id", "number", "site", "building", "floor", "floor_id", "x", "y", "category", "severity",
-               "status", "overdue", "deadline", "token")
+               "status", "overdue", "deadline", "token", "supervision_level")

@@ -21,6 +21,7 @@ from inspector_app.core import dates
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.models import Building, Floor, Hazard, HazardEvent, Organisation, Site, SupersededToken
 from inspector_app.core.organisation import settings_for_site
+from inspector_app.core.supervision import LevelReader
 from inspector_app.core.workflow import Status, days_overdue
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -53,6 +54,8 @@ class PublicStatus:
     updated: dt.date
     responsible_person: str | None
     history: list[HistoryEntry] = field(default_factory=list)
+    # The supervision (督办) level, only where the organisation chose to show it (None: it did not).
+    supervision_level: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -65,6 +68,7 @@ class PublicStatus:
             "fixed_on_spot": self.fixed_on_spot, "last_update": self.updated.isoformat(),
             "responsible_person": self.responsible_person,
             "history": [{"date": h.date.isoformat(), "event": h.kind} for h in self.history],
+            **({"supervision_level": self.supervision_level} if self.supervision_level is not None else {}),
         }
 
 
@@ -152,6 +156,8 @@ def lookup(session: Session, catalogue: Catalogue, token: str,
     if hazard.status == Status.WITHDRAWN:
         return None
     category = catalogue.categories.get(hazard.category)
+    reader = LevelReader(session, today, [hazard.id])
+    shown = reader.rules_of(hazard.site_id).show_on_status_page
     events = session.execute(select(HazardEvent.kind, HazardEvent.at).where(
         HazardEvent.hazard_id == hazard.id, HazardEvent.kind.in_(PUBLIC_EVENTS)).order_by(HazardEvent.seq)).all()
     return PublicStatus(
@@ -164,4 +170,5 @@ def lookup(session: Session, catalogue: Catalogue, token: str,
         fixed_on_spot=hazard.fixed_on_spot, updated=_date(hazard.updated_at),
         responsible_person=hazard.responsible_person if personal else None,
         history=public_timeline([(kind, at) for kind, at in events]),
+        supervision_level=reader.level(hazard) if shown else None,
     )
