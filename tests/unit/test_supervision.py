@@ -219,3 +219,21 @@ def test_forms_check_reads_the_rules_file_and_names_the_line(tmp_path: Path, eng
     assert check_supervision_file(bad) == []
     with pytest.raises(ValueError, match="'version: 1' is needed"):
         rules_from_text(text.replace("version: 1", "version: 2"))
+
+
+def test_the_public_status_page_shows_the_level_only_if_the_organisation_chooses(run, school, catalogue):
+    from inspector_app.web.app import StatusService
+
+    database, ids = school
+    with database.session() as session:
+        token = find_hazard(session, "SC-0002").public_token
+    with dates.fixed_clock(noon(DEADLINE + dt.timedelta(days=1)), BEIJING):
+        body = json.loads(StatusService(database, catalogue, 0).render(token, "en", "", True, "/h/x")[1])
+        page = StatusService(database, catalogue, 0).render(token, "zh_CN", "", False, "/h/x")[1].decode()
+    assert "supervision_level" not in body and "挂牌督办" not in page
+    code, _out, err = run("org", "set", "--organisation", str(ids["bureau"]), "--public-supervision", "yes")
+    assert code == 0, err
+    with dates.fixed_clock(noon(DEADLINE + dt.timedelta(days=1)), BEIJING):
+        body = json.loads(StatusService(database, catalogue, 0).render(token, "en", "", True, "/h/x")[1])
+        page = StatusService(database, catalogue, 0).render(token, "zh_CN", "", False, "/h/x")[1].decode()
+    assert body["supervision_level"] == LISTED and "挂牌督办" in page
