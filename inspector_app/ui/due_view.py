@@ -93,8 +93,8 @@ class DueModel(QAbstractTableModel):
         if key == "why":
             return why_label(item.why)
         if key == "deadline":
-            if item.deadline is None:
-                return ""
+            if item.deadline is None or item.why == "reinspection":  # the unit's deadline: no longer what is late
+                return dates.shown_date(item.deadline) if item.deadline else ""
             left = item.days_left(self.today) or 0
             when = _("today") if left == 0 else (_("in {days} d").format(days=left) if left > 0
                                                  else _("{days} d late").format(days=-left))
@@ -120,7 +120,7 @@ class DueView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(34)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setWordWrap(False)
-        for column, width in enumerate((90, 96, 190, 110, 240)):
+        for column, width in enumerate((110, 86, 160, 150, 190)):  # "Listed supervision" whole
             self.table.setColumnWidth(column, width)
         self.table.doubleClicked.connect(self._open)
         self.table.activated.connect(self._open)  # Enter on a line, as a double-click
