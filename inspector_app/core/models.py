@@ -538,3 +538,16 @@ class DigestSend(Base):
     claimed_by: Mapped[str] = mapped_column(String(100), default="")
     claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BureauSession(Base):
+    """Server side: an admin's signed-in session on the bureau's overview page (web/bureau). The cookie
+    holds a random secret; only its SHA-256 is kept, with when it ends. Signing out ends it at once."""
+
+    __tablename__ = "bureau_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's secret
+    token_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

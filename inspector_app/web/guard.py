@@ -32,6 +32,8 @@ SECURITY_HEADERS = [
 ]
 MAX_BODY_BYTES = 0  # nothing public accepts a body
 SYNC_PREFIX = "/sync"
+# The bureau's sign-in and sign-out forms (web/bureau): a token in a form, never more than this.
+FORM_PREFIX, FORM_BODY_BYTES = "/bureau", 4096
 # A ceiling for every body under /sync/; each route of the sync API has its own, smaller cap
 # (web/sync/api.py BODY_CAPS), and the largest of them is below this.
 DEFAULT_SYNC_BODY_BYTES = 16 * 1024 * 1024
@@ -221,9 +223,15 @@ class Guard:
                 return  # the Guard cut the body off and answered; what the app says after that goes nowhere
             if message["type"] == "http.response.start":
                 started = True
+                own = dict(message.get("headers", []))
+                # A room that says "no-store" (the bureau's pages) keeps it; any other caching is the Guard's.
+                keep = {b"cache-control"} if own.get(b"cache-control") == b"no-store" else set()
                 message["headers"] = [(name, same_site(value) if name == b"location" else value)
-                                      for name, value in message.get("headers", []) if name != b"cache-control"]
-                message["headers"] += SECURITY_HEADERS
+                                      for name, value in message.get("headers", [])
+                                      if name != b"cache-control" or name in keep]
+                # A room with pages of its own style gives its own policy (web/bureau); else the status pages'.
+                message["headers"] += [(name, value) for name, value in SECURITY_HEADERS
+                                       if name not in own or name not in (b"content-security-policy", *keep)]
                 if watch is not None and not watch.complete:
                     # Answered before the whole body came (a 401, a 413): the rest of it is not
                     # read, so the connection ends rather than wait for it (web/http_protocol.py).
@@ -245,7 +253,8 @@ class Guard:
         forwarded = [value.decode("latin-1") for name, value in raw_headers if name == b"x-forwarded-for"]
         client = client_address((scope.get("client") or ("?", 0))[0], forwarded, self.trusted)
         sync = is_sync_path(scope.get("path", ""))
-        limit = self.max_sync_body if sync else MAX_BODY_BYTES
+        form = scope.get("path", "").startswith(FORM_PREFIX + "/") and scope.get("method") == "POST"
+        limit = self.max_sync_body if sync else FORM_BODY_BYTES if form else MAX_BODY_BYTES
         length = headers.get(b"content-length")
         chunked = b"transfer-encoding" in headers
         if chunked or (length is not None and length != b"0"):

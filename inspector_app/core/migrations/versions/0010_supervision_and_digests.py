@@ -1,7 +1,8 @@
 """Deadlines nobody forgets (issue 25): an organisation's own supervision (督办) rules, synced like its
 other settings; the role of the token a laptop last synced with (so a laptop refuses what its server
 would); an index of events by kind (the "supervised" ones are read for every list); and, on the
-central server, where each organisation's daily digest goes and what each day's send did.
+central server, where each organisation's daily digest goes and what each day's send did, and the
+admins' sessions on the bureau's overview page.
 
 Revision ID: 0010
 Revises: 0008 (another branch adds 0009; the two are chained when merged)
@@ -58,9 +59,23 @@ def upgrade() -> None:
         sa.UniqueConstraint("target_id", "day", name=op.f("uq_digest_sends_target_id")),
     )
     op.create_index(op.f("ix_digest_sends_target_id"), "digest_sends", ["target_id"])
+    op.create_table(
+        "bureau_sessions",
+        sa.Column("id", sa.String(64), nullable=False),
+        sa.Column("token_id", sa.Uuid(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("ended_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(["token_id"], ["api_tokens.id"], ondelete="CASCADE",
+                                name=op.f("fk_bureau_sessions_token_id_api_tokens")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_bureau_sessions")),
+    )
+    op.create_index(op.f("ix_bureau_sessions_token_id"), "bureau_sessions", ["token_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_bureau_sessions_token_id", "bureau_sessions")
+    op.drop_table("bureau_sessions")
     op.drop_index("ix_digest_sends_target_id", "digest_sends")
     op.drop_table("digest_sends")
     op.drop_index("ix_notify_targets_organisation_id", "notify_targets")
