@@ -29,7 +29,8 @@ th,td{padding:6px 8px;border-bottom:1px solid #e5e5e5;text-align:right;white-spa
 th:first-child,td:first-child{text-align:left;white-space:normal}
 th{font-size:13px;color:#555;font-weight:600}tr.total td{font-weight:700;border-top:2px solid #999}
 ul{margin:0;padding-left:20px}li{margin:3px 0}a{color:#1565c0}
-.lvl2{color:#e65100;font-weight:700}.lvl3{color:#fff;background:#c62828;padding:0 .35em;border-radius:3px}
+.lvl2{color:#e65100;font-weight:700;white-space:nowrap}
+.lvl3{color:#fff;background:#c62828;padding:0 .35em;border-radius:3px;white-space:nowrap}
 form.inline{display:inline}button{font:inherit;padding:6px 14px;border-radius:6px;border:1px solid #999;
 background:#fff}button.primary{background:#1565c0;color:#fff;border-color:#1565c0}
 input{font:inherit;width:100%;padding:8px;border:1px solid #999;border-radius:6px;margin:6px 0 12px}
