@@ -90,7 +90,7 @@ def list_hazards(path: Path, status: str | None = None, floor_id: str | None = N
         sql = HAZARD_ROWS_SQL + (" WHERE " + " AND ".join(where) if where else "") + \
             " ORDER BY s.name, h.seq, h.id"
         today = today or dates.today()
-        rules, manual = _supervision(connection)
+        rules, manual = _supervision(connection, today)
         default = effective_rules([])
         return [_row(record, today, rules, manual, default) for record in connection.execute(sql, params)]
     except (sqlite3.Error, ValueError):  # damaged pages, or a value this reader does not expect
@@ -99,8 +99,10 @@ def list_hazards(path: Path, status: str | None = None, floor_id: str | None = N
         connection.close()
 
 
-def _supervision(connection: sqlite3.Connection) -> tuple[dict[str, SupervisionRules], dict[str, int]]:
-    """Each site's supervision rules and the levels set by hand, as core.supervision reads them."""
+def _supervision(connection: sqlite3.Connection, today: dt.date) -> tuple[dict[str, SupervisionRules],
+                                                                         dict[str, int]]:
+    """Each site's supervision rules and the levels set by hand up to ``today``, as core.supervision
+    reads them."""
     organisations = [(oid, parent, json.loads(values) if values else {})
                      for oid, parent, values in connection.execute(
                          "SELECT id, parent_id, supervision FROM organisations")]
@@ -108,9 +110,10 @@ def _supervision(connection: sqlite3.Connection) -> tuple[dict[str, SupervisionR
     rules = {site: by_org[org] for site, org in connection.execute("SELECT id, organisation_id FROM sites")
              if org in by_org}
     manual: dict[str, int] = {}
-    for hazard_id, data in connection.execute(
-            "SELECT hazard_id, data FROM hazard_events WHERE kind = 'supervised'"):
-        manual[hazard_id] = max(manual.get(hazard_id, NONE), manual_level_of(json.loads(data) if data else {}))
+    for hazard_id, at, data in connection.execute(
+            "SELECT hazard_id, at, data FROM hazard_events WHERE kind = 'supervised'"):
+        if dates.local_date(dt.datetime.fromisoformat(at)) <= today:  # set by hand from that day on
+            manual[hazard_id] = max(manual.get(hazard_id, NONE), manual_level_of(json.loads(data) if data else {}))
     return rules, manual
 
 

@@ -125,8 +125,8 @@ class LedgerView(QWidget):
         rows = [QHBoxLayout(), QHBoxLayout(), QHBoxLayout()]
         placed: tuple[tuple[int, str, QWidget], ...] = (
             (0, "search", self.search), (0, "status", self.status), (0, "category", self.category),
-            (1, "severity", self.severity), (1, "building", self.building), (1, "supervision", self.supervision),
-            (1, "responsible", self.responsible))
+            (1, "severity", self.severity), (1, "building", self.building), (1, "responsible", self.responsible),
+            (2, "supervision", self.supervision))
         rows[0].addWidget(self.scope_button)
         for row, key, filter_widget in placed:
             rows[row].addWidget(self.labels[key])

@@ -140,6 +140,7 @@ def test_an_administrator_supervises_by_hand_with_a_note_and_it_is_history(run, 
     assert code == 0, err
     assert json.loads(out)["supervision_level"] == LISTED
     walk(run, {-10: (LISTED, NONE), 1: (LISTED, LISTED)})  # by hand before its deadline, and it stays
+    assert listed_levels(run, dt.date(2026, 5, 1)) == {"SC-0001": NONE, "SC-0002": NONE}  # not before it was set
     code, out, _err = run("hazard", "show", "SC-0001")
     last = json.loads(out)["history"][-1]
     assert (last["kind"], last["note"]) == ("supervised", "dormitory escape route")
