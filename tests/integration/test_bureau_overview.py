@@ -110,9 +110,12 @@ def test_an_admin_signs_in_sees_the_rollups_figures_and_signs_out(bureau, db, ca
         first = driver.find_element(By.CSS_SELECTOR, "li a")
         number = first.text
         first.click()
+        WebDriverWait(driver, 20).until(staleness_of(first))
         assert number in driver.find_element(By.TAG_NAME, "body").text and "/h/" in driver.current_url
         driver.get(f"{base}/bureau/")
-        driver.find_element(By.CSS_SELECTOR, "form.inline button").click()  # sign out
+        sign_out = driver.find_element(By.CSS_SELECTOR, "form.inline button")
+        sign_out.click()
+        WebDriverWait(driver, 20).until(staleness_of(sign_out))
         assert driver.find_elements(By.ID, "token")  # the sign-in form again
         # The old cookie is dead on the server, not only forgotten by this browser.
         again = httpx.get(f"{base}/bureau/", cookies={"bureau_session": cookie["value"]})
@@ -141,9 +144,12 @@ def test_the_session_cookie_is_secure_behind_tls_and_expires(bureau):
         assert all(flag in flags for flag in ("httponly", "samesite=strict", "secure", "max-age=28800",
                                               "path=/bureau/"))
         secret = answer.cookies["bureau_session"]
-        assert "Sign out" in client.get("/bureau/?lang=en", cookies={"bureau_session": secret}).text
+        client.cookies.clear()  # a Secure cookie: this client would not send it over plain http, as a browser would not
+        client.cookies.set("bureau_session", secret)  # sent by hand, to see the session on the server
+        assert "Sign out" in client.get("/bureau/?lang=en").text
         with dates.fixed_clock(dates.now() + dt.timedelta(hours=8, minutes=1)):  # the session's end has passed
-            assert 'id="token"' in client.get("/bureau/", cookies={"bureau_session": secret}).text
+            assert 'id="token"' in client.get("/bureau/").text
+        client.cookies.clear()
         assert client.post("/bureau/login", content=b"token=" + b"x" * 5000,
                            headers={"content-type": "application/x-www-form-urlencoded"}).status_code == 413
         assert client.get("/bureau/rollup.xlsx?organisation=" + "0" * 32).status_code == 401
