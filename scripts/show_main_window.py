@@ -1,7 +1,7 @@
 """Show the real main window on a fresh demo ledger, for looking at it (and screenshots under Xvfb).
 
     xvfb-run -s "-screen 0 1600x1000x24" python scripts/show_main_window.py zh_CN --shot main-zh.png
-    python scripts/show_main_window.py en [--ledger] [--closed] [--markup] [--size 1366x768]
+    python scripts/show_main_window.py en [--ledger] [--due] [--closed] [--markup] [--size 1366x768]
     python scripts/show_main_window.py zh_CN --hazard LL1-0018 [--major-dialog confirm|decline]
 
 The window opens on the first floor with an open hazard that has a marked-up photo selected, as an
@@ -49,6 +49,7 @@ def main() -> int:
     parser.add_argument("language", nargs="?", default="zh_CN", choices=("zh_CN", "en"))
     parser.add_argument("--shot", help="save a PNG here and quit")
     parser.add_argument("--ledger", action="store_true", help="show the ledger tab")
+    parser.add_argument("--due", action="store_true", help="show the Due tab (what is due, issue 25)")
     parser.add_argument("--closed", action="store_true", help="select a closed hazard")
     parser.add_argument("--markup", action="store_true", help="open the selected photo's full view")
     parser.add_argument("--size", default="1600x1000", help="window size, e.g. 1366x768")
@@ -83,6 +84,8 @@ def main() -> int:
     window.editor.set_hazard(str(hazard_id))
     if args.ledger:
         window.ledger_tab_action.trigger()
+    if args.due:
+        window.tabs.setCurrentWidget(window.due_view)
     if args.markup:
         QTimer.singleShot(400, window.editor.open_photo)
     if args.major_dialog:

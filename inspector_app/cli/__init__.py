@@ -18,11 +18,13 @@ from inspector_app.cli import (
     backup_cmds,
     bundle_cmds,
     demo_cmds,
+    due_cmds,
     forms_cmds,
     gui_cmds,
     hazard_cmds,
     ledger_cmds,
     notice_cmds,
+    notify_cmds,
     org_cmds,
     plan_cmds,
     report_cmds,
@@ -37,7 +39,7 @@ from inspector_app.i18n import _, normalise_language, set_language, system_langu
 
 COMMAND_MODULES = (gui_cmds, demo_cmds, hazard_cmds, audit_cmds, forms_cmds, plan_cmds, serve_cmds, ledger_cmds,
                    notice_cmds, org_cmds, sync_cmds, bundle_cmds, token_cmds, summary_cmds, backup_cmds,
-                   structure_cmds, report_cmds)
+                   structure_cmds, report_cmds, due_cmds, notify_cmds)
 
 
 class Parser(argparse.ArgumentParser):

@@ -76,6 +76,13 @@ def register(subparsers: Any) -> None:
     status.set_defaults(handler=run_status)
 
     major_cmds.add_parser(sub)
+    supervise = sub.add_parser("supervise", help=_("an administrator puts a hazard under supervision (督办) by "
+                                                   "hand, with a note"))
+    supervise.add_argument("hazard", help=_("id, number, short code or token"))
+    supervise.add_argument("--level", type=int, choices=(2, 3), default=2,
+                           help=_("2: supervision (督办), 3: listed supervision (挂牌督办)"))
+    supervise.add_argument("--note", required=True, help=_("why"))
+    supervise.set_defaults(handler=run_supervise)
 
 
 def _date(value: str) -> dt.date:
@@ -86,6 +93,12 @@ def _date(value: str) -> dt.date:
 
 
 EDIT_OPTIONS = ("description", "deadline", "room", "severity", "responsible_unit", "responsible_person")
+
+
+def _with_level(session: Any, hazard: Any) -> dict[str, Any]:
+    from inspector_app.core.supervision import hazard_level
+
+    return {**hazard_json(hazard), "supervision_level": hazard_level(session, hazard)}
 
 
 def run_add(context: AppContext, args: argparse.Namespace) -> int:
@@ -145,7 +158,7 @@ def run_show(context: AppContext, args: argparse.Namespace) -> int:
         hazard = find_hazard(session, args.hazard)
         events = session.scalars(
             select(HazardEvent).where(HazardEvent.hazard_id == hazard.id).order_by(HazardEvent.seq)).all()
-        data = hazard_json(hazard)
+        data = _with_level(session, hazard)
         data["photos"] = [{"id": str(a.id), "role": a.role, "file": a.filename, "hash": a.file_hash}
                           for a in attachments_of(session, hazard.id)]
         # Local time with its offset: the inspector's own clock, and still one exact instant.
@@ -191,5 +204,17 @@ def run_status(context: AppContext, args: argparse.Namespace) -> int:
         change_status(session, db.store, hazard, args.to, context.actor, note=args.note, photos=args.photo,
                       photo_max_edge=context.settings.photo_max_edge)
         result = hazard_json(hazard)
+    print_json(result)
+    return 0
+
+
+def run_supervise(context: AppContext, args: argparse.Namespace) -> int:
+    from inspector_app.core.hazards import find_hazard
+    from inspector_app.core.supervision import supervise
+
+    with context.db.session() as session:
+        hazard = find_hazard(session, args.hazard)
+        supervise(session, hazard, context.actor, args.note, args.level)
+        result = _with_level(session, hazard)
     print_json(result)
     return 0

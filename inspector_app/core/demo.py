@@ -226,6 +226,7 @@ def _create_demo(db: Database, catalogue: Catalogue, actor: str, seed: int, toda
         _dated(session, recurring, found + dt.timedelta(minutes=5),
                lambda: update_hazard(session, recurring, actor, description=closed.description))
         _confirm_major(session, catalogue, actor, people, inspection_day, today)
+        _supervision_examples(session, actor, today)
         return {"site": site.name, "site_id": str(site.id), "floors": len(floors), "language": language,
                 "hazards": len(plan) + 1, "by_target": counts}
 
@@ -260,6 +261,19 @@ def _confirm_major(session: Session, catalogue: Catalogue, actor: str, people: l
     _dated(session, hazard, at(decided_on, 15, 10), lambda: update_hazard(
         session, hazard, actor, note=pick(("挂牌督办整改时限", "Time limit under listed supervision")),
         deadline=decided_on + dt.timedelta(days=MAJOR_TIME_LIMIT_DAYS)))
+def _supervision_examples(session: Session, actor: str, today: dt.date) -> None:
+    """A hazard at each supervision level (issue 25): the walk leaves some overdue for weeks (督办,
+    挂牌督办) and some not yet due; here one deadline is brought within the reminder's days (the school
+    asked for less time). Supervision by hand is left out: it is an administrator's act, and the server
+    would refuse it from the inspector's token a demo ledger may first be synced with."""
+    unfinished = session.scalars(select(Hazard).where(Hazard.status.in_((Status.OPEN, Status.IN_PROGRESS)),
+                                                      Hazard.deadline > today + dt.timedelta(days=5),
+                                                      Hazard.major_rule == "")  # its limit is the group's
+                                 .order_by(Hazard.seq)).all()
+    soon = unfinished[0]
+    _dated(session, soon, at(today - dt.timedelta(days=1), 10),
+           lambda: update_hazard(session, soon, actor, deadline=today + dt.timedelta(days=2),
+                                 note=pick(("学校承诺提前完成整改", "The school promised to fix it sooner"))))
 
 
 def _walk_to(session: Session, db: Database, hazard: Hazard, target: str, actor: str, after: Path,

@@ -26,6 +26,7 @@ from inspector_app.core.major_decision import (
     lowering_problem,
 )
 from inspector_app.core.models import HazardEvent
+from inspector_app.core.supervision_rules import manual_level_of
 from inspector_app.core.workflow import FINAL_STATES, TRANSITIONS, Severity, Status, check_transition
 from inspector_app.i18n import _
 
@@ -56,7 +57,10 @@ RECORDING_KINDS = frozenset({"photo_added", "photo_marked", "photo_role_changed"
                              # what a responsible unit sends through its link besides a report (core.unit_reports)
                              "extension_requested", "disputed",
                              # the inspector's answer to an extension request or a dispute (core.unit_report_answers)
-                             "report_answered"})
+                             "report_answered",
+                             "supervised"})
+# Kinds only an administrator's token may push (core.sync.push_checks.author_refusal): supervision by hand.
+ADMIN_KINDS = frozenset({"supervised"})
 KNOWN_KINDS = frozenset(FIELDS_BY_KIND) | RECORDING_KINDS
 # What may still change once a hazard is closed or withdrawn: its number, should another laptop have
 # taken it first (core.sync.laptop renumbers, and the history says so).
@@ -148,6 +152,8 @@ def _problem(event: HazardEvent, state: HistoryState, now: dt.datetime, after_st
     status = state.values.get("status")
     if status in FINAL_STATES and set(changes) - CHANGEABLE_WHEN_FINAL:
         return _("the hazard is {status}, which is final").format(status=status)
+    if kind == "supervised":
+        return _supervised_problem(data, event.note or "", status)
     new = {name: change[1] for name, change in changes.items()}
     problem = _value_problem(new) or _major_problem(kind, data, event.note or "", new, state, at)
     if problem:
@@ -155,6 +161,17 @@ def _problem(event: HazardEvent, state: HistoryState, now: dt.datetime, after_st
     if "status" in new:
         return _transition_problem(kind, status, str(new["status"]), event.note or "",
                                    state.has_after_photo or after_stored)
+    return None
+
+
+def _supervised_problem(data: dict[str, Any], note: str, status: Any) -> str | None:
+    """As core.supervision.supervise writes it: a level of 2 or 3, a note, an unfinished hazard."""
+    if manual_level_of(data) == 0:
+        return _("supervision by hand sets level 2 or 3")
+    if not note.strip():
+        return _("supervision by hand needs a note")
+    if status in FINAL_STATES:
+        return _("the hazard is {status}, which is final").format(status=status)
     return None
 
 

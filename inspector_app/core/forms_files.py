@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from inspector_app.core import form_types as forms
 from inspector_app.core.form_types import Catalogue, FormsError
-from inspector_app.core.forms_yaml import validate
+from inspector_app.core.forms_yaml import load_yaml, validate
 from inspector_app.core.major_rule_files import cross_check_rules, merge_rule_files, rule_files_of
 from inspector_app.i18n import _
 
@@ -77,7 +77,33 @@ class Checklist(BaseModel):
     items: list[ChecklistItem] = Field(min_length=1)
 
 
+def check_supervision_file(path: Path) -> list[tuple[Path, int | None, str]]:
+    """forms/supervision.yaml as the program reads it (flat, core.supervision_rules), and the same
+    values when read as YAML: a file the two read differently would not mean what it says."""
+    from inspector_app.core.supervision_rules import RulesFileError, read_flat, rules_from_text
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        rules_from_text(text)
+    except RulesFileError as exc:
+        return [(path, line, message) for line, message in exc.problems]
+    except (OSError, UnicodeDecodeError) as exc:
+        return [(path, None, _("cannot read the file: {problem}").format(problem=exc))]
+    data, _node = load_yaml(path)
+    flat, _lines = read_flat(text)
+    if data != flat:
+        return [(path, None, _("YAML reads this file differently from the program; keep it to one "
+                               "'name: value' a line"))]
+    return []
+
+
 def _merge_folder(catalogue: Catalogue, folder: Path, problems: list[tuple[Path, int | None, str]]) -> None:
+    supervision_path = folder / "supervision.yaml"
+    if supervision_path.is_file():
+        found = check_supervision_file(supervision_path)
+        problems.extend(found)
+        if not found:
+            catalogue.sources.append(supervision_path)
     taxonomy_path = folder / "taxonomy.yaml"
     if taxonomy_path.exists():
         try:

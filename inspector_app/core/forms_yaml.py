@@ -36,7 +36,7 @@ def _node_at(node: yaml.Node, loc: tuple[int | str, ...]) -> yaml.Node:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -58,7 +58,7 @@ def _load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
 
 
 def validate[T: BaseModel](model: type[T], path: Path) -> T:
-    data, node = _load_yaml(path)
+    data, node = load_yaml(path)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

@@ -40,6 +40,8 @@ class HazardRow:
     responsible_person: str
     found_at: dt.datetime
     major_rule: str = ""  # the major-hazard rule it was confirmed under (core.major_hazards), "" for none
+    # 0 none, 1 reminder, 2 督办, 3 挂牌督办: derived like overdue (core.supervision_rules), never stored.
+    supervision_level: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -50,8 +52,9 @@ class HazardRow:
             "deadline": self.deadline.isoformat() if self.deadline else None, "token": self.token,
             "short_code": self.short_code, "description": self.description,
             "responsible_person": self.responsible_person, "major_rule": self.major_rule or None,
+            "supervision_level": self.supervision_level,
         }
 
 
 CSV_COLUMNS = ("id", "number", "site", "building", "floor", "floor_id", "x", "y", "category", "severity",
-               "status", "overdue", "deadline", "token")
+               "status", "overdue", "deadline", "token", "supervision_level")

@@ -19,6 +19,7 @@ from inspector_app.core import dates
 from inspector_app.core.hazard_rows import HazardRow
 from inspector_app.core.models import Building, Floor, Hazard
 from inspector_app.core.queries import hazard_row, hazard_rows_query
+from inspector_app.core.supervision import LevelReader, ids_at_least
 from inspector_app.core.workflow import FINAL_STATES, OVERDUE_STATES, Severity
 
 
@@ -26,6 +27,8 @@ from inspector_app.core.workflow import FINAL_STATES, OVERDUE_STATES, Severity
 class LedgerFilter:
     statuses: frozenset[str] = frozenset()
     overdue_only: bool = False
+    # Only hazards at this supervision level or above (0: any); derived, so read by core.supervision.
+    supervision_min: int = 0
     categories: frozenset[str] = frozenset()
     severity: str = ""
     site_id: uuid.UUID | None = None
@@ -52,6 +55,8 @@ SORT_COLUMNS: dict[str, tuple[Any, ...]] = {
     "responsible_person": (Hazard.responsible_person, Hazard.seq),
     "description": (Hazard.description, Hazard.seq),
     "found_at": (Hazard.found_at, Hazard.seq),
+    # The level is derived, not a column: the deadline's order is its nearest index (later = less urgent).
+    "supervision": (Hazard.deadline, Hazard.seq),
 }
 RawId = Any  # an id as the database driver returns it (hex text on SQLite, uuid on PostgreSQL)
 
@@ -61,8 +66,10 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
-def _conditions(flt: LedgerFilter, today: dt.date) -> list[Any]:
+def _conditions(flt: LedgerFilter, today: dt.date, session: Session | None = None) -> list[Any]:
     conditions: list[Any] = []
+    if flt.supervision_min and session is not None:
+        conditions.append(Hazard.id.in_(ids_at_least(session, flt.supervision_min, today)))
     if flt.statuses:
         conditions.append(Hazard.status.in_(sorted(flt.statuses)))
     if flt.overdue_only:
@@ -142,14 +149,15 @@ def _ordered_ids(session: Session, flt: LedgerFilter, sort: str, descending: boo
         levels = [Hazard.severity == level for level in known] + [Hazard.severity.not_in(known)]  # none lost
         seq = Hazard.seq.desc() if descending else Hazard.seq.asc()
         return [row[0] for level in (reversed(levels) if descending else levels)
-                for row in _fetch_raw(session, _base([raw_id], flt).where(*_conditions(flt, today), level)
+                for row in _fetch_raw(session, _base([raw_id], flt).where(*_conditions(flt, today, session), level)
                                       .order_by(seq))]
     if sort != "location":
-        query = _base([raw_id], flt).where(*_conditions(flt, today)).order_by(*order)
+        query = _base([raw_id], flt).where(*_conditions(flt, today, session)).order_by(*order)
         return [row[0] for row in _fetch_raw(session, query)]
     # Floors sort by building and level, which live in other tables: read the (few) floors' order
     # once and regroup the index-ordered ids by it, instead of joining 100,000 rows to sort.
-    query = _base([raw_id, type_coerce(Hazard.floor_id, String)], flt).where(*_conditions(flt, today)).order_by(*order)
+    query = (_base([raw_id, type_coerce(Hazard.floor_id, String)], flt).where(*_conditions(flt, today, session))
+             .order_by(*order))
     rank = _floor_ranks(session)
     missing = len(rank) + 1
     # The index order keeps each floor's rows together: move whole runs, not single rows.
@@ -182,7 +190,7 @@ def _floor_ranks(session: Session) -> dict[RawId, int]:
 
 
 def count(session: Session, flt: LedgerFilter, today: dt.date | None = None) -> int:
-    query = _base([func.count()], flt).where(*_conditions(flt, today or dates.today()))
+    query = _base([func.count()], flt).where(*_conditions(flt, today or dates.today(), session))
     return int(session.scalar(query) or 0)
 
 
@@ -193,7 +201,8 @@ def rows_by_id(session: Session, ids: Iterable[RawId], today: dt.date | None = N
         return {}
     today = today or dates.today()
     query = hazard_rows_query().where(Hazard.id.in_(wanted))
+    levels = LevelReader(session, today, wanted)
     return {
-        h.id: hazard_row(h, site, building, floor, today)
+        h.id: hazard_row(h, site, building, floor, today, levels.level(h))
         for h, site, building, floor in session.execute(query)
     }

@@ -66,6 +66,9 @@ class Organisation(Base):
     # the language of its documents. Data in the ledger, synced like the rest (not a user setting).
     public_base_url: Mapped[str] = mapped_column(String(300), default="")
     language: Mapped[str] = mapped_column(String(10), default="")
+    # Its own supervision (督办) rules, key by key over its parents' and forms/supervision.yaml's
+    # (core.supervision_rules); {} inherits everything. Changed by its admin only, like the above.
+    supervision: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
     sync_clock: Mapped[str] = mapped_column(String(60), default="", index=True)
@@ -231,7 +234,8 @@ class HazardEvent(Base):
     """Append-only history; each row's hash covers its content and the previous row's hash."""
 
     __tablename__ = "hazard_events"
-    __table_args__ = (UniqueConstraint("hazard_id", "seq"),)
+    # By kind: the few "supervised" events are read for every list (core.supervision) without a scan.
+    __table_args__ = (UniqueConstraint("hazard_id", "seq"), Index("ix_hazard_events_kind", "kind", "hazard_id"))
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     hazard_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("hazards.id"), index=True)
@@ -418,6 +422,9 @@ class Replica(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # This laptop's Ed25519 private key (raw, base64), made at its first sync; never leaves the ledger.
     signing_key: Mapped[str | None] = mapped_column(String(100))
+    # The role of the token it last synced with ("inspector", "admin"; "" before the first sync): what
+    # only an admin may record (supervision by hand) is refused here before the server would.
+    role: Mapped[str] = mapped_column(String(20), default="")
 
 
 class SigningKey(Base):
@@ -534,3 +541,55 @@ class SyncRefusal(Base):
     entity_id: Mapped[str] = mapped_column(String(40))
     reason: Mapped[str] = mapped_column(Text)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class NotifyTarget(Base):
+    """Server side: where an organisation's daily digest goes (core.digest), and how its last sends
+    went. The secret (a DingTalk robot's signing key, an SMTP password) stays on the server: this
+    table is never replicated to laptops."""
+
+    __tablename__ = "notify_targets"
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    # Not a foreign key: a target may be set up before the organisation's first push reaches the server.
+    organisation_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # wecom / dingtalk / json / email
+    target: Mapped[str] = mapped_column(String(500))
+    secret: Mapped[str] = mapped_column(String(500), default="")
+    at_time: Mapped[str] = mapped_column(String(5), default="08:00")  # HH:MM, the server's local time
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_attempt_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_success_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    failures: Mapped[int] = mapped_column(Integer, default=0)  # failed sends in a row
+
+
+class DigestSend(Base):
+    """Server side: one target's digest of one day. The unique (target, day) row is how several server
+    processes agree that a digest goes out exactly once: whoever inserts it sends it."""
+
+    __tablename__ = "digest_sends"
+    __table_args__ = (UniqueConstraint("target_id", "day"),)
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
+    target_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("notify_targets.id", ondelete="CASCADE"), index=True)
+    day: Mapped[dt.date] = mapped_column(Date)
+    state: Mapped[str] = mapped_column(String(10), default="sending")  # sending / sent / failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"1": "HTTP 502", ...} per attempt
+    claimed_by: Mapped[str] = mapped_column(String(100), default="")
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class BureauSession(Base):
+    """Server side: an admin's signed-in session on the bureau's overview page (web/bureau). The cookie
+    holds a random secret; only its SHA-256 is kept, with when it ends. Signing out ends it at once."""
+
+    __tablename__ = "bureau_sessions"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's secret
+    token_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("api_tokens.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))

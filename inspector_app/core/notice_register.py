@@ -28,7 +28,7 @@ from inspector_app.core.models import Hazard, Notice, Site, notice_hazards
 from inspector_app.core.sync import tracking
 from inspector_app.i18n import _
 
-NOTICE_KINDS = ("per_hazard", "per_unit")
+NOTICE_KINDS = ("per_hazard", "per_unit", "supervision")  # supervision: notices/supervision_notice.py
 
 
 def today() -> dt.date:

@@ -236,14 +236,18 @@ def set_organisation(session: Session, org: Organisation, *, public_base_url: st
 
 
 def organisation_json(session: Session, org: Organisation) -> dict[str, object]:
+    from inspector_app.core.supervision import rules_for_organisation
+
     effective = effective_settings(session, org)
     parent = session.get(Organisation, org.parent_id) if org.parent_id else None
     return {
         "id": str(org.id), "name": org.name, "kind": org.kind,
         "parent": {"id": str(parent.id), "name": parent.name} if parent else None,
         "public_base_url": org.public_base_url, "notice_prefix": org.notice_prefix, "language": org.language,
+        "supervision": dict(org.supervision or {}),
         "effective": {**effective.as_json(),
-                      "reachable_from_phones": not unreachable_from_phones(effective.public_base_url)},
+                      "reachable_from_phones": not unreachable_from_phones(effective.public_base_url),
+                      "supervision": rules_for_organisation(session, org).as_json()},
     }
 
 

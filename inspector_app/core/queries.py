@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from inspector_app.core import dates
 from inspector_app.core.hazard_rows import HazardRow
 from inspector_app.core.models import Building, Floor, Hazard, Site
+from inspector_app.core.supervision import LevelReader
 from inspector_app.core.workflow import is_overdue
 
 
@@ -47,14 +48,18 @@ def list_hazards(
         query = query.where(Floor.building_id == building_id)
     query = query.order_by(Site.name, Hazard.seq, Hazard.id)  # core.quick_read sorts the same way
     today = today or dates.today()
-    return [hazard_row(h, site, building, floor, today) for h, site, building, floor in session.execute(query)]
+    levels = LevelReader(session, today)
+    return [hazard_row(h, site, building, floor, today, levels.level(h))
+            for h, site, building, floor in session.execute(query)]
 
 
-def hazard_row(h: Hazard, site: str, building: str | None, floor: str | None, today: dt.date) -> HazardRow:
+def hazard_row(h: Hazard, site: str, building: str | None, floor: str | None, today: dt.date,
+               supervision_level: int = 0) -> HazardRow:
     return HazardRow(
         id=h.id, number=h.number, site=site, building=building or "", floor=floor or "",
         floor_id=h.floor_id, page=h.page, x=h.x, y=h.y, room=h.room, category=h.category,
         severity=h.severity, status=h.status, overdue=is_overdue(h.status, h.deadline, today),
         deadline=h.deadline, token=h.public_token, short_code=h.short_code, description=h.description,
         responsible_person=h.responsible_person, found_at=h.found_at, major_rule=h.major_rule,
+        supervision_level=supervision_level,
     )

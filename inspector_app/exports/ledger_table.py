@@ -2,9 +2,10 @@
 
 Columns follow the ledgers seen in practice (DOMAIN-NOTES.md): number, date found, check kind,
 inspectors, place, category, description, level, photos, on the spot or by deadline, measures,
-responsible unit and person, funding, deadline, status, rectification done and notes (what was fixed
-on the spot, what the unit reported, why a hazard was withdrawn), re-inspection, date closed. A hazard
-recorded outside an inspection says so as its check kind, and names who recorded it as its inspector.
+responsible unit and person, funding, deadline, status, supervision level (督办, derived), rectification
+done and notes (what was fixed on the spot, what the unit reported, why a hazard was withdrawn),
+re-inspection, date closed. A hazard recorded outside an inspection says so as its check kind, and
+names who recorded it as its inspector.
 Values keep their types (dates as dates, funding as a number of yuan, photos as files) so that the
 XLSX can hold real date and number cells; ``display`` turns one into the text the CSV and the PDF
 print. CSV is UTF-8 with a byte-order mark, because Excel otherwise reads Chinese as mojibake.
@@ -31,6 +32,8 @@ from inspector_app.core.major_decision import listed, listed_label
 from inspector_app.core.models import Attachment, Building, Floor, Hazard, HazardEvent, Inspection, Site
 from inspector_app.core.store import FileStore
 from inspector_app.core.structure import inspection_kind_label
+from inspector_app.core.supervision import LevelReader
+from inspector_app.core.supervision_rules import level_label
 from inspector_app.core.workflow import is_overdue, severity_label, status_label
 from inspector_app.i18n import N_, _, current_language, ngettext
 
@@ -41,7 +44,8 @@ COLUMNS: tuple[tuple[str, str, int], ...] = (  # key, header, width in character
     ("photos", N_("Photos"), 16), ("handling", N_("On the spot or by deadline"), 14),
     ("measures", N_("Rectification measures"), 36), ("unit", N_("Responsible unit"), 16),
     ("person", N_("Responsible person"), 12), ("funding", N_("Funding"), 10), ("deadline", N_("Deadline"), 12),
-    ("status", N_("Status"), 12), ("rectification", N_("Rectification and notes"), 30),
+    ("status", N_("Status"), 12), ("supervision", N_("Supervision"), 12),
+    ("rectification", N_("Rectification and notes"), 30),
     ("reinspection", N_("Re-inspection date and result"), 22), ("closed", N_("Date closed"), 12),
 )
 # Who wrote the ledger line of a hazard recorded outside an inspection (no inspection, no check kind).
@@ -159,6 +163,7 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
         else:
             result = _("passed") if kind == "reinspection_passed" else _("failed")
             checks[hazard_id] = f"{day} {result} {note}".strip()
+    levels = LevelReader(session, today, ids)
     lines = []
     for hazard, building, floor, inspection, site in rows:
         category = catalogue.categories.get(hazard.category)
@@ -179,7 +184,9 @@ def ledger_lines(session: Session, catalogue: Catalogue, hazard_ids: Sequence[uu
             "unit": hazard.responsible_unit,
             "person": hazard.responsible_person, "funding": amount if amount is not None else hazard.funding,
             "deadline": hazard.deadline,
-            "status": status_label(hazard.status), "rectification": "\n".join(done.get(hazard.id, [])),
+            "status": status_label(hazard.status),
+            "supervision": level_label(level) if (level := levels.level(hazard)) else "",
+            "rectification": "\n".join(done.get(hazard.id, [])),
             "reinspection": checks.get(hazard.id, ""),
             "closed": _day(hazard.closed_at),
         }, overdue=is_overdue(hazard.status, hazard.deadline, today), site=site, building=building or "",

@@ -39,11 +39,11 @@ PHOTO_ROW_PT = 40.0  # a row holding thumbnails: 48 px at 96 dpi is 36 pt, plus 
 LINE_PT = 12.5  # one wrapped line of 9-pt text
 DATE_FORMAT = "yyyy-mm-dd"
 # Narrower than the on-screen widths of ledger_table.COLUMNS: fitted to the width of A4 landscape,
-# 19 columns must stay readable, so the long texts wrap more and the short ones take what they need.
+# 20 columns must stay readable, so the long texts wrap more and the short ones take what they need.
 PRINT_WIDTHS = {"number": 10, "found": 10.5, "kind": 8, "inspectors": 10, "place": 15, "category": 14,
                 "description": 26, "severity": 7, "photos": 20, "handling": 8, "measures": 26, "unit": 11,
-                "person": 8, "funding": 10, "deadline": 10.5, "status": 8, "rectification": 18, "reinspection": 15,
-                "closed": 10.5}
+                "person": 8, "funding": 10, "deadline": 10.5, "status": 8, "supervision": 8, "rectification": 18,
+                "reinspection": 15, "closed": 10.5}
 THIN = Side(style="thin", color="999999")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 HEADER_FILL = PatternFill("solid", fgColor="E6E6E6")
@@ -93,7 +93,8 @@ def _ledger_sheet(sheet: Worksheet, lines: Sequence[LedgerLine], title: str, sub
                 value = None  # the thumbnails stand in the cell
             cell = sheet.cell(row, column, value if value != "" else None)
             cell.font, cell.border = body_font, GRID
-            cell.alignment = centred if key in DATE_KEYS or key in ("number", "severity", "status") else wrap
+            short = key in DATE_KEYS or key in ("number", "severity", "status", "supervision")
+            cell.alignment = centred if short else wrap
             if key in DATE_KEYS:
                 cell.number_format = DATE_FORMAT
             elif key == "funding" and isinstance(value, float):

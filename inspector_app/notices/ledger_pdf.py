@@ -33,7 +33,7 @@ PDF_COLUMNS: tuple[tuple[tuple[str, ...], str, float], ...] = (
     (("number",), N_("Number"), 0), (("found",), N_("Date found"), 0), (("place",), N_("Location"), 3),
     (("category",), N_("Category"), 3), (("description",), N_("Description"), 5), (("severity",), N_("Level"), 0),
     (("measures",), N_("Rectification measures"), 5), (("unit", "person"), N_("Responsible"), 2),
-    (("deadline",), N_("Deadline"), 0), (("status",), N_("Status"), 0),
+    (("deadline",), N_("Deadline"), 0), (("status", "supervision"), N_("Status"), 0),
     (("rectification",), N_("Rectification and notes"), 3), (("closed",), N_("Date closed"), 0),
 )
 CELL_SIZE, HEAD_SIZE, PADDING = 8.0, 8.5, 1.2 * mm

@@ -20,6 +20,7 @@ from inspector_app.core.db import Database
 from inspector_app.core.forms import Catalogue
 from inspector_app.core.hazard_rows import HazardRow
 from inspector_app.core.major_decision import listed, listed_label, listed_level_label
+from inspector_app.core.supervision_rules import LEVEL_COLOURS, level_label
 from inspector_app.core.workflow import OVERDUE_LABEL, STATUS_COLOURS, severity_label, status_label
 from inspector_app.i18n import N_, _
 from inspector_app.ui.models import ID_ROLE, AnyIndex
@@ -34,6 +35,7 @@ LEDGER_COLUMNS: tuple[tuple[str, str], ...] = (
     ("severity", N_("Severity")),
     ("location", N_("Location")),
     ("deadline", N_("Deadline")),
+    ("supervision", N_("Supervision")),
     ("responsible_person", N_("Responsible")),
     ("found_at", N_("Found")),
     ("description", N_("Description")),
@@ -189,6 +191,8 @@ class LedgerModel(QAbstractTableModel):
             return " / ".join(part for part in (row.building, row.floor, row.room) if part)
         if key == "deadline":
             return dates.shown_date(row.deadline) if row.deadline else ""
+        if key == "supervision":
+            return level_label(row.supervision_level) if row.supervision_level else ""
         if key == "found_at":
             return dates.shown_date(dates.local_date(row.found_at))
         return str(getattr(row, key))
@@ -209,9 +213,12 @@ class LedgerModel(QAbstractTableModel):
             return QBrush(QColor(STATUS_COLOURS.get(row.status, "#000000")))
         if role == Qt.ItemDataRole.ForegroundRole and key == "severity" and listed(row.major_rule, row.status):
             return QBrush(QColor("#b71c1c"))
+        if role == Qt.ItemDataRole.ForegroundRole and key == "supervision" and row.supervision_level:
+            return QBrush(QColor(LEVEL_COLOURS[row.supervision_level]))
         if role == Qt.ItemDataRole.BackgroundRole and row.overdue:
             return QBrush(QColor("#fdecea"))
-        if role == Qt.ItemDataRole.FontRole and key == "severity" and row.severity == "major":
+        if role == Qt.ItemDataRole.FontRole and ((key == "severity" and row.severity == "major")
+                                                  or (key == "supervision" and row.supervision_level >= 2)):
             font = QFont()
             font.setBold(True)
             return font

@@ -75,7 +75,7 @@ class LedgerView(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.setWordWrap(False)
         # Level: room for "major · listed" (a confirmed major hazard under listed supervision).
-        for column, width in enumerate((96, 150, 200, 104, 216, 96, 90, 96)):
+        for column, width in enumerate((96, 150, 200, 104, 216, 96, 110, 90, 96)):
             self.table.setColumnWidth(column, width)
 
         self.search = QLineEdit()
@@ -88,13 +88,14 @@ class LedgerView(QWidget):
         self.category = QComboBox()
         self.severity = QComboBox()
         self.building = QComboBox()
+        self.supervision = QComboBox()  # at this supervision (督办) level or above
         self.overdue = QCheckBox()
         self.responsible = QLineEdit()
         self.responsible.textChanged.connect(self.search_timer.start)
         self.date_from = QDateEdit(QDate.currentDate().addYears(-1))
         self.date_to = QDateEdit(QDate.currentDate())
         self.use_dates = QCheckBox()
-        for widget in (self.status, self.category, self.severity, self.building):
+        for widget in (self.status, self.category, self.severity, self.building, self.supervision):
             widget.currentIndexChanged.connect(self.apply_filter)
             # Long category names must not widen the window past a laptop screen.
             widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -121,11 +122,12 @@ class LedgerView(QWidget):
         self.model.on_error = self._row_failed
 
         self.labels: dict[str, QLabel] = {key: QLabel() for key in (
-            "search", "status", "category", "severity", "building", "responsible", "from", "to")}
+            "search", "status", "category", "severity", "building", "supervision", "responsible", "from", "to")}
         rows = [QHBoxLayout(), QHBoxLayout(), QHBoxLayout()]
         placed: tuple[tuple[int, str, QWidget], ...] = (
             (0, "search", self.search), (0, "status", self.status), (0, "category", self.category),
-            (1, "severity", self.severity), (1, "building", self.building), (1, "responsible", self.responsible))
+            (1, "severity", self.severity), (1, "building", self.building), (1, "responsible", self.responsible),
+            (2, "supervision", self.supervision))
         rows[0].addWidget(self.scope_button)
         for row, key, filter_widget in placed:
             rows[row].addWidget(self.labels[key])
@@ -179,7 +181,8 @@ class LedgerView(QWidget):
     @staticmethod
     def _label_texts() -> dict[str, str]:
         return {"search": _("Search:"), "status": _("Status:"), "category": _("Category:"),
-                "severity": _("Severity:"), "building": _("Building:"), "responsible": _("Responsible:"),
+                "severity": _("Severity:"), "building": _("Building:"), "supervision": _("Supervision:"),
+                "responsible": _("Responsible:"),
                 "from": _("Found from"), "to": _("to")}
 
     def retranslate(self) -> None:
@@ -195,6 +198,7 @@ class LedgerView(QWidget):
         self._fill_combo(self.category, sorted(
             ((code, c.name.get()) for code, c in self.context.catalogue.categories.items()), key=lambda p: p[1]))
         self._fill_combo(self.severity, [("general", _("General")), ("major", _("Major"))])
+        self._fill_combo(self.supervision, self._supervision_choices())
         with self.context.db.session() as session:
             buildings = [(str(b.id), b.name) for b in session.query(Building).order_by(Building.name)]
         self._fill_combo(self.building, buildings)
@@ -230,6 +234,7 @@ class LedgerView(QWidget):
             severity=self.severity.currentData() or "",
             building_id=uuid.UUID(building) if building else (place if kind == "building" else None),
             overdue_only=self.overdue.isChecked(),
+            supervision_min=int(self.supervision.currentData() or 0),
             responsible=self.responsible.text(),
             found_from=day(self.date_from) if self.use_dates.isChecked() else None,
             found_to=day(self.date_to) if self.use_dates.isChecked() else None,
@@ -252,7 +257,8 @@ class LedgerView(QWidget):
         chosen = {"status": status_label(self.status.currentData()) if self.status.currentData() else "",
                   "category": self._category_name(self.category.currentData()),
                   "severity": {"general": _("General"), "major": _("Major")}.get(self.severity.currentData(), ""),
-                  "building": self.building.currentText() if self.building.currentData() else ""}
+                  "building": self.building.currentText() if self.building.currentData() else "",
+                  "supervision": self.supervision.currentText() if self.supervision.currentData() else ""}
         found += [f"{labels[key]} {value}" for key, value in chosen.items() if value]
         if self.overdue.isChecked():
             found.append(_("Overdue only"))
@@ -264,6 +270,10 @@ class LedgerView(QWidget):
         if self.search.text().strip():
             found.append(f"{labels['search']} “{self.search.text().strip()}”")
         return found
+
+    @staticmethod
+    def _supervision_choices() -> list[tuple[str, str]]:
+        return [("1", _("Reminder or above")), ("2", _("Supervised or above")), ("3", _("Listed supervision"))]
 
     def _category_name(self, code: str | None) -> str:
         category = self.context.catalogue.categories.get(code or "")

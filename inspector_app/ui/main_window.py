@@ -21,6 +21,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QTabWidget,
     QToolBar,
+    QVBoxLayout,
+    QWidget,
 )
 
 from inspector_app.app.context import AppContext
@@ -31,6 +33,7 @@ from inspector_app.core.settings import save_settings
 from inspector_app.core.workflow import Status
 from inspector_app.i18n import _, current_language, set_language
 from inspector_app.ui import background, file_dialogs
+from inspector_app.ui.due_view import DueNotice, DueView
 from inspector_app.ui.editor import HazardEditor
 from inspector_app.ui.first_paint import AfterFirstPaint
 from inspector_app.ui.inspection_dialog import kind_label
@@ -124,7 +127,19 @@ class MainWindow(UndoSteps):
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.plan_panel, "")
         self.tabs.addTab(self.ledger_view, "")
-        self.setCentralWidget(self.tabs)
+        # What is due (issue 25): a tab of its own, and a short notice above the tabs at start.
+        self.due_view = DueView(context, self)
+        self.due_view.hazardActivated.connect(self.show_hazard)
+        self.tabs.addTab(self.due_view, "")
+        self.due_notice = DueNotice(context, self)
+        self.due_notice.hazardActivated.connect(self.show_hazard)
+        self.due_notice.showAll.connect(lambda: self.tabs.setCurrentWidget(self.due_view))
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.addWidget(self.due_notice)
+        central_layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
 
         self.inspection_combo = QComboBox()
         self.inspection_combo.setMinimumContentsLength(24)
@@ -137,6 +152,7 @@ class MainWindow(UndoSteps):
         self.retranslate(refill=False)  # reload() fills the inspections, and with them the summary
         self.reload()
         self._restore_layout()
+        self.due_notice.show_for()
         if open_last_place:
             self.open_last_place()
 
@@ -274,6 +290,7 @@ class MainWindow(UndoSteps):
         self.toolbar.setWindowTitle(_("Tool bar"))
         self.tabs.setTabText(self.tabs.indexOf(self.plan_panel), _("Plan"))
         self.tabs.setTabText(self.tabs.indexOf(self.ledger_view), _("Ledger"))
+        self.tabs.setTabText(self.tabs.indexOf(self.due_view), _("Due"))
         self.plan_tab_action.setText(_("Plan"))
         self.file_menu.setTitle(_("&File"))
         self.edit_menu.setTitle(_("&Edit"))
@@ -300,6 +317,9 @@ class MainWindow(UndoSteps):
         self.ledger_view.retranslate()
         self.plan_panel.retranslate()
         self.summary.retranslate()
+        self.due_view.retranslate()
+        if self.due_notice.isVisible():
+            self.due_notice.show_for()
         self.editor.retranslate()
         self.sync_panel.retranslate()
         self.statusBar().clearMessage()  # a message of the old language must not stay on the new screen
@@ -323,6 +343,7 @@ class MainWindow(UndoSteps):
         self.tree.expandAll()
         self._fill_inspections()  # which refreshes the summary too (_on_inspection_chosen)
         self.ledger_view.refresh()
+        self.due_view.refresh()
         self.sync_panel.refresh_status()
 
     def _after_places_change(self, place_id: str) -> None:
@@ -405,6 +426,8 @@ class MainWindow(UndoSteps):
             self.select_floor(floor_id)
             self.tabs.setCurrentWidget(self.plan_panel)
             self.plan_panel.select_hazard(str(ident))
+        else:
+            self.tabs.setCurrentWidget(self.ledger_view)
         if not self.ledger_view.select_hazard(ident):
             self.ledger_view.search.clear()
             self.ledger_view.apply_filter()
@@ -440,6 +463,7 @@ class MainWindow(UndoSteps):
 
     def _after_ledger_change(self) -> None:
         self.summary.refresh()
+        self.due_view.refresh()
         self.sync_panel.refresh_status()
         self.plan_panel.refresh_pins()
         self.editor.reload()
@@ -457,6 +481,7 @@ class MainWindow(UndoSteps):
 
     def _after_editor_change(self, _hazard_id: str) -> None:
         self.summary.refresh()
+        self.due_view.refresh()
         self.sync_panel.refresh_status()
         self.ledger_view.refresh()
         self.plan_panel.refresh_pins()

@@ -217,6 +217,10 @@ def create_app(db: Database, catalogue: Catalogue, rate_per_second: float = 20.0
                                *report_routes(db, catalogue), *principal_routes(db, catalogue)]
     if sync_app is not None:
         routes.append(Mount(SYNC_PREFIX, app=sync_app))
+    from inspector_app.web.bureau.routes import PREFIX as BUREAU_PREFIX
+    from inspector_app.web.bureau.routes import create_bureau_app
+
+    routes.append(Mount(BUREAU_PREFIX, app=create_bureau_app(db, catalogue)))
     app = Starlette(routes=routes, exception_handlers={404: missing})
     app.router.redirect_slashes = False  # its redirect would build the Location from the Host header
     return Guard(app, rate_per_second, burst, sync_rate_per_second=sync_rate_per_second, sync_burst=sync_burst,

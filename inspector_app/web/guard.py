@@ -38,6 +38,8 @@ REPORT_BODY_BYTES = 48 * 1024 * 1024
 # A principal's confirmation of the school's ledger (web/public/principal.py): a name and a remark.
 PRINCIPAL_PREFIX = "/p/"
 PRINCIPAL_BODY_BYTES = 64 * 1024
+# The bureau's sign-in and sign-out forms (web/bureau): a token in a form, never more than this.
+FORM_PREFIX, FORM_BODY_BYTES = "/bureau", 4096
 # A ceiling for every body under /sync/; each route of the sync API has its own, smaller cap
 # (web/sync/api.py BODY_CAPS), and the largest of them is below this.
 DEFAULT_SYNC_BODY_BYTES = 16 * 1024 * 1024
@@ -232,9 +234,18 @@ class Guard:
                 return  # the Guard cut the body off and answered; what the app says after that goes nowhere
             if message["type"] == "http.response.start":
                 started = True
+                own = dict(message.get("headers", []))
+                # A room that says "no-store" (the bureau's pages) keeps it; any other caching is the Guard's.
+                keep = {b"cache-control"} if own.get(b"cache-control") == b"no-store" else set()
                 message["headers"] = [(name, same_site(value) if name == b"location" else value)
-                                      for name, value in message.get("headers", []) if name != b"cache-control"]
-                message["headers"] += report_headers if report else SECURITY_HEADERS
+                                      for name, value in message.get("headers", [])
+                                      if name != b"cache-control" or name in keep]
+                if report:  # the units' and principals' pages post a form and show photos (report_page.CSP)
+                    message["headers"] += report_headers
+                else:
+                    # A room with pages of its own style gives its own policy (web/bureau); else the status pages'.
+                    message["headers"] += [(name, value) for name, value in SECURITY_HEADERS
+                                           if name not in own or name not in (b"content-security-policy", *keep)]
                 if watch is not None and not watch.complete:
                     # Answered before the whole body came (a 401, a 413): the rest of it is not
                     # read, so the connection ends rather than wait for it (web/http_protocol.py).
@@ -259,8 +270,9 @@ class Guard:
         path = scope.get("path", "")
         principal = path.startswith(PRINCIPAL_PREFIX)
         report = path.startswith(REPORT_PREFIX) or principal
+        form = path.startswith(FORM_PREFIX + "/") and scope.get("method") == "POST"
         limit = (self.max_sync_body if sync else PRINCIPAL_BODY_BYTES if principal else REPORT_BODY_BYTES if report
-                 else MAX_BODY_BYTES)
+                 else FORM_BODY_BYTES if form else MAX_BODY_BYTES)
         length = headers.get(b"content-length")
         chunked = b"transfer-encoding" in headers
         if chunked or (length is not None and length != b"0"):

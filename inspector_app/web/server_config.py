@@ -177,9 +177,11 @@ def create_server_app(config: ServerConfig | None = None) -> ASGIApp:
     config = config or ServerConfig.from_env()
     db = open_database(config.database_url, store_dir=Path(config.files_dir) if config.files_dir else None,
                        migrate=False)
-    return create_app(db, load_catalogue([Path(d) for d in config.forms_dirs]),
+    from inspector_app.web.digest.scheduler import with_digests
+
+    return with_digests(create_app(db, load_catalogue([Path(d) for d in config.forms_dirs]),
                       rate_per_second=config.rate_per_second, burst=config.burst, sync_app=find_sync_app(db),
                       sync_rate_per_second=config.sync_rate_per_second, sync_burst=config.sync_burst,
                       max_sync_body_bytes=config.max_sync_body_bytes, trusted_proxies=config.proxy_networks,
                       rate_limit_clients=config.rate_limit_clients, body_grace_seconds=config.body_grace_seconds,
-                      min_body_rate=config.min_body_rate, status_fresh_seconds=config.status_fresh_seconds)
+                      min_body_rate=config.min_body_rate, status_fresh_seconds=config.status_fresh_seconds), db)

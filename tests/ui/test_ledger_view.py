@@ -14,6 +14,7 @@ from inspector_app.core.models import Hazard
 from inspector_app.core.reviews import reviews_of
 from inspector_app.ui import ledger_view as ledger_view_module
 from inspector_app.ui import status_dialogs as status_dialogs_module
+from inspector_app.ui.ledger_model import LEDGER_COLUMNS
 from inspector_app.ui.ledger_view import LedgerView
 
 
@@ -43,6 +44,23 @@ def test_search_and_filters(view, qtbot):
     view.overdue.setChecked(True)
     assert _rows(view) and all(r.overdue for r in _rows(view))
     assert view.count_label.text() == f"{view.model.rowCount()} hazards"
+
+
+def test_the_supervision_column_and_filter(view, qtbot):
+    """The demo has hazards at each supervision level (issue 25): the column names each level, and the
+    filter narrows the rows to those at a level or above, as a user picks it."""
+    column = [key for key, _header in LEDGER_COLUMNS].index("supervision")
+    assert view.model.headerData(column, Qt.Orientation.Horizontal) == "Supervision"
+    shown = {view.model.index(r, column).data() for r in range(view.model.rowCount())}
+    assert shown == {"", "Reminder", "Supervised", "Listed supervision"}
+    listed = sum(1 for r in _rows(view) if r.supervision_level == 3)
+    view.supervision.setCurrentIndex(view.supervision.findData("3"))
+    assert view.model.rowCount() == listed > 0 and all(r.supervision_level == 3 for r in _rows(view))
+    assert "Supervision: Listed supervision" in view.describe_filters()
+    view.supervision.setCurrentIndex(view.supervision.findData("1"))
+    assert {r.supervision_level for r in _rows(view)} == {1, 2, 3}
+    view.supervision.setCurrentIndex(0)
+    assert {r.supervision_level for r in _rows(view)} == {0, 1, 2, 3}
 
 
 def test_sorting_by_header(view):

@@ -137,3 +137,40 @@ def test_the_state_of_a_history(db, floor, catalogue, jpeg_photo, english):
     state = HistoryState.of(history(db, floor, catalogue, jpeg_photo, ("edit", "after_photo")))
     assert state.values["room"] == "101" and state.values["severity"] == "major" and state.has_after_photo
     assert state.events == 3 and state.values["status"] == "open"
+
+
+# --- supervision by hand (issue 25) -------------------------------------------------------------------
+
+def test_supervision_by_hand_passes_as_the_use_case_writes_it(db, floor, catalogue, jpeg_photo, english):
+    from inspector_app.core.supervision import supervise
+
+    events = history(db, floor, catalogue, jpeg_photo)
+    with db.session() as session:
+        hazard = session.get(hazards.Hazard, events[0].hazard_id)
+        supervise(session, hazard, "bureau", "three weeks late, no answer", level=3)
+        written = list(session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard.id)
+                                       .order_by(HazardEvent.seq)))
+        session.expunge_all()
+    check_new_events("LL1-0001", written[:1], written[1:], NOW + dt.timedelta(days=1))
+
+
+@pytest.mark.parametrize(("data", "note", "words"), [
+    ({"level": 1}, "why", "sets level 2 or 3"),
+    ({"level": True}, "why", "sets level 2 or 3"),
+    ({}, "why", "sets level 2 or 3"),
+    ({"level": 2}, "  ", "needs a note"),
+])
+def test_supervision_by_hand_must_say_its_level_and_why(db, floor, catalogue, jpeg_photo, english, data, note, words):
+    events = history(db, floor, catalogue, jpeg_photo)
+    assert words in refused(events, event(events[-1], "supervised", {}, note=note, **data))
+
+
+def test_a_finished_hazard_is_not_supervised(db, floor, catalogue, jpeg_photo, english):
+    events = history(db, floor, catalogue, jpeg_photo, ("withdrawn",))
+    assert "final" in refused(events, event(events[-1], "supervised", {}, note="late", level=2))
+
+
+def test_supervision_by_hand_changes_no_field(db, floor, catalogue, jpeg_photo, english):
+    events = history(db, floor, catalogue, jpeg_photo)
+    reason = refused(events, event(events[-1], "supervised", {"deadline": [None, "2027-01-01"]}, note="x", level=2))
+    assert "cannot change deadline" in reason

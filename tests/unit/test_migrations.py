@@ -3,6 +3,7 @@ data survives; everything downgrades to nothing and upgrades again. On SQLite an
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -65,6 +66,9 @@ def _roundtrip(url: str) -> None:
             # A notice learns its organisation from the hazard it covers (numbers run per organisation).
             organisation = conn.execute(text("SELECT organisation_id FROM notices")).scalar_one()
             assert uuid.UUID(str(organisation)) == uuid.UUID(ids["org"])
+            # An organisation from before 0010 has no supervision rules of its own: it inherits them all.
+            rules = conn.execute(text("SELECT supervision FROM organisations")).scalar_one()
+            assert (json.loads(rules) if isinstance(rules, str) else rules) == {}
         # The migrated schema is the schema the models describe.
         tables = set(inspect(engine).get_table_names()) - {"alembic_version"}
         assert tables == set(Base.metadata.tables)

@@ -168,7 +168,8 @@ def stored_organisation(db, org_id: uuid.UUID) -> Organisation:
 
 
 CHANGES = {"name": "Renamed", "kind": "county", "notice_prefix": "FORGED", "show_personal_data": True,
-           "public_base_url": "https://attacker.example", "language": "en", "parent_id": uuid.uuid4()}
+           "public_base_url": "https://attacker.example", "language": "en", "parent_id": uuid.uuid4(),
+           "supervision": {"supervise_after_days": 300, "list_after_days": 365}}
 
 
 @pytest.mark.parametrize("setting", ORGANISATION_SETTINGS)
@@ -258,3 +259,29 @@ def test_a_hazards_place_in_the_register_moves_only_with_a_renumbering(db, city,
     assert hazard_row_refusal(existing.number, existing, moved, events, NOW) is not None  # no renumbering among them
     assert hazard_row_refusal(existing.number, existing, moved, [*events, renumbered(events[-1])], NOW) is None
     assert hazard_row_refusal(existing.number, existing, moved, [renumbered(events[-1]), *events], NOW) is None
+
+
+# --- supervision (issue 25) ---------------------------------------------------------------------------
+
+def test_supervision_rules_that_org_set_would_refuse_are_refused_even_from_an_admin(db, city, english):
+    existing = stored_organisation(db, city["org_a"])
+    for bad in ({"supervise_after_days": 0}, {"remind_days_before": "3"}, {"shout": True},
+                {"major_listed_at_deadline": 1}, [1, 2]):
+        reason = organisation_refusal(principal("admin", city["org_a"]), existing, {"supervision": bad})
+        assert reason is not None and "its supervision rules are refused" in reason, bad
+    good = {"remind_days_before": 7, "show_on_status_page": True}
+    assert organisation_refusal(principal("admin", city["org_a"]), existing, {"supervision": good}) is None
+    assert organisation_refusal(principal("inspector", city["org_a"]), existing, {"supervision": good}) is not None
+
+
+def test_supervision_by_hand_is_an_administrators_event(db, city, english):
+    from inspector_app.core.sync.push_checks import author_refusal
+
+    supervised = HazardEvent(id=uuid.uuid4(), hazard_id=city["hazard_a"], seq=2, kind="supervised", actor="x",
+                             at=NOW, data={"changes": {}, "level": 2}, note="late", prev_hash="0", hash="")
+    edited = HazardEvent(id=uuid.uuid4(), hazard_id=city["hazard_a"], seq=2, kind="edited", actor="x", at=NOW,
+                         data={"changes": {}}, note="", prev_hash="0", hash="")
+    reason = author_refusal(principal("inspector", city["org_a"]), "AA1-0001", [edited, supervised])
+    assert reason == "hazard AA1-0001: event 2 (supervised) is an administrator's; 李伟's token may not write it"
+    assert author_refusal(principal("admin", city["org_a"]), "AA1-0001", [supervised]) is None
+    assert author_refusal(principal("inspector", city["org_a"]), "AA1-0001", [edited]) is None

@@ -17,16 +17,17 @@ import uuid
 from typing import Any
 
 from inspector_app.core.accounts import Principal
-from inspector_app.core.event_rules import EARLIEST_EVENT, MAX_EVENT_AHEAD
+from inspector_app.core.event_rules import ADMIN_KINDS, EARLIEST_EVENT, MAX_EVENT_AHEAD
 from inspector_app.core.models import Base, Hazard, HazardEvent, Organisation, RectificationLink, ReviewLink
 from inspector_app.core.rectification_links import ENDED_REASONS
+from inspector_app.core.supervision_rules import rule_problems
 from inspector_app.core.sync.clock import clock_problem
 from inspector_app.core.sync.entities import OrganisationResolver
 from inspector_app.i18n import N_, _
 
 # What an organisation's admin decides for every laptop of it; an inspector's push may not change these.
 ORGANISATION_SETTINGS = ("name", "kind", "notice_prefix", "show_personal_data", "public_base_url", "language",
-                         "parent_id")
+                         "parent_id", "supervision")
 # Set when a hazard is recorded and never again (its number changes only by a "renumbered" event).
 HAZARD_FIXED_AT_CREATION = ("site_id", "short_code", "found_at")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -71,6 +72,11 @@ def reference_refusal(resolver: OrganisationResolver, model: type[Base], what: s
 def organisation_refusal(principal: Principal, existing: Organisation | None, values: dict[str, Any]) -> str | None:
     """An inspector may bring a new organisation it was granted (a laptop's first sync) but not change
     the settings of one the server holds: those are its admin's."""
+    problems = rule_problems(values["supervision"]) if "supervision" in values else []
+    if problems:  # as `org set` would refuse them, from anyone
+        what = existing.name if existing is not None else str(values.get("name", ""))[:200]
+        return _("organisation {name}: its supervision rules are refused ({problem})").format(
+            name=what, problem="; ".join(message for _key, message in problems))
     if principal.is_admin or existing is None:
         return None
     changed = [name for name in ORGANISATION_SETTINGS if name in values and values[name] != getattr(existing, name)]
@@ -122,3 +128,14 @@ def _same(value: Any) -> Any:
     if isinstance(value, dt.datetime):  # SQLite hands back naive UTC, a push carries an aware time
         return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
     return value
+
+
+def author_refusal(principal: Principal, number: str, new_events: list[HazardEvent]) -> str | None:
+    """What only an administrator writes (supervision by hand) is refused from anyone else's push."""
+    if principal.is_admin:
+        return None
+    for event in new_events:
+        if event.kind in ADMIN_KINDS:
+            return _("hazard {number}: event {seq} ({kind}) is an administrator's; {inspector}'s token may not "
+                     "write it").format(number=number, seq=event.seq, kind=event.kind, inspector=principal.inspector)
+    return None

@@ -105,6 +105,7 @@ def _run(database: Database, transport: Transport, actor: str, replica_id: uuid.
     with database.session() as session:
         me = laptop.replica(session)
         me.device_index, me.server_url = index, server_url or me.server_url
+        me.role = str(welcome.get("role") or "")[:20]  # what this laptop may record (core.supervision)
         tracker = tracking.tracker_of(session)
         if tracker is not None:
             tracker.device_index = index

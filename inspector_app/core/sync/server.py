@@ -60,6 +60,7 @@ from inspector_app.core.sync.entities import (
 )
 from inspector_app.core.sync.file_access import readable_files
 from inspector_app.core.sync.push_checks import (
+    author_refusal,
     clock_refusal,
     hazard_row_refusal,
     link_refusal,
@@ -403,6 +404,9 @@ class PushApplier:
         refusal = hazard_row_refusal(number, existing, values, new_events, now)
         if refusal:
             raise _Refused("workflow", refusal)
+        refusal = author_refusal(self.principal, number, new_events)
+        if refusal:
+            raise _Refused("forbidden", refusal)
         refusal = reference_refusal(self.resolver, Hazard, what, values, None, organisation)
         if refusal:
             raise _Refused("reference", refusal)

@@ -8,6 +8,7 @@ import base64
 import hashlib
 from html import escape
 
+from inspector_app.core.supervision_rules import level_label
 from inspector_app.core.workflow import STATUS_COLOURS, status_label
 from inspector_app.i18n import N_, _, ngettext, use_language
 from inspector_app.web.public.status import PublicStatus, Superseded
@@ -23,7 +24,8 @@ main{max-width:560px;margin:0 auto;padding:16px}
 h1{font-size:15px;font-weight:600;margin:0 0 4px;color:#555}
 dl{margin:0;display:grid;grid-template-columns:max-content 1fr;gap:6px 12px}
 dt{color:#666}dd{margin:0;font-weight:500;overflow-wrap:anywhere}
-.overdue{color:#b71c1c;font-weight:700}
+.overdue{color:#b71c1c;font-weight:700}.sv1{color:#1565c0}.sv2{color:#e65100;font-weight:700}
+.sv3{color:#fff;background:#c62828;padding:0 .4em;border-radius:3px;font-weight:700}
 ol{margin:0;padding-left:20px}li{margin:4px 0}
 .lang{text-align:right;font-size:14px;margin:0 0 8px}.lang a{color:#1565c0;margin-left:12px}
 footer{color:#777;font-size:13px;text-align:center;margin-top:16px}
@@ -88,6 +90,9 @@ def status_page(view: PublicStatus, language: str, path: str) -> bytes:
             deadline = escape(view.deadline.isoformat())
             rows.append((_("Deadline"), f'<span class="overdue">{deadline}</span>' if view.overdue_days
                          else deadline))
+        if view.supervision_level:
+            rows.append((_("Supervision"), f'<span class="sv{view.supervision_level}">'
+                         f"{escape(level_label(view.supervision_level))}</span>"))
         if view.fixed_on_spot:
             rows.append((_("Fixed on the spot"), escape(_("Yes"))))
         if view.responsible_person:

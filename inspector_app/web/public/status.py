@@ -22,6 +22,7 @@ from inspector_app.core.forms import Catalogue
 from inspector_app.core.major_decision import listed
 from inspector_app.core.models import Building, Floor, Hazard, HazardEvent, Organisation, Site, SupersededToken
 from inspector_app.core.organisation import settings_for_site
+from inspector_app.core.supervision import LevelReader
 from inspector_app.core.workflow import Status, days_overdue
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -55,6 +56,8 @@ class PublicStatus:
     responsible_person: str | None
     history: list[HistoryEntry] = field(default_factory=list)
     listed_supervision: bool = False  # a confirmed major hazard not yet fixed (core.major_hazards)
+    # The supervision (督办) level, only where the organisation chose to show it (None: it did not).
+    supervision_level: int | None = None
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -67,6 +70,7 @@ class PublicStatus:
             "fixed_on_spot": self.fixed_on_spot, "last_update": self.updated.isoformat(),
             "responsible_person": self.responsible_person, "listed_supervision": self.listed_supervision,
             "history": [{"date": h.date.isoformat(), "event": h.kind} for h in self.history],
+            **({"supervision_level": self.supervision_level} if self.supervision_level is not None else {}),
         }
 
 
@@ -154,6 +158,8 @@ def lookup(session: Session, catalogue: Catalogue, token: str,
     if hazard.status == Status.WITHDRAWN:
         return None
     category = catalogue.categories.get(hazard.category)
+    reader = LevelReader(session, today, [hazard.id])
+    shown = reader.rules_of(hazard.site_id).show_on_status_page
     events = session.execute(select(HazardEvent.kind, HazardEvent.at).where(
         HazardEvent.hazard_id == hazard.id, HazardEvent.kind.in_(PUBLIC_EVENTS)).order_by(HazardEvent.seq)).all()
     return PublicStatus(
@@ -167,4 +173,5 @@ def lookup(session: Session, catalogue: Catalogue, token: str,
         responsible_person=hazard.responsible_person if personal else None,
         history=public_timeline([(kind, at) for kind, at in events]),
         listed_supervision=listed(hazard.major_rule, hazard.status),
+        supervision_level=reader.level(hazard) if shown else None,
     )
