@@ -9,14 +9,15 @@ hand where a test needs it. Fast, so mutation testing can run it (scripts/mutati
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import event, func, insert, select, update
 
-from inspector_app.core import accounts, hazards, signatures, structure
+from inspector_app.core import accounts, hazards, reviews, signatures, structure
 from inspector_app.core.accounts import Principal
 from inspector_app.core.attachments import detach_photo
 from inspector_app.core.models import (
@@ -31,6 +32,7 @@ from inspector_app.core.models import (
     SupersededToken,
 )
 from inspector_app.core.sync import pull_pages
+from inspector_app.core.sync.entities import chunks
 
 
 @pytest.fixture
@@ -307,3 +309,87 @@ def test_a_page_carries_the_keys_of_its_signatures_and_no_others(db, city):
     before = cursors(db)[-1]
     log(db, "hazard", city["ours"][1])
     assert [k["id"] for k in pull(db, inspector(city["county"]), before)["keys"]] == [keys[1]]
+
+
+def test_a_history_is_handed_out_in_its_order_however_its_rows_were_written(db, city):
+    """A rebase rewrites a laptop's events after the server's: rows are not stored in the order of the
+    chain, and the page still gives each history from its first event to its last."""
+    with db.session() as session:
+        table = HazardEvent.__table__
+        for hazard_id in city["ours"]:
+            rows = [dict(row._mapping) for row in session.execute(select(table).where(table.c.hazard_id == hazard_id))]
+            session.execute(table.delete().where(table.c.hazard_id == hazard_id))
+            session.execute(insert(table), sorted(rows, key=lambda row: -row["seq"]))
+    for item in pull(db, inspector(city["county"]))["items"]:
+        if item["entity"] == "hazard":
+            seqs = [e["seq"] for e in item["events"]]
+            assert len(seqs) > 1 and seqs == sorted(seqs)
+
+
+def test_a_page_read_in_chunks_of_any_size_is_the_same_page(db, city, monkeypatch):
+    """Ids are read 500 to a query; a page of more hazards, photos or events than that keeps them all."""
+    whole = pull(db, ADMIN)
+    monkeypatch.setattr(pull_pages, "chunks", lambda values: chunks(values, 1))
+    single = pull(db, ADMIN)
+    # The same rows (a table's rows in the order the database answers, which the chunks change).
+    assert sorted(single["items"], key=key_of) == sorted(whole["items"], key=key_of)
+    assert {**single, "items": None} == {**whole, "items": None}
+    assert sum(1 for item in whole["items"] if item["entity"] == "hazard") == len(city["ours"]) + 1
+
+
+def test_a_page_asks_the_same_number_of_queries_for_one_photo_or_many(db, city, jpeg_photo):
+    """Set-based (issue 23): what a page costs does not grow with the photos and hazards it holds."""
+    def queries_of_page(after: int, limit: int) -> int:
+        count = 0
+
+        def counted(*_args: Any) -> None:
+            nonlocal count
+            count += 1
+
+        event.listen(db.engine, "before_cursor_execute", counted)
+        try:
+            page = pull(db, inspector(city["county"]), after, limit)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counted)
+        assert not page["more"] or page["cursor"] == after + limit
+        return count
+
+    def add_photos(hazard_ids: list[uuid.UUID]) -> tuple[int, int]:
+        """Photos on these hazards; the cursor before them and how many entries they logged."""
+        before = cursors(db)[-1]
+        with db.session() as session:
+            for hazard_id in hazard_ids:
+                hazard = session.get(Hazard, hazard_id)
+                assert hazard is not None
+                hazards.attach_photo(session, db.store, hazard, jpeg_photo, role="before", actor="wang")
+        return before, len([c for c in cursors(db) if c > before])
+
+    one = add_photos(city["ours"][:1])
+    many = add_photos(city["ours"])
+    assert many[1] > one[1]
+    assert queries_of_page(*one) == queries_of_page(*many)
+
+
+def test_a_photo_gone_does_not_keep_the_next_one_from_the_page(db, city, jpeg_photo):
+    with db.session() as session:
+        gone = session.scalars(select(Attachment.id).where(Attachment.hazard_id == city["ours"][0])).one()
+    before = cursors(db)[-1]
+    with db.session() as session:
+        detach_photo(session, gone, "wang")
+        hazard = session.get(Hazard, city["ours"][1])
+        assert hazard is not None
+        added = hazards.attach_photo(session, db.store, hazard, jpeg_photo, role="before", actor="wang").id
+    before_missing = cursors(db)[-1]
+    log(db, "attachment", uuid.uuid4())
+    log(db, "attachment", added)
+    photos = [i for i in pull(db, inspector(city["county"]), before)["items"] if i["entity"] == "attachment"]
+    assert sorted(key_of(i) for i in photos) == sorted([("attachment", str(gone)), ("attachment", str(added))])
+    assert [key_of(i) for i in pull(db, ADMIN, before_missing)["items"]] == [("attachment", str(added))]
+
+
+def test_a_review_comes_with_the_hazards_it_covers(db, city):
+    before = cursors(db)[-1]
+    with db.session() as session:
+        review = reviews.record_review(session, db.store, city["ours"][:2], "李明", dt.date(2026, 12, 1), "wang").id
+    items = {key_of(i): i for i in pull(db, ADMIN, before)["items"]}
+    assert sorted(items[("review", str(review))]["links"]) == sorted(str(h) for h in city["ours"][:2])
