@@ -132,3 +132,31 @@ def test_where_a_moved_event_was_written_is_looked_for_up_to_the_search_limit(le
     kinds = {(seq, kind) for _n, seq, kind, _problem in findings(db) if kind in (av.REORDERED, av.EDITED)}
     expected = av.REORDERED if reordered else av.EDITED
     assert kinds == {(length - 1, expected), (length, expected)}
+
+
+@pytest.mark.parametrize("stored", ["''", "X'35'"])  # empty, or bytes that are no text
+def test_an_event_without_a_signer_name_counts_as_unsigned(ledger, stored):
+    """An empty signer, or one that is no key's name at all, is an event not signed yet: counted as
+    unsigned, not as a signature by an unknown key (and nothing crashes on it)."""
+    db, _number, hazard_id = ledger
+    conn = sqlite3.connect(db.engine.url.database)
+    with conn:
+        conn.execute(f"UPDATE hazard_events SET signer = {stored}, signature = 'x' WHERE hazard_id = ? AND seq = 3",
+                     (hazard_id.hex,))
+    conn.close()
+    with db.session() as session:
+        report = verify(session)
+    assert report.ok and (report.signatures_checked, report.unsigned_events) == (0, 5)
+
+
+def test_a_duplicate_event_names_its_sequence_number(ledger):
+    db, number, hazard_id = ledger
+    conn = sqlite3.connect(db.engine.url.database)
+    with conn:  # the hazard id spelt in capitals: the same id to the program, past the unique constraint
+        conn.execute("INSERT INTO hazard_events (id, hazard_id, seq, kind, actor, at, data, note, prev_hash, hash) "
+                     "SELECT ?, upper(hazard_id), seq, kind, actor, at, data, note, prev_hash, hash FROM hazard_events "
+                     "WHERE hazard_id = ? AND seq = 3", (uuid.uuid4().hex, hazard_id.hex))
+    conn.close()
+    found = findings(db)
+    assert [(n, seq, kind) for n, seq, kind, _problem in found] == [(number, 3, av.DUPLICATE)]
+    assert "number 3" in found[0][3]
