@@ -160,3 +160,42 @@ def test_a_duplicate_event_names_its_sequence_number(ledger):
     found = findings(db)
     assert [(n, seq, kind) for n, seq, kind, _problem in found] == [(number, 3, av.DUPLICATE)]
     assert "number 3" in found[0][3]
+
+
+@pytest.mark.parametrize(("deleted", "named"), [((2,), "event 2 is missing"), ((2, 3), "events 2–3 are missing"),
+                                                ((2, 3, 4), "events 2–4 are missing")])
+def test_missing_events_are_named_by_their_numbers(ledger, deleted, named):
+    db, number, hazard_id = ledger
+    conn = sqlite3.connect(db.engine.url.database)
+    with conn:
+        for seq in deleted:
+            conn.execute("DELETE FROM hazard_events WHERE hazard_id = ? AND seq = ?", (hazard_id.hex, seq))
+    conn.close()
+    missing = [(n, seq, problem) for n, seq, kind, problem in findings(db) if kind == av.MISSING]
+    assert [(n, seq) for n, seq, _problem in missing] == [(number, max(deleted) + 1)]  # found at the next event
+    assert named in missing[0][2]
+
+
+def test_a_history_none_of_whose_events_can_be_placed_is_reported_not_a_crash(ledger):
+    db, number, hazard_id = ledger
+    conn = sqlite3.connect(db.engine.url.database)
+    with conn:
+        conn.execute("UPDATE hazard_events SET seq = 'x' || seq WHERE hazard_id = ?", (hazard_id.hex,))
+    conn.close()
+    with db.session() as session:
+        report = verify(session)
+    assert [(p.hazard_number, p.event_seq, p.kind) for p in report.problems] == [(number, None, av.UNREADABLE)] * 5
+    assert report.events_checked == 5
+
+
+def test_a_signature_by_an_unknown_key_is_named_at_its_event(ledger):
+    db, number, hazard_id = ledger
+    unknown = "ab" * 32
+    conn = sqlite3.connect(db.engine.url.database)
+    with conn:
+        conn.execute("UPDATE hazard_events SET signer = ?, signature = 'x' WHERE hazard_id = ? AND seq = 3",
+                     (unknown, hazard_id.hex))
+    conn.close()
+    found = findings(db)
+    assert [(n, seq, kind) for n, seq, kind, _problem in found] == [(number, 3, av.SIGNATURE)]
+    assert f"({unknown[:12]})" in found[0][3]
