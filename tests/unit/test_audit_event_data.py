@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import select, update
 
 from inspector_app.core import audit_verify as av
+from inspector_app.core import signatures
 from inspector_app.core.audit import GENESIS, chain_hash, verify
 from inspector_app.core.hazards import add_hazard, attach_photo, change_status, update_hazard
 from inspector_app.core.models import HazardEvent
@@ -199,3 +200,30 @@ def test_a_signature_by_an_unknown_key_is_named_at_its_event(ledger):
     found = findings(db)
     assert [(n, seq, kind) for n, seq, kind, _problem in found] == [(number, 3, av.SIGNATURE)]
     assert f"({unknown[:12]})" in found[0][3]
+
+
+def test_a_signature_is_checked_against_its_events_hash(ledger):
+    db, number, hazard_id = ledger
+    with db.session() as session:
+        key = signatures.laptop_key(session)
+        events = {e.seq: e for e in session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard_id))}
+        session.execute(update(HazardEvent).where(HazardEvent.id == events[2].id).values(
+            signer=key.id, signature=key.sign(events[2].hash)))
+        session.execute(update(HazardEvent).where(HazardEvent.id == events[3].id).values(
+            signer=key.id, signature=key.sign(events[2].hash)))  # another event's signature
+    with db.session() as session:
+        report = verify(session)
+    assert [(p.hazard_number, p.event_seq, p.kind) for p in report.problems] == [(number, 3, av.SIGNATURE)]
+    assert "signature does not match" in report.problems[0].problem
+    assert (report.signatures_checked, report.unsigned_events) == (2, 3)
+
+
+def test_a_field_of_the_row_that_cannot_be_read_is_named_with_its_value(ledger):
+    db, number, hazard_id = ledger
+    conn = sqlite3.connect(db.engine.url.database)
+    with conn:
+        conn.execute("UPDATE hazards SET deadline = 'soon' WHERE id = ?", (hazard_id.hex,))
+    conn.close()
+    found = findings(db)
+    assert [(n, seq, kind) for n, seq, kind, _problem in found] == [(number, None, av.UNREADABLE)]
+    assert "'deadline'" in found[0][3] and found[0][3].endswith(": soon")
