@@ -227,3 +227,27 @@ def test_a_field_of_the_row_that_cannot_be_read_is_named_with_its_value(ledger):
     found = findings(db)
     assert [(n, seq, kind) for n, seq, kind, _problem in found] == [(number, None, av.UNREADABLE)]
     assert "'deadline'" in found[0][3] and found[0][3].endswith(": soon")
+
+
+def test_a_row_that_disagrees_with_its_history_names_the_field_and_both_values(ledger):
+    db, number, hazard_id = ledger
+    conn = sqlite3.connect(db.engine.url.database)
+    with conn:
+        conn.execute("UPDATE hazards SET description = 'forged' WHERE id = ?", (hazard_id.hex,))
+    conn.close()
+    found = findings(db)
+    assert [(n, seq, kind) for n, seq, kind, _problem in found] == [(number, None, av.ROW)]
+    assert "'description' is 'forged' but its history says 'bicycles in the stairwell'" in found[0][3]
+
+
+def test_a_history_cut_off_names_when_the_row_was_last_changed_in_utc(ledger):
+    """The time shown to the second, as stored (UTC), with a space between date and time."""
+    db, number, hazard_id = ledger
+    conn = sqlite3.connect(db.engine.url.database)
+    with conn:
+        conn.execute("DELETE FROM hazard_events WHERE hazard_id = ? AND seq = 5", (hazard_id.hex,))
+        conn.execute("UPDATE hazards SET updated_at = ? WHERE id = ?", ("2031-02-03 04:05:06.789000", hazard_id.hex))
+    conn.close()
+    found = findings(db)
+    assert [(n, seq, kind) for n, seq, kind, _problem in found] == [(number, None, av.CUT_OFF)]
+    assert "last changed at 2031-02-03 04:05:06 but" in found[0][3]
