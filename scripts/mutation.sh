@@ -32,7 +32,8 @@ declare -A SOURCE=(
 declare -A TESTS=(
   [workflow]="tests/unit/test_workflow.py"
   [audit]="tests/unit/test_audit.py tests/unit/test_audit_damage.py"
-  [audit_verify]="tests/unit/test_audit_damage.py tests/unit/test_audit.py tests/unit/test_audit_verify_figures.py tests/unit/test_signatures.py"
+  [audit_verify]="tests/unit/test_audit_damage.py tests/unit/test_audit.py tests/unit/test_audit_verify_figures.py
+                 tests/unit/test_signatures.py tests/unit/test_audit_event_data.py"
   [hazards]="tests/unit/test_hazard_use_cases.py tests/unit/test_bulk_status.py tests/unit/test_hazard_texts_language.py"
   [status]="tests/unit/test_public_status.py tests/unit/test_public_status_language.py"
   [event_rules]="tests/unit/test_event_rules.py tests/unit/test_event_rules_edges.py"
