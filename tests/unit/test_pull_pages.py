@@ -393,3 +393,12 @@ def test_a_review_comes_with_the_hazards_it_covers(db, city):
         review = reviews.record_review(session, db.store, city["ours"][:2], "李明", dt.date(2026, 12, 1), "wang").id
     items = {key_of(i): i for i in pull(db, ADMIN, before)["items"]}
     assert sorted(items[("review", str(review))]["links"]) == sorted(str(h) for h in city["ours"][:2])
+
+
+def test_an_entry_of_a_table_a_pull_does_not_hand_out_holds_nothing_back(db, city):
+    before = cursors(db)[-1]
+    log(db, "report", uuid.uuid4())
+    log(db, "organisation", city["county"])
+    page = pull(db, inspector(city["county"]), before)
+    assert [key_of(item) for item in page["items"]] == [("organisation", str(city["county"]))]
+    assert page["cursor"] == before + 2
