@@ -5,9 +5,10 @@
 #
 # Slow (minutes per module on two cores), so not part of scripts/test.sh or .ci/run. Each module runs
 # alone in a throwaway copy of the working tree with only the test files that cover it.
-#   bash scripts/mutation.sh                 all seven modules
+#   bash scripts/mutation.sh                 all nine modules
 #   bash scripts/mutation.sh workflow status only those (workflow, audit, audit_verify, hazards, status,
-#                                            event_rules, push_checks: the server's checks of pushed rows)
+#                                            event_rules, push_checks, signatures: the server's checks of
+#                                            pushed rows and events; pull_pages: the pull's paging)
 # Needs the [mutation] extra (pip install -e '.[mutation]') and, as the tests do, INSPECTOR_TEST_PG_URL
 # only if a listed test file uses PostgreSQL (none of the ones below does).
 set -euo pipefail
@@ -26,19 +27,23 @@ declare -A SOURCE=(
   [event_rules]=inspector_app/core/event_rules.py
   [push_checks]=inspector_app/core/sync/push_checks.py
   [signatures]=inspector_app/core/signatures.py
+  [pull_pages]=inspector_app/core/sync/pull_pages.py
 )
 declare -A TESTS=(
   [workflow]="tests/unit/test_workflow.py"
   [audit]="tests/unit/test_audit.py tests/unit/test_audit_damage.py"
-  [audit_verify]="tests/unit/test_audit_damage.py tests/unit/test_audit.py tests/unit/test_audit_verify_figures.py tests/unit/test_signatures.py"
+  [audit_verify]="tests/unit/test_audit_damage.py tests/unit/test_audit.py tests/unit/test_audit_verify_figures.py
+                 tests/unit/test_signatures.py tests/unit/test_audit_event_data.py"
   [hazards]="tests/unit/test_hazard_use_cases.py tests/unit/test_bulk_status.py tests/unit/test_hazard_texts_language.py"
   [status]="tests/unit/test_public_status.py tests/unit/test_public_status_language.py"
   [event_rules]="tests/unit/test_event_rules.py tests/unit/test_event_rules_edges.py"
   [push_checks]="tests/unit/test_push_checks.py"
   [signatures]="tests/unit/test_signatures.py tests/unit/test_signature_registry.py"
+  [pull_pages]="tests/unit/test_pull_pages.py"
 )
 MODULES=("$@")
-[ ${#MODULES[@]} -gt 0 ] || MODULES=(workflow audit audit_verify hazards status event_rules push_checks signatures)
+[ ${#MODULES[@]} -gt 0 ] || MODULES=(workflow audit audit_verify hazards status event_rules push_checks signatures
+                                     pull_pages)
 
 WORK=$(mktemp -d /tmp/inspector-mutation.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT

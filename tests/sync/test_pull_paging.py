@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 from inspector_app.core import accounts, hazards, structure
 from inspector_app.core.db import open_database, sqlite_url
 from inspector_app.core.models import Hazard, HazardEvent
-from inspector_app.core.sync import server
+from inspector_app.core.sync import pull_pages
 from inspector_app.core.sync.run import synchronise
 from inspector_app.web.sync.client import HttpTransport
 from tests.sync.conftest import Laptop, add, edit, ledger_state, school, verified
@@ -63,7 +63,7 @@ def _pages(central, principal, limit: int) -> tuple[list[dict[str, Any]], int]:
     pages, cursor = [], 0
     with central.db.session() as session:
         while True:
-            page = server.pull(session, principal, cursor, limit)
+            page = pull_pages.pull(session, principal, cursor, limit)
             pages.append(page)
             cursor = page["cursor"]
             if not page["more"]:
@@ -83,7 +83,7 @@ def test_small_pages_give_what_one_large_page_gives_and_only_the_accounts_own(ce
     with central.db.session() as session:
         principal = accounts.authenticate(session, token)
     assert principal is not None
-    whole, end = _pages(central, principal, server.PULL_PAGE_LIMIT)
+    whole, end = _pages(central, principal, pull_pages.PULL_PAGE_LIMIT)
     paged, paged_end = _pages(central, principal, 3)
     assert len(whole) == 1 and len(paged) > 5 and paged_end == end
     assert _latest(paged) == _latest(whole)

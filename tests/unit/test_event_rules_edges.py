@@ -11,7 +11,13 @@ from typing import Any
 
 import pytest
 
-from inspector_app.core.event_rules import EARLIEST_EVENT, MAX_EVENT_AHEAD, EventRuleError, check_new_events
+from inspector_app.core.event_rules import (
+    EARLIEST_EVENT,
+    MAX_EVENT_AHEAD,
+    EventRuleError,
+    HistoryState,
+    check_new_events,
+)
 from inspector_app.core.models import HazardEvent
 from tests.unit.test_event_rules import NOW, event, history, refused
 
@@ -146,3 +152,118 @@ def test_each_event_is_checked_after_the_ones_before_it_in_the_push(db, floor, c
     assert str(caught.value).startswith(f"hazard LL1-0042: event {again.seq} (rectification_started): ")
     passes(events, started, event(started, "rectification_reported", {"status": ["in_progress",
                                                                                  "awaiting_reinspection"]}))
+
+
+def test_marking_an_after_photo_keeps_it_an_after_photo(db, floor, catalogue, jpeg_photo, english):
+    """Drawing on a photo names the photo but says nothing of its role: only a role change does."""
+    events = history(db, floor, catalogue, jpeg_photo, ("in_progress", "awaiting_reinspection"))
+    photo = event(events[-1], "photo_added", {}, attachment_id="p1", role="after")
+    marked = event(photo, "photo_marked", {}, attachment_id="p1", shapes=2)
+    passes([*events, photo], marked, event(marked, "reinspection_passed", {
+        "status": ["awaiting_reinspection", "closed"]}))
+
+
+def test_a_role_change_that_names_no_photo_makes_no_after_photo(db, floor, catalogue, jpeg_photo, english):
+    events = history(db, floor, catalogue, jpeg_photo, ("in_progress", "awaiting_reinspection"))
+    nameless = event(events[-1], "photo_role_changed", {}, role=["before", "after"])
+    assert "after-photo" in refused([*events, nameless], event(nameless, "reinspection_passed", {
+        "status": ["awaiting_reinspection", "closed"]}))
+
+
+@pytest.mark.parametrize(("role", "is_after"), [
+    ("after", True),  # the new role alone
+    (["before", "after"], True),  # old and new, as core.attachments writes it
+    (["before", "after", "after"], False),  # neither: not a role the program writes
+    ("af", False),
+])
+def test_the_role_a_photo_is_changed_to(db, floor, catalogue, jpeg_photo, english, role, is_after):
+    events = history(db, floor, catalogue, jpeg_photo, ("in_progress", "awaiting_reinspection"))
+    photo = event(events[-1], "photo_added", {}, attachment_id="p1", role="before")
+    changed = event(photo, "photo_role_changed", {}, attachment_id="p1", role=role)
+    closing = event(changed, "reinspection_passed", {"status": ["awaiting_reinspection", "closed"]})
+    if is_after:
+        passes([*events, photo, changed], closing)
+    else:
+        assert "after-photo" in refused([*events, photo, changed], closing)
+
+
+def test_removing_a_photo_the_history_never_added_is_no_error(db, floor, catalogue, jpeg_photo, english):
+    """A ledger older than photo events holds photos its history never added; removing one is read
+    as nothing, and a stored after-photo still allows the closing."""
+    events = history(db, floor, catalogue, jpeg_photo, ("in_progress", "awaiting_reinspection"))
+    removed = event(events[-1], "photo_removed", {}, attachment_id="older than its history")
+    assert HistoryState.of([*events, removed]).events == len(events) + 1
+    passes(events, removed, event(removed, "reinspection_passed", {"status": ["awaiting_reinspection", "closed"]}),
+           after_stored=True)
+
+
+def test_a_stored_event_without_data_is_read_as_changing_nothing(created):
+    """Events stored before every event carried data (data NULL): the history still reads, and what
+    follows is checked against the values it does hold."""
+    bare = raw(created[-1], "reviewed", None)
+    state = HistoryState.of([*created, bare])
+    assert state.events == len(created) + 1 and state.values["status"] == "open"
+    passes([*created, bare], event(bare, "edited", {"room": ["", "1"]}))
+
+
+def test_a_closing_without_an_after_photo_is_refused_unless_the_caller_says_one_is_stored(
+        db, floor, catalogue, jpeg_photo, english):
+    events = history(db, floor, catalogue, jpeg_photo, ("in_progress", "awaiting_reinspection"))
+    closing = event(events[-1], "reinspection_passed", {"status": ["awaiting_reinspection", "closed"]})
+    with pytest.raises(EventRuleError, match="after-photo"):
+        check_new_events("LL1-0001", events, [closing], NOW)
+
+
+def test_a_time_with_a_zone_is_compared_as_the_instant_it_is(created):
+    """Events carry their zone: 07:00 on 1 January 2000 in Beijing is still 1999 in UTC, and a
+    laptop's time a day ahead in Beijing is within the day ahead."""
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    room = {"room": ["", "1"]}
+    too_early = dt.datetime(2000, 1, 1, 7, 59, tzinfo=beijing)
+    # The date shown is the one the laptop wrote.
+    assert "dated 2000-01-01, outside the time" in refused(created, event(created[-1], "edited", room,
+                                                                          at=too_early))
+    passes(created, event(created[-1], "edited", room, at=dt.datetime(2000, 1, 1, 8, 0, tzinfo=beijing)))
+    last = (NOW + MAX_EVENT_AHEAD).astimezone(beijing)
+    passes(created, event(created[-1], "edited", room, at=last))
+    too_late = last + dt.timedelta(seconds=1)
+    assert f"dated {too_late.date().isoformat()}" in refused(created, event(created[-1], "edited", room,
+                                                                           at=too_late))
+
+
+LONG = "v" * 60
+
+
+@pytest.mark.parametrize(("kind", "changes", "shown"), [
+    ("edited", {"status_" + LONG: ["", "x"]}, "changes 'status_" + LONG[:33] + "'"),
+    ("edited", {"room": "1"}, "change of 'room' is"),
+    ("rectification_started", {"status": ["open", LONG]}, f"'{LONG[:40]}' is not a status"),
+    ("edited", {"severity": ["general", LONG]}, f"'{LONG[:40]}' is not a severity"),
+    ("pin_moved", {"x": [0.3, LONG]}, f"(x = {LONG[:40]})"),
+    ("pin_moved", {"y": [0.3, 2]}, "(y = 2)"),
+    ("pin_moved", {"page": [0, LONG]}, f"'{LONG[:40]}' is not a page"),
+    ("edited", {"status": ["open", "closed"]}, "cannot change status"),
+])
+def test_a_refusal_shows_the_field_and_the_value_cut_at_forty_characters(created, kind, changes, shown):
+    """What was sent is named (so the inspector can find it), but never more than 40 characters of it."""
+    reason = refused(created, event(created[-1], kind, changes))
+    assert shown in reason
+    assert "v" * 41 not in reason
+
+
+def test_a_refusal_names_an_unknown_kind_by_its_first_thirty_characters(created):
+    kind = "k" * 50
+    reason = refused(created, event(created[-1], kind, {}))
+    assert f"({'k' * 30})" in reason
+
+
+def test_a_final_hazard_is_named_by_its_status(db, floor, catalogue, jpeg_photo, english):
+    events = history(db, floor, catalogue, jpeg_photo, ("withdrawn",))
+    assert "the hazard is withdrawn" in refused(events, event(events[-1], "edited", {"room": ["", "1"]}))
+
+
+def test_a_change_recorded_as_the_wrong_kind_names_both_statuses(db, floor, catalogue, jpeg_photo, english):
+    events = history(db, floor, catalogue, jpeg_photo, ("in_progress",))
+    reason = refused(events, event(events[-1], "rectification_started", {
+        "status": ["in_progress", "awaiting_reinspection"]}))
+    assert "from in_progress to awaiting_reinspection" in reason and "'rectification_reported'" in reason

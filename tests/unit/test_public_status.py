@@ -23,7 +23,14 @@ from inspector_app.core.hazards import (
 from inspector_app.core.models import Hazard, Organisation
 from inspector_app.core.notice_register import record_pdf, reserve_notices
 from inspector_app.web.app import StatusService
-from inspector_app.web.public.status import PUBLIC_EVENTS, PublicStatus, Superseded, hazard_version, lookup
+from inspector_app.web.public.status import (
+    PUBLIC_EVENTS,
+    PublicStatus,
+    Superseded,
+    hazard_version,
+    lookup,
+    shows_nothing,
+)
 from tests.stepped_clock import SteppedClock
 
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -266,3 +273,18 @@ def test_the_timeline_is_the_hazards_own(db, catalogue, place, jpeg_photo):
     assert [h.kind for h in public(db, catalogue, first).history] == ["created", "fixed_on_spot"]
     assert [h.kind for h in public(db, catalogue, second).history] == [
         "created", "rectification_started", "rectification_reported"]
+
+
+def test_the_version_of_a_withdrawn_hazards_token_shows_nothing(db, catalogue, place):
+    """The one cheap query decides the plain "not found" for a withdrawn hazard, current or old token."""
+    hazard_id, token = new(db, catalogue, place)
+    with db.session() as session:
+        old = token
+        token = rotate_token(session, session.get(Hazard, hazard_id), "li")
+    with db.session() as session:
+        assert not shows_nothing(hazard_version(session, token))
+        assert not shows_nothing(hazard_version(session, old))
+    step(db, hazard_id, "withdrawn", note="recorded twice")
+    with db.session() as session:
+        assert shows_nothing(hazard_version(session, token)) and shows_nothing(hazard_version(session, old))
+        assert shows_nothing(hazard_version(session, "A" * len(token)))

@@ -221,3 +221,27 @@ def test_a_signed_push_carries_the_signer_in_each_event(db):
         assert signatures.sign_outgoing(session, items, key) == 1
     (event,) = items[0]["events"]
     assert event["signer"] == key.id and signatures.signature_valid(key.public_key, "a" * 64, event["signature"])
+
+
+def test_a_known_key_without_a_name_takes_the_name_it_is_handed_cut_at_100(db):
+    """A laptop's own key is kept without a name until the server's key list names it; a list that
+    names nobody leaves it without one, and a name is cut as a new key's is."""
+    with db.session() as session:
+        own = signatures.laptop_key(session)
+        entry = {"id": own.id, "public_key": own.public_key}
+        assert signatures.remember_keys(session, [entry]) == []
+        assert session.get(SigningKey, own.id).inspector == ""
+        assert signatures.remember_keys(session, [{**entry, "inspector": "王" * 120}]) == []
+        assert session.get(SigningKey, own.id).inspector == "王" * 100
+        signatures.remember_keys(session, [{**entry, "inspector": "李"}])
+        assert session.get(SigningKey, own.id).inspector == "王" * 100  # a name once given stays
+
+
+@pytest.mark.parametrize(("sent", "reason"), [
+    (5, "a public key is a base64 string"), ("not base64!", "not base64"),
+    (base64.b64encode(b"x" * 31).decode(), "31 bytes where 32 were expected"),
+])
+def test_a_key_not_kept_is_reported_with_why(db, sent, reason):
+    with db.session() as session:
+        problems = signatures.remember_keys(session, [{"id": "1" * 64, "public_key": sent}])
+    assert len(problems) == 1 and problems[0].endswith(reason)

@@ -48,21 +48,6 @@ def hazard_payload(session: Session, hazard: Hazard, events: list[HazardEvent]) 
     }
 
 
-def hazard_payloads(session: Session, hazards: list[Hazard]) -> dict[uuid.UUID, dict[str, Any]]:
-    """hazard_payload for many hazards (at most a few hundred: one IN list), in two queries."""
-    ids = [h.id for h in hazards]
-    events: dict[uuid.UUID, list[HazardEvent]] = {h: [] for h in ids}
-    tokens: dict[uuid.UUID, list[dict[str, Any]]] = {h: [] for h in ids}
-    if ids:
-        for event in session.scalars(select(HazardEvent).where(HazardEvent.hazard_id.in_(ids))
-                                     .order_by(HazardEvent.hazard_id, HazardEvent.seq)):
-            events[event.hazard_id].append(event)
-        for token in session.scalars(select(SupersededToken).where(SupersededToken.hazard_id.in_(ids))):
-            tokens[token.hazard_id].append(row_to_json(token))
-    return {h.id: {"row": row_to_json(h), "events": [event_to_json(e) for e in events[h.id]],
-                   "superseded": tokens[h.id]} for h in hazards}
-
-
 def chain_of(session: Session, hazard_id: uuid.UUID) -> list[HazardEvent]:
     return list(session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard_id)
                                 .order_by(HazardEvent.seq)))

@@ -1,5 +1,5 @@
-"""The central ledger's side of a sync: taking a push (checked, all or nothing per row) and handing out
-a pull page after a cursor. Called by the sync API (web/sync/api.py) with the account it checked.
+"""The central ledger's side of a push: each row checked, all or nothing per row (core.sync.pull_pages
+hands out the pull). Called by the sync API (web/sync/api.py) with the account it checked.
 
 Every pushed row is checked before it is written: the account must reach the row's organisation
 (before and after the change), the files it names must have arrived, and a hazard's history must
@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -45,7 +45,6 @@ from inspector_app.core.sync.chains import (
     check_links,
     check_row_matches,
     event_from_json,
-    hazard_payloads,
     set_row,
 )
 from inspector_app.core.sync.entities import (
@@ -55,7 +54,6 @@ from inspector_app.core.sync.entities import (
     chunks,
     entity_order,
     primary_key,
-    row_item,
     row_values,
 )
 from inspector_app.core.sync.file_access import readable_files
@@ -70,7 +68,6 @@ from inspector_app.core.sync.push_checks import (
 from inspector_app.i18n import _, ngettext
 
 log = logging.getLogger("inspector_app.sync")
-PULL_PAGE_LIMIT = 2000
 # Rows in one push: the laptop sends 1,000 at a time (core.sync.run.PUSH_BATCH); a push of more is
 # refused whole, so no token can keep a worker busy for a minute or fill every laptop's next pull.
 MAX_PUSH_ITEMS = 2000
@@ -512,19 +509,6 @@ class PushApplier:
         return "accepted"
 
 
-def _hazard_items(session: Session, principal: Principal, parents: dict[uuid.UUID, uuid.UUID | None],
-                  resolver: OrganisationResolver, hazard_ids: list[uuid.UUID]) -> list[dict[str, Any]]:
-    """The hazards of a pull page the account may reach, each with its whole history, read a chunk
-    of hazards at a time."""
-    items: list[dict[str, Any]] = []
-    for chunk in chunks(hazard_ids):
-        found = session.scalars(select(Hazard).where(Hazard.id.in_(chunk))).all()
-        reachable = [h for h in found if principal.may_reach(resolver.of_site(h.site_id), parents)]
-        payloads = hazard_payloads(session, reachable)
-        items += [{"entity": "hazard", **payloads[h.id]} for h in reachable]
-    return items
-
-
 def replace_links(session: Session, entity: str, row_id: uuid.UUID, links: list[str]) -> None:
     if entity == "notice":
         session.execute(delete(notice_hazards).where(notice_hazards.c.notice_id == row_id))
@@ -555,62 +539,3 @@ def push(session: Session, store: FileStore, principal: Principal, replica_id: u
                            .where(ChangeLog.cursor > before, ChangeLog.token_id == principal.token_id)).one()
     cursor_range = [span[0], span[1]] if span[0] is not None else None
     return {"results": results, "cursor_range": cursor_range}
-
-
-def pull(session: Session, principal: Principal, cursor: int, limit: int = PULL_PAGE_LIMIT) -> dict[str, Any]:
-    """The rows changed after ``cursor`` that the account may reach, each in its current state; a
-    hazard comes with its whole history, so a page never leaves a row ahead of its events."""
-    limit = max(1, min(limit, PULL_PAGE_LIMIT))
-    parents = organisation_parents(session)
-    query = select(ChangeLog.cursor, ChangeLog.entity, ChangeLog.entity_id, ChangeLog.deleted).where(
-        ChangeLog.cursor > cursor)
-    if not principal.is_admin:
-        # Only the entries of the organisations this account reaches (and those whose organisation
-        # was not known when they were logged): what it costs follows the account's organisations,
-        # not the whole city's. Every row is still checked below as it is now.
-        reach = principal.granted | {org for org in parents if principal.may_reach(org, parents)}
-        query = query.where(or_(ChangeLog.organisation_id.in_(sorted(reach)), ChangeLog.organisation_id.is_(None)))
-    entries = session.execute(query.order_by(ChangeLog.cursor).limit(limit)).all()
-    # Set-based from here: a query per table and chunk of 500, never one per entry (a first pull of
-    # 10,000 hazards made 30,000 single-row queries; issue 23).
-    event_ids = [entity_id for _cursor, entity, entity_id, _deleted in entries if entity == "event"]
-    hazard_of_event: dict[uuid.UUID, uuid.UUID] = {}
-    for chunk in chunks(event_ids):
-        hazard_of_event.update((event_id, hazard_id) for event_id, hazard_id in session.execute(
-            select(HazardEvent.id, HazardEvent.hazard_id).where(HazardEvent.id.in_(chunk))))
-    touched: dict[tuple[str, uuid.UUID], bool] = {}
-    for _cursor, entity, entity_id, deleted in entries:
-        if entity == "event":
-            if (hazard_id := hazard_of_event.get(entity_id)) is not None:
-                touched[("hazard", hazard_id)] = False
-            continue
-        touched[(entity, entity_id)] = deleted
-    by_entity: dict[str, list[uuid.UUID]] = {}
-    for entity, entity_id in touched:
-        by_entity.setdefault(entity, []).append(entity_id)
-    resolver = OrganisationResolver(session)
-    items: list[dict[str, Any]] = []
-    for entity, ids in by_entity.items():
-        if entity == "hazard":
-            items += _hazard_items(session, principal, parents, resolver, ids)
-            continue
-        model = CLOCKED.get(entity)
-        if model is None:
-            continue
-        id_column = model.__table__.c.id
-        found = {primary_key(obj): obj for chunk in chunks(ids)
-                 for obj in session.scalars(select(model).where(id_column.in_(chunk)))}
-        if entity == "attachment":
-            resolver.preload_hazards([obj.hazard_id for obj in found.values()])  # type: ignore[attr-defined]
-        for entity_id in ids:
-            obj = found.get(entity_id)
-            if obj is None:
-                if touched[(entity, entity_id)] and entity == "attachment":
-                    items.append({"entity": entity, "id": str(entity_id), "deleted": True})
-                continue
-            if principal.may_reach(resolver.of_row(entity, obj), parents):
-                items.append(row_item(session, entity, obj))
-    new_cursor = entries[-1][0] if entries else cursor
-    signers = (event.get("signer") for item in items for event in item.get("events") or ())
-    return {"items": sort_items(items), "cursor": new_cursor, "more": len(entries) == limit,
-            "keys": signatures.keys_payload(session, signers)}

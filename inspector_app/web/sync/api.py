@@ -9,7 +9,7 @@ a 500. Files move by content hash, small ones several to a request both ways (up
 down: web/sync/file_fetch.py), large ones in resumable chunks (web/sync/uploads.py, and GET by offset),
 and are checked before they enter a store; a file the account may not see is answered for exactly as
 one the server lacks.
-The work itself is core.sync.server; this module only speaks HTTP.
+The work itself is core.sync.server (push) and core.sync.pull_pages (pull); this module only speaks HTTP.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from starlette.types import ASGIApp
 from inspector_app.core import signatures
 from inspector_app.core.accounts import Principal, authenticate
 from inspector_app.core.db import Database
-from inspector_app.core.sync import registration, server
+from inspector_app.core.sync import pull_pages, registration, server
 from inspector_app.core.sync.file_access import may_read_file, readable_files
 from inspector_app.i18n import _
 from inspector_app.web.sync import file_batch, file_fetch
@@ -241,13 +241,13 @@ class SyncApi:
     async def pull(self, request: Request) -> Response:
         principal, data = await self._authorised_json(request, "pull")
         cursor = _whole_number(data, "cursor", 0)
-        limit = _whole_number(data, "limit", server.PULL_PAGE_LIMIT)
+        limit = _whole_number(data, "limit", pull_pages.PULL_PAGE_LIMIT)
 
         def work() -> dict[str, Any]:
             with self.db.session() as session:
                 if session.get_bind().dialect.name == "postgresql":
                     session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-                return server.pull(session, principal, cursor, limit)
+                return pull_pages.pull(session, principal, cursor, limit)
 
         return JSONResponse(await run_in_threadpool(work))
 
