@@ -3,9 +3,10 @@ laptop's Due view, its notice at start, the printed day list and `inspector-app 
 
 Why a hazard is listed ("why"): ``overdue`` (open or in progress past its deadline), ``reinspection``
 (the unit reported it fixed: the inspector owes the re-inspection, listed while the hazard waits),
-``due`` (open or in progress, deadline today or within ``days``). Reports waiting for re-inspection
-from the responsible units ("report") come with issue 24 and are not listed here yet. Each item
-carries its supervision level (core.supervision_rules), derived like everything here.
+``due`` (open or in progress, deadline today or within ``days``), ``report`` (a responsible unit sent
+something through its link that waits for the inspector's answer: a rectification report, an
+extension request, a dispute; core.unit_report_answers), which comes before the hazard's other
+reasons. Each item carries its supervision level (core.supervision_rules), derived like everything here.
 
 ``route_order`` sorts items as a walk goes: site, building (its order, then name), floor (level), room.
 No Qt.
@@ -24,11 +25,13 @@ from sqlalchemy.orm import Session
 from inspector_app.core import dates
 from inspector_app.core.models import Building, Floor, Hazard, Site
 from inspector_app.core.supervision import LevelReader
+from inspector_app.core.unit_report_answers import list_reports
 from inspector_app.core.workflow import OVERDUE_STATES, Status
 from inspector_app.i18n import N_, _
 
-WHY_ORDER = ("overdue", "reinspection", "due")
-WHY_LABELS = {"overdue": N_("Overdue"), "reinspection": N_("Re-inspection"), "due": N_("Due")}
+WHY_ORDER = ("overdue", "report", "reinspection", "due")
+WHY_LABELS = {"overdue": N_("Overdue"), "report": N_("Unit's report"), "reinspection": N_("Re-inspection"),
+              "due": N_("Due")}
 DEFAULT_DAYS = 7
 
 
@@ -72,11 +75,12 @@ def due_items(session: Session, days: int = DEFAULT_DAYS, today: dt.date | None 
     today = today or dates.today()
     horizon = today + dt.timedelta(days=max(days, 0))
     ruled = sorted(OVERDUE_STATES)
+    reported = {report.hazard_id for report in list_reports(session, waiting_only=True)}
     query = (select(Hazard, Site.name, Building.name, Building.sort_order, Floor.name, Floor.level)
              .join(Site, Hazard.site_id == Site.id)
              .outerjoin(Floor, Hazard.floor_id == Floor.id)
              .outerjoin(Building, Floor.building_id == Building.id)
-             .where(or_(Hazard.status == Status.AWAITING_REINSPECTION.value,
+             .where(or_(Hazard.status == Status.AWAITING_REINSPECTION.value, Hazard.id.in_(reported),
                         and_(Hazard.status.in_(ruled), Hazard.deadline.is_not(None), Hazard.deadline <= horizon))))
     if site_id is not None:
         query = query.where(Hazard.site_id == site_id)
@@ -84,7 +88,9 @@ def due_items(session: Session, days: int = DEFAULT_DAYS, today: dt.date | None 
     levels = LevelReader(session, today, [row[0].id for row in rows])
     items = []
     for hazard, site, building, order, floor, level in rows:
-        if hazard.status == Status.AWAITING_REINSPECTION.value:
+        if hazard.id in reported:
+            why = "report"
+        elif hazard.status == Status.AWAITING_REINSPECTION.value:
             why = "reinspection"
         else:
             why = "overdue" if hazard.deadline is not None and hazard.deadline < today else "due"

@@ -35,7 +35,7 @@ from inspector_app.ui.models import ID_ROLE, AnyIndex
 
 DUE_COLUMNS = (("why", N_("Why")), ("number", N_("Number")), ("deadline", N_("Deadline")),
                ("level", N_("Supervision")), ("place", N_("Location")), ("description", N_("Description")))
-WHY_COLOURS = {"overdue": "#c62828", "reinspection": "#1976d2", "due": "#f57c00"}
+WHY_COLOURS = {"overdue": "#c62828", "report": "#6a1b9a", "reinspection": "#1976d2", "due": "#f57c00"}
 NOTICE_LINES = 3  # the notice at start stays short: the rest is one click away in the Due view
 
 

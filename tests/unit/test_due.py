@@ -85,3 +85,36 @@ def test_the_due_command_prints_json_and_the_day_list(run, ledger, tmp_path):
     assert fonts and all(" yes yes " in row for row in fonts)
     code, _out, err = run("due", "--days", "-1")
     assert code != 0 and "--days takes 0 to 366" in err
+
+
+def test_a_units_report_waiting_for_an_answer_is_due_before_re_inspections(ledger):
+    """SC-0004 is due in 20 days, so not listed; once its unit asks for more time through its link, the
+    request waits for the inspector's answer and the hazard is listed as "report"; answered, it is not."""
+    import io
+    import uuid
+
+    from PIL import Image
+
+    from inspector_app.core import rectification_links, unit_reports
+    from inspector_app.core.unit_report_answers import reject
+
+    def send(number: str, kind: str, text: str, photos: tuple[bytes, ...] = ()) -> str:
+        with dates.fixed_clock(NOW, BEIJING), ledger.session() as session:
+            hazard = find_hazard(session, number)
+            link = rectification_links.open_link(session, rectification_links.issue(session, hazard.id, "li"))
+            events = unit_reports.submit(session, ledger.store, link, unit_reports.UnitSubmission(
+                kind, text, "Wang", photos=photos), TODAY, dates.start_of_day(TODAY))
+            return str(events[-1].id)
+
+    out = io.BytesIO()
+    Image.new("RGB", (32, 24), (9, 99, 9)).save(out, "JPEG")
+    extension = send("SC-0004", "extension", "parts are late")
+    send("SC-0002", "report", "fixed", (out.getvalue(),))
+    with dates.fixed_clock(NOW, BEIJING), ledger.session() as session:
+        items = due_items(session, days=7)
+        assert [(i.number, i.why) for i in items if i.why in ("report", "reinspection")] == [
+            ("SC-0002", "report"), ("SC-0004", "report"), ("SC-0006", "reinspection")]
+        assert [i.why for i in items][:3] == ["overdue", "overdue", "report"]
+        reject(session, ledger.store, uuid.UUID(extension), "li", "no more time")
+    with dates.fixed_clock(NOW, BEIJING), ledger.session() as session:
+        assert "SC-0004" not in [i.number for i in due_items(session, days=7)]
