@@ -64,6 +64,11 @@ class SummaryPanel(QWidget):
                 "{count} confirmed major hazard under listed supervision",
                 "{count} confirmed major hazards under listed supervision", summary.major_listed).format(
                 count=summary.major_listed) + "</b>")
+        if summary.reports_waiting:
+            lines.append("<b style='color:#6a1b9a'>" + ngettext(
+                "{count} hazard with a unit's report waiting for your answer",
+                "{count} hazards with a unit's report waiting for your answer", summary.reports_waiting).format(
+                count=summary.reports_waiting) + "</b>")
         lines.append(_("Fixed on the spot: {count} ({rate:.0%})").format(
             count=summary.fixed_on_spot, rate=summary.on_spot_rate))
         for status in Status:

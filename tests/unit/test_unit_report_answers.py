@@ -18,6 +18,7 @@ from inspector_app.core import audit, dates, rectification_links, unit_reports
 from inspector_app.core.demo import create_demo
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import Attachment, Hazard
+from inspector_app.core.summary import summarise
 from inspector_app.core.unit_report_answers import accept, list_reports, reject
 
 
@@ -57,12 +58,14 @@ def test_a_rectification_report_waits_then_closes_with_the_units_photo_as_after_
     report_id = send("report", "fixed", photos=[_jpeg()])
     with db.session() as session:
         assert [(r.kind, r.status) for r in list_reports(session, waiting_only=True)] == [("rectification", "waiting")]
+        assert summarise(session).reports_waiting == 1  # the summary panel's count
         done = accept(session, db.store, uuid.UUID(report_id), "li", note="ok")
     assert done.status == "accepted" and _status(db, hazard_id) == "closed"
     with db.session() as session:
         roles = [a.role for a in session.scalars(select(Attachment).where(Attachment.hazard_id == hazard_id))]
         assert "after" in roles and "unit" not in roles
         assert list_reports(session, waiting_only=True) == []
+        assert summarise(session).reports_waiting == 0
         with pytest.raises(InspectorError, match="answered already"):
             accept(session, db.store, uuid.UUID(report_id), "li")
         assert audit.verify(session).ok
