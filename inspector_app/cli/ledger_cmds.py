@@ -60,7 +60,7 @@ def run_export(context: AppContext, args: argparse.Namespace) -> int:
     from inspector_app.core import notice_register
     from inspector_app.core.models import Building
     from inspector_app.core.queries import list_hazards
-    from inspector_app.exports.ledger_table import ledger_lines, write_csv
+    from inspector_app.exports.ledger_table import ledger_lines, review_statement, write_csv
     from inspector_app.exports.ledger_xlsx import write_ledger_xlsx
     from inspector_app.notices.printing import ledger_language, print_ledger
 
@@ -81,6 +81,7 @@ def run_export(context: AppContext, args: argparse.Namespace) -> int:
         sites = list(dict.fromkeys(r.site for r in rows))
         with use_language(language):
             lines = ledger_lines(session, context.catalogue, ids, today, context.db.store)
+            review = review_statement(session, ids)
             scope = _scope(args, sites)
     unit = " / ".join(sites) + (f" {args.building}" if args.building else "")
     if args.format == "pdf":
@@ -90,6 +91,7 @@ def run_export(context: AppContext, args: argparse.Namespace) -> int:
             if args.format == "csv":
                 write_csv(lines, args.out)
             else:
-                write_ledger_xlsx(lines, args.out, organisation=organisation, scope=scope, printed_on=today)
+                write_ledger_xlsx(lines, args.out, organisation=organisation, scope=scope, printed_on=today,
+                                  review=review)
     print_json({"out": str(args.out), "hazards": len(lines), "language": language})
     return 0

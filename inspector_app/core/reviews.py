@@ -40,3 +40,13 @@ def reviews_of(session: Session, hazard_id: uuid.UUID) -> list[Review]:
     return list(session.scalars(
         select(Review).join(review_hazards, review_hazards.c.review_id == Review.id)
         .where(review_hazards.c.hazard_id == hazard_id).order_by(Review.reviewed_on)))
+
+
+def latest_review(session: Session, hazard_ids: Sequence[uuid.UUID] | None = None) -> Review | None:
+    """The newest principal review of any of these hazards (of any hazard when None): what a ledger
+    export names as the principal's latest confirmation."""
+    query = select(Review).order_by(Review.recorded_at.desc()).limit(1)
+    if hazard_ids is not None:
+        query = query.where(Review.id.in_(select(review_hazards.c.review_id).where(
+            review_hazards.c.hazard_id.in_(list(hazard_ids)))))
+    return session.scalars(query).first()

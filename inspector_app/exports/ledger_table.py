@@ -218,3 +218,15 @@ def write_csv(lines: Sequence[LedgerLine], path: Path) -> None:
     except OSError as exc:
         raise InspectorError(_("Cannot write {path}: {problem}").format(
             path=path, problem=exc.strerror or exc)) from exc
+
+
+def review_statement(session: Session, hazard_ids: Sequence[uuid.UUID] | None) -> str:
+    """The principal's latest confirmation of these hazards, as an export prints it ("" when none)."""
+    from inspector_app.core.reviews import latest_review
+
+    review = latest_review(session, hazard_ids)
+    if review is None:
+        return ""
+    return _("Latest review by the principal: {name}, {date}").format(name=review.reviewer,
+                                                                       date=review.reviewed_on.isoformat()) + (
+        " (" + review.note + ")" if review.note else "")

@@ -56,14 +56,17 @@ def money_format() -> str:
 
 
 def write_ledger_xlsx(lines: Sequence[LedgerLine], path: Path, *, organisation: str, scope: str,
-                      printed_on: dt.date) -> None:
-    """Write the ledger and its summary sheet in the current language; the file is whole or absent."""
+                      printed_on: dt.date, review: str = "") -> None:
+    """Write the ledger and its summary sheet in the current language; the file is whole or absent.
+    ``review``: the principal's latest confirmation (ledger_table.review_statement), under the title."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = _("Ledger")[:31]  # Excel's limit for a sheet name
     subtitle = _("{organisation} · {scope} · made on {date}").format(
         organisation=organisation or "—", scope=scope, date=printed_on.isoformat())
+    if review:
+        subtitle += " · " + review
     _ledger_sheet(sheet, lines, _("Hazard rectification ledger"), subtitle)
     summary = book.create_sheet(_("Summary")[:31])
     _summary_sheet(summary, lines, subtitle)

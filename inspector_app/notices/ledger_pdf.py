@@ -41,7 +41,8 @@ PAGE = landscape(A4)
 MARGIN = 15 * mm
 
 
-def ledger_pdf(lines: Sequence[LedgerLine], unit: str, today: dt.date | None = None) -> bytes:
+def ledger_pdf(lines: Sequence[LedgerLine], unit: str, today: dt.date | None = None, review: str = "") -> bytes:
+    """``review``: the principal's latest confirmation (exports.ledger_table.review_statement), "" if none."""
     today = today or issue_day()
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=PAGE, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
@@ -55,6 +56,8 @@ def ledger_pdf(lines: Sequence[LedgerLine], unit: str, today: dt.date | None = N
     listed = sum(1 for line in lines if line.listed)
     if listed:  # counted apart, and listed first in the table (exports.ledger_table)
         summary += " " + _("Confirmed major hazards under listed supervision: {count}.").format(count=listed)
+    if review:
+        summary += " " + review + "."
     story: list[Flowable] = [
         _Title(_("Hazard rectification ledger"), f"{unit}    " + _("Printed on {date}").format(
             date=L.long_date(today))),

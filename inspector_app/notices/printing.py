@@ -37,7 +37,7 @@ from inspector_app.core.organisation import (
     settings_for_hazards,
 )
 from inspector_app.core.workflow import FINAL_STATES
-from inspector_app.exports.ledger_table import ledger_lines
+from inspector_app.exports.ledger_table import ledger_lines, review_statement
 from inspector_app.i18n import DEFAULT_LANGUAGE, _, use_language
 from inspector_app.notices import plan_excerpt
 from inspector_app.notices.determination_pdf import determination_pdf
@@ -222,7 +222,7 @@ def print_ledger(db: Database, catalogue: Catalogue, hazard_ids: Sequence[uuid.U
         language = chosen or ledger_language(session, language)
     with use_language(language), db.session() as session:
         lines = ledger_lines(session, catalogue, hazard_ids, today, db.store)
-        pdf = ledger_pdf(lines, unit, today)
+        pdf = ledger_pdf(lines, unit, today, review_statement(session, hazard_ids))
     notice_register.write_atomically(out, pdf)
     return Printed(out, _page_count(out), language=language)
 

@@ -26,7 +26,7 @@ from inspector_app.app.context import AppContext
 from inspector_app.core import notice_register
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.organisation import choose_organisation
-from inspector_app.exports.ledger_table import ledger_lines, write_csv
+from inspector_app.exports.ledger_table import ledger_lines, review_statement, write_csv
 from inspector_app.exports.ledger_xlsx import write_ledger_xlsx
 from inspector_app.i18n import _, ngettext, use_language
 from inspector_app.notices.printing import ledger_language, print_ledger
@@ -126,6 +126,7 @@ def export_ledger(parent: QWidget, context: AppContext, listed: list[uuid.UUID],
                 organisation = ""
             with use_language(language):
                 lines = ledger_lines(session, context.catalogue, ids, today, context.db.store)
+                review = review_statement(session, ids)
                 scope = dialog.scope(describe_filters())
         count = len(lines)
         if kind == "pdf":
@@ -136,7 +137,8 @@ def export_ledger(parent: QWidget, context: AppContext, listed: list[uuid.UUID],
                 if kind == "csv":
                     write_csv(lines, out)
                 else:
-                    write_ledger_xlsx(lines, out, organisation=organisation, scope=scope, printed_on=today)
+                    write_ledger_xlsx(lines, out, organisation=organisation, scope=scope, printed_on=today,
+                                      review=review)
     except InspectorError as exc:
         QMessageBox.warning(parent, _("Export the ledger"), str(exc))
         return None

@@ -22,7 +22,7 @@ from inspector_app.core.signatures import SERVER_SIGNER, signature_valid
 from inspector_app.web.app import create_app
 from tests.browser import chromium, overflows_sideways
 from tests.live_server import live_server
-from tests.notices.test_notices import decoded_qr_per_page
+from tests.notices.test_notices import decoded_qr_per_page, pdftotext
 
 
 @pytest.fixture
@@ -79,6 +79,17 @@ def test_the_principal_confirms_the_ledger_from_the_sheets_code(school_ledger, c
             key = session.get(SigningKey, event.signer)
             assert key.inspector == SERVER_SIGNER and signature_valid(key.public_key, event.hash, event.signature)
         assert audit.verify(session).ok
+
+    # The ledger exports name the principal's latest confirmation.
+    for kind in ("xlsx", "pdf"):
+        out = tmp_path / f"ledger.{kind}"
+        assert main(["--db", str(path), "ledger", "export", "--format", kind, "--out", str(out)]) == 0
+    from openpyxl import load_workbook
+
+    subtitle = " ".join(str(c.value) for row in load_workbook(tmp_path / "ledger.xlsx").active.iter_rows(max_row=3)
+                        for c in row if c.value)
+    assert "张校长" in subtitle and "请后勤处本周内完成整改" in subtitle
+    assert "张校长" in "".join(pdftotext(tmp_path / "ledger.pdf").split())
 
 
 def test_a_new_sheet_ends_the_old_code_and_bad_posts_store_nothing(school_ledger, capsys, tmp_path):
