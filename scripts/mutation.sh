@@ -37,7 +37,7 @@ declare -A TESTS=(
   [hazards]="tests/unit/test_hazard_use_cases.py tests/unit/test_bulk_status.py tests/unit/test_hazard_texts_language.py"
   [status]="tests/unit/test_public_status.py tests/unit/test_public_status_language.py"
   [event_rules]="tests/unit/test_event_rules.py tests/unit/test_event_rules_edges.py"
-  [push_checks]="tests/unit/test_push_checks.py"
+  [push_checks]="tests/unit/test_push_checks.py tests/sync/test_rectification_links.py"
   [signatures]="tests/unit/test_signatures.py tests/unit/test_signature_registry.py"
   [pull_pages]="tests/unit/test_pull_pages.py"
 )
