@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from inspector_app.core import rectification_links
 from inspector_app.core.hazards import change_status
-from inspector_app.core.models import Hazard, RectificationLink
+from inspector_app.core.models import Hazard, RectificationLink, ReviewLink
 from inspector_app.core.sync import laptop as laptop_side
 from inspector_app.core.sync.push_checks import link_refusal
 from tests.sync.conftest import Central, add, school, verified
@@ -67,6 +67,14 @@ def test_the_server_refuses_a_link_row_the_program_would_never_write(db, english
     assert "cannot change" in link_refusal("link", link, {**values, "secret_hash": "b" * 64,
                                                           "ended_at": link.ended_at})
     assert "reason" in link_refusal("link", None, {**values, "ended_reason": "bored"})
+    moved = link_refusal("link", link, {**values, "hazard_id": uuid.uuid4(), "ended_at": link.ended_at})
+    assert moved is not None and "'hazard_id'" in moved  # a link stays with its hazard
+    review_link = ReviewLink(site_id=uuid.uuid4(), secret_hash="c" * 64)
+    school = {"id": review_link.id, "site_id": review_link.site_id, "secret_hash": "c" * 64, "ended_at": None,
+              "ended_reason": ""}
+    assert link_refusal("link", review_link, school) is None
+    moved = link_refusal("link", review_link, {**school, "site_id": uuid.uuid4()})
+    assert moved is not None and "'site_id'" in moved  # and a principal's link with its school
     assert link_refusal("link", None, values) is None
     assert link_refusal("link", link, {**values, "ended_at": link.ended_at, "ended_reason": "closed"}) is None
 
