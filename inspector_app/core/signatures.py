@@ -141,14 +141,21 @@ def sign_outgoing(session: Session, items: list[dict[str, Any]], key: LaptopKey)
                 continue
             event["signer"], event["signature"] = key.id, key.sign(str(event["hash"]))
             signed.append({"event_id": uuid.UUID(str(event["id"])), "signer": key.id, "signature": event["signature"]})
-    if signed:
-        table = HazardEvent.__table__
-        assert isinstance(table, Table)
-        session.connection().execute(
-            update(table).where(table.c.id == bindparam("event_id")).values(signer=bindparam("signer"),
-                                                                         signature=bindparam("signature")),
-            signed)
+    _store_signatures(session, signed)
     return len(signed)
+
+
+def _store_signatures(session: Session, signed: list[dict[str, Any]]) -> None:
+    """Keep signatures (event_id, signer, signature) with one UPDATE, not through the ORM: a signature
+    is not a change to send again."""
+    if not signed:
+        return
+    table = HazardEvent.__table__
+    assert isinstance(table, Table)
+    session.connection().execute(
+        update(table).where(table.c.id == bindparam("event_id")).values(signer=bindparam("signer"),
+                                                                     signature=bindparam("signature")),
+        signed)
 
 
 def remember_keys(session: Session, entries: Iterable[Any]) -> list[str]:
@@ -230,12 +237,7 @@ def sign_written(session: Session, events: Sequence[HazardEvent], key: LaptopKey
     """Sign events this ledger has just written (the server's own), with one UPDATE like a push."""
     signed = [{"event_id": event.id, "signer": key.id, "signature": key.sign(event.hash)} for event in events]
     if signed:
-        table = HazardEvent.__table__
-        assert isinstance(table, Table)
-        session.connection().execute(
-            update(table).where(table.c.id == bindparam("event_id")).values(signer=bindparam("signer"),
-                                                                         signature=bindparam("signature")),
-            signed)
+        _store_signatures(session, signed)
         for event in events:
             session.expire(event, ["signer", "signature"])
 
