@@ -8,7 +8,9 @@ The window opens on the first floor with an open hazard that has a marked-up pho
 inspector sees it mid-walk; --ledger shows the ledger tab, --closed a closed hazard, --markup the
 photo's full view; --hazard selects that hazard (LL1-0018: an e-bike in a lobby, flagged as a possible
 major hazard; LL1-0041: the confirmed one), --major-dialog answers its major-hazard questions yes and
-opens the confirming (or declining) dialog. Settings go to a temporary folder, never to the user's own.
+opens the confirming (or declining) dialog; --unit-report has a responsible unit report the fix of a
+hazard in progress (with a photo taken the day before) and lists the hazards whose report waits.
+Settings go to a temporary folder, never to the user's own.
 With --shot it saves the screen (or the open dialog) after the event loop settled, and quits.
 """
 
@@ -19,6 +21,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 TMP = Path(tempfile.mkdtemp(prefix="inspector-show-"))
 os.environ["INSPECTOR_HOME"] = str(TMP)  # the program's own override of its user folders (paths.py)
@@ -44,6 +47,33 @@ MARKUP = {"version": 1, "shapes": [
 ]}
 
 
+def _unit_reports(context: AppContext, session: Any) -> Any:
+    """A unit's report, as the server writes it, on a hazard in progress that has a photo; its id."""
+    import datetime as dt
+    import io
+
+    from PIL import Image
+
+    from inspector_app.core import dates, rectification_links, unit_reports
+    from inspector_app.core.photos import DATETIME_ORIGINAL, EXIF_IFD
+
+    ids = [as_uuid(raw) for raw in ledger_ids(session, LedgerFilter(statuses=frozenset({"in_progress"})))]
+    hazard_id = next((i for i in ids if attachments_of(session, i)), ids[0])
+    before = attachments_of(session, hazard_id)
+    source = context.db.store.find(before[0].file_hash) if before else None
+    picture = Image.open(source).convert("RGB") if source else Image.new("RGB", (800, 600), (40, 150, 70))
+    exif = Image.Exif()
+    exif[EXIF_IFD] = {DATETIME_ORIGINAL: (dt.datetime.now() - dt.timedelta(days=1)).strftime("%Y:%m:%d %H:%M:%S")}
+    out = io.BytesIO()
+    picture.save(out, "JPEG", exif=exif)
+    link = rectification_links.open_link(session, rectification_links.issue(session, hazard_id, "李明"))
+    now = dates.now()
+    unit_reports.submit(session, context.db.store, link, unit_reports.UnitSubmission(
+        "report", "已拆除私拉电线，插线板改为墙插供电。", "王强", "后勤处", photos=(out.getvalue(),)),
+        dates.local_date(now), dates.start_of_day(dates.local_date(now)))
+    return hazard_id
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("language", nargs="?", default="zh_CN", choices=("zh_CN", "en"))
@@ -56,6 +86,8 @@ def main() -> int:
     parser.add_argument("--hazard", help="select the hazard of this number")
     parser.add_argument("--major-dialog", choices=("confirm", "decline"),
                         help="answer the major-hazard questions yes and open this dialog")
+    parser.add_argument("--unit-report", action="store_true",
+                        help="a unit's report waits on a hazard in progress: select it in the filtered ledger")
     args = parser.parse_args()
     set_language(args.language)
     quiet_qt()  # as the program does
@@ -72,6 +104,8 @@ def main() -> int:
         hazard_id = next((i for i in ids if attachments_of(session, i)), ids[0])
         if args.hazard:
             hazard_id = find_hazard(session, args.hazard).id
+        if args.unit_report:
+            hazard_id = _unit_reports(context, session)
         photos = attachments_of(session, hazard_id)
         if photos and not args.closed and not args.hazard:
             set_photo_overlay(session, photos[0].id, MARKUP, "demo")
@@ -84,6 +118,8 @@ def main() -> int:
     window.editor.set_hazard(str(hazard_id))
     if args.ledger:
         window.ledger_tab_action.trigger()
+    if args.unit_report:
+        window.summary.reportsWaitingRequested.emit()
     if args.due:
         window.tabs.setCurrentWidget(window.due_view)
     if args.markup:

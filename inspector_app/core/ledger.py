@@ -20,6 +20,7 @@ from inspector_app.core.hazard_rows import HazardRow
 from inspector_app.core.models import Building, Floor, Hazard
 from inspector_app.core.queries import hazard_row, hazard_rows_query
 from inspector_app.core.supervision import LevelReader, ids_at_least
+from inspector_app.core.unit_report_answers import waiting_hazard_ids
 from inspector_app.core.workflow import FINAL_STATES, OVERDUE_STATES, Severity
 
 
@@ -29,6 +30,8 @@ class LedgerFilter:
     overdue_only: bool = False
     # Only hazards at this supervision level or above (0: any); derived, so read by core.supervision.
     supervision_min: int = 0
+    # Only hazards with a unit's report waiting for the inspector's answer (core.unit_report_answers).
+    reports_waiting: bool = False
     categories: frozenset[str] = frozenset()
     severity: str = ""
     site_id: uuid.UUID | None = None
@@ -70,6 +73,8 @@ def _conditions(flt: LedgerFilter, today: dt.date, session: Session | None = Non
     conditions: list[Any] = []
     if flt.supervision_min and session is not None:
         conditions.append(Hazard.id.in_(ids_at_least(session, flt.supervision_min, today)))
+    if flt.reports_waiting and session is not None:
+        conditions.append(Hazard.id.in_(sorted(waiting_hazard_ids(session), key=str)))
     if flt.statuses:
         conditions.append(Hazard.status.in_(sorted(flt.statuses)))
     if flt.overdue_only:

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from inspector_app.core import dates
 from inspector_app.core.models import Building, Floor, Hazard
-from inspector_app.core.unit_report_answers import list_reports
+from inspector_app.core.unit_report_answers import waiting_hazard_ids
 from inspector_app.core.workflow import FINAL_STATES, OVERDUE_STATES
 
 if TYPE_CHECKING:
@@ -70,7 +70,7 @@ def summarise(session: Session, site_id: uuid.UUID | None = None, inspection_id:
         *scope, Hazard.major_rule > "", Hazard.status.not_in(sorted(FINAL_STATES)))) or 0)
     summary.fixed_on_spot = int(session.scalar(
         select(func.count()).select_from(Hazard).where(*scope, Hazard.fixed_on_spot.is_(True))) or 0)
-    waiting = {report.hazard_id for report in list_reports(session, waiting_only=True)}
+    waiting = waiting_hazard_ids(session)
     if waiting:  # few: a hazard has them only while a unit waits for its answer
         summary.reports_waiting = int(session.scalar(select(func.count()).select_from(Hazard).where(
             *scope, Hazard.id.in_(waiting))) or 0)

@@ -127,6 +127,22 @@ def list_reports(session: Session, waiting_only: bool = False) -> list[UnitRepor
     return [r for r in reports if r.status == WAITING] if waiting_only else reports
 
 
+def waiting_hazard_ids(session: Session) -> set[uuid.UUID]:
+    """The hazards with a unit's report that waits for the inspector's answer (the ledger's filter,
+    the summary's count)."""
+    return {report.hazard_id for report in list_reports(session, waiting_only=True)}
+
+
+def reports_of_hazard(session: Session, hazard_id: uuid.UUID) -> list[UnitReport]:
+    """One hazard's unit reports, oldest first, each with its state (what the editor shows)."""
+    hazard = session.get(Hazard, hazard_id)
+    if hazard is None:
+        return []
+    chain = session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard_id)
+                            .order_by(HazardEvent.seq)).all()
+    return reports_of(hazard.number, chain)
+
+
 def find_report(session: Session, report_id: uuid.UUID) -> tuple[UnitReport, Hazard]:
     event = session.get(HazardEvent, report_id)
     if event is None or not _is_unit_event(event):

@@ -90,7 +90,10 @@ class LedgerView(QWidget):
         self.building = QComboBox()
         self.supervision = QComboBox()  # at this supervision (督办) level or above
         self.overdue = QCheckBox()
+        self.reports_waiting = QCheckBox()  # a unit's report waits for the inspector's answer
+        self.reports_waiting.setObjectName("reports_waiting")
         self.responsible = QLineEdit()
+        self.responsible.setMinimumWidth(64)  # a name or two fit; the row still fits a 1366 px screen
         self.responsible.textChanged.connect(self.search_timer.start)
         self.date_from = QDateEdit(QDate.currentDate().addYears(-1))
         self.date_to = QDateEdit(QDate.currentDate())
@@ -100,7 +103,7 @@ class LedgerView(QWidget):
             # Long category names must not widen the window past a laptop screen.
             widget.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             widget.setMinimumContentsLength(8)
-        for box in (self.overdue, self.use_dates):
+        for box in (self.overdue, self.reports_waiting, self.use_dates):
             box.toggled.connect(self.apply_filter)
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
@@ -133,6 +136,7 @@ class LedgerView(QWidget):
             rows[row].addWidget(self.labels[key])
             rows[row].addWidget(filter_widget, 2 if key == "search" else 1)
         rows[1].addWidget(self.overdue)
+        rows[1].addWidget(self.reports_waiting)
         rows[2].addWidget(self.use_dates)
         rows[2].addWidget(self.labels["from"])
         rows[2].addWidget(self.date_from)
@@ -190,6 +194,9 @@ class LedgerView(QWidget):
             self.labels[key].setText(text)
         self.search.setPlaceholderText(_("number, description, room, person, category… (Ctrl+F)"))
         self.overdue.setText(_("Overdue only"))
+        self.reports_waiting.setText(_("Unit reports waiting"))
+        self.reports_waiting.setToolTip(_("Only hazards whose responsible unit sent a report, an extension request or "
+                                          "a dispute that waits for your answer"))
         self.use_dates.setText(_("Date range"))
         self.status_button.setText(_("Change status…"))
         self.reinspect_button.setText(_("Re-inspect…"))
@@ -234,6 +241,7 @@ class LedgerView(QWidget):
             severity=self.severity.currentData() or "",
             building_id=uuid.UUID(building) if building else (place if kind == "building" else None),
             overdue_only=self.overdue.isChecked(),
+            reports_waiting=self.reports_waiting.isChecked(),
             supervision_min=int(self.supervision.currentData() or 0),
             responsible=self.responsible.text(),
             found_from=day(self.date_from) if self.use_dates.isChecked() else None,
@@ -262,6 +270,8 @@ class LedgerView(QWidget):
         found += [f"{labels[key]} {value}" for key, value in chosen.items() if value]
         if self.overdue.isChecked():
             found.append(_("Overdue only"))
+        if self.reports_waiting.isChecked():
+            found.append(_("Unit reports waiting"))
         if self.responsible.text().strip():
             found.append(f"{labels['responsible']} {self.responsible.text().strip()}")
         if self.use_dates.isChecked():
@@ -315,6 +325,10 @@ class LedgerView(QWidget):
     def _building_filter(self) -> uuid.UUID | None:
         building = self.building.currentData()
         return uuid.UUID(building) if building else None
+
+    def show_reports_waiting(self) -> None:
+        """List only the hazards whose unit's report waits for an answer (the summary's link)."""
+        self.reports_waiting.setChecked(True)
 
     def refresh(self) -> None:
         """Re-read the ledger after a change elsewhere (editor, plan, another view), keeping the row

@@ -134,6 +134,7 @@ class MainWindow(UndoSteps):
         self.due_notice = DueNotice(context, self)
         self.due_notice.hazardActivated.connect(self.show_hazard)
         self.due_notice.showAll.connect(lambda: self.tabs.setCurrentWidget(self.due_view))
+        self.summary.reportsWaitingRequested.connect(self._list_reports_waiting)
         central = QWidget()
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(0, 0, 0, 0)
@@ -486,6 +487,12 @@ class MainWindow(UndoSteps):
         self.ledger_view.refresh()
         self.plan_panel.refresh_pins()
         self.drop_impossible_steps()  # fixed on the spot: the steps on it can no longer run
+
+    def _list_reports_waiting(self) -> None:
+        # All of them, wherever they are: the count names no floor, and each waits for an answer.
+        self.ledger_view.clear_place()
+        self.ledger_view.show_reports_waiting()
+        self.tabs.setCurrentWidget(self.ledger_view)
 
     def _print_determination(self, hazard_id: str) -> None:
         from inspector_app.ui.print_menu import print_selected

@@ -1,10 +1,12 @@
 """The summary panel: counts by status, category and building, overdue and major hazards, and the
-on-the-spot fix rate, for the current inspection and for the whole site."""
+on-the-spot fix rate, for the current inspection and for the whole site. The count of hazards whose
+unit's report waits is a link: it lists them in the ledger (``reportsWaitingRequested``)."""
 
 from __future__ import annotations
 
 import uuid
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from inspector_app.app.context import AppContext
@@ -16,6 +18,8 @@ TOP_CATEGORIES = 6
 
 
 class SummaryPanel(QWidget):
+    reportsWaitingRequested = Signal()
+
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.context = context
@@ -27,6 +31,7 @@ class SummaryPanel(QWidget):
         self.site_text = QLabel()
         for box, text in ((self.inspection_box, self.inspection_text), (self.site_box, self.site_text)):
             text.setWordWrap(True)
+            text.linkActivated.connect(self._link)
             box_layout = QFormLayout(box)
             box_layout.addRow(text)
         self.heat_map = QCheckBox()
@@ -65,10 +70,10 @@ class SummaryPanel(QWidget):
                 "{count} confirmed major hazards under listed supervision", summary.major_listed).format(
                 count=summary.major_listed) + "</b>")
         if summary.reports_waiting:
-            lines.append("<b style='color:#6a1b9a'>" + ngettext(
+            lines.append("<a href='reports' style='color:#6a1b9a; font-weight: bold'>" + ngettext(
                 "{count} hazard with a unit's report waiting for your answer",
                 "{count} hazards with a unit's report waiting for your answer", summary.reports_waiting).format(
-                count=summary.reports_waiting) + "</b>")
+                count=summary.reports_waiting) + "</a>")
         lines.append(_("Fixed on the spot: {count} ({rate:.0%})").format(
             count=summary.fixed_on_spot, rate=summary.on_spot_rate))
         for status in Status:
@@ -84,6 +89,10 @@ class SummaryPanel(QWidget):
                 name = categories[code].name.get() if code in categories else code
                 lines.append(f"{name}: {count}")
         return "<br>".join(lines)
+
+    def _link(self, target: str) -> None:
+        if target == "reports":
+            self.reportsWaitingRequested.emit()
 
     def retranslate(self) -> None:
         self.inspection_box.setTitle(_("This inspection"))

@@ -4,7 +4,8 @@ photos, the inspector's before-photos and the unit's after-photos side by side, 
 with its camera time and the server's receipt time (red when hours apart). Accept or Reject answer
 through the core, asking for what each answer needs (a reason, a new deadline).
 
-Opened from the sync panel's status ("N reports waiting") and from the Sync menu.
+Opened from the sync panel's status ("N reports waiting") and from the Sync menu; the hazard editor
+shows a hazard's waiting report with the same words, tiles and answers (ui/editor/unit_report_panel.py).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from sqlalchemy import select
 
 from inspector_app.app.context import AppContext
 from inspector_app.core import dates
+from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import Attachment
 from inspector_app.core.unit_report_answers import UnitReport, accept, list_reports, reject
@@ -180,36 +182,18 @@ class UnitReportsDialog(QDialog):
         if report is None:
             self.words.clear()
             return
-        lines = [f"<b>{_escape(report.number)}</b> · {_escape(_(KIND_WORDS.get(report.kind, report.kind)))}",
-                 _escape(report.text)]
-        if report.wanted_deadline:
-            lines.append(_escape(_("Asks for a new deadline: {date}").format(date=report.wanted_deadline)))
-        if report.answer:
-            lines.append(_escape(_("Answer: {note}").format(note=report.answer)))
-        self.words.setText("<br>".join(lines))
-        self._show_photos(report)
-
-    def _show_photos(self, report: UnitReport) -> None:
-        times = {t["id"]: t for t in report.photo_times}
-        with self.context.db.session() as session:
-            before = session.scalars(select(Attachment).where(Attachment.hazard_id == report.hazard_id,
-                                                              Attachment.role == "before")
-                                     .order_by(Attachment.created_at)).all()
-            unit = [session.get(Attachment, uuid.UUID(p)) for p in report.photos]
-            shown = [(a, _("Inspector's photo"), None) for a in before] + [
-                (a, _("From the unit"), times.get(str(a.id))) for a in unit if a is not None]
-            paths = {a.id: self.context.db.store.find(a.file_hash) for a, _label, _t in shown}
-        for attachment, label, facts in shown:
-            self.photo_row.addWidget(_photo_tile(paths[attachment.id], label, facts))
+        self.words.setText(report_words(report))
+        for tile in photo_tiles(self.context.db, report):
+            self.photo_row.addWidget(tile)
         self.photo_row.addStretch(1)
 
-    def _answer(self, work: Any) -> None:
+    def _answer(self, accepting: bool) -> None:
         report = self.chosen()
         if report is None:
             return
         try:
-            with self.context.db.session() as session:
-                work(session, report)
+            if not ask_and_answer(self, self.context.db, self.context.actor, report, accepting):
+                return
         except InspectorError as exc:
             self.problem.setText(str(exc))
             return
@@ -218,25 +202,52 @@ class UnitReportsDialog(QDialog):
         self.answered.emit()
 
     def accept_chosen(self) -> None:
-        report = self.chosen()
-        if report is None:
-            return
-        asked = AnswerDialog(report, accepting=True, parent=self)
-        if asked.exec() != QDialog.DialogCode.Accepted:
-            return
-        note, deadline = asked.note(), asked.deadline()
-        self._answer(lambda session, r: accept(session, self.context.db.store, r.id, self.context.actor, note=note,
-                                               deadline=deadline))
+        self._answer(accepting=True)
 
     def reject_chosen(self) -> None:
-        report = self.chosen()
-        if report is None:
-            return
-        asked = AnswerDialog(report, accepting=False, parent=self)
-        if asked.exec() != QDialog.DialogCode.Accepted:
-            return
-        note = asked.note()
-        self._answer(lambda session, r: reject(session, self.context.db.store, r.id, self.context.actor, note))
+        self._answer(accepting=False)
+
+
+def ask_and_answer(parent: QWidget, db: Database, actor: str, report: UnitReport, accepting: bool) -> bool:
+    """Ask what the answer needs (AnswerDialog), then record it through the core; False when the
+    inspector cancels. A refusal of the core (no reason given, answered already) is raised."""
+    asked = AnswerDialog(report, accepting=accepting, parent=parent)
+    if asked.exec() != QDialog.DialogCode.Accepted:
+        return False
+    with db.session() as session:
+        if accepting:
+            accept(session, db.store, report.id, actor, note=asked.note(), deadline=asked.deadline())
+        else:
+            reject(session, db.store, report.id, actor, asked.note())
+    return True
+
+
+def report_words(report: UnitReport) -> str:
+    """The report as rich text: hazard and kind, the unit's words, the date it asks for, any answer."""
+    lines = [f"<b>{_escape(report.number)}</b> · {_escape(_(KIND_WORDS.get(report.kind, report.kind)))}",
+             _escape(report.text)]
+    who = " · ".join(part for part in (report.reporter.get("name", ""), report.reporter.get("role", "")) if part)
+    if who:
+        lines.append(_escape(_("Reported by {who}, {when}").format(who=who, when=dates.shown_moment(report.at))))
+    if report.wanted_deadline:
+        lines.append(_escape(_("Asks for a new deadline: {date}").format(date=report.wanted_deadline)))
+    if report.answer:
+        lines.append(_escape(_("Answer: {note}").format(note=report.answer)))
+    return "<br>".join(lines)
+
+
+def photo_tiles(db: Database, report: UnitReport, size: int = THUMB) -> list[QWidget]:
+    """The inspector's before-photos, then the unit's photos with their camera and receipt times."""
+    times = {t["id"]: t for t in report.photo_times}
+    with db.session() as session:
+        before = session.scalars(select(Attachment).where(Attachment.hazard_id == report.hazard_id,
+                                                          Attachment.role == "before")
+                                 .order_by(Attachment.created_at)).all()
+        unit = [session.get(Attachment, uuid.UUID(p)) for p in report.photos]
+        shown = [(a, _("Inspector's photo"), None) for a in before] + [
+            (a, _("From the unit"), times.get(str(a.id))) for a in unit if a is not None]
+        paths = {a.id: db.store.find(a.file_hash) for a, _label, _t in shown}
+    return [photo_tile(paths[attachment.id], label, facts, size) for attachment, label, facts in shown]
 
 
 class AnswerDialog(QDialog):
@@ -286,18 +297,18 @@ class AnswerDialog(QDialog):
         return dt.date(chosen.year(), chosen.month(), chosen.day())
 
 
-def _photo_tile(path: Path | None, label: str, facts: dict[str, Any] | None) -> QWidget:
+def photo_tile(path: Path | None, label: str, facts: dict[str, Any] | None, size: int = THUMB) -> QWidget:
     tile = QWidget()
     column = QVBoxLayout(tile)
     picture = QLabel()
-    picture.setFixedSize(THUMB, THUMB)
+    picture.setFixedSize(size, size)
     picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
     pixmap = QPixmap(str(path)) if path is not None else QPixmap()
     if pixmap.isNull():
         picture.setText(_("(photo not here yet: sync again)"))
         picture.setWordWrap(True)
     else:
-        picture.setPixmap(pixmap.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
+        picture.setPixmap(pixmap.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio,
                                         Qt.TransformationMode.SmoothTransformation))
     caption = QLabel(label)
     column.addWidget(picture)
@@ -308,6 +319,8 @@ def _photo_tile(path: Path | None, label: str, facts: dict[str, Any] | None) -> 
         words += "\n" + _("received {received}").format(
             received=dates.shown_moment(dt.datetime.fromisoformat(str(facts["received"]))))
         times = QLabel(words)
+        times.setWordWrap(True)  # under a small tile (the editor's) the date and the time go on two lines
+        times.setMaximumWidth(max(size, 160))
         if facts.get("flagged"):
             times.setStyleSheet(f"color: {FLAG_COLOUR}; font-weight: bold;")
             times.setToolTip(_("The photo was taken {hours} hours before it was sent: an old or borrowed photo?")

@@ -77,3 +77,62 @@ def test_the_inspector_rejects_then_accepts_a_units_report(qtbot, demo_context):
         assert _status(context, hazard_id) == "closed"
         panel.refresh_status()
         assert "report" not in panel.text()
+
+
+def test_the_editor_shows_a_waiting_report_and_answers_it(qtbot, demo_context):
+    """The summary's count lists the hazards whose unit wrote in the ledger; choosing one shows the
+    unit's report at the top of the editor, before- and after-photos side by side; Reject there asks
+    for the reason, and Accept on the next report closes the hazard."""
+    context = demo_context
+    with context.db.session() as session:
+        hazard_id = session.scalars(select(Hazard.id).where(Hazard.status == "in_progress")).first()
+    _send(context, hazard_id, "Extension cord removed")
+    with shown_window(qtbot, context) as window:
+        window.summary.refresh()
+        assert "1 hazard with a unit's report waiting" in window.summary.site_text.text()
+        window.summary.site_text.linkActivated.emit("reports")  # the count is a link
+        ledger = window.ledger_view
+        assert window.tabs.currentWidget() is ledger and ledger.reports_waiting.isChecked()
+        qtbot.waitUntil(lambda: ledger.model.rowCount() == 1)
+        assert ledger.model.id_at(0) == hazard_id
+        assert "Unit reports waiting" in ledger.describe_filters()  # an export names the filter
+
+        ledger.table.selectRow(0)
+        panel = window.editor.unit_report
+        qtbot.waitUntil(lambda: panel.isVisible())
+        assert "Extension cord removed" in panel.words.text() and "Wang" in panel.words.text()
+        captions = [label.text() for label in panel.tiles.findChildren(QLabel)]
+        assert "Inspector's photo" in captions and "From the unit" in captions
+
+        def reason(answer) -> None:
+            qtbot.keyClicks(answer.text, "The socket is still overloaded")
+            click_button(answer, "OK")
+
+        answer_dialog(qtbot, reason)
+        qtbot.mouseClick(panel.reject_button, Qt.MouseButton.LeftButton)
+        assert _status(context, hazard_id) == "in_progress"
+        qtbot.waitUntil(lambda: not panel.isVisible())  # answered: nothing waits now
+        qtbot.waitUntil(lambda: ledger.model.rowCount() == 0)  # and the filter lists it no more
+
+        _send(context, hazard_id, "Socket replaced")
+        window.editor.reload()
+        assert panel.isVisible() and "Socket replaced" in panel.words.text()
+        answer_dialog(qtbot, lambda answer: click_button(answer, "OK"))
+        qtbot.mouseClick(panel.accept_button, Qt.MouseButton.LeftButton)
+        assert _status(context, hazard_id) == "closed"
+        assert not panel.isVisible()
+
+
+def test_a_refused_answer_in_the_editor_says_why_and_keeps_the_report(qtbot, demo_context):
+    context = demo_context
+    with context.db.session() as session:
+        hazard_id = session.scalars(select(Hazard.id).where(Hazard.status == "in_progress")).first()
+    _send(context, hazard_id, "Done")
+    with shown_window(qtbot, context) as window:
+        window.editor.set_hazard(hazard_id)
+        panel = window.editor.unit_report
+        assert panel.isVisible()
+        answer_dialog(qtbot, lambda answer: click_button(answer, "OK"))  # a rejection without a reason
+        qtbot.mouseClick(panel.reject_button, Qt.MouseButton.LeftButton)
+        assert panel.problem.text() and panel.isVisible()
+        assert _status(context, hazard_id) == "awaiting_reinspection"

@@ -145,3 +145,25 @@ def test_a_photo_taken_hours_before_it_was_sent_is_flagged_to_the_inspector(db, 
     assert [t["flagged"] for t in times] == [False, True, False]
     assert times[0]["taken"] == "2026-12-07T09:40:00" and times[2]["taken"] is None
     assert [t["id"] for t in times] == report.photos
+
+
+def test_the_ledger_filter_lists_exactly_the_hazards_whose_report_waits(sent, english):
+    """An extension request waits, so its hazard is listed (and counted, and in the editor's list of the
+    hazard's reports); once refused, the filter lists nothing and the sort orders agree."""
+    from inspector_app.core import ledger
+    from inspector_app.core.unit_report_answers import reports_of_hazard
+
+    db, hazard_id, send = sent
+    report_id = send("extension", "parts on order", wanted=dates.today() + dt.timedelta(days=30))
+    waiting = ledger.LedgerFilter(reports_waiting=True)
+    with db.session() as session:
+        for sort in ("number", "severity", "location"):
+            assert [ledger.as_uuid(i) for i in ledger.ledger_ids(session, waiting, sort)] == [hazard_id]
+        assert ledger.count(session, waiting) == 1
+        assert ledger.count(session, ledger.LedgerFilter()) > 1  # the filter, not the ledger, is small
+        assert [(r.kind, r.status) for r in reports_of_hazard(session, hazard_id)] == [("extension", "waiting")]
+        reject(session, db.store, uuid.UUID(report_id), "li", "no")
+    with db.session() as session:
+        assert ledger.ledger_ids(session, waiting) == []
+        assert [r.status for r in reports_of_hazard(session, hazard_id)] == ["rejected"]
+        assert reports_of_hazard(session, uuid.uuid4()) == []

@@ -47,6 +47,7 @@ from inspector_app.ui.editor.photo_actions import PhotoActions
 from inspector_app.ui.editor.photo_strip import PhotoInfo, PhotoStrip
 from inspector_app.ui.editor.phrases import PhraseButton, PhraseGrid
 from inspector_app.ui.editor.status_badge import StatusBadge, StatusBadgeActions
+from inspector_app.ui.editor.unit_report_panel import UnitReportPanel
 from inspector_app.ui.first_paint import AfterFirstPaint
 
 TOUCH = 40  # px: the smallest target a cold finger or a pen hits reliably
@@ -142,6 +143,8 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
         severity_row.addWidget(self.severity_major)
         self.major_panel = MajorPanel(self.db, self.catalogue, lambda: self.actor)  # ui/editor/major_panel.py
         self.major_panel.decided.connect(self._saved_change)
+        self.unit_report = UnitReportPanel(self.db, lambda: self.actor)  # ui/editor/unit_report_panel.py
+        self.unit_report.answered.connect(self._saved_change)
 
         self.texts: dict[str, QLineEdit | QPlainTextEdit] = {
             name: self._text_field(name, name in ("description", "legal_basis", "required_measures"))
@@ -231,6 +234,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
         header.addWidget(self.status_chip)
         body_layout.addLayout(header)
         body_layout.addWidget(self.message)
+        body_layout.addWidget(self.unit_report)
         body_layout.addWidget(self.place_button)
         body_layout.addLayout(self.form)
         self.photos_label = QLabel()
@@ -298,6 +302,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
             label.setMinimumWidth(width)
         self.picker.retranslate()
         self.major_panel.retranslate()
+        self.unit_report.retranslate()
         self._fill_area_types()
         if self.hazard_id is not None:
             self.reload()
@@ -351,6 +356,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
     def reload(self) -> None:
         """Read the hazard again from the database and show it (after undo, redo or a change elsewhere)."""
         self.major_panel.show_hazard(self.hazard_id)
+        self.unit_report.show_hazard(self.hazard_id)
         if self.hazard_id is None:
             self._saved, self._status = {}, ""
             self.title.setText(_("No hazard selected"))
