@@ -5,9 +5,12 @@ machine's closed network would otherwise refuse many times a second."""
 
 from __future__ import annotations
 
+import base64
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
@@ -51,3 +54,18 @@ def overflows_sideways(driver: webdriver.Chrome) -> bool:
     """Whether the page is wider than the screen (a phone user would have to scroll sideways)."""
     return bool(driver.execute_script(
         "return document.scrollingElement.scrollWidth > window.innerWidth + 1"))
+
+
+def phone_screenshot(driver: webdriver.Chrome, name: str) -> None:
+    """The whole page at a phone's width, into the folder INSPECTOR_SHOTS names (if it is set), for
+    looking at it and for the docs' pictures; nothing otherwise."""
+    folder = os.environ.get("INSPECTOR_SHOTS")
+    if not folder:
+        return
+    Path(folder).mkdir(parents=True, exist_ok=True)
+    # Through the DevTools protocol: a headless window cannot grow past its screen to hold the page.
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 4000), "scale": 1}
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True,
+                                                             "clip": clip})
+    (Path(folder) / name).write_bytes(base64.b64decode(shot["data"]))

@@ -20,7 +20,7 @@ from inspector_app.core.demo import create_demo
 from inspector_app.core.models import Hazard, HazardEvent, Organisation, Review, SigningKey, Site
 from inspector_app.core.signatures import SERVER_SIGNER, signature_valid
 from inspector_app.web.app import create_app
-from tests.browser import chromium, overflows_sideways
+from tests.browser import chromium, overflows_sideways, phone_screenshot
 from tests.live_server import live_server
 from tests.notices.test_notices import decoded_qr_per_page, pdftotext
 
@@ -61,11 +61,13 @@ def test_the_principal_confirms_the_ledger_from_the_sheets_code(school_ledger, c
         driver.get(url)
         body = driver.find_element(By.TAG_NAME, "body").text
         assert all(number in body for number in listed) and not overflows_sideways(driver)
+        phone_screenshot(driver, "principal-phone-zh.png")
         driver.find_element(By.ID, "name").send_keys("张校长")
         driver.find_element(By.ID, "remark").send_keys("请后勤处本周内完成整改")
         driver.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
         WebDriverWait(driver, 20).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, ".sent")))
         assert "张校长" in driver.find_element(By.TAG_NAME, "body").text
+        phone_screenshot(driver, "principal-phone-sent-zh.png")
 
     capsys.readouterr()
     assert main(["--db", str(path), "site", "reviews", str(site_id)]) == 0

@@ -4,9 +4,6 @@ the report is sent, the page says it was received, and the hazard awaits re-insp
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
@@ -16,20 +13,9 @@ from inspector_app.core import rectification_links
 from inspector_app.core.demo import create_demo
 from inspector_app.core.models import Attachment, Hazard
 from inspector_app.web.app import create_app
-from tests.browser import chromium, overflows_sideways
+from tests.browser import chromium, overflows_sideways, phone_screenshot
 from tests.integration.test_report_page import phone_photo
 from tests.live_server import live_server
-
-SHOTS = os.environ.get("INSPECTOR_SHOTS")  # a folder to keep the screenshots in, for looking at them
-
-
-def _shot(driver, name: str) -> None:
-    if SHOTS:
-        Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        driver.set_window_size(390, 844)
-        height = driver.execute_script("return document.scrollingElement.scrollHeight")
-        driver.set_window_size(390, min(int(height), 4000))
-        driver.save_screenshot(str(Path(SHOTS) / name))
 
 
 def test_a_phone_reports_the_fix_with_photos_from_its_gallery(db, catalogue, tmp_path):
@@ -50,7 +36,7 @@ def test_a_phone_reports_the_fix_with_photos_from_its_gallery(db, catalogue, tmp
         driver.get(f"{base}/r/{secret}")
         assert "整改" in driver.title and not overflows_sideways(driver)
         assert driver.find_elements(By.CSS_SELECTOR, ".photos img"), "the inspector's photos are shown"
-        _shot(driver, "report-phone-zh.png")
+        phone_screenshot(driver, "report-phone-zh.png")
         driver.find_element(By.ID, "text-r").send_keys("已更换为穿管敷设的新电线")
         driver.find_element(By.ID, "photos-r").send_keys("\n".join(photos))
         driver.find_element(By.ID, "name-r").send_keys("王强")
@@ -62,11 +48,11 @@ def test_a_phone_reports_the_fix_with_photos_from_its_gallery(db, catalogue, tmp
         assert "已收到" in banner
         assert "等待检查人员复查" in driver.find_element(By.TAG_NAME, "body").text
         assert not overflows_sideways(driver)
-        _shot(driver, "report-phone-sent-zh.png")
+        phone_screenshot(driver, "report-phone-sent-zh.png")
         driver.find_element(By.LINK_TEXT, "English").click()
         WebDriverWait(driver, 20).until(lambda d: "waits for the inspector's re-inspection" in d.find_element(
             By.TAG_NAME, "body").text)
-        _shot(driver, "report-phone-sent-en.png")
+        phone_screenshot(driver, "report-phone-sent-en.png")
     with db.session() as session:
         assert session.get(Hazard, hazard_id).status == "awaiting_reinspection"
         units = session.scalars(select(Attachment).where(Attachment.hazard_id == hazard_id,
