@@ -180,9 +180,10 @@ def _push_all(database: Database, transport: Transport, replica_id: uuid.UUID, r
         return True
     missing = transport.missing_files(sorted(outgoing.files)) if outgoing.files else []
     paths = {digest: database.store.find(digest) for digest in missing}
-    for digest, path in paths.items():
-        if path is None:
-            report.problems.append(_("the file {hash} is missing from this laptop's store").format(hash=digest[:12]))
+    lost = [digest for digest, path in paths.items() if path is None]
+    if lost:
+        with database.session() as session:
+            report.problems += _lost_file_problems(session, lost)
     present = [(digest, str(path)) for digest, path in paths.items() if path]
     batches = [outgoing.items[start:start + PUSH_BATCH] for start in range(0, len(outgoing.items), PUSH_BATCH)]
     shown = _PushProgress(progress, len(outgoing.items) + len(present))
@@ -211,8 +212,14 @@ def _push_all(database: Database, transport: Transport, replica_id: uuid.UUID, r
     report.refused = refused
     with database.session() as session:
         me = laptop.replica(session)
-        if not again and not refused:
+        retry = _rows_of(refused)
+        if not again and retry is not None:
             me.push_cursor = outgoing.up_to
+            # A refused row waits alone for the next sync, logged again: before, one refused row (a
+            # photo whose file this laptop lost) held the cursor, and every later sync sent everything
+            # after it again, growing with each day's work.
+            for entity, entity_id in retry:
+                tracking.log_change(session, entity, entity_id)
         # Our own changes need not come back in the next pull when nobody else wrote in between.
         for low, high in cursor_ranges:
             if me.pull_cursor == low - 1:
@@ -221,6 +228,33 @@ def _push_all(database: Database, transport: Transport, replica_id: uuid.UUID, r
         report.stale = last_stale
     return not again
 
+
+
+def _rows_of(refused: list[dict[str, Any]]) -> list[tuple[str, uuid.UUID]] | None:
+    """The rows the server refused, or None if an answer names one unreadably (then everything after
+    the push cursor is sent again, as it always was)."""
+    rows = []
+    for result in refused:
+        try:
+            rows.append((str(result["entity"]), uuid.UUID(str(result["id"]))))
+        except (KeyError, ValueError):
+            return None
+    return rows
+
+
+def _lost_file_problems(session: Any, digests: list[str]) -> list[str]:
+    """What to tell the inspector of files the server lacks and this laptop no longer has (deleted or
+    moved outside the program): which hazard's which photo, and what brings it back."""
+    from inspector_app.core.models import Attachment, Hazard
+
+    named: dict[str, str] = {}
+    for digest, filename, number in session.execute(
+            select(Attachment.file_hash, Attachment.filename, Hazard.number)
+            .join(Hazard, Attachment.hazard_id == Hazard.id).where(Attachment.file_hash.in_(digests))):
+        named.setdefault(digest, _("hazard {number}, photo {filename}").format(number=number, filename=filename))
+    return [_("The file of {what} is missing from this laptop (deleted or moved outside the program): the rest "
+              "was sent; add the same photo to the hazard again, or remove it from the hazard.").format(
+                what=named.get(digest, digest[:12])) for digest in digests]
 
 
 class _PushProgress:
