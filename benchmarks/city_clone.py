@@ -39,9 +39,10 @@ TABLES: tuple[tuple[str, str], ...] = (
 # Id columns that point outside the copy (the parent organisation, the account that pushed): kept.
 KEPT_IDS = {("organisations", "parent_id"), ("change_log", "token_id")}
 # Text columns that must stay unique across copies.
-RENAMED = {("organisations", "name"): "name || ' #' || :copy",
-           ("hazards", "public_token"): "public_token || '.' || :copy",
-           ("hazards", "short_code"): "short_code || '-' || :copy"}
+RENAMED = {("organisations", "name"): "name || ' #' || copy.n",
+           ("hazards", "public_token"): "public_token || '.' || copy.n",
+           ("hazards", "short_code"): "short_code || '-' || copy.n"}
+COPIES_PER_STATEMENT = 20  # one INSERT per table makes this many copies (generate_series)
 
 
 def _columns(conn: Connection, table: str) -> list[tuple[str, str]]:
@@ -54,24 +55,26 @@ def _expression(table: str, column: str, data_type: str) -> str:
     if (table, column) in RENAMED:
         return RENAMED[(table, column)]
     if data_type == "uuid" and (table, column) not in KEPT_IDS:
-        return f"CASE WHEN {column} IS NULL THEN NULL ELSE md5({column}::text || ':' || :copy)::uuid END"
+        return f"CASE WHEN {column} IS NULL THEN NULL ELSE md5({column}::text || ':' || copy.n)::uuid END"
     return column
 
 
-def clone(conn: Connection, organisation_id: uuid.UUID, copy: int) -> None:
-    """One copy of the organisation's rows, change log included (the caller commits)."""
-    values = {"org": organisation_id, "copy": str(copy)}
+def clone(conn: Connection, organisation_id: uuid.UUID, first: int, last: int) -> None:
+    """Copies number ``first`` to ``last`` of the organisation's rows, change log included, one
+    statement per table (the caller commits)."""
+    values = {"org": organisation_id, "first": first, "last": last}
     for table, belongs in (*TABLES, ("change_log", "organisation_id = :org")):
         columns = [(name, kind) for name, kind in _columns(conn, table) if not (table == "change_log" and
                                                                                 name == "cursor")]
         names = ", ".join(name for name, _kind in columns)
         chosen = ", ".join(_expression(table, name, kind) for name, kind in columns)
-        order = " ORDER BY cursor" if table == "change_log" else ""
-        conn.execute(text(f"INSERT INTO {table} ({names}) SELECT {chosen} FROM {table} WHERE {belongs}{order}"),
-                     values)
+        order = " ORDER BY copy.n, cursor" if table == "change_log" else ""
+        conn.execute(text(f"INSERT INTO {table} ({names}) SELECT {chosen} FROM {table} "
+                          f"CROSS JOIN generate_series(:first, :last) AS copy(n) WHERE {belongs}{order}"), values)
 
 
-def fill_city(url: str, organisation: str, copies: int, progress: bool = True) -> float:
+def fill_city(url: str, organisation: str, copies: int, progress: bool = True,
+              per_statement: int = COPIES_PER_STATEMENT) -> float:
     """``copies`` copies of the organisation named; returns the seconds it took."""
     engine = create_engine(url)
     started = time.perf_counter()
@@ -79,11 +82,12 @@ def fill_city(url: str, organisation: str, copies: int, progress: bool = True) -
         with engine.connect() as conn:
             organisation_id = conn.execute(text("SELECT id FROM organisations WHERE name = :name"),
                                            {"name": organisation}).scalar_one()
-            for copy in range(1, copies + 1):
-                clone(conn, organisation_id, copy)
+            for first in range(1, copies + 1, per_statement):
+                last = min(copies, first + per_statement - 1)
+                clone(conn, organisation_id, first, last)
                 conn.commit()
-                if progress and copy % 10 == 0:
-                    print(f"  {copy} of {copies} copies made ({time.perf_counter() - started:.0f} s)", flush=True)
+                if progress:
+                    print(f"  {last} of {copies} copies made ({time.perf_counter() - started:.0f} s)", flush=True)
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("ANALYZE"))  # as autovacuum would have done on a server that grew slowly
     finally:

@@ -4,7 +4,7 @@ from benchmarks/bare_page.py, same workers, measured in the same rounds), and wh
 nothing to show costs against a page.
 
     .venv/bin/python benchmarks/status_server.py [--seconds 10] [--connections 16] [--workers N]
-        [--database-url postgresql+psycopg://.../EMPTY_DB] [--baseline DIR] [--rounds 3]
+        [--database-url postgresql+psycopg://.../EMPTY_DB [--city-hazards 1000000]] [--baseline DIR] [--rounds 3]
 
 The server is `inspector-app serve` as deployed (its Guard, hardened HTTP protocol, uvicorn options
 and workers) in its own process on a demo ledger (SQLite, or the given empty database) with the rate
@@ -208,6 +208,9 @@ def main() -> None:
     parser.add_argument("--database-url", help="an empty database to fill with the demo (default: SQLite)")
     parser.add_argument("--baseline", type=Path, help="another checkout to measure alongside (before/after)")
     parser.add_argument("--rounds", type=int, default=1, help="alternating rounds per source (with --baseline)")
+    parser.add_argument("--city-hazards", type=int, default=0,
+                        help="with --database-url: copy the demo's organisation until the server holds about this "
+                             "many hazards (1000000: a city), and measure a copy's page too")
     args = parser.parse_args()
     here = Path(__file__).resolve().parents[1]
     sources = [("this checkout", here)] + ([("baseline", args.baseline.resolve())] if args.baseline else [])
@@ -218,11 +221,15 @@ def main() -> None:
         rows = json.loads(subprocess.run([*app, "hazard", "list"], check=True, capture_output=True, text=True).stdout)
         token = next(r["token"] for r in rows if r["status"] == "in_progress")
         withdrawn = next(r["token"] for r in rows if r["status"] == "withdrawn")
+        city_pages: tuple[tuple[str, str, int], ...] = ()
+        if args.city_hazards and args.database_url:
+            copies = fill_with_copies(args.database_url, len(rows), args.city_hazards)
+            city_pages = (("a copy's page (zh)", f"/h/{token}.{copies // 2}", 200),)
         # The last two must cost what a page does (issue 21): one query, one cached answer; neither
         # the time taken nor the bytes may tell a withdrawn code from one never issued.
         pages = (("status page (zh)", f"/h/{token}", 200), ("status page (en)", f"/h/{token}?lang=en", 200),
                  ("JSON", f"/h/{token}.json", 200), ("withdrawn code", f"/h/{withdrawn}", 404),
-                 ("unknown code", "/h/" + "Q" * 24, 404))
+                 ("unknown code", "/h/" + "Q" * 24, 404), *city_pages)
         results: dict[tuple[str, str], list[tuple[float, float, float | None]]] = {}
         bare_page = Path(tmp) / "bare-page.html"
         for _round in range(args.rounds):
@@ -238,6 +245,27 @@ def main() -> None:
                 record(results, "bare uvicorn", "same bytes", measure(f"http://127.0.0.1:{port}/", args.seconds,
                                                                       args.connections, server.pid), args)
         summarise(results, [name for name, _source in sources], [label for label, _path, _status in pages])
+
+
+def fill_with_copies(database_url: str, demo_hazards: int, wanted: int) -> int:
+    """Copies of the demo's organisation until about ``wanted`` hazards (benchmarks/city_clone.py);
+    returns how many copies were made."""
+    from sqlalchemy import create_engine, text
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from benchmarks import city_clone
+
+    engine = create_engine(database_url)
+    with engine.connect() as connection:
+        name = connection.execute(text("SELECT name FROM organisations WHERE id IN "
+                                       "(SELECT organisation_id FROM sites) LIMIT 1")).scalar_one()
+    engine.dispose()
+    copies = max(1, -(-(wanted - demo_hazards) // demo_hazards))
+    print(f"filling the database with {copies} copies of {name} ({demo_hazards} hazards each) ...", flush=True)
+    seconds = city_clone.fill_city(database_url, name, copies, progress=False,
+                                  per_statement=max(1, 200_000 // demo_hazards))
+    print(f"  {copies * demo_hazards + demo_hazards} hazards in {seconds:.0f} s", flush=True)
+    return copies
 
 
 def fetch(url: str) -> bytes:

@@ -26,7 +26,7 @@ from inspector_app.core.organisation import settings_for_site
 from inspector_app.core.workflow import status_label
 from inspector_app.i18n import _, normalise_language, use_language
 from inspector_app.web.public import pages
-from inspector_app.web.public.report import _cross_site, _html
+from inspector_app.web.public.private_forms import GONE, after_sent, checked_form, html, write_in_language
 from inspector_app.web.public.report_page import STYLE
 
 FIELD_LIMIT = 8 * 1024
@@ -98,9 +98,9 @@ def principal_routes(db: Database, catalogue: Catalogue) -> list[Route]:
             link = review_links.open_link(session, secret)
             language = language_of(request, session, link)
             if link is None:
-                return _html(404, _not_found(language))
+                return html(404, _not_found(language))
             sent = request.query_params.get("sent") == "1"
-            return _html(status, _page(session, catalogue, link, language, f"/p/{secret}", sent=sent, **kwargs))
+            return html(status, _page(session, catalogue, link, language, f"/p/{secret}", sent=sent, **kwargs))
 
     async def page(request: Request) -> Response:
         return await run_in_threadpool(render, request, request.path_params["secret"])
@@ -112,43 +112,30 @@ def principal_routes(db: Database, catalogue: Catalogue) -> list[Route]:
             with db.session() as session:
                 return review_links.open_link(session, secret) is not None
 
-        if not await run_in_threadpool(known):
-            return _html(404, _not_found(normalise_language(request.query_params.get("lang")) or "zh_CN"))
-        if _cross_site(request):
-            return Response(_("A confirmation can only be sent from its own page.").encode(), 403,
-                            media_type="text/plain; charset=utf-8")
-        try:
-            form = await request.form(max_files=0, max_fields=4, max_part_size=FIELD_LIMIT)
-        except Exception:  # any malformed body: the same plain refusal, nothing stored
+        form = await checked_form(request, known, _not_found, _("A confirmation can only be sent from its own page."),
+                                  max_files=0, max_fields=4, max_part_size=FIELD_LIMIT)
+        if isinstance(form, Response):
+            return form
+        if form is None:
             return await run_in_threadpool(render, request, secret, status=400,
                                            error=_("The form did not arrive whole; send it again."))
         name, remark = str(form.get("name") or "")[:FIELD_LIMIT], str(form.get("remark") or "")[:FIELD_LIMIT]
         await form.close()
 
-        def write() -> str | None:
-            with db.session() as session:
-                link = review_links.open_link(session, secret)
-                if link is None:
-                    return "gone"
-                with use_language(language_of(request, session, link)):
-                    try:
-                        now = dates.now()
-                        review_links.confirm(session, db.store, link, name, remark, dates.local_date(now),
-                                             dates.start_of_day(dates.local_date(now)))
-                    except InspectorError as exc:
-                        session.rollback()
-                        return str(exc)
-                session.commit()
-                return None
+        def confirm(session: Any, link: Any) -> None:
+            now = dates.now()
+            review_links.confirm(session, db.store, link, name, remark, dates.local_date(now),
+                                 dates.start_of_day(dates.local_date(now)))
 
-        problem = await run_in_threadpool(write)
-        if problem == "gone":
-            return _html(404, _not_found("zh_CN"))
+        problem = await run_in_threadpool(
+            write_in_language, db, lambda session: review_links.open_link(session, secret),
+            lambda session, link: language_of(request, session, link), confirm, (InspectorError,))
+        if problem == GONE:
+            return html(404, _not_found("zh_CN"))
         if problem:
             return await run_in_threadpool(render, request, secret, status=400, error=problem, name=name,
                                            remark=remark)
         lang = normalise_language(request.query_params.get("lang"))
-        return Response(status_code=303, headers={"location": f"/p/{secret}?sent=1" + (f"&lang={lang}" if lang
-                                                                                          else "")})
+        return after_sent(f"/p/{secret}?sent=1" + (f"&lang={lang}" if lang else ""))
 
     return [Route("/p/{secret}", page, methods=["GET", "HEAD"]), Route("/p/{secret}", post, methods=["POST"])]

@@ -30,6 +30,7 @@ from inspector_app.core.models import Attachment, Hazard, HazardEvent, Rectifica
 from inspector_app.core.organisation import settings_for_site
 from inspector_app.core.workflow import FINAL_STATES, Status
 from inspector_app.i18n import N_, _, normalise_language, use_language
+from inspector_app.web.public.private_forms import GONE, after_sent, checked_form, html, write_in_language
 from inspector_app.web.public.report_page import Filled, ReportView, SentEntry, link_not_found_page, report_page
 from inspector_app.web.public.status import PublicStatus, lookup
 
@@ -49,12 +50,6 @@ HISTORY_WORDS = {
     "edited": N_("Deadline changed by the inspector"),
     "report_answered": N_("The inspector answered"),
 }
-
-
-class Refused(Exception):
-    def __init__(self, status: int, body: bytes) -> None:
-        super().__init__(status)
-        self.status, self.body = status, body
 
 
 def report_routes(db: Database, catalogue: Catalogue) -> list[Route]:
@@ -104,12 +99,12 @@ def report_routes(db: Database, catalogue: Catalogue) -> list[Route]:
             found = open_hazard(session, secret)
             language = language_of(request, session, found[1] if found else None)
             if found is None:
-                return _html(404, link_not_found_page(language))
+                return html(404, link_not_found_page(language))
             with use_language(language):
                 view = view_of(session, secret, found[1])
                 sent_kind = request.query_params.get("sent", "")
                 sent = _(SENT_WORDS[sent_kind]) if sent_kind in SENT_WORDS else ""
-            return _html(status, report_page(view, language, f"/r/{secret}", error=error, sent=sent, filled=filled))
+            return html(status, report_page(view, language, f"/r/{secret}", error=error, sent=sent, filled=filled))
 
     async def page(request: Request) -> Response:
         return await run_in_threadpool(render, request, request.path_params["secret"])
@@ -132,22 +127,18 @@ def report_routes(db: Database, catalogue: Catalogue) -> list[Route]:
 
         data = await run_in_threadpool(find)
         if data is None:
-            return _html(404, link_not_found_page("zh_CN"))
+            return html(404, link_not_found_page("zh_CN"))
         return Response(data, 200, media_type="image/jpeg")
 
     async def post(request: Request) -> Response:
         secret = request.path_params["secret"]
         # Who is speaking first: the link, before a byte of the body is read.
-        known = await run_in_threadpool(_link_is_open, db, secret)
-        if not known:
-            return _html(404, link_not_found_page(normalise_language(request.query_params.get("lang")) or "zh_CN"))
-        if _cross_site(request):
-            return Response(_("A report can only be sent from its own page.").encode(), 403,
-                            media_type="text/plain; charset=utf-8")
-        try:
-            form = await request.form(max_files=unit_reports.MAX_PHOTOS + 1, max_fields=12,
-                                      max_part_size=FIELD_BYTES_LIMIT)
-        except Exception:  # any malformed body: the same plain refusal, nothing stored
+        form = await checked_form(request, lambda: _link_is_open(db, secret), link_not_found_page,
+                                  _("A report can only be sent from its own page."),
+                                  max_files=unit_reports.MAX_PHOTOS + 1, max_fields=12, max_part_size=FIELD_BYTES_LIMIT)
+        if isinstance(form, Response):
+            return form
+        if form is None:
             return await run_in_threadpool(render, request, secret, status=400,
                                            error=_("The form did not arrive whole; send it again."))
         filled = Filled(*(str(form.get(name) or "")[:FIELD_BYTES_LIMIT] for name in
@@ -162,25 +153,16 @@ def report_routes(db: Database, catalogue: Catalogue) -> list[Route]:
         submission = unit_reports.UnitSubmission(filled.kind, filled.text, filled.name, filled.role, filled.phone,
                                                  tuple(photos), wanted)
 
-        def write() -> str | None:
-            with db.session() as session:
-                found = open_hazard(session, secret)
-                if found is None:
-                    return "gone"
-                with use_language(language_of(request, session, found[1])):
-                    try:
-                        now = dates.now()
-                        unit_reports.submit(session, db.store, found[0], submission, dates.local_date(now),
-                                            dates.start_of_day(dates.local_date(now)))
-                    except unit_reports.ReportRefused as exc:
-                        session.rollback()
-                        return str(exc)
-                session.commit()
-                return None
+        def submit(session: Any, found: tuple[RectificationLink, Hazard]) -> None:
+            now = dates.now()
+            unit_reports.submit(session, db.store, found[0], submission, dates.local_date(now),
+                                dates.start_of_day(dates.local_date(now)))
 
-        problem = await run_in_threadpool(write)
-        if problem == "gone":
-            return _html(404, link_not_found_page("zh_CN"))
+        problem = await run_in_threadpool(
+            write_in_language, db, lambda session: open_hazard(session, secret),
+            lambda session, found: language_of(request, session, found[1]), submit, (unit_reports.ReportRefused,))
+        if problem == GONE:
+            return html(404, link_not_found_page("zh_CN"))
         if problem:
             if photos:
                 problem += " " + _("Choose the photos again before sending.")
@@ -188,7 +170,7 @@ def report_routes(db: Database, catalogue: Catalogue) -> list[Route]:
         query = request.url.query
         lang = f"&lang={request.query_params['lang']}" if "lang=" in query and normalise_language(
             request.query_params.get("lang")) else ""
-        return Response(status_code=303, headers={"location": f"/r/{secret}?sent={filled.kind}{lang}"})
+        return after_sent(f"/r/{secret}?sent={filled.kind}{lang}")
 
     return [Route("/r/{secret}", page, methods=["GET", "HEAD"]), Route("/r/{secret}", post, methods=["POST"]),
             Route("/r/{secret}/photo/{photo}", photo, methods=["GET", "HEAD"])]
@@ -201,17 +183,6 @@ def _link_is_open(db: Database, secret: str) -> bool:
             return False
         status = session.scalar(select(Hazard.status).where(Hazard.id == link.hazard_id))
         return status is not None and status not in FINAL_STATES
-
-
-def _cross_site(request: Request) -> bool:
-    """A form another site made the browser post (what SameSite cookies would stop, had we cookies)."""
-    if request.headers.get("sec-fetch-site", "") == "cross-site":
-        return True
-    origin = request.headers.get("origin")
-    if origin and origin != "null":
-        host = request.headers.get("host", "")
-        return origin.split("://", 1)[-1] != host
-    return False
 
 
 async def _photos(uploads: list[Any]) -> list[bytes]:
@@ -231,6 +202,3 @@ async def _photos(uploads: list[Any]) -> list[bytes]:
         raise ValueError(_("Send at most {count} photos at a time.").format(count=unit_reports.MAX_PHOTOS))
     return photos
 
-
-def _html(status: int, body: bytes) -> Response:
-    return Response(body, status, media_type="text/html; charset=utf-8")
