@@ -6,8 +6,9 @@ mounted at /sync, all behind the Guard (web/guard.py).
 Stateless apart from the database, so several can run behind a proxy against one PostgreSQL.
 Pages are rendered once per (token, version of the hazard, language, day) and served from a small
 cache; the version is asked of the database at most once per token, process and freshness bound
-(1 s unless INSPECTOR_STATUS_FRESH_SECONDS says otherwise; web/public/versions.py), so a change shows
-within that bound on every worker, and a page that has not changed costs no round trip.
+(1 s unless INSPECTOR_STATUS_FRESH_SECONDS says otherwise), and again once a change is heard of (on
+PostgreSQL, a NOTIFY at each commit; web/public/versions.py): a change shows on every worker as soon
+as it is committed, and a page that has not changed costs no round trip.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ from inspector_app.web.public.status import (
     organisation_language,
     shows_nothing,
 )
-from inspector_app.web.public.versions import FRESH_SECONDS, RecentVersions, VersionReader
+from inspector_app.web.public.versions import FRESH_SECONDS, ChangeListener, RecentVersions, VersionReader
 
 CACHE_ENTRIES = 2048
 HEALTH_EVERY_SECONDS = 1.0
@@ -86,14 +87,16 @@ class StatusService:
     ``fresh_for`` seconds ago) costs two dictionary look-ups and no query; once the bound has passed,
     one indexed SELECT on a connection the service keeps open in autocommit (no ORM session, no pool
     checkout, no BEGIN/COMMIT). Only a new version goes through the ORM lookup and the templates.
-    What is kept is rendered bytes and versions no older than the bound: nothing another worker's
-    change can leave standing for longer (web/public/versions.py says why a bound, not a message)."""
+    What is kept is rendered bytes and versions no older than the bound nor than the last change
+    heard of: another worker's change stands no longer than its notification takes (versions.py)."""
 
     def __init__(self, db: Database, catalogue: Catalogue, fresh_for: float = FRESH_SECONDS,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.db, self.catalogue = db, catalogue
         self.reader = VersionReader(db.engine)
         self.versions = RecentVersions(self.reader, fresh_for, clock)
+        # On PostgreSQL each commit that changes the ledger is heard of at once (versions.py).
+        self.listener = ChangeListener(db.engine, self.versions.changed) if self.reader.held else None
         self._cache: OrderedDict[tuple[Any, ...], tuple[int, bytes, str]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -105,6 +108,8 @@ class StatusService:
         once the bound has passed, none within it."""
         if not TOKEN_PATTERN.match(token):
             return not_found(asked or phone or "zh_CN", as_json)
+        if self.listener is not None:
+            self.listener.ensure_started()
         version = self.versions.version(token)
         if shows_nothing(version):
             return not_found(asked or phone or "zh_CN", as_json)

@@ -6,6 +6,7 @@ passed since the push returned. Real HTTP, real PostgreSQL, the real sync client
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -74,5 +75,42 @@ def test_a_change_pushed_through_one_server_shows_on_the_other_within_the_bound(
             push(laptop, central.base, central.admin)
             after_the_status_bound(time.monotonic())
             assert statuses(reader, token) == {404}  # withdrawn: the same "nothing here" as an unknown code
+    finally:
+        laptop.db.dispose()
+
+
+def _until(seen: Callable[[], set[object]], wanted: set[object], seconds: float = 10.0) -> set[object]:
+    """What ``seen`` answers once it answers ``wanted``, or at the end of ``seconds``."""
+    deadline = time.monotonic() + seconds
+    answer = seen()
+    while answer != wanted and time.monotonic() < deadline:
+        time.sleep(0.05)
+        answer = seen()
+    return answer
+
+
+def test_every_worker_is_told_of_a_change_by_the_database(tmp_path, catalogue):
+    """The reading server trusts a version for a minute here (the most it allows), so only
+    PostgreSQL's notification at the push's commit (migration 0013, web/public/versions.py
+    ChangeListener) can make its two workers show the change: they do, right after the push."""
+    laptop = Laptop("a", open_database(sqlite_url(tmp_path / "a.sqlite")), "inspector a")
+    try:
+        places = school(laptop)
+        hazard_id = add(laptop, catalogue, places["floor"], "extension cord under a bed")
+        with central_server(tmp_path / "files") as central, \
+                serve_process(["--database-url", central.database_url], "--files", str(tmp_path / "files"),
+                              "--workers", "2", env={**RATE, "INSPECTOR_STATUS_FRESH_SECONDS": "60"}) as port:
+            reader = f"http://127.0.0.1:{port}"
+            push(laptop, central.base, central.admin)
+            with laptop.db.session() as session:
+                token = session.get(Hazard, hazard_id).public_token
+            assert statuses(reader, token) == {"open"}  # both workers keep the open page now
+            for status in ("in_progress", "withdrawn"):
+                with laptop.db.session() as session:
+                    hazards.change_status(session, laptop.db.store, session.get(Hazard, hazard_id), status,
+                                          laptop.actor, note="recorded twice" if status == "withdrawn" else "")
+                push(laptop, central.base, central.admin)
+                shown = {"in_progress"} if status == "in_progress" else {404}
+                assert _until(lambda: statuses(reader, token), shown) == shown
     finally:
         laptop.db.dispose()

@@ -118,3 +118,37 @@ def test_the_tokens_remembered_are_bounded(db, catalogue):
     assert len(statements) == 3
     versions.version("A" * 24)  # A was forgotten when C came
     assert len(statements) == 4
+
+
+def test_a_change_heard_of_makes_every_kept_version_stale(db, catalogue):
+    """What the change listener calls (RecentVersions.changed) makes the next request for each token
+    ask again, within the bound; and a change heard of while a version is being read makes that
+    version stale too (the count of changes is taken before the query, as the time is)."""
+    create_demo(db, catalogue)
+    with db.session() as session:
+        tokens = [row.token for row in list_hazards(session)[:2]]
+    statements: list[str] = []
+    event.listen(db.engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    versions = RecentVersions(VersionReader(db.engine), clock=SteppedClock())
+    for token in tokens * 2:
+        versions.version(token)
+    assert len(statements) == 2  # each asked once, then kept
+    versions.changed()
+    for token in tokens * 2:
+        versions.version(token)
+    assert len(statements) == 4  # each asked once more, then kept again
+
+    reader = versions.reader
+    original = reader.version
+
+    def heard_while_reading(token):  # the notification arrives while the database answers
+        answer = original(token)
+        versions.changed()
+        return answer
+
+    reader.version = heard_while_reading  # type: ignore[method-assign]
+    versions.changed()
+    versions.version(tokens[0])
+    reader.version = original  # type: ignore[method-assign]
+    versions.version(tokens[0])
+    assert len(statements) == 6  # the version read during the change was not trusted

@@ -2,14 +2,19 @@
 bound (FRESH_SECONDS) in each server process: the cost of a page that has not changed is then a
 dictionary look-up, not a round trip to PostgreSQL.
 
-The bound is the promise, for any number of worker processes and servers: a change committed at
-time T shows on every request that starts after T + FRESH_SECONDS, whichever process wrote it (a
-laptop's push through another worker, the CLI on the shared database, an administrator's SQL). The
-time kept with a version is taken *before* its query, so a version is never trusted for longer than
-the bound past the moment the database was asked. Nothing is shared between processes and nothing
-has to be told about a change, so there is no message to lose (PostgreSQL's LISTEN/NOTIFY would
-need a listening connection per worker, triggers on every table a page shows, and a full flush
-whenever that connection dropped: more to go wrong for a few hundred milliseconds).
+Two promises, for any number of worker processes and servers:
+- **Told at once.** On PostgreSQL every transaction that writes the change log (every change the
+  program makes: a laptop's push through any worker, a unit's report, the CLI on the shared database)
+  sends a NOTIFY at its commit (migration 0013), and each process listens on a connection and thread of
+  its own (ChangeListener): what it heard makes every version it keeps stale, so the next request asks
+  the database again. A change then shows on every process as soon as the notification arrives,
+  milliseconds after the commit.
+- **The bound.** Whatever no notification covers (an administrator's SQL, a listening connection
+  that dropped and is being opened again: versions kept meanwhile are dropped once it is back) shows
+  on every request that starts after T + FRESH_SECONDS, T the commit. The time kept with a version is
+  taken *before* its query, so a version is never trusted for longer than the bound past the moment
+  the database was asked; so is the count of notifications heard, so one that arrives while a
+  version is read makes that version stale too.
 
 Codes with nothing to show are kept exactly as pages are (a version of None), so an unknown or
 withdrawn code costs what a known one does, first time and every time after.
@@ -18,6 +23,8 @@ withdrawn code costs what a known one does, first time and every time after.
 from __future__ import annotations
 
 import contextlib
+import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -29,6 +36,8 @@ from sqlalchemy.exc import DBAPIError
 
 from inspector_app.web.public.status import hazard_version
 
+CHANNEL = "inspector_ledger_changed"  # migration 0013's trigger on change_log notifies it
+LISTEN_RETRY_SECONDS = 1.0
 FRESH_SECONDS = 1.0  # a scan right after a sync shows the change; a busy page costs one query a second
 VERSION_ENTRIES = 16384  # tokens remembered per process (a few MB); beyond, the longest-unasked goes
 
@@ -72,25 +81,79 @@ class VersionReader:
 
 
 class RecentVersions:
-    """Versions by token, each trusted for ``fresh_for`` seconds after the database was asked.
-    ``fresh_for`` 0 asks on every request. ``clock`` is monotonic seconds (a test may step it)."""
+    """Versions by token, each trusted for ``fresh_for`` seconds after the database was asked and
+    until a change is heard of (``changed``). ``fresh_for`` 0 asks on every request. ``clock`` is
+    monotonic seconds (a test may step it)."""
 
     def __init__(self, reader: VersionReader, fresh_for: float = FRESH_SECONDS,
                  clock: Callable[[], float] = time.monotonic, entries: int = VERSION_ENTRIES) -> None:
         self.reader, self.fresh_for, self.clock, self.entries = reader, fresh_for, clock, entries
-        self._known: OrderedDict[str, tuple[float, Version]] = OrderedDict()
+        self._known: OrderedDict[str, tuple[float, int, Version]] = OrderedDict()
         self._lock = threading.Lock()
+        self.heard = 0  # changes heard of so far; a version read before the last one is stale
+
+    def changed(self) -> None:
+        with self._lock:
+            self.heard += 1
 
     def version(self, token: str) -> Version:
-        asked = self.clock()  # before the query: the bound runs from when the database was asked
         with self._lock:
+            # Both before the query: the bound runs from when the database was asked, and a change
+            # heard of while it answers makes the answer stale.
+            asked, heard = self.clock(), self.heard
             hit = self._known.get(token)
-        if hit is not None and asked - hit[0] < self.fresh_for:
-            return hit[1]
+        if hit is not None and hit[1] == heard and asked - hit[0] < self.fresh_for:
+            return hit[2]
         version = self.reader.version(token)
         with self._lock:
-            self._known[token] = (asked, version)
+            self._known[token] = (asked, heard, version)
             self._known.move_to_end(token)
             while len(self._known) > self.entries:
                 self._known.popitem(last=False)
         return version
+
+
+class ChangeListener:
+    """LISTEN on CHANNEL over a connection and thread of its own, calling ``heard`` for every
+    notification, and once each time listening starts (what was missed before is covered). Started
+    by the first request a process answers (``ensure_started``): a server's workers are forked after
+    the app is made, and a thread does not cross a fork. Only on PostgreSQL."""
+
+    def __init__(self, engine: Engine, heard: Callable[[], None]) -> None:
+        self.engine, self.heard = engine, heard
+        self.listening = False
+        self._pid = 0
+        self._stop = threading.Event()
+        self._start_lock = threading.Lock()
+
+    def ensure_started(self) -> None:
+        if self._pid == os.getpid():
+            return
+        with self._start_lock:
+            if self._pid == os.getpid():
+                return
+            self._pid = os.getpid()
+            self._stop.clear()
+            threading.Thread(target=self._run, name="status-change-listener", daemon=True).start()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        cargs, cparams = self.engine.dialect.create_connect_args(self.engine.url)
+        while not self._stop.is_set():
+            try:
+                connection = self.engine.dialect.dbapi.connect(*cargs, **{**cparams, "autocommit": True})  # type: ignore[union-attr]
+                with contextlib.closing(connection):
+                    connection.execute(f"LISTEN {CHANNEL}")
+                    self.listening = True
+                    self.heard()  # whatever changed while nobody listened
+                    while not self._stop.is_set():
+                        for _notification in connection.notifies(timeout=1.0):
+                            self.heard()
+            except Exception as exc:  # the database is away: the bound still holds; try again soon
+                if self.listening:
+                    logging.getLogger("inspector_app.status").warning("status change listener lost: %s", exc)
+            finally:
+                self.listening = False
+            self._stop.wait(LISTEN_RETRY_SECONDS)
