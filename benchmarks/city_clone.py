@@ -40,7 +40,8 @@ TABLES: tuple[tuple[str, str], ...] = (
 KEPT_IDS = {("organisations", "parent_id"), ("change_log", "token_id")}
 # Text columns that must stay unique across copies.
 RENAMED = {("organisations", "name"): "name || ' #' || copy.n",
-           ("hazards", "public_token"): "public_token || '.' || copy.n",
+           # Still a well-formed code (the pages refuse others unread): its end replaced by the copy's number.
+           ("hazards", "public_token"): "left(public_token, -6) || lpad(to_hex(copy.n), 6, '0')",
            ("hazards", "short_code"): "short_code || '-' || copy.n"}
 COPIES_PER_STATEMENT = 20  # one INSERT per table makes this many copies (generate_series)
 
@@ -69,8 +70,9 @@ def clone(conn: Connection, organisation_id: uuid.UUID, first: int, last: int) -
         names = ", ".join(name for name, _kind in columns)
         chosen = ", ".join(_expression(table, name, kind) for name, kind in columns)
         order = " ORDER BY copy.n, cursor" if table == "change_log" else ""
-        conn.execute(text(f"INSERT INTO {table} ({names}) SELECT {chosen} FROM {table} "
-                          f"CROSS JOIN generate_series(:first, :last) AS copy(n) WHERE {belongs}{order}"), values)
+        copies = "generate_series(CAST(:first AS integer), CAST(:last AS integer)) AS copy(n)"
+        conn.execute(text(f"INSERT INTO {table} ({names}) SELECT {chosen} FROM {table} CROSS JOIN {copies} "
+                          f"WHERE {belongs}{order}"), values)
 
 
 def fill_city(url: str, organisation: str, copies: int, progress: bool = True,

@@ -224,7 +224,7 @@ def main() -> None:
         city_pages: tuple[tuple[str, str, int], ...] = ()
         if args.city_hazards and args.database_url:
             copies = fill_with_copies(args.database_url, len(rows), args.city_hazards)
-            city_pages = (("a copy's page (zh)", f"/h/{token}.{copies // 2}", 200),)
+            city_pages = (("a copy's page (zh)", f"/h/{token[:-6]}{copies // 2:06x}", 200),)
         # The last two must cost what a page does (issue 21): one query, one cached answer; neither
         # the time taken nor the bytes may tell a withdrawn code from one never issued.
         pages = (("status page (zh)", f"/h/{token}", 200), ("status page (en)", f"/h/{token}?lang=en", 200),
