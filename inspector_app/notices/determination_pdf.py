@@ -15,16 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table
 
 from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _
 from inspector_app.notices import layout as L
+from inspector_app.notices import official_pages
 from inspector_app.notices.facts import HazardFacts, MajorFacts
-from inspector_app.notices.fonts import cjk_font
 from inspector_app.notices.qr import draw_qr, qr_matrix
 
 LABEL_W = 30 * mm
@@ -123,49 +121,16 @@ def determination_pdf(f: HazardFacts, issued: dt.date) -> bytes:
         raise InspectorError(_("Hazard {number} is not a confirmed major hazard: there is no determination to "
                                "record.").format(number=f.number))
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=(L.PAGE_W, L.PAGE_H), leftMargin=L.LEFT, rightMargin=L.PAGE_W - L.RIGHT,
-                            topMargin=L.TOP, bottomMargin=L.PAGE_H - L.BOTTOM, title=record_title(),
-                            creator="Fire-Risk Inspector", initialFontName=cjk_font().name)
+    doc = official_pages.document(out, record_title())
     label, value = L.style(9, align=L.CENTER), L.style(9.5)
     table = Table([[L.para(k, label), L.para(v, value)] for k, v in _rows(f, m)],
                   colWidths=[LABEL_W, L.BLOCK_W - LABEL_W])
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("FONTNAME", (0, 0), (-1, -1), cjk_font().name),  # else the table names an unembedded Helvetica
-        ("BACKGROUND", (0, 0), (0, -1), colors.Color(0.94, 0.94, 0.94)),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), PAD), ("RIGHTPADDING", (0, 0), (-1, -1), PAD),
-    ]))
-    story: list[Flowable] = [_Heading(m.record_number), table, Spacer(1, 4 * mm), _Signatures(f, m.names, issued)]
-
-    def furniture(canvas: Canvas, page: int, pages: int) -> None:
-        canvas.saveState()
-        if page > 1:
-            L.text(canvas, L.LEFT, L.TOP - 8 * mm, record_title(), size=9)
-            L.text(canvas, L.RIGHT, L.TOP - 8 * mm, m.record_number, size=9, align="right")
-            L.hline(canvas, L.LEFT, L.RIGHT, L.TOP - 6.5 * mm, width=0.4)
-        L.text(canvas, L.LEFT + L.BLOCK_W / 2, L.BOTTOM + 12 * mm, f"{m.record_number}    {L.page_of(page, pages)}",
-               size=9, align="center")
-        canvas.restoreState()
-
+    table.setStyle(official_pages.ruled_table(((0, 0), (0, -1)), PAD))  # the label column shaded
+    heading = official_pages.RedHeading(record_title(), _("No. {number}").format(number=m.record_number),
+                                        title_top=12 * mm, number_top=3 * mm, english_size=17, number_size=10.5)
+    story: list[Flowable] = [heading, table, Spacer(1, 4 * mm), _Signatures(f, m.names, issued)]
+    furniture = official_pages.running_furniture(
+        record_title(), m.record_number, lambda page, pages: f"{m.record_number}    {L.page_of(page, pages)}")
     doc.build(story, canvasmaker=L.numbered_canvas(furniture))
     return out.getvalue()
 
-
-class _Heading(Flowable):
-    """The title in red and the record's number under it, on the first page."""
-
-    def __init__(self, number: str) -> None:
-        super().__init__()
-        self.number = number
-        self.width, self.height = L.BLOCK_W, 20 * mm
-
-    def draw(self) -> None:
-        c = self.canv
-        c.saveState()
-        c.setFillColorRGB(0.75, 0.05, 0.05)
-        c.setFont(cjk_font().name, 22 if L.is_chinese() else 17)
-        c.drawCentredString(L.BLOCK_W / 2, 12 * mm, record_title())
-        c.restoreState()
-        c.setFont(cjk_font().name, 10.5)
-        c.drawRightString(L.BLOCK_W, 3 * mm, _("No. {number}").format(number=self.number))

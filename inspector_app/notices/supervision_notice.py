@@ -18,10 +18,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -35,7 +33,7 @@ from inspector_app.core.supervision import LevelReader
 from inspector_app.core.supervision_rules import LEVEL_COLOURS, SUPERVISED, level_label
 from inspector_app.i18n import DEFAULT_LANGUAGE, _, use_language
 from inspector_app.notices import layout as L
-from inspector_app.notices.fonts import cjk_font
+from inspector_app.notices import official_pages
 
 # Added to the organisation's notice prefix: supervision notices are numbered apart from rectification notices.
 SERIES = {"zh": "督", "en": "-S"}
@@ -81,14 +79,12 @@ def supervised_lines(session: Session, catalogue: Catalogue, org: Organisation, 
 def supervision_notice_pdf(lines: list[SupervisedLine], addressee: str, issuer: str, number: str,
                            issued: dt.date, reply_by: dt.date) -> bytes:
     out = io.BytesIO()
-    doc = SimpleDocTemplate(out, pagesize=(L.PAGE_W, L.PAGE_H), leftMargin=L.LEFT, rightMargin=L.PAGE_W - L.RIGHT,
-                            topMargin=L.TOP, bottomMargin=L.PAGE_H - L.BOTTOM,
-                            title=_("Hazard Supervision Notice"), creator="Fire-Risk Inspector",
-                            initialFontName=cjk_font().name)
+    doc = official_pages.document(out, _("Hazard Supervision Notice"))
     body, small, head = L.style(10.5, indent=21 if L.is_chinese() else 0), L.style(9), L.style(9, align=L.CENTER)
     listed = sum(1 for line in lines if line.level > SUPERVISED)
     story: list[Flowable] = [
-        _Heading(number), L.para(_("{unit}:").format(unit=addressee), L.style(12)), Spacer(1, 2 * mm),
+        official_pages.RedHeading(_("Hazard Supervision Notice"), number),
+        L.para(_("{unit}:").format(unit=addressee), L.style(12)), Spacer(1, 2 * mm),
         L.para(_("The {count} fire hazards of your unit listed below were not corrected by their deadlines, or are "
                  "major hazards still unfixed. {issuer} places them under supervision; {listed} of them under listed "
                  "supervision. Correct each at once, keep interim safeguards in place until then, and report the "
@@ -108,25 +104,9 @@ def supervision_notice_pdf(lines: list[SupervisedLine], addressee: str, issuer: 
     widths = [9 * mm, 38 * mm, 0, 26 * mm, 15 * mm, 20 * mm]
     widths[2] = L.BLOCK_W - sum(widths)
     table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
-        ("FONTNAME", (0, 0), (-1, -1), cjk_font().name),  # a table's own font is Helvetica, never embedded
-        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.94, 0.94, 0.94)),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 1.5 * mm), ("RIGHTPADDING", (0, 0), (-1, -1), 1.5 * mm),
-    ]))
+    table.setStyle(official_pages.ruled_table(((0, 0), (-1, 0)), 1.5 * mm))  # the header row shaded
     story += [table, Spacer(1, 8 * mm), KeepTogether([_Signatures(issuer, issued, len(lines), number)])]
-
-    def furniture(canvas: Canvas, page: int, pages: int) -> None:
-        canvas.saveState()
-        if page > 1:
-            L.text(canvas, L.LEFT, L.TOP - 8 * mm, addressee, size=9)
-            L.text(canvas, L.RIGHT, L.TOP - 8 * mm, number, size=9, align="right")
-            L.hline(canvas, L.LEFT, L.RIGHT, L.TOP - 6.5 * mm, width=0.4)
-        L.text(canvas, L.LEFT + L.BLOCK_W / 2, L.BOTTOM + 12 * mm, L.page_of(page, pages), size=9, align="center")
-        canvas.restoreState()
-
-    doc.build(story, canvasmaker=L.numbered_canvas(furniture))
+    doc.build(story, canvasmaker=L.numbered_canvas(official_pages.running_furniture(addressee, number, L.page_of)))
     return out.getvalue()
 
 
@@ -159,23 +139,6 @@ def print_supervision_notice(db: Database, catalogue: Catalogue, organisation_id
                 session, [[line.id for line in lines]], prefix=prefix, kind="supervision",
                 language=language, actor=actor, render=render, out=out)
         return notices[0].number, len(lines), language
-
-
-class _Heading(Flowable):
-    def __init__(self, number: str) -> None:
-        super().__init__()
-        self.number = number
-        self.width, self.height = L.BLOCK_W, 20 * mm
-
-    def draw(self) -> None:
-        c = self.canv
-        c.saveState()
-        c.setFillColorRGB(0.75, 0.05, 0.05)
-        c.setFont(cjk_font().name, 22 if L.is_chinese() else 18)
-        c.drawCentredString(L.BLOCK_W / 2, 14 * mm, _("Hazard Supervision Notice"))
-        c.restoreState()
-        c.setFont(cjk_font().name, 11)
-        c.drawRightString(L.BLOCK_W, 6 * mm, self.number)
 
 
 class _Signatures(Flowable):
