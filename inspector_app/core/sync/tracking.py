@@ -120,6 +120,24 @@ def _organisations(session: Session, objects: dict[tuple[str, uuid.UUID], Any]) 
     return found
 
 
+def log_written(session: Session, entries: dict[tuple[str, uuid.UUID], uuid.UUID | None]) -> None:
+    """The change-log entries of rows written without the ORM (a pulled page written set-based by
+    core.sync.laptop), as _after_flush writes those of a flush: one per (entity, id), with the
+    session's source, under the same lock; the values are each row's organisation (PostgreSQL's log
+    keeps it, a laptop's does not need it: pass None). One executemany for the whole batch."""
+    if tracker_of(session) is None or not entries:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOG_LOCK})
+    source, token_id, now = source_of(session), session.info.get("token_id"), utcnow()
+    connection.execute(insert(ChangeLog), [
+        {"entity": entity, "entity_id": entity_id, "deleted": False, "source": source, "token_id": token_id,
+         "at": now, "organisation_id": organisation}
+        for (entity, entity_id), organisation in entries.items()
+    ])
+
+
 def log_change(session: Session, entity: str, entity_id: uuid.UUID, source: str = "local") -> None:
     """Write a change-log entry by hand (a rebased hazard is a local change made while pulling)."""
     connection = session.connection()
