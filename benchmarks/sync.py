@@ -190,8 +190,13 @@ def _timed_first_pull(url: str, base: str, work: Path, name: str, others: str, f
                 spent[name] += time.perf_counter() - started
         return wrapper
 
+    from inspector_app.core.sync import laptop as laptop_side
+
     transport.pull = timed("pull", transport.pull)  # type: ignore[method-assign]
     transport.download_many = timed("download", transport.download_many)  # type: ignore[method-assign]
+    spent["apply"] = 0.0
+    apply_page = laptop_side.apply_page
+    laptop_side.apply_page = timed("apply", apply_page)  # type: ignore[assignment]
     try:
         started = time.perf_counter()
         cpu = time.process_time()
@@ -199,16 +204,17 @@ def _timed_first_pull(url: str, base: str, work: Path, name: str, others: str, f
         pull = time.perf_counter() - started
         laptop_cpu = time.process_time() - cpu
     finally:
+        laptop_side.apply_page = apply_page  # type: ignore[assignment]
         transport.close()
         newcomer.dispose()
     print(f"a new laptop's first pull{others}: {pull:.2f} s ({report.pulled} rows, {report.files_received} files)"
           f"  -> first pull / first push = {pull / first_push:.2f}  budget <= 1.5")
-    applying = pull - spent["pull"] - spent["download"]
-    scaled = applying * APPLY_ROWS / max(1, report.pulled)
-    print(f"  of which /pull requests {spent['pull']:.1f} s, file downloads {spent['download']:.1f} s, the rest "
-          f"(applying on the laptop) {applying:.1f} s; laptop CPU {laptop_cpu:.1f} s  -> applying per 12,000 rows "
-          f"{scaled:.2f} s / {APPLY_BUDGET:.0f} s budget = {scaled / APPLY_BUDGET:.2f} (load average "
-          f"{os.getloadavg()[0]:.2f})")
+    rest = pull - spent["pull"] - spent["download"] - spent["apply"]
+    scaled = spent["apply"] * APPLY_ROWS / max(1, report.pulled)
+    print(f"  of which /pull requests {spent['pull']:.1f} s, file downloads {spent['download']:.1f} s, applying "
+          f"pages on the laptop {spent['apply']:.1f} s, the rest {rest:.1f} s; laptop CPU {laptop_cpu:.1f} s  -> "
+          f"applying per 12,000 rows {scaled:.2f} s / {APPLY_BUDGET:.0f} s budget = {scaled / APPLY_BUDGET:.2f} "
+          f"(load average {os.getloadavg()[0]:.2f})")
     return pull
 
 
