@@ -108,7 +108,9 @@ def _organisations(session: Session, objects: dict[tuple[str, uuid.UUID], Any]) 
         # The hazards this flush wrote, and those its events, photos and tokens name, at once: a
         # push of 1,000 hazards otherwise asked for each event's hazard alone (0.75 of 2.5 s CPU).
         for key, obj in objects.items():
-            if key[0] == "hazard":
+            # A superseded token is logged under its hazard's key: it may stand there alone (its
+            # hazard written in an earlier flush), and has no site of its own.
+            if key[0] == "hazard" and isinstance(obj, Hazard):
                 resolver.remember("hazards", key[1], resolver.of_site(obj.site_id))
         resolver.preload_hazards([obj.hazard_id for obj in objects.values()
                                   if isinstance(obj, (HazardEvent, Attachment, SupersededToken)) and obj.hazard_id])
