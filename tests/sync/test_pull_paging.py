@@ -111,3 +111,31 @@ def test_a_first_pull_killed_after_a_few_pages_resumes_with_nothing_missing_or_d
     assert report.refused == [] and report.problems == []
     assert ledger_state(newcomer.db) == ledger_state(city["ours"].db)
     assert verified(newcomer.db)
+
+
+def test_a_first_pull_in_pages_cut_by_bytes_killed_and_resumed_misses_and_doubles_nothing(central, city, tmp_path,
+                                                                                          monkeypatch):
+    """Pages bounded by bytes (a few hazards each) rather than entries, through the real API: killed
+    after three pages, the pull resumes from the cursor of the last page applied."""
+    newcomer = Laptop("new", open_database(sqlite_url(tmp_path / "new.sqlite"), store_dir=tmp_path / "new-files"),
+                      "王芳")
+    token = central.token("王芳", city["org"])
+    with central.db.session() as session:
+        principal = accounts.authenticate(session, token)
+    assert principal is not None
+    whole, end = _pages(central, principal, pull_pages.PULL_PAGE_LIMIT)
+    monkeypatch.setattr(pull_pages, "PULL_PAGE_BYTES", 6_000)
+    by_bytes, by_bytes_end = _pages(central, principal, pull_pages.PULL_PAGE_LIMIT)
+    assert len(whole) == 1 and len(by_bytes) > 3 and all(page["items"] for page in by_bytes)
+    assert _latest(by_bytes) == _latest(whole) and by_bytes_end == end
+    with pytest.raises(ConnectionError):
+        synchronise(newcomer.db, SmallPages(central, token, limit=pull_pages.PULL_PAGE_LIMIT, pages=3), "王芳",
+                    "http://central")
+    with newcomer.db.session() as session:
+        part = session.query(Hazard).count()
+    assert 0 < part < len(city["ids"])
+    report = synchronise(newcomer.db, SmallPages(central, token, limit=pull_pages.PULL_PAGE_LIMIT), "王芳",
+                         "http://central")
+    assert report.refused == [] and report.problems == []
+    assert ledger_state(newcomer.db) == ledger_state(city["ours"].db)
+    assert verified(newcomer.db)

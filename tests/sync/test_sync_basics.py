@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from inspector_app.core.models import Attachment, Hazard
+from inspector_app.core import hazards
+from inspector_app.core.models import Attachment, ChangeLog, Hazard, SupersededToken
 from inspector_app.core.sync.conflicts import open_conflicts, resolve
 from inspector_app.core.sync.run import status
-from tests.sync.conftest import add, edit, ledger_state, school, verified
+from tests.sync.conftest import add, edit, ledger_state, make_central, school, verified
 
 
 def _description(laptop, hazard_id):
@@ -144,3 +145,30 @@ def test_organisation_settings_set_on_one_laptop_reach_every_laptop(central, lap
     b.sync(central)
     with b.db.session() as session:
         assert settings_for_site(session, places["site"]).public_base_url == "https://new.example.cn"
+
+
+def test_a_hazard_whose_notice_was_reprinted_reaches_a_postgresql_server_and_the_other_laptop(
+        postgres_url, tmp_path, laptops, catalogue):
+    """A reprinted notice leaves its old code as a superseded token, written by the server in a flush
+    of its own after the hazard's; its change-log entry (under the hazard's key) names the hazard's
+    organisation. The PostgreSQL tracker took the token for the hazard and failed the push."""
+    central = make_central(postgres_url, tmp_path / "central-files")
+    try:
+        a, b = laptops("a"), laptops("b")
+        places = school(a)
+        hazard_id = add(a, catalogue, places["floor"], "blocked exit")
+        with a.db.session() as session:
+            old_token = session.get(Hazard, hazard_id).public_token
+            hazards.rotate_token(session, session.get(Hazard, hazard_id), a.actor)
+        report = a.sync(central)
+        assert not report.refused and not report.problems
+        with central.db.session() as session:
+            assert set(session.scalars(select(SupersededToken.token))) == {old_token}
+            logged = set(session.scalars(select(ChangeLog.organisation_id).where(ChangeLog.entity_id == hazard_id)))
+            assert logged == {places["org"]}
+        b.sync(central, central.token("Li Wei", places["org"]))
+        with b.db.session() as session:
+            assert set(session.scalars(select(SupersededToken.token))) == {old_token}
+        assert ledger_state(a.db) == ledger_state(b.db) == ledger_state(central.db)
+    finally:
+        central.db.dispose()

@@ -10,6 +10,7 @@ hand where a test needs it. Fast, so mutation testing can run it (scripts/mutati
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import Any
 
@@ -67,9 +68,10 @@ def inspector(*organisations: uuid.UUID) -> Principal:
 ADMIN = Principal(token_id=uuid.uuid4(), inspector="admin", role="admin", granted=frozenset())
 
 
-def pull(db, principal: Principal, cursor: int = 0, limit: int = pull_pages.PULL_PAGE_LIMIT) -> dict[str, Any]:
+def pull(db, principal: Principal, cursor: int = 0, limit: int = pull_pages.PULL_PAGE_LIMIT,
+         max_bytes: int | None = None) -> dict[str, Any]:
     with db.session() as session:
-        return pull_pages.pull(session, principal, cursor, limit)
+        return pull_pages.pull(session, principal, cursor, limit, max_bytes)
 
 
 def cursors(db) -> list[int]:
@@ -402,3 +404,124 @@ def test_an_entry_of_a_table_a_pull_does_not_hand_out_holds_nothing_back(db, cit
     page = pull(db, inspector(city["county"]), before)
     assert [key_of(item) for item in page["items"]] == [("organisation", str(city["county"]))]
     assert page["cursor"] == before + 2
+
+
+def item_bytes(item: dict[str, Any]) -> int:
+    return len(json.dumps(item, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def pages_of(db, principal: Principal, **bounds: int) -> list[dict[str, Any]]:
+    pages, cursor = [], 0
+    while True:
+        with db.session() as session:
+            page = pull_pages.pull(session, principal, cursor, **bounds)
+        pages.append(page)
+        if not page["more"]:
+            return pages
+        assert page["cursor"] > cursor  # every page moves on
+        cursor = page["cursor"]
+
+
+def latest(pages: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
+    return {key_of(item): item for page in pages for item in page["items"]}
+
+
+@pytest.mark.parametrize("budget_items", [1, 2, 3])
+def test_a_page_stops_at_its_byte_budget_and_the_pages_together_are_one_large_page(db, city, budget_items):
+    """A budget of about ``budget_items`` of the largest items: every page stays within it (or holds a
+    single item), the next page starts right after the last entry the page covered, and the pages
+    hand out exactly what one unbounded page hands out, each row as it is now, none missing."""
+    whole = pull(db, ADMIN)
+    budget = budget_items * max(item_bytes(item) for item in whole["items"])
+    pages = pages_of(db, ADMIN, max_bytes=budget)
+    assert len(pages) > 1 and all(page["more"] for page in pages[:-1]) and not pages[-1]["more"]
+    for page in pages:
+        assert len(page["items"]) >= 1 and (sum(item_bytes(i) for i in page["items"]) <= budget
+                                            or len(page["items"]) == 1)
+    assert pages[-1]["cursor"] == whole["cursor"] == cursors(db)[-1]
+    assert latest(pages) == latest([whole])
+    # Nothing doubled: each page carries only rows that an entry after the page before it names.
+    named = entries_naming(db)
+    previous = 0
+    for page in pages:
+        for item in page["items"]:
+            assert any(previous < cursor <= page["cursor"] for cursor in named[key_of(item)])
+        previous = page["cursor"]
+
+
+def entries_naming(db) -> dict[tuple[str, str], list[int]]:
+    """The cursors of the change-log entries naming each row (an event's entry names its hazard)."""
+    named: dict[tuple[str, str], list[int]] = {}
+    with db.session() as session:
+        hazard_of = dict(session.execute(select(HazardEvent.id, HazardEvent.hazard_id)).all())
+        for cursor, entity, entity_id in session.execute(select(ChangeLog.cursor, ChangeLog.entity,
+                                                                ChangeLog.entity_id)):
+            key = ("hazard", str(hazard_of[entity_id])) if entity == "event" else (entity, str(entity_id))
+            named.setdefault(key, []).append(cursor)
+    return named
+
+
+def test_a_page_cut_by_its_bytes_ends_at_the_entry_before_the_first_item_left_out(db, city):
+    everything = cursors(db)
+    first = pull(db, ADMIN, 0, max_bytes=1)
+    (item,) = first["items"]  # over any budget, the first item still goes, alone
+    assert first["more"] is True and first["cursor"] in everything
+    with db.session() as session:
+        covered = list(session.execute(select(ChangeLog.entity, ChangeLog.entity_id).where(
+            ChangeLog.cursor <= first["cursor"])))
+        beyond = session.execute(select(ChangeLog.entity, ChangeLog.entity_id).where(
+            ChangeLog.cursor > first["cursor"]).order_by(ChangeLog.cursor).limit(1)).one()
+    assert all((entity, str(entity_id)) == key_of(item) for entity, entity_id in covered)
+    assert (beyond[0], str(beyond[1])) != key_of(item)  # the next entry names the next row, left for the next page
+    assert pull(db, ADMIN, first["cursor"], max_bytes=1)["items"][0] != item
+
+
+def test_a_huge_history_moves_alone_in_pages_of_the_default_budget(db, city, monkeypatch):
+    """One hazard's history bigger than a page: it goes alone, and the rows after it follow."""
+    with db.session() as session:
+        hazard = session.get(Hazard, city["ours"][0])
+        for n in range(30):
+            hazards.update_hazard(session, hazard, "wang", description=f"{n} " + "很长的描述" * 3000)
+    monkeypatch.setattr(pull_pages, "PULL_PAGE_BYTES", 200_000)
+    whole = pull(db, ADMIN, 0, max_bytes=10**9)
+    big = next(i for i in whole["items"] if key_of(i) == ("hazard", str(city["ours"][0])))
+    assert item_bytes(big) > 200_000
+    pages = pages_of(db, ADMIN)
+    assert any(page["items"] == [big] for page in pages)
+    assert latest(pages) == latest([whole])
+
+
+@pytest.mark.parametrize("limit", [1, 4, pull_pages.PULL_PAGE_LIMIT])
+def test_the_page_the_api_sends_is_the_page_each_item_encoded_once(db, city, limit):
+    """The sync API answers pull_json: the same page as pull, in the JSON Starlette would write."""
+    cursor = 0
+    while True:
+        page = pull(db, ADMIN, cursor, limit)
+        with db.session() as session:
+            sent = pull_pages.pull_json(session, ADMIN, cursor, limit)
+        assert json.loads(sent) == page
+        assert sent == json.dumps(page, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode()
+        if not page["more"]:
+            break
+        cursor = page["cursor"]
+
+
+def test_a_page_reads_the_rows_of_few_more_entries_than_its_budget_holds(db, city, monkeypatch):
+    """A page weighs its first entries' rows, then reads as many more as the bytes left seem to hold:
+    a page whose first item fills it reads the rows of its first group only, and a page well within
+    its budget reads its entries in two groups (each a query per table and 500 ids)."""
+    groups: list[int] = []
+    items_of = pull_pages._items_of
+
+    def counted(session, principal, parents, resolver, entries, skip):  # type: ignore[no-untyped-def]
+        groups.append(len(entries))
+        return items_of(session, principal, parents, resolver, entries, skip)
+
+    monkeypatch.setattr(pull_pages, "_items_of", counted)
+    everything = cursors(db)
+    assert len(everything) > pull_pages.FIRST_GROUP
+    pull(db, ADMIN, 0, max_bytes=1)
+    assert groups == [pull_pages.FIRST_GROUP]
+    groups.clear()
+    pull(db, ADMIN)
+    assert groups == [pull_pages.FIRST_GROUP, len(everything) - pull_pages.FIRST_GROUP]

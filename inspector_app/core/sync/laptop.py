@@ -10,10 +10,11 @@ received twice changes nothing the second time.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select, text
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -34,6 +35,7 @@ from inspector_app.core.models import (
 from inspector_app.core.sync import tracking
 from inspector_app.core.sync.chains import (
     ChainError,
+    ReceivedEvent,
     add_superseded,
     chain_of,
     check_links,
@@ -45,8 +47,10 @@ from inspector_app.core.sync.chains import (
 )
 from inspector_app.core.sync.entities import (
     CLOCKED,
+    OrganisationResolver,
     chunks,
     file_of,
+    held_references,
     missing_reference,
     primary_key,
     row_item,
@@ -173,6 +177,14 @@ def apply_page(session: Session, items: list[dict[str, Any]], actor: str, from_s
 
     ``from_server`` is False for a bundle: then nothing is recorded as held by the server, and a
     hazard whose diverging events the server already holds is left for a sync to settle.
+
+    Set-based (issue 23): what the page's rows would each ask is read once (_PageState); each row is
+    checked in Python and the rows of one table are written together with SQLAlchemy Core (one
+    executemany per table and kind of write, their change-log entries in one more), without an ORM
+    object or a savepoint per row. Only what needs the ORM goes one at a time, each in a savepoint so
+    that it is set aside alone: a hazard with unsent events of ours (rebased, maybe into conflicts),
+    one whose number may clash with ours, a notice or review (their links), a deletion, a row that
+    fails a check (to say why). A batch that meets a constraint goes again that way, row by row.
     """
     report = MergeReport()
     session.info["sync_source"] = "pulled"
@@ -201,24 +213,21 @@ def apply_page(session: Session, items: list[dict[str, Any]], actor: str, from_s
             report.pulled += 1
             report.applied.append(item_key(item))
 
-    # Hazards new to this ledger are written together, in one flush (the rows of a first pull are
-    # nearly all such); should that flush meet a constraint, they go again one at a time, each in its
-    # own savepoint, so only the clashing one is set aside.
-    batch: list[tuple[dict[str, Any], list[Base]]] = []
+    batch = _Batch(page.organisations)
 
     def write_batch() -> None:
-        if not batch:
+        if not batch.items:
             return
+        session.flush()  # whatever the ORM holds goes first: the batch may name it
         try:
             with session.begin_nested():
-                for _item, rows in batch:
-                    session.add_all(rows)
+                batch.write(session)
         except IntegrityError:
-            for item, _rows in batch:
+            for item in batch.items:  # again one at a time, so only the clashing row is set aside
                 merge_one(item)
         else:
-            report.pulled += len(batch)
-            report.applied += [item_key(item) for item, _rows in batch]
+            report.pulled += len(batch.items)
+            report.applied += [item_key(item) for item in batch.items]
         batch.clear()
 
     try:
@@ -228,11 +237,10 @@ def apply_page(session: Session, items: list[dict[str, Any]], actor: str, from_s
                 write_batch()  # the rows of the next table may name those waiting
                 entity = item.get("entity")
             if entity == "hazard":
-                rows = _new_hazard_rows(session, item, page, from_server)
+                planned = _plan_hazard(session, item, page, from_server, batch)
             else:
-                rows = _new_plain_row(session, item, page, tracker)
-            if rows is not None:
-                batch.append((item, rows))
+                planned = _plan_row(session, item, page, tracker, batch)
+            if planned:
                 continue
             write_batch()
             merge_one(item)
@@ -242,68 +250,179 @@ def apply_page(session: Session, items: list[dict[str, Any]], actor: str, from_s
     return report
 
 
-def _new_plain_row(session: Session, item: dict[str, Any], page: _PageState,
-                   tracker: tracking.Tracker | None) -> list[Base] | None:
-    """A received row of a kind without links (a photo, a checklist answer, a building, ...) that this
-    ledger has never held and whose references are all here; None otherwise (_merge_row does it)."""
+@dataclass
+class _Batch:
+    """Rows of one table (a hazard with its events, tokens and sync head) checked and waiting to be
+    written together; ``items`` are the received items they come from, in order."""
+
+    organisations: OrganisationResolver | None  # PostgreSQL's change log names each row's organisation
+    items: list[dict[str, Any]] = field(default_factory=list)
+    inserts: dict[Table, list[dict[str, Any]]] = field(default_factory=dict)
+    updates: dict[Table, list[dict[str, Any]]] = field(default_factory=dict)
+    logged: dict[tuple[str, uuid.UUID], uuid.UUID | None] = field(default_factory=dict)
+
+    def insert(self, table: Table, values: dict[str, Any]) -> None:
+        self.inserts.setdefault(table, []).append(values)
+
+    def update(self, table: Table, key: str, values: dict[str, Any]) -> None:
+        self.updates.setdefault(table, []).append({**{k: v for k, v in values.items() if k != key},
+                                                   "_key": values[key]})
+
+    def log(self, entity: str, row_id: uuid.UUID, organisation: Callable[[], uuid.UUID | None]) -> None:
+        self.logged[(entity, row_id)] = organisation() if self.organisations is not None else None
+
+    def write(self, session: Session) -> None:
+        """Inserts table by table in the order they were first asked for (a hazard before its
+        events), then updates, then the change log: an executemany per table and set of columns."""
+        connection = session.connection()
+        for table, rows in self.inserts.items():
+            for group in _same_columns(rows):
+                connection.execute(insert(table), group)
+        for table, rows in self.updates.items():
+            key = next(iter(table.primary_key.columns))
+            for group in _same_columns(rows):
+                connection.execute(update(table).where(key == bindparam("_key")), group)
+        tracking.log_written(session, self.logged)
+
+    def clear(self) -> None:
+        self.items, self.inserts, self.updates, self.logged = [], {}, {}, {}
+
+
+def _same_columns(rows: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """An executemany binds the columns of its first row: rows that carry other columns (a bundle
+    from an older version leaves out a newer column, which then takes its default) go separately."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(row)
+    return list(groups.values())
+
+
+def _plan_row(session: Session, item: dict[str, Any], page: _PageState, tracker: tracking.Tracker | None,
+              batch: _Batch) -> bool:
+    """Add a received row of a kind without links (a photo, a checklist answer, a building, ...) to
+    the batch, merged as _merge_row merges it: new, or newer than ours by its clock (an older or equal
+    one changes nothing). False where the row needs _merge_row (a deletion, links, a reference this
+    ledger lacks, a field that does not check out: it says why)."""
     entity = str(item.get("entity"))
     model = CLOCKED.get(entity)
     if model is None or item.get("deleted") or item.get("links") is not None or entity in ("notice", "review"):
-        return None
+        return False
     try:
         values = row_values(model, item["row"])
-        if values["id"] in page.rows.get(entity, set()) or missing_reference(session, model, values, None,
-                                                                             page.present):
-            return None
+        row_id = values["id"]
     except (ValueError, KeyError, TypeError):
-        return None
+        return False
+    held = page.rows.setdefault(entity, {})
+    clock = str(values.get("sync_clock", ""))
+    if row_id in held and clock <= held[row_id]:
+        if tracker is not None:
+            tracker.clock.receive(clock)
+        batch.items.append(item)  # ours is newer: it goes up with the next push
+        return True
+    try:
+        if missing_reference(session, model, values, None, page.present):
+            return False
+    except (ValueError, KeyError, TypeError):
+        return False
     if tracker is not None:
-        tracker.clock.receive(str(values.get("sync_clock", "")))
-    return [model(**values)]
+        tracker.clock.receive(clock)
+    table = model.__table__
+    assert isinstance(table, Table)
+    if row_id in held:
+        batch.update(table, "id", values)
+    else:
+        batch.insert(table, values)
+    held[row_id] = clock
+    batch.log(entity, row_id, lambda: page.organisations.of_values(entity, values) if page.organisations else None)
+    batch.items.append(item)
+    return True
 
 
-def _new_hazard_rows(session: Session, item: dict[str, Any], page: _PageState, from_server: bool) -> list[Base] | None:
-    """The rows of a received hazard this ledger has never held, checked as _merge_hazard checks
-    them; None where anything is not that simple (ours already, a number that may clash, a hazard it
-    follows up, a check that fails), and _merge_hazard then does it, or says what is wrong."""
+def _plan_hazard(session: Session, item: dict[str, Any], page: _PageState, from_server: bool,
+                 batch: _Batch) -> bool:
+    """Add a received hazard to the batch where merging it is writing rows: a hazard this ledger
+    never held, or one whose history here is a beginning of the server's (its new events are
+    appended and its row becomes the server's), each checked as _merge_hazard checks it. False where
+    anything is not that simple (unsent events of ours to rebase, a number that may clash with one of
+    ours, a hazard it follows up, a check that fails), and _merge_hazard then does it, or says why not."""
     try:
         values = row_values(Hazard, item["row"])
-        hazard_id = values["id"]
-        if (hazard_id in page.hazards or values.get("site_id") in page.unsent_sites
-                or values.get("previous_hazard_id") is not None):
-            return None
-        chain = [event_from_json(e) for e in item.get("events", [])]
-        check_links(str(values.get("number", "?")), hazard_id, chain, 1, GENESIS)
-        check_row_matches(str(values.get("number", "?")), values, chain)
+        hazard_id, number = values["id"], str(values.get("number", "?"))
+        local = page.chains.get(hazard_id)
+        if (local is None and values.get("site_id") in page.unsent_sites) or values.get("previous_hazard_id"):
+            return False
+        chain = [ReceivedEvent.from_json(e) for e in item.get("events", [])]
+        if local is not None and [e.hash for e in chain[:len(local)]] != local:
+            return False  # events of ours the server lacks: rebased by _merge_hazard
+        check_links(number, hazard_id, chain, 1, GENESIS)
+        check_row_matches(number, values, chain)
         if missing_reference(session, Hazard, values, None, page.present):
-            return None
-        tokens = [SupersededToken(**row_values(SupersededToken, t)) for t in item.get("superseded", [])]
+            return False
+        tokens = [row_values(SupersededToken, t) for t in item.get("superseded", [])]
     except (ChainError, ValueError, KeyError, TypeError):
-        return None
-    if any(t.hazard_id != hazard_id for t in tokens) or len({t.token for t in tokens}) != len(tokens):
-        return None
-    rows: list[Base] = [Hazard(**values), *chain, *tokens]
+        return False
+    if any(t["hazard_id"] != hazard_id for t in tokens) or len({t["token"] for t in tokens}) != len(tokens):
+        return False
+    hazards, events = Hazard.__table__, HazardEvent.__table__
+    assert isinstance(hazards, Table) and isinstance(events, Table)
+    resolver = page.organisations
+
+    def organisation() -> uuid.UUID | None:
+        return resolver.of_site(values.get("site_id")) if resolver else None
+
+    new_events = chain[len(local or ()):]
+    if local is None:
+        batch.insert(hazards, values)
+        batch.log("hazard", hazard_id, organisation)
+    elif new_events:  # as _merge_hazard: the row becomes the server's only with the events that made it
+        batch.update(hazards, "id", values)
+        batch.log("hazard", hazard_id, organisation)
+    for event in new_events:
+        batch.insert(events, event.values)
+        batch.log("event", event.values["id"], organisation)
+    known = page.tokens.get(hazard_id, set())
+    for token in tokens:
+        if token["token"] not in known:
+            batch.insert(SupersededToken.__table__, token)  # type: ignore[arg-type]
+            batch.log("hazard", hazard_id, organisation)
     if chain and from_server:
-        rows.append(SyncHead(hazard_id=hazard_id, seq=chain[-1].seq, hash=chain[-1].hash))
-    return rows
+        head = (chain[-1].seq, chain[-1].hash)
+        held = page.heads.get(hazard_id)
+        if held is None:
+            batch.insert(SyncHead.__table__, {"hazard_id": hazard_id, "seq": head[0], "hash": head[1]})  # type: ignore[arg-type]
+        elif held != head:
+            batch.update(SyncHead.__table__, "hazard_id", {"hazard_id": hazard_id, "seq": head[0], "hash": head[1]})  # type: ignore[arg-type]
+    # A second copy of the hazard in the page is then merged against this one.
+    page.chains[hazard_id] = [e.hash for e in chain]
+    if chain and from_server:
+        page.heads[hazard_id] = (chain[-1].seq, chain[-1].hash)
+    page.tokens[hazard_id] = known | {t["token"] for t in tokens}
+    batch.items.append(item)
+    return True
 
 
 @dataclass
 class _PageState:
     """What a page's items would otherwise each ask the ledger one row at a time, read once per page
-    (a first pull applied 600 hazards with ~5 single-row queries each; issue 23)."""
+    with Core queries (a first pull applied 600 hazards with ~5 single-row queries each; issue 23)."""
 
-    hazards: dict[uuid.UUID, Hazard]  # the page's hazards this ledger holds already
-    heads: dict[uuid.UUID, SyncHead]  # ... and how much of their history the server holds
+    chains: dict[uuid.UUID, list[str]]  # the page's hazards this ledger holds already: their events' hashes
+    heads: dict[uuid.UUID, tuple[int, str]]  # ... how much of their history the server holds
+    tokens: dict[uuid.UUID, set[str]]  # ... and their superseded tokens
     unsent_sites: set[uuid.UUID]  # sites with a hazard of ours never sent: only there can a number clash
-    rows: dict[str, set[Any]]  # of the page's other rows, the ids this ledger holds already, by kind
+    rows: dict[str, dict[Any, str]]  # of the page's other rows, those this ledger holds: their clocks, by kind
+    organisations: OrganisationResolver | None  # on PostgreSQL, for the change log
     present: set[tuple[str, Any]] = field(default_factory=set)  # rows found by reference checks
 
     @classmethod
     def read(cls, session: Session, items: list[dict[str, Any]]) -> _PageState:
         ids: list[uuid.UUID] = []
         other: dict[str, list[uuid.UUID]] = {}
+        named: list[tuple[type[Base], Any, Any]] = []
         for item in items:
+            model = Hazard if item.get("entity") == "hazard" else CLOCKED.get(str(item.get("entity")))
+            if model is not None:
+                named.append((model, item.get("row"), item.get("links")))
             try:
                 row_id = uuid.UUID(str(item["row"]["id"]))
             except (KeyError, TypeError, ValueError, AttributeError):
@@ -312,16 +431,29 @@ class _PageState:
                 ids.append(row_id)
             elif item.get("entity") in CLOCKED:
                 other.setdefault(str(item["entity"]), []).append(row_id)
-        rows = {entity: {row_id for chunk in chunks(wanted) for row_id in session.scalars(
-                    select(CLOCKED[entity].__table__.c.id).where(CLOCKED[entity].__table__.c.id.in_(chunk)))}
-                for entity, wanted in other.items()}
-        hazards = {h.id: h for chunk in chunks(ids)
-                   for h in session.scalars(select(Hazard).where(Hazard.id.in_(chunk)))}
-        heads = {h.hazard_id: h for chunk in chunks(list(hazards))
-                 for h in session.scalars(select(SyncHead).where(SyncHead.hazard_id.in_(chunk)))}
+        rows: dict[str, dict[Any, str]] = {}
+        for entity, wanted in other.items():
+            table = CLOCKED[entity].__table__
+            rows[entity] = {row_id: str(clock or "") for chunk in chunks(wanted) for row_id, clock in session.execute(
+                select(table.c.id, table.c.sync_clock).where(table.c.id.in_(chunk)))}
+        chains: dict[uuid.UUID, list[str]] = {}
+        heads: dict[uuid.UUID, tuple[int, str]] = {}
+        tokens: dict[uuid.UUID, set[str]] = {}
+        for chunk in chunks(ids):
+            held = session.scalars(select(Hazard.id).where(Hazard.id.in_(chunk)))
+            chains.update((hazard_id, []) for hazard_id in held)
+            for hazard_id, digest in session.execute(select(HazardEvent.hazard_id, HazardEvent.hash).where(
+                    HazardEvent.hazard_id.in_(chunk)).order_by(HazardEvent.hazard_id, HazardEvent.seq)):
+                chains[hazard_id].append(digest)
+            heads.update((hazard_id, (seq, digest)) for hazard_id, seq, digest in session.execute(
+                select(SyncHead.hazard_id, SyncHead.seq, SyncHead.hash).where(SyncHead.hazard_id.in_(chunk))))
+            for hazard_id, token in session.execute(select(SupersededToken.hazard_id, SupersededToken.token).where(
+                    SupersededToken.hazard_id.in_(chunk))):
+                tokens.setdefault(hazard_id, set()).add(token)
         unsent = set(session.scalars(select(Hazard.site_id).where(
             ~select(SyncHead.hazard_id).where(SyncHead.hazard_id == Hazard.id).exists()).distinct()))
-        return cls(hazards, heads, unsent, rows)
+        resolver = OrganisationResolver(session) if session.connection().dialect.name == "postgresql" else None
+        return cls(chains, heads, tokens, unsent, rows, resolver, held_references(session, named))
 
 
 def item_key(item: dict[str, Any]) -> tuple[str, str]:
@@ -372,14 +504,14 @@ def _merge_hazard(session: Session, item: dict[str, Any], actor: str, report: Me
     check_links(number, hazard_id, server_chain, 1, GENESIS)
     check_row_matches(number, values, server_chain)
     _require_references(Hazard, values, None, session, page)
-    existing = page.hazards.get(hazard_id)
+    existing = session.get(Hazard, hazard_id)
     local = chain_of(session, hazard_id) if existing is not None else []
     common = 0
     while (common < len(local) and common < len(server_chain)
            and local[common].hash == server_chain[common].hash):
         common += 1
     local_only, server_new = local[common:], server_chain[common:]
-    held = page.heads.get(hazard_id)
+    held = session.get(SyncHead, hazard_id)
     if not from_server and local_only and server_new and held is not None and held.seq > common:
         raise ValueError(_("hazard {number} has changes the central server already holds; sync with the server "
                            "instead").format(number=number))

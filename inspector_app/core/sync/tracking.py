@@ -108,7 +108,9 @@ def _organisations(session: Session, objects: dict[tuple[str, uuid.UUID], Any]) 
         # The hazards this flush wrote, and those its events, photos and tokens name, at once: a
         # push of 1,000 hazards otherwise asked for each event's hazard alone (0.75 of 2.5 s CPU).
         for key, obj in objects.items():
-            if key[0] == "hazard":
+            # A superseded token is logged under its hazard's key: it may stand there alone (its
+            # hazard written in an earlier flush), and has no site of its own.
+            if key[0] == "hazard" and isinstance(obj, Hazard):
                 resolver.remember("hazards", key[1], resolver.of_site(obj.site_id))
         resolver.preload_hazards([obj.hazard_id for obj in objects.values()
                                   if isinstance(obj, (HazardEvent, Attachment, SupersededToken)) and obj.hazard_id])
@@ -118,6 +120,24 @@ def _organisations(session: Session, objects: dict[tuple[str, uuid.UUID], Any]) 
             else:
                 found[key] = resolver.of_row(key[0], obj)
     return found
+
+
+def log_written(session: Session, entries: dict[tuple[str, uuid.UUID], uuid.UUID | None]) -> None:
+    """The change-log entries of rows written without the ORM (a pulled page written set-based by
+    core.sync.laptop), as _after_flush writes those of a flush: one per (entity, id), with the
+    session's source, under the same lock; the values are each row's organisation (PostgreSQL's log
+    keeps it, a laptop's does not need it: pass None). One executemany for the whole batch."""
+    if tracker_of(session) is None or not entries:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOG_LOCK})
+    source, token_id, now = source_of(session), session.info.get("token_id"), utcnow()
+    connection.execute(insert(ChangeLog), [
+        {"entity": entity, "entity_id": entity_id, "deleted": False, "source": source, "token_id": token_id,
+         "at": now, "organisation_id": organisation}
+        for (entity, entity_id), organisation in entries.items()
+    ])
 
 
 def log_change(session: Session, entity: str, entity_id: uuid.UUID, source: str = "local") -> None:

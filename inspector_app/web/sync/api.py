@@ -243,13 +243,13 @@ class SyncApi:
         cursor = _whole_number(data, "cursor", 0)
         limit = _whole_number(data, "limit", pull_pages.PULL_PAGE_LIMIT)
 
-        def work() -> dict[str, Any]:
+        def work() -> bytes:
             with self.db.session() as session:
                 if session.get_bind().dialect.name == "postgresql":
                     session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
-                return pull_pages.pull(session, principal, cursor, limit)
+                return pull_pages.pull_json(session, principal, cursor, limit)
 
-        return JSONResponse(await run_in_threadpool(work))
+        return Response(await run_in_threadpool(work), media_type="application/json")
 
     async def push(self, request: Request) -> Response:
         principal, data = await self._authorised_json(request, "push")
