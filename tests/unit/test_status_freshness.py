@@ -152,3 +152,25 @@ def test_a_change_heard_of_makes_every_kept_version_stale(db, catalogue):
     reader.version = original  # type: ignore[method-assign]
     versions.version(tokens[0])
     assert len(statements) == 6  # the version read during the change was not trusted
+
+
+def test_a_renamed_place_shows_once_the_bound_has_passed(served):
+    """The page names the hazard's site, building and floor: renaming any of them changes the page
+    (the version covers the places, not only the hazard), though the hazard itself did not change."""
+    from inspector_app.core.models import Building, Floor, Hazard, Site
+    from inspector_app.core.structure import rename_place
+
+    service, clock, _statements, codes, db = served
+    with db.session() as session:
+        hazard = find_hazard(session, codes["live"])
+        floor = session.get(Floor, hazard.floor_id)
+        building = session.get(Building, floor.building_id)
+        places = {"site": hazard.site_id, "building": building.id, "floor": floor.id}
+        assert session.get(Site, hazard.site_id) is not None and isinstance(hazard, Hazard)
+    for kind, place_id in places.items():
+        new_name = f"Renamed {kind} 7"
+        assert new_name.encode() not in _status(service, codes["live"])[1]
+        with db.session() as session:
+            rename_place(session, kind, place_id, new_name)
+        clock.past_the_bound()
+        assert new_name.encode() in _status(service, codes["live"])[1], kind

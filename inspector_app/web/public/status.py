@@ -99,20 +99,29 @@ def public_timeline(events: list[tuple[str, dt.datetime]]) -> list[HistoryEntry]
 # running it. It covers the organisations too (their newest change), because the page speaks the
 # organisation's language: a change of it must not leave an old page in any worker's cache. It looks
 # for the token among current and superseded tokens alike, so that every code costs this one query,
-# and an answer of "nothing" is as certain (and as cheap) as a page.
+# and an answer of "nothing" is as certain (and as cheap) as a page. The page names the hazard's site,
+# building and floor, so their last changes are part of it too (a renamed building showed its old
+# name until the hazard itself changed): three look-ups by primary key.
 _ORGANISATIONS_CHANGED = select(func.max(Organisation.sync_clock)).scalar_subquery()
+_PLACES_CHANGED = (select(Site.sync_clock + "/" + func.coalesce(Building.sync_clock, "") + "/"
+                          + func.coalesce(Floor.sync_clock, ""))
+                   .select_from(Site).outerjoin(Floor, Floor.id == Hazard.floor_id)
+                   .outerjoin(Building, Building.id == Floor.building_id)
+                   .where(Site.id == Hazard.site_id).correlate(Hazard).scalar_subquery())
 VERSION_QUERY = union_all(
-    select(Hazard.id, Hazard.updated_at, Hazard.status, _ORGANISATIONS_CHANGED, literal("current"))
+    select(Hazard.id, Hazard.updated_at, Hazard.status, _ORGANISATIONS_CHANGED, literal("current"),
+           _PLACES_CHANGED)
     .where(Hazard.public_token == bindparam("token")),
-    select(Hazard.id, Hazard.updated_at, Hazard.status, _ORGANISATIONS_CHANGED, literal("superseded"))
+    select(Hazard.id, Hazard.updated_at, Hazard.status, _ORGANISATIONS_CHANGED, literal("superseded"),
+           _PLACES_CHANGED)
     .join(SupersededToken, SupersededToken.hazard_id == Hazard.id)
     .where(SupersededToken.token == bindparam("token")))
 
 
 def hazard_version(session: Session | Connection, token: str) -> tuple[Any, ...] | None:
     """A cheap fingerprint of what the page shows (changes whenever the hazard changes): the hazard's
-    id, its last change, its status, the organisations' newest change, and whether the token is the
-    current one or superseded. None: no hazard has this token, nor had it."""
+    id, its last change, its status, the organisations' newest change, whether the token is the
+    current one or superseded, and its places' last changes. None: no hazard has this token, nor had it."""
     if not TOKEN_PATTERN.match(token):
         return None
     row = session.execute(VERSION_QUERY, {"token": token}).first()
