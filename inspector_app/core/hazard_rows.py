@@ -14,7 +14,7 @@ from typing import Any
 # The newest schema revision this program writes. tests/unit/test_ledger_open.py checks it against the
 # migrations folder, so a new migration without a new value here fails the tests. Here rather than in
 # core.db so that a reader that must not load SQLAlchemy can compare a ledger's revision with it.
-HEAD_REVISION = "0013"
+HEAD_REVISION = "0014"
 
 
 @dataclass(frozen=True)

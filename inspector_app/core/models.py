@@ -131,7 +131,7 @@ class PlanDocument(Base):
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=uuid.uuid4)
     floor_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("floors.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
-    file_hash: Mapped[str] = mapped_column(String(64))
+    file_hash: Mapped[str] = mapped_column(String(64), index=True)  # a file download is checked by it
     filename: Mapped[str] = mapped_column(String(260))
     format: Mapped[str] = mapped_column(String(10))
     page: Mapped[int] = mapped_column(Integer, default=0)
@@ -392,7 +392,7 @@ class Review(Base):
     reviewer: Mapped[str] = mapped_column(String(100))
     reviewed_on: Mapped[dt.date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
-    signature_hash: Mapped[str] = mapped_column(String(64), default="")  # a PNG in the file store
+    signature_hash: Mapped[str] = mapped_column(String(64), default="", index=True)  # a PNG in the file store
     recorded_by: Mapped[str] = mapped_column(String(100), default="")
     recorded_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Hybrid logical clock of the last change (core.sync.clock): the newer row wins when ledgers merge.
