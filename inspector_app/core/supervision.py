@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from inspector_app.core import audit, dates
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import Hazard, HazardEvent, Organisation, Replica, Site
+from inspector_app.core.organisation import settings_refusal
 from inspector_app.core.supervision_rules import (
     FINAL_STATES,
     MANUAL_LEVELS,
@@ -135,6 +136,8 @@ def set_rules(session: Session, org: Organisation, values: dict[str, Any]) -> di
         raise InspectorError(_("Listed supervision cannot start before supervision: --list-after must be at "
                                "least --supervise-after ({days}).").format(days=rules.supervise_after_days))
     changes = {key: [current.get(key), wanted.get(key)] for key in RULE_KEYS if current.get(key) != wanted.get(key)}
+    if changes and (refusal := settings_refusal(session, org)):
+        raise InspectorError(refusal)
     if changes:
         org.supervision = wanted  # a new dict: SQLAlchemy sees a JSON column change only when replaced
         session.flush()

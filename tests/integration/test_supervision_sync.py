@@ -133,8 +133,11 @@ def test_the_admins_supervision_and_rules_reach_every_laptop_and_an_inspector_ca
                                                                     "show_on_status_page": True}
         assert [e.note for e in session.scalars(select(HazardEvent).where(
             HazardEvent.kind == "supervised", HazardEvent.hazard_id == shared.hazard))] == ["escape route blocked"]
-        # The inspector's laptop may not change them: its push is refused and the server keeps the admin's.
-        set_rules(session, session.get(Organisation, shared.org), {"remind_days_before": 1})
+        # The inspector's laptop may not change them: it says so at once, and should a laptop's own
+        # code write them anyway, its push is refused and the server keeps the admin's.
+        with pytest.raises(InspectorError, match="Only the administrator may change the settings"):
+            set_rules(session, session.get(Organisation, shared.org), {"remind_days_before": 1})
+        session.get(Organisation, shared.org).supervision = {"remind_days_before": 1}
     report = shared.sync(shared.field, shared.inspector)
     assert any("only an administrator may change its settings (supervision)" in r["reason"] for r in report.refused)
     server = shared.server()
