@@ -83,14 +83,15 @@ for module in "${MODULES[@]}"; do
 import difflib, json, re, sys
 codes = json.load(open(sys.argv[1]))["exit_code_by_key"]
 text = open(sys.argv[2]).read()
-# Each mutant's function (a method too: mutmut indents those) up to the next line indented no deeper.
+# Each mutant's function (a method too: mutmut indents those) up to the next line indented no deeper, but
+# for the ")" that closes a signature written over several lines (its parameters are part of the mutant).
 blocks, name, indent = {}, None, 0
 for line in text.splitlines():
     found = re.match(r"( *)def (x\S+?__mutmut_\w+)\(", line)
     if found:
         name, indent = found.group(2), len(found.group(1))
         blocks[name] = [line.replace(name, "")]  # the signature too: a changed default shows
-    elif name and line.strip() and len(line) - len(line.lstrip()) <= indent:
+    elif name and line.strip() and len(line) - len(line.lstrip()) <= indent and not line.lstrip().startswith(")"):
         name = None
     elif name:
         blocks[name].append(line)

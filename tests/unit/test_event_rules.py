@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from inspector_app.core import hazards
+from inspector_app.core import dates, hazards
 from inspector_app.core.event_rules import EventRuleError, HistoryState, check_new_events
 from inspector_app.core.models import HazardEvent
 
@@ -19,8 +19,9 @@ NOW = dt.datetime(2026, 12, 6, 10, 0, tzinfo=dt.UTC)
 
 
 def history(db, floor, catalogue, jpeg_photo, steps: tuple[str, ...] = ()) -> list[HazardEvent]:
-    """A hazard's events as the use cases write them: recorded, then each step of ``steps``."""
-    with db.session() as session:
+    """A hazard's events as the use cases write them: recorded, then each step of ``steps``, an hour
+    before NOW (not at the machine's time, which leaves the window NOW allows a day later)."""
+    with dates.fixed_clock(NOW - dt.timedelta(hours=1)), db.session() as session:
         hazard = hazards.add_hazard(session, catalogue, db.store, actor="wang", category="electrical.aging_wiring",
                                     floor_id=floor, x=0.3, y=0.4)
         for step in steps:
@@ -145,7 +146,7 @@ def test_supervision_by_hand_passes_as_the_use_case_writes_it(db, floor, catalog
     from inspector_app.core.supervision import supervise
 
     events = history(db, floor, catalogue, jpeg_photo)
-    with db.session() as session:
+    with dates.fixed_clock(NOW - dt.timedelta(minutes=30)), db.session() as session:
         hazard = session.get(hazards.Hazard, events[0].hazard_id)
         supervise(session, hazard, "bureau", "three weeks late, no answer", level=3)
         written = list(session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard.id)

@@ -267,3 +267,160 @@ def test_a_change_recorded_as_the_wrong_kind_names_both_statuses(db, floor, cata
     reason = refused(events, event(events[-1], "rectification_started", {
         "status": ["in_progress", "awaiting_reinspection"]}))
     assert "from in_progress to awaiting_reinspection" in reason and "'rectification_reported'" in reason
+
+
+# --- major-hazard decisions, checked as the server checks a push (mutation testing, issue 27) ---------
+
+RULE = "edu2024.3.1.6"
+WRITTEN = NOW - dt.timedelta(hours=1)  # when the use cases below write, so the checks do not follow the calendar
+
+
+def major_history(db, floor, catalogue, *steps: str) -> list[HazardEvent]:
+    """An e-bike hazard's events as core.major_hazards writes them: recorded, then "confirm", "decline"
+    or "lower" (the severity, with a reason)."""
+    from sqlalchemy import select
+
+    from inspector_app.core import dates, hazards, major_hazards
+    from inspector_app.core.major_decision import GroupDecision
+
+    with dates.fixed_clock(WRITTEN), db.session() as session:
+        hazard = hazards.add_hazard(session, catalogue, db.store, actor="li",
+                                    category="electrical.ebike_indoor_charging", floor_id=floor, x=0.5, y=0.5)
+        for step in steps:
+            if step == "confirm":
+                group = GroupDecision(("王建国", "李秀英", "张伟"), WRITTEN.date(), "判定为重大事故隐患")
+                major_hazards.decide(session, catalogue, hazard, RULE, confirm=True, actor="li", group=group)
+            elif step == "decline":
+                major_hazards.decide(session, catalogue, hazard, RULE, confirm=False, actor="li",
+                                     reason="The e-bikes stand in the open shed.")
+            else:
+                assert step == "lower"
+                major_hazards.lower_severity(session, hazard, "li", "The battery is taken out every evening.")
+        events = list(session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard.id)
+                                      .order_by(HazardEvent.seq)))
+        session.expunge_all()
+        return events
+
+
+def again(after: HazardEvent, model: HazardEvent, note: str | None = None, **data: Any) -> HazardEvent:
+    """``model``'s kind, changes and data, as the next event after ``after``, with ``data`` replaced."""
+    return raw(after, str(model.kind), {**model.data, **data}, model.note if note is None else note)
+
+
+def test_decisions_as_the_program_writes_them_pass(db, floor, catalogue):
+    confirmed = major_history(db, floor, catalogue, "confirm", "lower")
+    assert [e.kind for e in confirmed[1:]] == ["major_decided", "severity_lowered"]
+    passes([], *confirmed)
+    declined = major_history(db, floor, catalogue, "decline")
+    assert declined[-1].data["decision"] == "declined" and declined[-1].note
+    passes([], *declined)
+
+
+def test_a_decision_or_lowering_the_program_never_writes_is_refused(db, floor, catalogue, english):
+    confirmed, declined = major_history(db, floor, catalogue, "confirm", "lower"), major_history(
+        db, floor, catalogue, "decline")
+    decision, lowering = confirmed[1], confirmed[2]
+    group = {**decision.data["group"], "decided_on": (WRITTEN.date() + dt.timedelta(days=2)).isoformat()}
+    assert "in the future" in refused(confirmed[:1], again(confirmed[0], decision, group=group))
+    assert "needs a reason" in refused(declined[:1], again(declined[0], declined[1], note=""))
+    assert "needs a reason" in refused(confirmed[:2], again(confirmed[1], lowering, note=""))
+
+
+def test_a_confirmation_rebased_after_the_same_confirmation_passes(db, floor, catalogue):
+    """Two laptops confirmed the same rule: the second, rebased onto the first, sets nothing any more,
+    and the rule it leaves the hazard under (the first one's) is its own."""
+    confirmed = major_history(db, floor, catalogue, "confirm")
+    rebased = raw(confirmed[-1], "major_decided", {**confirmed[-1].data, "changes": {}})
+    passes(confirmed, rebased)
+
+
+def test_a_rule_id_is_a_text_of_at_most_its_length(db, floor, catalogue, english):
+    from inspector_app.core.major_decision import MAX_RULE_ID
+
+    confirmed = major_history(db, floor, catalogue, "confirm")
+    created, decision = confirmed[0], confirmed[1]
+    longest = "r" * MAX_RULE_ID
+
+    def under(rule: Any) -> HazardEvent:
+        return raw(created, "major_decided", {**decision.data, "rule": {**decision.data["rule"], "id": rule},
+                                              "changes": {"severity": ["general", "major"], "major_rule": ["", rule]}})
+
+    passes([created], under(longest))
+    too_long = refused([created], under(longest + "r"))
+    assert f"'{'r' * 40}' is not a major-hazard rule" in too_long and "r" * 41 not in too_long  # cut, as any value
+    assert "'7' is not a major-hazard rule" in refused([created], under(7))
+
+
+def test_a_new_hazard_is_not_recorded_as_a_decided_major_hazard(created):
+    with pytest.raises(EventRuleError, match="not yet decided a major hazard"):
+        passes([], first_event_with(created[0], major_rule=[None, RULE]))
+    with pytest.raises(EventRuleError, match="'7' is not a major-hazard rule"):
+        passes([], first_event_with(created[0], major_rule=[None, 7]))
+    passes([], first_event_with(created[0], major_rule=[None, ""]))
+
+
+def test_a_confirmed_major_hazards_severity_is_lowered_only_with_a_reason(db, floor, catalogue, english):
+    confirmed = major_history(db, floor, catalogue, "confirm")
+    reason = refused(confirmed, event(confirmed[-1], "edited", {"severity": ["major", "general"]}))
+    assert f"confirmed a major hazard under {RULE}" in reason and "'severity_lowered'" in reason
+    passes(confirmed, event(confirmed[-1], "edited", {"severity": ["major", "major"]}))
+    passes(confirmed, event(confirmed[-1], "edited", {"room": ["", "101"]}))
+    plain = major_history(db, floor, catalogue)  # never confirmed: its severity is a plain edit
+    passes(plain, event(plain[-1], "edited", {"severity": ["general", "major"]}))
+    passes(plain, event(plain[-1], "edited", {"severity": ["general", "general"]}))
+    lowered = major_history(db, floor, catalogue, "confirm", "lower")  # no longer under its rule
+    passes(lowered, event(lowered[-1], "edited", {"severity": ["general", "general"]}))
+
+
+def test_supervision_by_hand_with_an_empty_note_is_refused(created):
+    assert "needs a note" in refused(created, event(created[-1], "supervised", {}, note="", level=2))
+
+
+def test_every_refusal_reads_in_chinese_and_names_what_was_sent(db, floor, catalogue, jpeg_photo):
+    """A refused push is shown to the inspector in zh_CN: each problem in its own translated words (not
+    only the values it quotes), naming what was sent, and never "None" for a value."""
+    import re
+
+    from inspector_app.i18n import use_language
+
+    cjk = re.compile("[\u4e00-\u9fff]")
+    made = history(db, floor, catalogue, jpeg_photo)
+    withdrawn = history(db, floor, catalogue, jpeg_photo, ("withdrawn",))
+    started = history(db, floor, catalogue, jpeg_photo, ("in_progress",))
+    confirmed = major_history(db, floor, catalogue, "confirm")
+    last = made[-1]
+    cases: list[tuple[list[HazardEvent], HazardEvent, list[str]]] = [
+        (made, event(last, "teleported", {}), []),
+        (made, event(last, "edited", {"room": ["", "1"]}, at=dt.datetime(1999, 12, 31, tzinfo=dt.UTC)),
+         ["1999-12-31"]),
+        (made, event(last, "created", {}), []),
+        (made, raw(last, "edited", ["changes"]), []),
+        (made, event(last, "edited", {"found_at": ["x", "y"]}), ["found_at"]),
+        (made, event(last, "edited", {"room": "1"}), ["room"]),
+        (made, event(last, "edited", {"status": ["open", "closed"]}), ["status"]),
+        (withdrawn, event(withdrawn[-1], "edited", {"room": ["", "1"]}), ["withdrawn"]),
+        (made, event(last, "supervised", {}, note="late", level=1), ["2", "3"]),
+        (made, event(last, "supervised", {}, note="", level=2), []),
+        (withdrawn, event(withdrawn[-1], "supervised", {}, note="late", level=2), ["withdrawn"]),
+        (made, event(last, "rectification_started", {"status": ["open", "bogus"]}), ["bogus"]),
+        (made, event(last, "edited", {"severity": ["general", "extreme"]}), ["extreme"]),
+        (made, event(last, "pin_moved", {"x": [0.3, 1.5]}), ["x", "1.5"]),
+        ([], first_event_with(made[0], major_rule=[None, 7]), ["7"]),
+        (made, event(last, "pin_moved", {"page": [0, -1]}), ["-1"]),
+        (made, event(last, "pin_moved", {"floor_id": [None, "floor 2"]}), ["floor_id"]),
+        ([], first_event_with(made[0], major_rule=[None, RULE]), []),
+        (confirmed, event(confirmed[-1], "edited", {"severity": ["major", "general"]}), [RULE, "severity_lowered"]),
+        ([], first_event_with(made[0], status=[None, "closed"]), []),
+        (started, event(started[-1], "rectification_started", {"status": ["in_progress", "awaiting_reinspection"]}),
+         ["in_progress", "awaiting_reinspection", "rectification_reported"]),
+    ]
+    for before, new, named in cases:
+        with use_language("zh_CN"), pytest.raises(EventRuleError) as caught:
+            check_new_events("LL1-0001", before, [new], NOW)
+        reason = str(caught.value)
+        assert "None" not in reason, reason
+        problem = reason.split(f"（{str(new.kind)[:30]}）：", 1)[1]  # after the hazard and event it names
+        for part in named:
+            assert part in problem, (part, reason)
+            problem = problem.replace(part, "")
+        assert cjk.search(problem), f"untranslated: {reason}"

@@ -106,3 +106,23 @@ def test_severity_and_deadline_follow_only_where_the_old_category_set_them(catal
     values = values_following_category(saved(severity=other_severity, deadline=by_old), None, new, found,
                                        language="en")
     assert (values["severity"], "deadline" in values) == (new.default_severity, False)
+
+
+def test_the_new_deadline_counts_the_new_categorys_days_from_the_day_found(catalogue):
+    old, new = catalogue.category(SECOND), catalogue.category(FIRST)
+    assert new.deadline_days > 0
+    found = dt.date(2026, 5, 11)
+    values = values_following_category(saved(deadline=found + dt.timedelta(days=old.deadline_days)), old, new, found,
+                                       language="en")
+    assert values["deadline"] == dt.date(2026, 5, 11) + dt.timedelta(days=new.deadline_days)
+    assert values["deadline"] > found
+
+
+def test_a_confirmed_major_hazard_keeps_its_severity_when_its_category_changes(catalogue):
+    """A confirmed major hazard's severity is lowered only with a reason (core.major_hazards), never by
+    choosing another category, even where the old category's default was major too."""
+    old, new = catalogue.category("evacuation.locked_exit"), catalogue.category(FIRST)
+    assert (old.default_severity, new.default_severity) == ("major", "general")
+    confirmed = saved(severity="major", major_rule="edu2024.3.1.6")
+    assert "severity" not in values_following_category(confirmed, old, new, None, language="en")
+    assert values_following_category(saved(severity="major"), old, new, None, language="en")["severity"] == "general"

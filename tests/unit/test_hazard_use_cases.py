@@ -670,3 +670,158 @@ def test_what_is_not_given_when_recording_stays_empty(db, catalogue, floor):
     assert (hazard.page, hazard.room, hazard.description, hazard.responsible_unit, hazard.responsible_person,
             hazard.funding, hazard.interim_safeguards) == (0, "", "", "", "", "", "")
     assert (hazard.inspection_id, hazard.previous_hazard_id) == (None, None)
+
+
+# -- what mutation testing found unpinned (issue 27) -----------------------------------------------
+
+def test_the_redo_of_an_add_gets_back_its_number_code_and_token_unless_another_took_them(db, catalogue, floor):
+    """The redo of an undone add gives back the number, short code and QR token it had (a label already
+    printed still finds it); any of them another hazard took meanwhile is drawn anew."""
+    first, gone, third = (row(db, new(db, catalogue, floor)) for _ in range(3))
+    with db.session() as session:
+        discard_new_hazard(session, gone.id)
+        other_site = structure.create_site(session, structure.create_organisation(session, "O"), "Other", code="OT")
+        for _ in range(2):  # the other site's register has a number 2 too: it does not take this site's
+            add_hazard(session, catalogue, db.store, actor="li", category=WIRING, site_id=other_site.id)
+    redone = row(db, new(db, catalogue, floor, hazard_id=gone.id, seq=gone.seq, short_code=gone.short_code,
+                         public_token=gone.public_token))
+    assert (redone.id, redone.seq, redone.number, redone.short_code, redone.public_token) == (
+        gone.id, 2, gone.number, gone.short_code, gone.public_token)
+    clash = row(db, new(db, catalogue, floor, seq=first.seq, short_code=first.short_code,
+                        public_token=first.public_token))
+    assert clash.seq == third.seq + 1 and clash.number == f"TS-{third.seq + 1:04d}"
+    assert clash.short_code not in (first.short_code, redone.short_code, third.short_code)
+    assert clash.public_token not in (first.public_token, redone.public_token, third.public_token)
+    with db.session() as session:  # the first hazard's printed codes still find it, and only it
+        assert find_hazard(session, first.short_code).id == first.id
+        assert find_hazard(session, first.public_token).id == first.id
+
+
+def test_photos_are_stored_at_the_inspectors_size_wherever_they_are_added(db, catalogue, floor, jpeg_photo):
+    """The photo-size setting (64x48 reduced to 32 px on its long side) holds for a new hazard's photos, a
+    closing step's, a bulk change's and a photo added on its own."""
+    recorded = new(db, catalogue, floor, photos=[jpeg_photo], photo_max_edge=32)
+    closed, bulk = new(db, catalogue, floor), new(db, catalogue, floor)
+    with db.session() as session:
+        change_status(session, db.store, session.get(Hazard, closed), "closed", "wang", photos=[jpeg_photo],
+                      photo_max_edge=32)
+        assert change_status_many(session, db.store, [bulk], "closed", "wang", photos=[jpeg_photo],
+                                  photo_max_edge=32) == []
+        attach_photo(session, db.store, session.get(Hazard, recorded), jpeg_photo, role="after", actor="li",
+                     max_edge=24)
+    with db.session() as session:
+        sizes = {hazard_id: [(a.role, a.width, a.height) for a in attachments_of(session, hazard_id)]
+                 for hazard_id in (recorded, closed, bulk)}
+    assert sizes == {recorded: [("before", 32, 24), ("after", 24, 18)], closed: [("after", 32, 24)],
+                     bulk: [("after", 32, 24)]}
+
+
+def _photo_with_camera(path):
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # the camera's make: identifies the sender's phone
+    exif[0x0132] = "2026:05:10 08:30:00"  # when it was taken
+    Image.new("RGB", (40, 30), "#446688").save(path, format="JPEG", exif=exif.tobytes())
+    return path
+
+
+def _stored_exif(db, file_hash):
+    from PIL import Image
+
+    with Image.open(db.store.path_for(file_hash, ".jpg")) as image:
+        return dict(image.getexif())
+
+
+def test_a_strangers_photo_keeps_only_when_it_was_taken_and_an_inspectors_keeps_its_camera(
+        db, catalogue, floor, tmp_path):
+    photo = _photo_with_camera(tmp_path / "phone.jpg")
+    hazard_id = new(db, catalogue, floor)
+    with db.session() as session:
+        hazard = session.get(Hazard, hazard_id)
+        own = attach_photo(session, db.store, hazard, photo, role="before", actor="li").file_hash
+        sent = attach_photo(session, db.store, hazard, photo, role="after", actor="unit", stranger=True).file_hash
+    assert _stored_exif(db, own).get(0x010F) == "PhoneMaker"
+    assert 0x010F not in _stored_exif(db, sent)
+    added = [e.data for e in events(db, hazard_id) if e.kind == "photo_added"]
+    assert "taken" not in added[0]  # the inspector's own photo: the file keeps its facts
+    assert added[1]["taken"] == "2026:05:10 08:30:00"
+
+
+def test_a_hazards_photos_come_in_the_order_they_were_added(db, catalogue, floor, jpeg_photo, tmp_path):
+    from PIL import Image
+
+    hazard_id = new(db, catalogue, floor)
+    later = tmp_path / "later.png"
+    Image.new("RGB", (30, 20), "#00ff00").save(later)
+    with db.session() as session:  # the later photo is written first: the order is the time, not the row's
+        with dates.fixed_clock(dt.datetime(2026, 5, 11, 9, 5, tzinfo=BEIJING), BEIJING):
+            attach_photo(session, db.store, session.get(Hazard, hazard_id), later, role="after", actor="li")
+        with dates.fixed_clock(dt.datetime(2026, 5, 11, 9, 0, tzinfo=BEIJING), BEIJING):
+            attach_photo(session, db.store, session.get(Hazard, hazard_id), jpeg_photo, role="before", actor="li")
+    with db.session() as session:
+        assert [a.role for a in attachments_of(session, hazard_id)] == ["before", "after"]
+
+
+def test_a_status_change_keeps_the_facts_given_with_it_and_closing_ends_the_units_link(db, catalogue, floor):
+    from inspector_app.core import rectification_links
+
+    hazard_id, other_id = new(db, catalogue, floor), new(db, catalogue, floor)
+    with db.session() as session:
+        secret = rectification_links.issue(session, hazard_id, "li")
+        other_secret = rectification_links.issue(session, other_id, "li")
+        change_status(session, db.store, session.get(Hazard, hazard_id), "in_progress", "unit", note="ordered",
+                      extra={"reporter": {"name": "Facilities office"}})
+        assert rectification_links.open_link(session, secret) is not None  # still the unit's to report on
+        change_status(session, db.store, session.get(Hazard, hazard_id), "withdrawn", "wang", note="duplicate")
+        assert rectification_links.open_link(session, secret) is None
+        assert [link.ended_reason for link in rectification_links.links_of(session, hazard_id)] == ["withdrawn"]
+        assert rectification_links.open_link(session, other_secret) is not None  # another hazard's stays open
+    started = events(db, hazard_id)[-2]
+    assert (started.kind, started.data["reporter"]) == ("rectification_started", {"name": "Facilities office"})
+    chain_ok(db)
+
+
+def test_only_the_closed_and_withdrawn_among_the_hazards_asked_for_are_final(db, catalogue, floor, jpeg_photo):
+    """What the undo stack asks before it offers a step on these hazards (ui.window_undo)."""
+    from inspector_app.core.hazards import final_hazard_ids
+
+    opened, started, closed, withdrawn, unasked = (new(db, catalogue, floor) for _ in range(5))
+    move(db, started, "in_progress")
+    move(db, closed, "closed", photos=[jpeg_photo])
+    move(db, withdrawn, "withdrawn", note="duplicate")
+    move(db, unasked, "withdrawn", note="duplicate")
+    asked = {str(i) for i in (opened, started, closed, withdrawn, uuid.uuid4())}
+    with db.session() as session:
+        assert final_hazard_ids(session, asked) == {str(closed), str(withdrawn)}
+        assert final_hazard_ids(session, {str(opened)}) == set()
+
+
+def _confirmed_major(db, catalogue, floor) -> uuid.UUID:
+    from inspector_app.core import major_hazards
+    from inspector_app.core.major_decision import GroupDecision
+
+    hazard_id = new(db, catalogue, floor, category="electrical.ebike_indoor_charging")
+    with db.session() as session:
+        major_hazards.decide(session, catalogue, session.get(Hazard, hazard_id), "edu2024.3.1.6", confirm=True,
+                             actor="li", group=GroupDecision(("王建国", "李秀英", "张伟"), dt.date.today(), "判定"))
+    return hazard_id
+
+
+def test_a_confirmed_major_hazards_severity_is_not_lowered_by_an_edit(db, catalogue, floor):
+    major = _confirmed_major(db, catalogue, floor)
+    number = row(db, major).number
+    with use_language("zh_CN"), db.session() as session, pytest.raises(InspectorError) as refused:
+        update_hazard(session, session.get(Hazard, major), "li", severity="general", description="lowered")
+    message = str(refused.value)
+    assert CJK.search(message) and number in message and "edu2024.3.1.6" in message and "None" not in message
+    assert (row(db, major).severity, row(db, major).description) == ("major", "")
+    with db.session() as session:  # saying it is major again, and editing the rest, is fine
+        update_hazard(session, session.get(Hazard, major), "li", severity="major", description="still major")
+    assert (row(db, major).severity, row(db, major).description) == ("major", "still major")
+    plain = new(db, catalogue, floor)  # a hazard never confirmed major: its severity goes up and down freely
+    with db.session() as session:
+        update_hazard(session, session.get(Hazard, plain), "li", severity="major")
+        update_hazard(session, session.get(Hazard, plain), "li", severity="general")
+    assert row(db, plain).severity == "general"
+    chain_ok(db)

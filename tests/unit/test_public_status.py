@@ -288,3 +288,40 @@ def test_the_version_of_a_withdrawn_hazards_token_shows_nothing(db, catalogue, p
     with db.session() as session:
         assert shows_nothing(hazard_version(session, token)) and shows_nothing(hazard_version(session, old))
         assert shows_nothing(hazard_version(session, "A" * len(token)))
+
+
+# --- supervision on the page (mutation testing, issue 27) --------------------------------------------
+
+def test_an_unfixed_confirmed_major_hazard_says_it_is_under_listed_supervision(db, catalogue, place, jpeg_photo):
+    from inspector_app.core import major_hazards
+    from inspector_app.core.major_decision import GroupDecision
+
+    with db.session() as session:
+        major = add_hazard(session, catalogue, db.store, actor="li", category="electrical.ebike_indoor_charging",
+                           floor_id=place["floor"], x=0.5, y=0.5)
+        major_hazards.decide(session, catalogue, major, "edu2024.3.1.6", confirm=True, actor="li",
+                             group=GroupDecision(("王建国", "李秀英", "张伟"), dates.today(), "判定为重大事故隐患"))
+        major_id, major_token = major.id, major.public_token
+    _plain, plain_token = new(db, catalogue, place)
+    assert public(db, catalogue, major_token).as_json()["listed_supervision"] is True
+    assert public(db, catalogue, plain_token).as_json()["listed_supervision"] is False
+    step(db, major_id, "closed", note="e-bikes moved out", photos=[jpeg_photo])
+    assert public(db, catalogue, major_token).as_json()["listed_supervision"] is False  # fixed: no longer listed
+
+
+def test_the_supervision_level_shows_only_where_the_organisation_chose_to(db, catalogue, place):
+    """The level by the organisation's rules on the day asked: 14 days late with supervision after 10
+    and listing after 30 is supervised (2); the JSON leaves the level out where it is not shown."""
+    _id, token = new(db, catalogue, place, deadline=dt.date(2030, 1, 1))
+    late = dt.date(2030, 1, 15)
+    rules = {"supervise_after_days": 10, "list_after_days": 30, "remind_days_before": 3}
+    with db.session() as session:
+        session.get(Organisation, place["org"]).supervision = rules
+    hidden = public(db, catalogue, token, today=late)
+    assert hidden.supervision_level is None and "supervision_level" not in hidden.as_json()
+    with db.session() as session:
+        session.get(Organisation, place["org"]).supervision = {**rules, "show_on_status_page": True}
+    shown = public(db, catalogue, token, today=late)
+    assert shown.supervision_level == 2 and shown.as_json()["supervision_level"] == 2
+    assert public(db, catalogue, token, today=dt.date(2030, 2, 15)).as_json()["supervision_level"] == 3
+    assert public(db, catalogue, token, today=dt.date(2029, 12, 1)).as_json()["supervision_level"] == 0

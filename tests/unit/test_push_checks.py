@@ -8,6 +8,7 @@ makes the same attacks over HTTP on PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from typing import Any
 
@@ -17,15 +18,28 @@ from inspector_app.core import structure
 from inspector_app.core.accounts import Principal
 from inspector_app.core.event_rules import EARLIEST_EVENT, MAX_EVENT_AHEAD
 from inspector_app.core.hazards import add_hazard
-from inspector_app.core.models import Building, Floor, Hazard, HazardEvent, Notice, Organisation
+from inspector_app.core.models import (
+    Building,
+    Floor,
+    Hazard,
+    HazardEvent,
+    Notice,
+    Organisation,
+    RectificationLink,
+    ReviewLink,
+)
+from inspector_app.core.supervision_rules import rule_problems
 from inspector_app.core.sync.entities import OrganisationResolver
 from inspector_app.core.sync.push_checks import (
     ORGANISATION_SETTINGS,
+    author_refusal,
     clock_refusal,
     hazard_row_refusal,
+    link_refusal,
     organisation_refusal,
     reference_refusal,
 )
+from inspector_app.i18n import use_language
 from tests.forgery import clock, now_clock
 
 NOW = dt.datetime(2026, 12, 6, 10, 0, tzinfo=dt.UTC)
@@ -275,8 +289,6 @@ def test_supervision_rules_that_org_set_would_refuse_are_refused_even_from_an_ad
 
 
 def test_supervision_by_hand_is_an_administrators_event(db, city, english):
-    from inspector_app.core.sync.push_checks import author_refusal
-
     supervised = HazardEvent(id=uuid.uuid4(), hazard_id=city["hazard_a"], seq=2, kind="supervised", actor="x",
                              at=NOW, data={"changes": {}, "level": 2}, note="late", prev_hash="0", hash="")
     edited = HazardEvent(id=uuid.uuid4(), hazard_id=city["hazard_a"], seq=2, kind="edited", actor="x", at=NOW,
@@ -285,3 +297,69 @@ def test_supervision_by_hand_is_an_administrators_event(db, city, english):
     assert reason == "hazard AA1-0001: event 2 (supervised) is an administrator's; 李伟's token may not write it"
     assert author_refusal(principal("admin", city["org_a"]), "AA1-0001", [supervised]) is None
     assert author_refusal(principal("inspector", city["org_a"]), "AA1-0001", [edited]) is None
+
+
+# --- what a refused laptop's inspector reads (mutation testing, issue 27) ----------------------------
+
+CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def test_every_refusal_is_in_chinese_and_names_the_row_and_what_is_wrong(db, city):
+    """Each refusal in zh_CN: translated (in its own words, not only in the names it quotes) and naming
+    the row, and the field, value or problem it is refused for."""
+    existing = stored_organisation(db, city["org_a"])
+    hazard, events = stored_hazard(db, city["hazard_a"])
+    inspector, admin = principal("inspector", city["org_a"]), principal("admin", city["org_a"])
+    ended = RectificationLink(hazard_id=city["hazard_a"], secret_hash="a" * 64,
+                              ended_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC), ended_reason="closed")
+    link = {"id": ended.id, "hazard_id": ended.hazard_id, "secret_hash": "a" * 64}
+    supervised = HazardEvent(id=uuid.uuid4(), hazard_id=city["hazard_a"], seq=7, kind="supervised", actor="x",
+                             at=NOW, data={"changes": {}, "level": 2}, note="late", prev_hash="0", hash="")
+    lacking = uuid.uuid4()
+    with use_language("zh_CN"):
+        [(_key, shout)] = rule_problems({"shout": True})  # the problem, in its own (translated) words
+        cases = [
+            (clock_refusal("building X1", {}), ["building X1"]),
+            (refusal(db, Floor, {"id": uuid.uuid4(), "building_id": lacking}, city["org_a"]), [str(lacking)]),
+            (refusal(db, Floor, {"id": uuid.uuid4(), "building_id": city["building_b"]}, city["org_a"]),
+             [str(city["building_b"])]),
+            (organisation_refusal(admin, existing, {"supervision": {"shout": True}}), [existing.name, shout]),
+            # A new organisation, as a laptop's first sync brings it: named by the name it is pushed with.
+            (organisation_refusal(admin, None, {"name": "County bureau", "supervision": {"shout": True}}),
+             ["County bureau", shout]),
+            (organisation_refusal(inspector, existing, {"notice_prefix": "FORGED"}), [existing.name, "notice_prefix"]),
+            (hazard_row_refusal("AA1-0009", None, {"found_at": dt.datetime(1970, 1, 1, tzinfo=dt.UTC)}, [], NOW),
+             ["AA1-0009", "1970-01-01"]),
+            (hazard_row_refusal(hazard.number, hazard, {"short_code": "ZZZZZZZZ"}, [], NOW),
+             [hazard.number, "short_code"]),
+            (hazard_row_refusal(hazard.number, hazard, {"seq": hazard.seq + 1}, events, NOW), [hazard.number]),
+            (link_refusal("link L1", None, {**link, "secret_hash": "the secret itself"}), ["link L1", "SHA-256"]),
+            (link_refusal("link L1", None, {**link, "ended_reason": "bored"}), ["link L1", "bored"]),
+            (link_refusal("link L1", ended, {**link, "secret_hash": "b" * 64}), ["link L1", "secret_hash"]),
+            (link_refusal("link L1", ended, {**link, "ended_at": None}), ["link L1"]),
+            (author_refusal(inspector, "AA1-0001", [supervised]), ["AA1-0001", "7", "supervised", "李伟"]),
+        ]
+    for reason, named in cases:
+        assert reason is not None, named
+        assert "None" not in reason, reason
+        own_words = reason
+        for part in named:
+            assert part in reason, (part, reason)
+            own_words = own_words.replace(part, "")
+        assert CJK.search(own_words), f"untranslated: {reason}"
+
+
+def test_a_link_row_that_leaves_out_how_it_ended_keeps_what_the_server_holds(db, english):
+    """A row may carry only some of its fields (the server writes those it is given): a link row
+    without its end is neither refused nor reopened."""
+    new = {"id": uuid.uuid4(), "hazard_id": uuid.uuid4(), "secret_hash": "a" * 64}
+    assert link_refusal("link", None, new) is None
+    ended = RectificationLink(hazard_id=new["hazard_id"], secret_hash="a" * 64,
+                              ended_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC), ended_reason="replaced")
+    assert link_refusal("link", ended, {**new, "id": ended.id}) is None
+    assert link_refusal("link", ended, {"id": ended.id, "secret_hash": "a" * 64, "ended_reason": "replaced"}) is None
+    review = ReviewLink(site_id=uuid.uuid4(), secret_hash="c" * 64, ended_at=dt.datetime(2026, 12, 1, tzinfo=dt.UTC),
+                        ended_reason="replaced")
+    assert link_refusal("link", review, {"id": review.id, "site_id": review.site_id, "secret_hash": "c" * 64}) is None
+    assert "opened again" in (link_refusal("link", review, {"id": review.id, "secret_hash": "c" * 64,
+                                                            "ended_at": None}) or "")

@@ -245,3 +245,78 @@ def test_a_key_not_kept_is_reported_with_why(db, sent, reason):
     with db.session() as session:
         problems = signatures.remember_keys(session, [{"id": "1" * 64, "public_key": sent}])
     assert len(problems) == 1 and problems[0].endswith(reason)
+
+
+# --- the server's own signatures, and refusals in Chinese (mutation testing, issue 27) ----------------
+
+def _written_events(session, catalogue, store) -> list[HazardEvent]:
+    """A hazard recorded and edited on this ledger (as the server writes a unit's report): its events."""
+    from sqlalchemy import select
+
+    from inspector_app.core import structure
+    from inspector_app.core.hazards import add_hazard, update_hazard
+
+    site = structure.create_site(session, structure.create_organisation(session, "Bureau"), "School", code="SC")
+    hazard = add_hazard(session, catalogue, store, actor="unit", category="electrical.aging_wiring",
+                        site_id=site.id)
+    update_hazard(session, hazard, "unit", room="101")
+    return list(session.scalars(select(HazardEvent).where(HazardEvent.hazard_id == hazard.id)
+                                .order_by(HazardEvent.seq)))
+
+
+def test_the_server_signs_what_it_writes_under_its_own_name(db, catalogue):
+    from sqlalchemy import select
+
+    from inspector_app.core import accounts
+
+    with db.session() as session:
+        accounts.create_token(session, "王芳", role="admin")  # a ledger that issues tokens is the central server
+        written = _written_events(session, catalogue, db.store)
+        key = signatures.server_key(session)
+        signatures.sign_written(session, written, key)
+        # Read again in the same session, the events are signed (the ORM does not keep its stale copy).
+        assert [e.signer for e in written] == [key.id, key.id]
+        assert all(signatures.signature_valid(key.public_key, e.hash, e.signature) for e in written)
+        assert session.get(SigningKey, key.id).inspector == signatures.SERVER_SIGNER
+        assert signatures.server_key(session).id == key.id  # the same key every time
+    with db.session() as session:
+        stored = session.scalars(select(HazardEvent).order_by(HazardEvent.seq)).all()
+        assert [(e.signer, e.signature) for e in stored] == [(key.id, e.signature) for e in written]
+        assert signatures.signed_by(session, stored)[key.id]["inspector"] == "central server"
+
+
+def test_a_ledger_that_issues_no_tokens_signs_under_the_name_its_server_gave(db):
+    """A laptop serving its status pages on the LAN writes a unit's report with its own key, which its
+    server knows by its inspector's name: it is not "the central server"."""
+    from inspector_app.core import accounts
+
+    with db.session() as session:
+        own = signatures.laptop_key(session)
+        assert signatures.server_key(session).id == own.id
+        assert session.get(SigningKey, own.id).inspector == ""
+        signatures.remember_keys(session, [{"id": own.id, "public_key": own.public_key, "inspector": "李伟"}])
+        assert signatures.server_key(session).id == own.id
+        assert session.get(SigningKey, own.id).inspector == "李伟"
+        # Even a ledger that issues tokens keeps a name already given.
+        accounts.create_token(session, "王芳", role="admin")
+        signatures.server_key(session)
+        assert session.get(SigningKey, own.id).inspector == "李伟"
+
+
+def test_a_refused_signature_reads_in_chinese_and_names_the_hazard_and_event(db):
+    import re
+
+    from inspector_app.i18n import use_language
+
+    key, stranger = _key(), _key()
+    keys = {key.id: key.public_key}
+    moved = _event(9, key)
+    moved.hash = "f" * 64
+    with use_language("zh_CN"):
+        reasons = [signatures.signature_refusal("LL1-0007", [_event(9, None)], keys),
+                   signatures.signature_refusal("LL1-0007", [_event(9, stranger)], keys),
+                   signatures.signature_refusal("LL1-0007", [moved], keys)]
+    assert len(set(reasons)) == 3
+    for reason in reasons:
+        assert reason is not None and "LL1-0007" in reason and "9" in reason
+        assert re.search("[\u4e00-\u9fff]", reason.replace("LL1-0007", "")), f"untranslated: {reason}"
