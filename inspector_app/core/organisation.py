@@ -19,7 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from inspector_app.core.errors import InspectorError, NotFoundError
-from inspector_app.core.models import ChangeLog, Hazard, Organisation, Replica, Site
+from inspector_app.core.models import Hazard, Organisation, Site
+from inspector_app.core.settings_authority import settings_refusal
 from inspector_app.i18n import DEFAULT_LANGUAGE, _
 
 ORG_LANGUAGES = ("zh_CN", "en")
@@ -201,23 +202,6 @@ def settings_for_hazards(session: Session, hazard_ids: Iterable[uuid.UUID]) -> P
         assert site is not None
         source = chain_of(session, get_organisation(session, site.organisation_id))[-1].id
     return PrintSettings(first, source)
-
-
-def settings_refusal(session: Session, org: Organisation) -> str | None:
-    """Why this ledger may not change ``org``'s settings, or None. They are its administrator's: a
-    laptop whose last sync was with an inspector's token may not change those of an organisation the
-    server holds (the server would refuse the push: core/sync/push_checks.py), only those of one it made
-    itself and has not sent yet. A ledger that never synced, or the server's own, decides alone."""
-    replica = session.scalars(select(Replica).limit(1)).first()
-    if replica is None or not replica.server_url or replica.role in ("", "admin"):
-        return None
-    held_by_server = session.scalar(select(ChangeLog.cursor).where(
-        ChangeLog.entity == "organisation", ChangeLog.entity_id == org.id,
-        (ChangeLog.source == "pulled") | (ChangeLog.cursor <= replica.push_cursor)).limit(1))
-    if held_by_server is None:
-        return None
-    return _("Only the administrator may change the settings of {name}: this laptop syncs with an inspector's "
-             "token, and the server would refuse the change. Ask the bureau's administrator.").format(name=org.name)
 
 
 def set_organisation(session: Session, org: Organisation, *, public_base_url: str | None = None,

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from inspector_app.core import audit, dates
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import Hazard, HazardEvent, Organisation, Replica, Site
-from inspector_app.core.organisation import settings_refusal
+from inspector_app.core.settings_authority import settings_refusal
 from inspector_app.core.supervision_rules import (
     FINAL_STATES,
     MANUAL_LEVELS,
