@@ -15,7 +15,6 @@ from pathlib import Path
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy.orm import Session
 
@@ -84,15 +83,7 @@ def day_list_pdf(items: Sequence[DueItem], days: int, today: dt.date | None = No
             *styles]))
         story.append(table)
     footer = _("Printed on {date}").format(date=L.long_date(today))
-
-    def furniture(canvas: Canvas, page: int, pages: int) -> None:
-        canvas.saveState()
-        canvas.setFont(cjk_font().name, 8)
-        canvas.drawString(MARGIN, MARGIN - 6 * mm, footer)
-        canvas.drawCentredString(A4[0] / 2, MARGIN - 6 * mm, L.page_of(page, pages))
-        canvas.restoreState()
-
-    doc.build(story, canvasmaker=L.numbered_canvas(furniture))
+    doc.build(story, canvasmaker=L.numbered_canvas(L.printed_footer(footer, MARGIN, A4[0])))
     return out.getvalue()
 
 

@@ -186,3 +186,17 @@ def numbered_canvas(furniture: Callable[[Canvas, int, int], None]) -> type[Canva
 
 def page_of(page: int, pages: int) -> str:
     return _("Page {page} of {pages}").format(page=page, pages=pages)
+
+
+def printed_footer(text: str, margin: float, page_width: float) -> Callable[[Canvas, int, int], None]:
+    """The footer of a printed list (the ledger, the day's list), for numbered_canvas: ``text`` at
+    the left and "page N of M" in the middle, small, under the bottom margin."""
+
+    def furniture(canvas: Canvas, page: int, pages: int) -> None:
+        canvas.saveState()
+        canvas.setFont(cjk_font().name, 8)
+        canvas.drawString(margin, margin - 6 * mm, text)
+        canvas.drawCentredString(page_width / 2, margin - 6 * mm, page_of(page, pages))
+        canvas.restoreState()
+
+    return furniture

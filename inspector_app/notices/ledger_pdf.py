@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from inspector_app.core.notice_register import today as issue_day
@@ -84,15 +83,7 @@ def ledger_pdf(lines: Sequence[LedgerLine], unit: str, today: dt.date | None = N
     table.setStyle(TableStyle(commands))
     story += [table, Spacer(1, 10 * mm), KeepTogether([_Signatures()])]
     footer_text = f"{unit}    " + _("Printed on {date}").format(date=L.long_date(today))
-
-    def furniture(canvas: Canvas, page: int, pages: int) -> None:
-        canvas.saveState()
-        canvas.setFont(cjk_font().name, 8)
-        canvas.drawString(MARGIN, MARGIN - 6 * mm, footer_text)
-        canvas.drawCentredString(PAGE[0] / 2, MARGIN - 6 * mm, L.page_of(page, pages))
-        canvas.restoreState()
-
-    doc.build(story, canvasmaker=L.numbered_canvas(furniture))
+    doc.build(story, canvasmaker=L.numbered_canvas(L.printed_footer(footer_text, MARGIN, PAGE[0])))
     return out.getvalue()
 
 

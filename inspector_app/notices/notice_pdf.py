@@ -31,6 +31,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.exports.ledger_table import funding_text
 from inspector_app.i18n import _
 from inspector_app.notices import layout as L
+from inspector_app.notices import official_pages
 from inspector_app.notices.facts import HazardFacts, printable_photo
 from inspector_app.notices.fonts import cjk_font
 from inspector_app.notices.plan_excerpt import plan_excerpt
@@ -371,7 +372,9 @@ def unit_notice_pdf(facts: Sequence[HazardFacts], number: str, issued: dt.date) 
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), CELL_PAD), ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PAD),
     ]))
-    story += [table, Spacer(1, 8 * mm), _SignatureBlock(first.issuer, issued, len(facts), number)]
+    story += [table, Spacer(1, 8 * mm), official_pages.SealAndReceipt(first.issuer, issued, _(
+        "We have received the Fire Hazard Rectification Notice {number} listing {count} hazards and will correct "
+        "each by its deadline.").format(number=number, count=len(facts)), inspectors_sign=True)]
 
     def furniture(canvas: Canvas, page: int, pages: int) -> None:
         canvas.saveState()
@@ -421,26 +424,3 @@ def lookup_code(code: str) -> str:
     """The short code as printed: named for what it is, a key for the program's scan box (the public
     page takes only the QR's full token, because short codes can be guessed)."""
     return _("Ledger lookup code {code}").format(code=code)
-
-
-class _SignatureBlock(Flowable):
-    """Inspectors' signatures, the issuer's seal and date, then the receipt stub; kept on one page."""
-
-    def __init__(self, issuer: str, issued: dt.date, count: int, number: str) -> None:
-        super().__init__()
-        self.issuer, self.issued, self.count, self.number = issuer, issued, count, number
-        self.width, self.height = L.BLOCK_W, 14 * mm + L.STUB_H
-
-    def draw(self) -> None:
-        c = self.canv
-        c.saveState()
-        # The layout helpers measure from the page top: shift so that their "top" is ours.
-        c.translate(-L.LEFT, self.height - L.PAGE_H)
-        y = 6 * mm
-        L.signature_line(c, L.LEFT, y, _("Inspectors (signature):"), 48 * mm)
-        L.text(c, L.RIGHT, y, _("{issuer} (seal)").format(issuer=self.issuer), align="right")
-        L.text(c, L.RIGHT, y + 7 * mm, L.long_date(self.issued), align="right")
-        statement = _("We have received the Fire Hazard Rectification Notice {number} listing {count} hazards "
-                      "and will correct each by its deadline.").format(number=self.number, count=self.count)
-        L.receipt_stub(c, y + 14 * mm, statement)
-        c.restoreState()

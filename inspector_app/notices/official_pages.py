@@ -1,11 +1,14 @@
 """The frame of the flowing official documents built with platypus (the supervision notice 督办通知书,
 the major-hazard determination record): the page template on the official margins, the red title with
 the document's number under it, a running header on every page after the first, the footer, and the
-ruled table their bodies are set in. The rectification notice draws its own pages (notice_pdf.py).
+ruled table their bodies are set in; and the seal with the receipt stub that ends a notice (the
+rectification notice's and the supervision notice's). The rectification notice draws its own pages
+(notice_pdf.py).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import IO, Any
 
@@ -14,6 +17,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate, TableStyle
 
+from inspector_app.i18n import _
 from inspector_app.notices import layout as L
 from inspector_app.notices.fonts import cjk_font
 
@@ -79,3 +83,26 @@ def ruled_table(shaded: tuple[tuple[int, int], tuple[int, int]], padding: float)
         ("LEFTPADDING", (0, 0), (-1, -1), padding), ("RIGHTPADDING", (0, 0), (-1, -1), padding),
     ]
     return TableStyle(commands)
+
+
+class SealAndReceipt(Flowable):
+    """What ends a notice, kept on one page: a signature line for the inspectors (when it has one),
+    the issuer's seal and date at the right, then the receipt stub with ``statement``."""
+
+    def __init__(self, issuer: str, issued: dt.date, statement: str, inspectors_sign: bool) -> None:
+        super().__init__()
+        self.issuer, self.issued, self.statement, self.inspectors_sign = issuer, issued, statement, inspectors_sign
+        self.width, self.height = L.BLOCK_W, 14 * mm + L.STUB_H
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        # The layout helpers measure from the page top: shift so that their "top" is ours.
+        c.translate(-L.LEFT, self.height - L.PAGE_H)
+        y = 6 * mm
+        if self.inspectors_sign:
+            L.signature_line(c, L.LEFT, y, _("Inspectors (signature):"), 48 * mm)
+        L.text(c, L.RIGHT, y, _("{issuer} (seal)").format(issuer=self.issuer), align="right")
+        L.text(c, L.RIGHT, y + 7 * mm, L.long_date(self.issued), align="right")
+        L.receipt_stub(c, y + 14 * mm, self.statement)
+        c.restoreState()

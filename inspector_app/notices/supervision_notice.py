@@ -105,7 +105,9 @@ def supervision_notice_pdf(lines: list[SupervisedLine], addressee: str, issuer: 
     widths[2] = L.BLOCK_W - sum(widths)
     table = Table(rows, colWidths=widths, repeatRows=1)
     table.setStyle(official_pages.ruled_table(((0, 0), (-1, 0)), 1.5 * mm))  # the header row shaded
-    story += [table, Spacer(1, 8 * mm), KeepTogether([_Signatures(issuer, issued, len(lines), number)])]
+    story += [table, Spacer(1, 8 * mm), KeepTogether([official_pages.SealAndReceipt(issuer, issued, _(
+        "We have received the Hazard Supervision Notice {number} listing {count} hazards and will report their "
+        "correction by the date it gives.").format(number=number, count=len(lines)), inspectors_sign=False)])]
     doc.build(story, canvasmaker=L.numbered_canvas(official_pages.running_furniture(addressee, number, L.page_of)))
     return out.getvalue()
 
@@ -139,24 +141,3 @@ def print_supervision_notice(db: Database, catalogue: Catalogue, organisation_id
                 session, [[line.id for line in lines]], prefix=prefix, kind="supervision",
                 language=language, actor=actor, render=render, out=out)
         return notices[0].number, len(lines), language
-
-
-class _Signatures(Flowable):
-    """The issuer's seal and date, then the receipt stub; kept on one page."""
-
-    def __init__(self, issuer: str, issued: dt.date, count: int, number: str) -> None:
-        super().__init__()
-        self.issuer, self.issued, self.count, self.number = issuer, issued, count, number
-        self.width, self.height = L.BLOCK_W, 14 * mm + L.STUB_H
-
-    def draw(self) -> None:
-        c = self.canv
-        c.saveState()
-        c.translate(-L.LEFT, self.height - L.PAGE_H)  # the layout helpers measure from the page top
-        y = 6 * mm
-        L.text(c, L.RIGHT, y, _("{issuer} (seal)").format(issuer=self.issuer), align="right")
-        L.text(c, L.RIGHT, y + 7 * mm, L.long_date(self.issued), align="right")
-        statement = _("We have received the Hazard Supervision Notice {number} listing {count} hazards and will "
-                      "report their correction by the date it gives.").format(number=self.number, count=self.count)
-        L.receipt_stub(c, y + 14 * mm, statement)
-        c.restoreState()

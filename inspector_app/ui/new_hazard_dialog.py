@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 
 from inspector_app.core.forms import Catalogue
 from inspector_app.i18n import _, current_language
+from inspector_app.ui.layouts import clear_layout
 
 
 class NewHazardDialog(QDialog):
@@ -79,11 +80,7 @@ class NewHazardDialog(QDialog):
         if category is None:
             return
         self.severity.setCurrentIndex(self.severity.findData(category.default_severity))
-        while self.phrases.count():
-            item = self.phrases.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.phrases)
         for phrase in category.phrases[:3]:
             text = phrase.get()
             button = QPushButton(text)

@@ -41,6 +41,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import Attachment
 from inspector_app.core.unit_report_answers import UnitReport, accept, list_reports, reject
 from inspector_app.i18n import N_, _
+from inspector_app.ui.layouts import clear_layout
 from inspector_app.ui.models import AnyIndex
 
 FLAG_COLOUR = "#b71c1c"
@@ -173,12 +174,7 @@ class UnitReportsDialog(QDialog):
         waiting = report is not None and report.status == "waiting"
         self.accept_button.setEnabled(waiting)
         self.reject_button.setEnabled(waiting)
-        while self.photo_row.count():
-            item = self.photo_row.takeAt(0)
-            tile = item.widget() if item is not None else None
-            if tile is not None:
-                tile.hide()  # off the screen now; deleted once Qt gets round to it
-                tile.deleteLater()
+        clear_layout(self.photo_row)
         if report is None:
             self.words.clear()
             return

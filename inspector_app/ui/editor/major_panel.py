@@ -38,6 +38,7 @@ from inspector_app.core.major_decision import listed_label
 from inspector_app.core.organisation import document_language
 from inspector_app.core.workflow import FINAL_STATES
 from inspector_app.i18n import _, current_language, use_language
+from inspector_app.ui.layouts import clear_layout
 
 TOUCH = 40
 AMBER = "QFrame#major_panel { background: #fff8e1; border: 1px solid #ffb300; border-radius: 6px; }"
@@ -185,7 +186,7 @@ class MajorPanel(QFrame):
         self.record_button.setVisible(bool(self.major_rule) and self.confirmed is not None)
         if self.major_rule:
             self.setStyleSheet(RED)
-            self._clear_questions()
+            clear_layout(self.questions)
             self._show_confirmed()
         elif offering:
             self.setStyleSheet(AMBER)
@@ -200,7 +201,7 @@ class MajorPanel(QFrame):
         else:
             self.setStyleSheet(QUIET)
             self.header.setText("")
-            self._clear_questions()
+            clear_layout(self.questions)
         self._fit_height()
 
     def _show_confirmed(self) -> None:
@@ -234,7 +235,7 @@ class MajorPanel(QFrame):
         self.rule_text.setText(_words(rule.text, rule.gloss))
         status = rule.status or (source.status if source else None)
         self.source_note.setText(status.get() if status else "")
-        self._clear_questions()
+        clear_layout(self.questions)
         answers = self.answers.setdefault(rule.id, [None] * len(rule.questions))
         for row, question in enumerate(rule.questions):
             # The question on its own line(s), its answers under it: a question beside its buttons lost
@@ -260,13 +261,6 @@ class MajorPanel(QFrame):
                 line_layout.addWidget(button)
             self.questions.addWidget(line)
         self._update_hint()
-
-    def _clear_questions(self) -> None:
-        while self.questions.count():
-            item = self.questions.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
 
     def answer(self, rule_id: str, row: int, value: bool) -> None:
         self.answers.setdefault(rule_id, [None] * len(self.catalogue.major_rules[rule_id].questions))[row] = value

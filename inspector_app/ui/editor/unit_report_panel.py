@@ -19,6 +19,7 @@ from inspector_app.core.db import Database
 from inspector_app.core.errors import InspectorError
 from inspector_app.core.unit_report_answers import WAITING, UnitReport, reports_of_hazard
 from inspector_app.i18n import _, ngettext
+from inspector_app.ui.layouts import clear_layout
 from inspector_app.ui.unit_reports_view import FLAG_COLOUR, ask_and_answer, photo_tiles, report_words
 
 TILE = 120  # the editor is a narrow dock: two tiles side by side fit its least width
@@ -88,7 +89,7 @@ class UnitReportPanel(QFrame):
             with self.db.session() as session:
                 waiting = [r for r in reports_of_hazard(session, uuid.UUID(hazard_id)) if r.status == WAITING]
         self.report = waiting[0] if waiting else None
-        self._clear_tiles()
+        clear_layout(self.tile_row)
         self.setVisible(self.report is not None)
         if self.report is None:
             return
@@ -101,14 +102,6 @@ class UnitReportPanel(QFrame):
         for tile in photo_tiles(self.db, self.report, TILE):
             self.tile_row.addWidget(tile)
         self.tile_row.addStretch(1)
-
-    def _clear_tiles(self) -> None:
-        while self.tile_row.count():
-            item = self.tile_row.takeAt(0)
-            tile = item.widget() if item is not None else None
-            if tile is not None:
-                tile.hide()
-                tile.deleteLater()
 
     def _answer(self, accepting: bool) -> None:
         if self.report is None or self.hazard_id is None:
