@@ -70,7 +70,6 @@ CATALOGUE_OF: dict[str, str] = {
     "inspector_app/ui/first_start.py": "settings",
     "inspector_app/ui/error_reporting.py": "settings",
     "inspector_app/ui/background.py": "settings",
-    "inspector_app/ui/start_screen.py": "settings",
     "inspector_app/core/db.py": "ledgerfile",
     "inspector_app/core/backups.py": "ledgerfile",
     "inspector_app/core/ledger_lock.py": "ledgerfile",

@@ -52,7 +52,7 @@ def gui_burst(ledger: str, hazard: str, count: int) -> int:
 
     def edit(i: int) -> None:
         window = next((w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
-        if window is None:  # the start screen is up, the main window not yet: try again in a moment
+        if window is None or not window.filled:  # the window's frame is up, its panels not yet: again in a moment
             QTimer.singleShot(20, lambda: edit(i))
             return
         editor = window.editor

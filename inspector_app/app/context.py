@@ -26,6 +26,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 from inspector_app.core.settings import Settings, load_settings, save_settings
 from inspector_app.i18n import _
@@ -86,6 +87,22 @@ class AppContext:
         if self.database_url:
             return self.database_url
         return sqlite_url((self.db_path or default_database_path()).resolve())
+
+    @property
+    def ledger_title(self) -> str:
+        """Where the ledger is, as the window's title says it: the file, or the server without the password.
+        Worked out without SQLAlchemy: the title is set before the core is imported (ui/window_frame.py)."""
+        if not self.database_url:
+            return str((self.db_path or default_database_path()).resolve())
+        if self.database_url.startswith("sqlite:///"):
+            return unquote(self.database_url.removeprefix("sqlite:///"))
+        parts = urlsplit(self.database_url)
+        host = parts.hostname or ""
+        if parts.username:
+            host = f"{parts.username}@{host}"
+        if parts.port:
+            host = f"{host}:{parts.port}"
+        return urlunsplit((parts.scheme, host, parts.path, "", ""))
 
     @property
     def ledger_path(self) -> Path | None:

@@ -1,5 +1,6 @@
 """Starting the desktop program: the QApplication, Qt's own translations, the error reporting, the
-main window, and then (once the window shows) the work that can wait, such as the first-start question.
+main window's frame at once, then (once it is painted) the ledger opened and the panels filled in, and
+then (once those show) the work that can wait, such as the last floor's plan and the first-start question.
 """
 
 from __future__ import annotations
@@ -20,48 +21,58 @@ def run(context: AppContext) -> int:
 
     pyside_feature_scan.install()  # before the main window's hundreds of modules (see the module)
     from inspector_app.ui.qt_logging import quiet_qt
-    from inspector_app.ui.start_screen import show_start_screen
 
     quiet_qt()  # before the QApplication: Qt's real warnings only, not the same lines on every start
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("Fire-Risk Inspector")
     app.setOrganizationName("FireRiskInspector")
-    from inspector_app.ui import gui_thread_gc
-
-    gui_thread_gc.install(app)  # cycles are freed on this thread only (see the module)
-    start_screen = show_start_screen(app)  # at once; the main window's modules take a while to load
-
-    from inspector_app.ui import error_reporting
+    from inspector_app.ui import error_reporting, gui_thread_gc
     from inspector_app.ui.main_window import MainWindow
 
+    gui_thread_gc.install(app)  # cycles are freed on this thread only (see the module)
     error_reporting.install()  # from here on an unexpected error is a short dialog and a log entry, not a crash
     qt_translations = QtTranslations(app)
     qt_translations.apply(current_language())
-    from inspector_app.ui.ledger_file import BackupKeeper, open_ledger_or_recover
-
-    if not open_ledger_or_recover(context):  # asks before making a ledger, offers a backup if it fails
-        return 0
-    try:
-        window = MainWindow(context, qt_translations, open_last_place=False)
-    except InspectorError as exc:
-        start_screen.finish()
-        QMessageBox.critical(None, _("Fire-Risk Inspector"), str(exc))
-        return 1
+    # The frame first: the core and the panels take most of a start, and a double-click is answered by
+    # the window itself meanwhile ("Opening the ledger…"), which the ledger's own questions then sit on.
+    window = MainWindow(context, qt_translations, open_last_place=False, fill=False)
     window.show()
-    start_screen.finish()
-    gui_thread_gc.freeze_what_start_made()
-    backup_keeper = BackupKeeper(context, window)
-
-    def once_on_screen() -> None:
-        backup_keeper.start()
-        after_first_show(window)
-
-    AfterFirstPaint(window, once_on_screen)
+    AfterFirstPaint(window, lambda: open_and_fill(app, window))
     try:
         return app.exec()
     finally:
         error_reporting.close_log()
+
+
+def open_and_fill(app: QApplication, window: object) -> None:
+    """Open the ledger (asking before making one, offering a backup if it fails) and fill the frame;
+    the program ends if the inspector gives up (0) or the window cannot show the ledger (1)."""
+    from inspector_app.ui import gui_thread_gc
+    from inspector_app.ui.ledger_file import BackupKeeper, open_ledger_or_recover
+    from inspector_app.ui.main_window import MainWindow
+
+    assert isinstance(window, MainWindow)
+    if not open_ledger_or_recover(window.context, window):
+        window.close()
+        app.exit(0)
+        return
+    try:
+        window.fill()
+    except InspectorError as exc:
+        QMessageBox.critical(window, _("Fire-Risk Inspector"), str(exc))
+        window.close()
+        app.exit(1)
+        return
+    window.statusBar().clearMessage()  # "Opening the ledger…"
+    gui_thread_gc.freeze_what_start_made()
+    backup_keeper = BackupKeeper(window.context, window)
+
+    def once_filled_on_screen() -> None:
+        backup_keeper.start()
+        after_first_show(window)
+
+    AfterFirstPaint(window.tabs, once_filled_on_screen)
 
 
 def after_first_show(window: object) -> None:

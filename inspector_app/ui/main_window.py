@@ -12,64 +12,60 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QItemSelection, QModelIndex, QSize, Qt
+from PySide6.QtCore import QItemSelection, QModelIndex, Qt
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (
-    QComboBox,
-    QDockWidget,
-    QLabel,
-    QScrollArea,
-    QTabWidget,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QScrollArea
 
 from inspector_app.app.context import AppContext
-from inspector_app.core import dates, structure
+from inspector_app.core import dates
 from inspector_app.core.errors import InspectorError
-from inspector_app.core.hazards import find_hazard
 from inspector_app.core.settings import save_settings
 from inspector_app.core.workflow import Status
 from inspector_app.i18n import _, current_language, set_language
 from inspector_app.ui import background, file_dialogs
-from inspector_app.ui.due_view import DueNotice, DueView
-from inspector_app.ui.editor import HazardEditor
 from inspector_app.ui.first_paint import AfterFirstPaint
-from inspector_app.ui.inspection_dialog import kind_label
-from inspector_app.ui.ledger_view import LedgerView
-from inspector_app.ui.models import ID_ROLE, KIND_ROLE
-from inspector_app.ui.navigator import Navigator
-from inspector_app.ui.plan_panel import PlanPanel
 from inspector_app.ui.qt_translations import QtTranslations
-from inspector_app.ui.scan_box import ScanBox
-from inspector_app.ui.screen_fit import fitted_size
-from inspector_app.ui.summary_panel import SummaryPanel
-from inspector_app.ui.sync_panel import SyncPanel
 from inspector_app.ui.window_undo import UndoSteps
 
 if TYPE_CHECKING:
     from inspector_app.ui.status_server import LocalStatusServer
 
-# The camera (QtMultimedia, zxing) and the status server (qrcode, the web app) are imported when first
-# used: the window shows before them (benchmarks/startup.py).
+# Everything that reads the ledger (the core, SQLAlchemy, the models and the panels built on them) is
+# imported where it is first used, in fill() and the methods after it: the frame (ui/window_frame.py) is
+# painted before they load (benchmarks/startup.py, tests/ui/test_start_imports.py). The camera
+# (QtMultimedia, zxing) and the status server (qrcode, the web app) wait until first used.
 
 
 class MainWindow(UndoSteps):
     def __init__(self, context: AppContext, qt_translations: QtTranslations | None = None,
-                 open_last_place: bool = True) -> None:
-        """``open_last_place=False``: the caller shows the window first and calls open_last_place()
-        after, so that the window is on screen before the plan is proved and drawn (ui/app.py)."""
+                 open_last_place: bool = True, fill: bool = True) -> None:
+        """``fill=False``: the frame only; the caller shows it and calls fill() once it is painted, after
+        opening the ledger (ui/app.py). ``open_last_place=False``: the caller calls open_last_place()
+        once the filled window is on screen, so that it shows before the plan is proved and drawn."""
         super().__init__()
         self.context = context
         self.qt_translations = qt_translations
-        file_dialogs.remember_in(context.settings)  # each kind of file dialog starts where it was last
+        self.filled = False
         self.selected: tuple[str, uuid.UUID] | None = None
         self._place_name = ""
         self.undo_stack = QUndoStack(self)
-        self.setObjectName("main_window")
-        self.resize(fitted_size(self, QSize(1280, 800)))  # less on a 1366×768 laptop: nothing off screen
+        self._build_frame()  # ui/window_frame.py
+        if fill:
+            self.fill()
+            if open_last_place:
+                self.open_last_place()
 
+    def fill(self) -> None:
+        """Build the panels into the frame and show the open ledger in them."""
+        from inspector_app.ui.due_view import DueNotice, DueView
+        from inspector_app.ui.editor import HazardEditor
+        from inspector_app.ui.ledger_view import LedgerView
+        from inspector_app.ui.navigator import Navigator
+        from inspector_app.ui.plan_panel import PlanPanel
+        from inspector_app.ui.summary_panel import SummaryPanel
+
+        context = self.context
+        file_dialogs.remember_in(context.settings)  # each kind of file dialog starts where it was last
         # The tree and setting up places in it (ui/navigator.py); the window follows what is chosen there.
         self.places = Navigator(context, self)
         self.tree_model = self.places.model
@@ -77,10 +73,7 @@ class MainWindow(UndoSteps):
         self.tree.selectionModel().selectionChanged.connect(self._on_place_selected)
         self.places.placesChanged.connect(self._after_places_change)
         self.places.planRequested.connect(self._import_plan)
-        self.navigator = QDockWidget(self)
-        self.navigator.setObjectName("navigator")
         self.navigator.setWidget(self.places)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.navigator)
 
         self.ledger_view = LedgerView(context, self)
         self.ledger_view.hazardActivated.connect(self.show_hazard)
@@ -89,14 +82,11 @@ class MainWindow(UndoSteps):
         self.hazard_table = self.ledger_view.table
         self.hazard_model = self.ledger_view.model
         self.summary = SummaryPanel(context, self)
-        self.summary_dock = QDockWidget(self)
-        self.summary_dock.setObjectName("summary")
         summary_scroll = QScrollArea()  # its long lists must not make the window taller than a laptop screen
         summary_scroll.setWidgetResizable(True)
         summary_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         summary_scroll.setWidget(self.summary)
         self.summary_dock.setWidget(summary_scroll)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.summary_dock)
 
         self.plan_panel = PlanPanel(context, self.undo_stack, self)
         self.plan_panel.recent_categories = list(context.settings.recent_categories)
@@ -114,17 +104,9 @@ class MainWindow(UndoSteps):
         self.editor.major_panel.recordRequested.connect(lambda hazard_id: self._print_determination(hazard_id))
         self.plan_panel.hazardSelected.connect(self.editor.set_hazard)
         self.ledger_view.hazardSelected.connect(self.editor.set_hazard)
-        self.editor_dock = QDockWidget(self)
-        self.editor_dock.setObjectName("editor")
         self.editor_dock.setWidget(self.editor)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.editor_dock)
-        # The editor is what a walk-through works in; the summary is a glance: it shares the side as a tab.
-        self.tabifyDockWidget(self.editor_dock, self.summary_dock)
-        self.editor_dock.raise_()
         self.summary.heat_map.toggled.connect(self.plan_panel.heat_action.setChecked)
         self.plan_panel.heat_action.toggled.connect(self.summary.heat_map.setChecked)
-        self.tabs = QTabWidget()
-        self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.plan_panel, "")
         self.tabs.addTab(self.ledger_view, "")
         # What is due (issue 25): a tab of its own, and a short notice above the tabs at start.
@@ -135,27 +117,18 @@ class MainWindow(UndoSteps):
         self.due_notice.hazardActivated.connect(self.show_hazard)
         self.due_notice.showAll.connect(lambda: self.tabs.setCurrentWidget(self.due_view))
         self.summary.reportsWaitingRequested.connect(self._list_reports_waiting)
-        central = QWidget()
-        central_layout = QVBoxLayout(central)
-        central_layout.setContentsMargins(0, 0, 0, 0)
-        central_layout.addWidget(self.due_notice)
-        central_layout.addWidget(self.tabs, 1)
-        self.setCentralWidget(central)
+        self.opening_label.hide()  # kept, hidden: no text of the window is left to a deleted widget
+        self.central_layout.addWidget(self.due_notice)
+        self.central_layout.addWidget(self.tabs, 1)
 
-        self.inspection_combo = QComboBox()
-        self.inspection_combo.setMinimumContentsLength(24)
-        self.inspection_combo.currentIndexChanged.connect(self._on_inspection_chosen)
-        self.inspection_label = QLabel()
         self.place_label = QLabel()
         self.place_label.setStyleSheet("font-weight: 600; padding: 0 8px;")
-
+        self.inspection_combo.currentIndexChanged.connect(self._on_inspection_chosen)
         self._build_actions()
+        self.filled = True
         self.retranslate(refill=False)  # reload() fills the inspections, and with them the summary
         self.reload()
-        self._restore_layout()
         self.due_notice.show_for()
-        if open_last_place:
-            self.open_last_place()
 
     # -- actions and texts -------------------------------------------------------------------
     def _action(self, slot: object, shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None) -> QAction:
@@ -166,6 +139,9 @@ class MainWindow(UndoSteps):
         return action
 
     def _build_actions(self) -> None:
+        from inspector_app.ui.scan_box import ScanBox
+        from inspector_app.ui.sync_panel import SyncPanel
+
         self.scan_box = ScanBox(self.context, self)
         self.scan_box.hazardFound.connect(self._scanned)
         self.scan_box.notFound.connect(lambda message: self.statusBar().showMessage(message, 8000))
@@ -180,8 +156,8 @@ class MainWindow(UndoSteps):
         self.refresh_action = self._action(self.reload, QKeySequence.StandardKey.Refresh)
         self.quit_action = self._action(self.close, QKeySequence.StandardKey.Quit)
         self.about_action = self._action(self.show_about)
-        self.new_inspection_action = self._action(self.new_inspection, "Ctrl+Shift+N")
-        self.checklist_action = self._action(self.run_checklist, "Ctrl+Shift+C")
+        self.new_inspection_action.triggered.connect(self.new_inspection)  # made with the frame
+        self.checklist_action.triggered.connect(self.run_checklist)
         self.plan_tab_action = self._action(lambda: self.tabs.setCurrentWidget(self.plan_panel), "Alt+1")
         self.ledger_tab_action = self._action(lambda: self.tabs.setCurrentWidget(self.ledger_view), "Alt+2")
         self._build_undo_actions()  # ui/window_undo.py
@@ -196,20 +172,14 @@ class MainWindow(UndoSteps):
             self.language_group.addAction(action)
             self.language_actions[code] = action
 
-        self.file_menu = self.menuBar().addMenu("")
         self.file_menu.addAction(self.places.new_site_action)
         self.file_menu.addAction(self.places.plan_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.open_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
-        self.edit_menu = self.menuBar().addMenu("")
         self.edit_menu.addAction(self.undo_action)
         self.edit_menu.addAction(self.redo_action)
-        self.inspection_menu = self.menuBar().addMenu("")
-        self.inspection_menu.addAction(self.new_inspection_action)
-        self.inspection_menu.addAction(self.checklist_action)
-        self.view_menu = self.menuBar().addMenu("")
         self.view_menu.addAction(self.plan_tab_action)
         self.view_menu.addAction(self.ledger_tab_action)
         self.view_menu.addAction(self.refresh_action)
@@ -218,32 +188,20 @@ class MainWindow(UndoSteps):
         self.view_menu.addAction(self.navigator.toggleViewAction())
         self.view_menu.addAction(self.editor_dock.toggleViewAction())
         self.view_menu.addAction(self.summary_dock.toggleViewAction())
-        # The places and the plan: the rare actions that a tool bar hides in its overflow.
-        self.plan_menu = self.menuBar().addMenu("")
         for action in (self.places.new_site_action, self.places.new_building_action, self.places.new_floor_action,
                        self.places.rename_action, self.places.remove_action):
             self.plan_menu.addAction(action)
         self.plan_menu.addSeparator()
         for action in (self.places.plan_action, self.plan_panel.nudge_action, self.plan_panel.legend_action):
             self.plan_menu.addAction(action)
-        self.settings_menu = self.menuBar().addMenu("")  # Settings… is here only, not in Edit too
         self.settings_menu.addAction(self.settings_action)
         self.settings_menu.addAction(self.status_server_action)
         self.language_menu = self.settings_menu.addMenu("")
         for action in self.language_actions.values():
             self.language_menu.addAction(action)
         self._build_print_menu()
-        self.help_menu = self.menuBar().addMenu("")
         self.help_menu.addAction(self.about_action)
 
-        self.toolbar = QToolBar(self)
-        self.toolbar.setObjectName("main_toolbar")
-        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.toolbar.setStyleSheet("QToolButton { min-height: 36px; padding: 0 10px; }")
-        self.toolbar.addWidget(self.inspection_label)
-        self.toolbar.addWidget(self.inspection_combo)
-        self.toolbar.addAction(self.new_inspection_action)
-        self.toolbar.addAction(self.checklist_action)
         self.toolbar.addSeparator()
         self.toolbar.addAction(self.undo_action)
         self.toolbar.addAction(self.redo_action)
@@ -251,7 +209,6 @@ class MainWindow(UndoSteps):
         self.toolbar.addWidget(self.place_label)
         self.toolbar.addWidget(self.scan_box)
         self.toolbar.addAction(self.camera_action)
-        self.addToolBar(self.toolbar)
         # Sync with the shared ledger (ui/sync_panel.py): File menu, tool bar, permanent status-bar widget.
         self.sync_panel = SyncPanel(self.context, self, self._save_settings)
         self.sync_panel.install(self.file_menu, self.quit_action, self.toolbar, self.statusBar())
@@ -264,7 +221,6 @@ class MainWindow(UndoSteps):
 
         self._print_menu_texts = print_menu_texts
 
-        self.print_menu = self.menuBar().addMenu("")
         self.print_actions: list[tuple[QAction, str]] = []
         for kind in ("notice", "labels", "ledger"):
             action = self._action(self.export_ledger if kind == "ledger" else lambda _c=False, k=kind: print_selected(
@@ -274,44 +230,31 @@ class MainWindow(UndoSteps):
 
     def _retranslate_print_menu(self) -> None:
         texts = self._print_menu_texts()
-        self.print_menu.setTitle(texts["menu"])
         for action, kind in self.print_actions:
             action.setText(texts[kind])
 
     def retranslate(self, refill: bool = True) -> None:
         """Set every text of the window in the current language (also after a switch); ``refill``: the
         inspections' list too (its entries are texts of the language)."""
+        self._retranslate_frame()
+        if not self.filled:
+            return
         self._retranslate_print_menu()
         self._retranslate_settings_action()
-        self.setWindowTitle(_("Fire-Risk Inspector") + f" — {self.context.url.removeprefix('sqlite:///')}")
-        self.navigator.setWindowTitle(_("Places"))
-        self.summary_dock.setWindowTitle(_("Summary"))
-        self.editor_dock.setWindowTitle(_("Hazard"))
         self.editor_action.setText(_("Edit hazard"))
-        self.toolbar.setWindowTitle(_("Tool bar"))
         self.tabs.setTabText(self.tabs.indexOf(self.plan_panel), _("Plan"))
         self.tabs.setTabText(self.tabs.indexOf(self.ledger_view), _("Ledger"))
         self.tabs.setTabText(self.tabs.indexOf(self.due_view), _("Due"))
         self.plan_tab_action.setText(_("Plan"))
-        self.file_menu.setTitle(_("&File"))
-        self.edit_menu.setTitle(_("&Edit"))
-        self.plan_menu.setTitle(_("&Places and plans"))
-        self.inspection_menu.setTitle(_("&Inspection"))
-        self.view_menu.setTitle(_("&View"))
-        self.settings_menu.setTitle(_("&Settings"))
         self.language_menu.setTitle(_("&Language"))
-        self.help_menu.setTitle(_("&Help"))
         self.open_action.setText(_("&Open ledger…"))
         self.refresh_action.setText(_("&Refresh"))
         self.quit_action.setText(_("&Quit"))
         self.about_action.setText(_("&About"))
         self.status_server_action.setText(_("Status server…"))
         self.camera_action.setText(_("Camera"))
-        self.new_inspection_action.setText(_("New inspection…"))
-        self.checklist_action.setText(_("Checklist…"))
         self.ledger_tab_action.setText(_("Ledger"))
         self._retranslate_undo()
-        self.inspection_label.setText(_("Inspection:") + " ")
         self.tree_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 0)
         self.scan_box.retranslate()
         self.places.retranslate()
@@ -339,6 +282,8 @@ class MainWindow(UndoSteps):
 
     # -- data -------------------------------------------------------------------------------
     def reload(self) -> None:
+        from inspector_app.core import structure
+
         with self.context.db.session() as session:
             self.tree_model.set_sites(structure.site_tree(session))
         self.tree.expandAll()
@@ -372,6 +317,8 @@ class MainWindow(UndoSteps):
         self.drop_impossible_steps()
 
     def _current_site(self) -> uuid.UUID | None:
+        from inspector_app.core import structure
+
         kind, ident = self.selected or ("", None)
         if ident is None:
             return None
@@ -384,6 +331,9 @@ class MainWindow(UndoSteps):
             return building.site_id if building else None
 
     def _fill_inspections(self, wanted: str | None = None) -> None:
+        from inspector_app.core import structure
+        from inspector_app.ui.inspection_dialog import kind_label
+
         wanted = wanted or self.inspection_combo.currentData() or self.context.settings.last_inspection_id
         with self.context.db.session() as session:
             inspections = [(str(i.id), f"{dates.shown_date(i.date)} · {kind_label(i.kind)} · {i.inspectors}")
@@ -416,6 +366,8 @@ class MainWindow(UndoSteps):
 
     def show_hazard(self, hazard_id: uuid.UUID | str) -> None:
         """Go to a hazard: its floor in the navigator and its row in the ledger."""
+        from inspector_app.core.hazards import find_hazard
+
         try:
             with self.context.db.session() as session:
                 hazard = find_hazard(session, str(hazard_id))
@@ -435,6 +387,8 @@ class MainWindow(UndoSteps):
             self.ledger_view.select_hazard(ident)
 
     def _on_place_selected(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        from inspector_app.ui.models import ID_ROLE, KIND_ROLE
+
         indexes = selected.indexes()
         if indexes:
             index = indexes[0]
@@ -454,6 +408,8 @@ class MainWindow(UndoSteps):
     @staticmethod
     def _place_path(index: QModelIndex) -> str:
         """A floor as "building › floor", a building or site by its name."""
+        from inspector_app.ui.models import KIND_ROLE
+
         names = [index.data()]
         if index.data(KIND_ROLE) == "floor" and index.parent().isValid():
             names.insert(0, index.parent().data())
@@ -501,6 +457,8 @@ class MainWindow(UndoSteps):
 
     def _place_pin(self, hazard_id: str, number: str) -> None:
         """Pin a hazard made without one (by a checklist) on the plan of the floor it was found on."""
+        from inspector_app.core.hazards import find_hazard
+
         with self.context.db.session() as session:
             floor_id = find_hazard(session, hazard_id).floor_id
         if floor_id is not None:
@@ -542,14 +500,6 @@ class MainWindow(UndoSteps):
         if status == Status.AWAITING_REINSPECTION:
             self.ledger_view.reinspect()
 
-    # -- layout memory ----------------------------------------------------------------------
-    def _restore_layout(self) -> None:
-        settings = self.context.settings
-        if settings.window_geometry:
-            self.restoreGeometry(QByteArray.fromBase64(settings.window_geometry.encode()))
-        if settings.window_state:
-            self.restoreState(QByteArray.fromBase64(settings.window_state.encode()))
-
     def open_last_place(self) -> None:
         """The floor the inspector left off on; on a first start the first floor there is. Called once
         the window is on screen: if the inspector has already gone to a floor or opened a hazard by then,
@@ -574,9 +524,11 @@ class MainWindow(UndoSteps):
                 problem=exc.strerror or exc))
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.context.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
-        self.context.settings.window_state = bytes(self.saveState().toBase64().data()).decode()
+        self._remember_layout()
         self._save_settings()
+        if not self.filled:  # closed while the ledger was still opening, or it would not open
+            super().closeEvent(event)
+            return
         self.plan_panel.shutdown()
         if self.status_server is not None:
             self.status_server.stop()

@@ -27,6 +27,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.i18n import _
 from inspector_app.ui.models import ID_ROLE, KIND_ROLE, SiteTreeModel
 from inspector_app.ui.place_dialogs import FirstSiteDialog, PlaceDialog, choose_plan_file
+from inspector_app.ui.window_frame import PLACES_WIDTH
 
 CHILD_KIND = {"": "site", "site": "building", "building": "floor", "floor": "floor"}
 
@@ -82,7 +83,7 @@ class Navigator(QWidget):
         self.tree = PlaceTree()
         self.tree.setModel(self.model)
         self.tree.setUniformRowHeights(True)
-        self.tree.setMinimumWidth(200)
+        self.tree.setMinimumWidth(PLACES_WIDTH)
         self.tree.setStyleSheet("QTreeView::item { min-height: 32px; }")  # finger-sized rows
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._context_menu)

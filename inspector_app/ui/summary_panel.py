@@ -13,6 +13,7 @@ from inspector_app.app.context import AppContext
 from inspector_app.core.summary import Summary, summarise
 from inspector_app.core.workflow import STATUS_COLOURS, Status, status_label
 from inspector_app.i18n import _, ngettext
+from inspector_app.ui.window_frame import SUMMARY_WIDTH
 
 TOP_CATEGORIES = 6
 
@@ -35,7 +36,7 @@ class SummaryPanel(QWidget):
             box_layout = QFormLayout(box)
             box_layout.addRow(text)
         self.heat_map = QCheckBox()
-        self.setMinimumWidth(240)
+        self.setMinimumWidth(SUMMARY_WIDTH)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heat_map)
         layout.addWidget(self.inspection_box)

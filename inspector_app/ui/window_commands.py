@@ -11,14 +11,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QUndoStack
-from PySide6.QtWidgets import QMainWindow, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from inspector_app import __version__
-from inspector_app.core import structure
 from inspector_app.i18n import _, system_language
-from inspector_app.ui.checklist_dialog import ChecklistDialog
 from inspector_app.ui.file_dialogs import open_file
-from inspector_app.ui.inspection_dialog import InspectionDialog
+from inspector_app.ui.window_frame import WindowFrame
+
+# The core (SQLAlchemy and the models) and the dialogs built on it are imported by the commands that
+# use them: the main window's frame is painted before they load (ui/main_window.py, issue 23).
 
 if TYPE_CHECKING:
     from inspector_app.app.context import AppContext
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from inspector_app.ui.sync_panel import SyncPanel
 
 
-class WindowCommands(QMainWindow):
+class WindowCommands(WindowFrame):
     """What these commands need of the window (MainWindow provides all of it)."""
 
     context: AppContext
@@ -75,6 +76,9 @@ class WindowCommands(QMainWindow):
         if site is None:
             QMessageBox.information(self, _("New inspection"), _("Choose a site, building or floor first."))
             return
+        from inspector_app.core import structure
+        from inspector_app.ui.inspection_dialog import InspectionDialog
+
         dialog = InspectionDialog(self.context.settings.inspector_name, self)
         if not dialog.exec():
             return
@@ -86,6 +90,9 @@ class WindowCommands(QMainWindow):
         self._fill_inspections(str(inspection.id))
 
     def run_checklist(self) -> None:
+        from inspector_app.core import structure
+        from inspector_app.ui.checklist_dialog import ChecklistDialog
+
         inspection = self.current_inspection()
         if inspection is None:
             QMessageBox.information(self, _("Checklist"), _("Choose or start an inspection first."))

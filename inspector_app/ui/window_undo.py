@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 
-from inspector_app.core.hazards import final_hazard_ids
 from inspector_app.i18n import _, ngettext
 from inspector_app.ui.refusable_command import RefusableCommand
 from inspector_app.ui.window_commands import WindowCommands
@@ -89,6 +88,8 @@ class UndoSteps(WindowCommands):
                   for hazard in command.needs_open_hazards()}
         if not wanted:
             return
+        from inspector_app.core.hazards import final_hazard_ids  # not before the window's first paint
+
         with self.context.db.session() as session:
             final = final_hazard_ids(session, wanted)
         for command in commands:

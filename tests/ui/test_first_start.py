@@ -6,8 +6,6 @@ progress dialog's Cancel respond, and the progress names the plan as a person kn
 from __future__ import annotations
 
 import argparse
-import sys
-import threading
 import time
 from collections.abc import Callable
 
@@ -20,10 +18,10 @@ from inspector_app.core.demo import create_demo
 from inspector_app.core.settings import load_settings
 from inspector_app.i18n import set_language
 from inspector_app.plans import sandbox
-from inspector_app.ui import app as app_module
 from inspector_app.ui.canvas import loader
 from inspector_app.ui.first_start import FirstStartDialog
 from inspector_app.ui.main_window import MainWindow
+from tests.real_start import run_real_start
 
 READING_MS = 2 * loader.SHOW_PROGRESS_AFTER_MS  # a person reads the question before answering
 
@@ -89,10 +87,8 @@ def _run_first_start(context: AppContext, monkeypatch, user: User) -> dict[str, 
     """ui.app.run as at a real start; what the window is like once the start-up's work is done and a
     moment later (a stale dialog would pop up in between), then the window closes."""
     after: dict[str, object] = {}
-    real_after_first_show = app_module.after_first_show
 
     def look_then_close(window: MainWindow) -> None:
-        real_after_first_show(window)
         after["name"] = context.actor
 
         def look() -> None:
@@ -104,12 +100,7 @@ def _run_first_start(context: AppContext, monkeypatch, user: User) -> dict[str, 
 
         QTimer.singleShot(READING_MS, look)
 
-    monkeypatch.setattr(app_module, "after_first_show", look_then_close)
-    hooks = sys.excepthook, threading.excepthook
-    try:
-        assert app_module.run(context) == 0
-    finally:
-        sys.excepthook, threading.excepthook = hooks
+    run_real_start(context, monkeypatch, look_then_close, close=False)
     assert not user.errors, user.errors
     return after
 

@@ -8,7 +8,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 
-from inspector_app.ui import window_commands as window_commands_module
+from inspector_app.ui.inspection_dialog import InspectionDialog
 from inspector_app.ui.main_window import MainWindow
 from inspector_app.ui.models import ID_ROLE, KIND_ROLE
 
@@ -67,7 +67,7 @@ def test_new_inspection_for_the_chosen_site(window, monkeypatch):
         dialog.inspectors.setText("Wang, Li")
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(window_commands_module.InspectionDialog, "exec", accept)
+    monkeypatch.setattr(InspectionDialog, "exec", accept)
     window.new_inspection()
     assert window.inspection_combo.count() == 3
     assert "Wang, Li" in window.inspection_combo.currentText()

@@ -22,14 +22,13 @@ CHILD = textwrap.dedent('''
     from PySide6.QtCore import QTimer, qWarning
     from PySide6.QtWidgets import QApplication
 
-    import inspector_app.ui.start_screen as start_screen
     from inspector_app.launcher import run
 
     ledger, out, hazard = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 
     def print_then_quit():
-        window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "main_window")
-        if not window.isVisible():
+        window = next((w for w in QApplication.topLevelWidgets() if w.objectName() == "main_window"), None)
+        if window is None or not window.filled or not window.isVisible():
             QTimer.singleShot(100, print_then_quit)
             return
         from inspector_app.notices.printing import print_notices  # what Print > Notices runs in the background
@@ -40,13 +39,8 @@ CHILD = textwrap.dedent('''
         window.close()
         QApplication.instance().quit()
 
-    shown = start_screen.show_start_screen
-
-    def show_and_plan(app):
-        QTimer.singleShot(1500, print_then_quit)
-        return shown(app)
-
-    start_screen.show_start_screen = show_and_plan
+    app = QApplication(sys.argv[:1])  # the program's start uses the application already there
+    QTimer.singleShot(1500, print_then_quit)
     sys.exit(run(["--db", str(ledger), "gui"]))
 ''')
 

@@ -5,8 +5,6 @@ the name, the language, the paper and the size photos are stored at, and saves t
 from __future__ import annotations
 
 import argparse
-import sys
-import threading
 from collections.abc import Callable
 
 import pytest
@@ -23,10 +21,10 @@ from inspector_app.core.models import HazardEvent
 from inspector_app.core.queries import list_hazards
 from inspector_app.core.settings import load_settings
 from inspector_app.i18n import set_language
-from inspector_app.ui import app as app_module
 from inspector_app.ui.first_start import FirstStartDialog
 from inspector_app.ui.main_window import MainWindow
 from inspector_app.ui.settings_dialog import SettingsDialog
+from tests.real_start import run_real_start, start
 
 
 class WhenShown:
@@ -76,7 +74,6 @@ def test_the_first_start_asks_the_name_once_and_the_edits_record_it(qtbot, fresh
     with context.db.session() as session:
         hazard_id = list_hazards(session, status="open")[0].id
     found: dict[str, object] = {}
-    hooks = sys.excepthook, threading.excepthook
 
     def answer(dialog: QWidget) -> None:
         assert isinstance(dialog, FirstStartDialog)
@@ -98,10 +95,7 @@ def test_the_first_start_asks_the_name_once_and_the_edits_record_it(qtbot, fresh
             window.close()  # the last window: app.exec() returns
 
     driver = WhenShown(FirstStartDialog, answer)
-    try:
-        assert app_module.run(context) == 0
-    finally:
-        sys.excepthook, threading.excepthook = hooks
+    assert start(context) == 0
     assert not driver.errors, driver.errors
     assert found["actor"] == "王建国" and context.actor == "王建国"
     saved = load_settings()
@@ -109,17 +103,9 @@ def test_the_first_start_asks_the_name_once_and_the_edits_record_it(qtbot, fresh
 
     # The next start asks nothing: the window closes right after what follows its first show.
     again = WhenShown(FirstStartDialog, lambda d: d.reject())
-    after_first_show = app_module.after_first_show
-
-    def then_close(window: MainWindow) -> None:
-        after_first_show(window)
-        QTimer.singleShot(0, window.close)
-
-    monkeypatch.setattr(app_module, "after_first_show", then_close)
     try:
-        assert app_module.run(context) == 0
+        run_real_start(context, monkeypatch, lambda _window: None)
     finally:
-        sys.excepthook, threading.excepthook = hooks
         again.timer.stop()
     assert not again.seen
 

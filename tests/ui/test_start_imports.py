@@ -1,6 +1,7 @@
 """The start imports only what the main window's first paint needs (issue 23): the heavy modules below
-are loaded later, where they are first used. A module-level import of any of them on the way to the
-window (an import at the top of a module the window loads) fails here, whatever the machine's speed.
+are loaded later, where they are first used (the frame is painted before the core: ui/window_frame.py).
+A module-level import of any of them on the way to the window (an import at the top of a module the
+window loads) fails here, whatever the machine's speed.
 
 Speed itself is measured by benchmarks/startup.py; this checks the cause, in a real start of the
 program in a process of its own (as tests/unit/test_cli_startup.py does for the command line), and the
@@ -18,23 +19,25 @@ import textwrap
 from pathlib import Path
 
 from inspector_app.core.settings import Settings, save_settings
-from inspector_app.ui import pyside_feature_scan, start_screen
+from inspector_app.ui import first_paint, pyside_feature_scan
 
 REPO = Path(__file__).resolve().parents[2]
 
-# Not needed before the first paint: the plan readers and the arrays behind the pins (a plan is opened
+# Not needed before the first paint: the core (SQLAlchemy, the models, the forms, the ledger file) and the
+# panels that read the ledger, the plan readers and the arrays behind the pins (a plan is opened
 # after it), the camera and QR decoding, printing and its dialogs, the notices, exports, the web
-# server and the sync client, the history's signatures, migrations. (Not the forms' YAML and pydantic:
-# a first start, as here, validates the forms before the window can show a category.)
+# server and the sync client, the history's signatures, migrations.
 NOT_AT_FIRST_PAINT = (
     "numpy", "PIL", "pypdfium2", "ezdxf", "zxingcpp", "PySide6.QtMultimedia", "PySide6.QtPrintSupport",
     "PySide6.QtSvg", "reportlab", "qrcode", "openpyxl", "cryptography", "httpx", "uvicorn", "starlette",
     "alembic", "psutil", "inspector_app.ui.print_dialogs", "inspector_app.ui.camera_scan",
     "inspector_app.ui.editor.camera_capture", "inspector_app.notices", "inspector_app.exports",
-    "inspector_app.web",
+    "inspector_app.web", "sqlalchemy", "inspector_app.core.db", "inspector_app.core.models",
+    "inspector_app.core.structure", "inspector_app.core.forms", "pydantic", "yaml", "inspector_app.ui.navigator",
+    "inspector_app.ui.plan_panel", "inspector_app.ui.ledger_view", "inspector_app.ui.editor",
 )
-# ...and loaded once the demo's first floor plan (a raster plan) is drawn.
-AT_PLAN_PAINT = ("numpy", "PIL")
+# ...and loaded once the window is filled and the demo's first floor plan (a raster plan) is drawn.
+AT_PLAN_PAINT = ("numpy", "PIL", "sqlalchemy", "inspector_app.core.models", "inspector_app.ui.plan_panel")
 
 CHILD = textwrap.dedent('''
     import json, os, sys
@@ -104,6 +107,6 @@ def test_pyside_is_asked_the_cheap_question():
     fails, and pyside_feature_scan can go."""
     assert pyside_feature_scan.install()
     feature = sys.modules["shibokensupport.feature"]
-    assert feature._mod_uses_pyside(start_screen) is True  # its globals hold PySide6 classes
+    assert feature._mod_uses_pyside(first_paint) is True  # its globals hold PySide6 classes
     assert feature._mod_uses_pyside(json) is False
     assert feature._mod_uses_pyside(sys) is False

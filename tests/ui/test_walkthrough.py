@@ -24,8 +24,9 @@ from inspector_app.core.models import ChecklistRun, Hazard
 from inspector_app.ui import ledger_view as ledger_view_module
 from inspector_app.ui import plan_panel as plan_panel_module
 from inspector_app.ui import status_dialogs as status_dialogs_module
-from inspector_app.ui import window_commands as window_commands_module
+from inspector_app.ui.checklist_dialog import ChecklistDialog
 from inspector_app.ui.editor import fix_dialog as fix_dialog_module
+from inspector_app.ui.inspection_dialog import InspectionDialog
 from inspector_app.ui.main_window import MainWindow
 from inspector_app.ui.models import ID_ROLE
 from tests.ui.conftest import answer_dialog, click_button
@@ -90,7 +91,7 @@ def test_a_whole_walk_through(window, qtbot, monkeypatch, floorplans, jpeg_photo
         dialog.inspectors.setText("Li Ming, Wang Fang")
         return QDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(window_commands_module.InspectionDialog, "exec", start_inspection)
+    monkeypatch.setattr(InspectionDialog, "exec", start_inspection)
     window.new_inspection_action.trigger()
     inspection_id = window.current_inspection()
     assert inspection_id is not None
@@ -180,7 +181,7 @@ def test_a_whole_walk_through(window, qtbot, monkeypatch, floorplans, jpeg_photo
         qtbot.mouseClick(dialog.complete_button, Qt.MouseButton.LeftButton)
         return dialog.result()
 
-    monkeypatch.setattr(window_commands_module.ChecklistDialog, "exec", walk_checklist)
+    monkeypatch.setattr(ChecklistDialog, "exec", walk_checklist)
     window.checklist_action.trigger()
     with context.db.session() as session:
         runs = session.query(ChecklistRun).filter_by(inspection_id=inspection_id).all()

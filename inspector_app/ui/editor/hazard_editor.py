@@ -49,6 +49,7 @@ from inspector_app.ui.editor.phrases import PhraseButton, PhraseGrid
 from inspector_app.ui.editor.status_badge import StatusBadge, StatusBadgeActions
 from inspector_app.ui.editor.unit_report_panel import UnitReportPanel
 from inspector_app.ui.first_paint import AfterFirstPaint
+from inspector_app.ui.window_frame import EDITOR_WIDTH
 
 TOUCH = 40  # px: the smallest target a cold finger or a pen hits reliably
 TEXT_HEIGHT = 68
@@ -258,7 +259,7 @@ class HazardEditor(PhotoActions, FixOnSpotActions, StatusBadgeActions, QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.body_scroll)
-        self.setMinimumWidth(360)
+        self.setMinimumWidth(EDITOR_WIDTH)
         self.setTabOrder(self.category_button, self.severity_general)
         chain: list[QWidget] = [self.severity_general, self.severity_major, self.texts["room"], self.area_type,
                                 self.deadline, self.texts["responsible_unit"], self.texts["responsible_person"],
