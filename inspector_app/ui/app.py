@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from inspector_app.app.context import AppContext
 from inspector_app.core.errors import InspectorError
@@ -54,15 +54,13 @@ def open_and_fill(app: QApplication, window: object) -> None:
 
     assert isinstance(window, MainWindow)
     if not open_ledger_or_recover(window.context, window):
-        window.close()
-        app.exit(0)
+        _end(app, window, 0)
         return
     try:
         window.fill()
     except InspectorError as exc:
         QMessageBox.critical(window, _("Fire-Risk Inspector"), str(exc))
-        window.close()
-        app.exit(1)
+        _end(app, window, 1)
         return
     window.statusBar().clearMessage()  # "Opening the ledger…"
     gui_thread_gc.freeze_what_start_made()
@@ -73,6 +71,14 @@ def open_and_fill(app: QApplication, window: object) -> None:
         after_first_show(window)
 
     AfterFirstPaint(window.tabs, once_filled_on_screen)
+
+
+def _end(app: QApplication, window: QWidget, code: int) -> None:
+    """End the start with ``code``. The frame is hidden, not closed: closing the last window makes Qt
+    post a quit of its own, which would outlive this event loop and end the next one at once (the
+    next dialog's, where one application runs several starts, as the tests do)."""
+    window.hide()
+    app.exit(code)
 
 
 def after_first_show(window: object) -> None:

@@ -14,8 +14,8 @@ from inspector_app.core.demo import create_demo
 from inspector_app.core.models import Attachment, Hazard
 from inspector_app.web.app import create_app
 from tests.browser import chromium, overflows_sideways, phone_screenshot
-from tests.integration.test_report_page import phone_photo
 from tests.live_server import live_server
+from tests.phone_photos import phone_photo
 
 
 def test_a_phone_reports_the_fix_with_photos_from_its_gallery(db, catalogue, tmp_path):

@@ -7,7 +7,6 @@ file of the hostile corpus are refused with nothing stored and no 5xx."""
 from __future__ import annotations
 
 import csv
-import io
 import uuid
 from pathlib import Path
 
@@ -23,20 +22,9 @@ from inspector_app.core.photos import DATETIME_ORIGINAL, EXIF_IFD, GPS_IFD
 from inspector_app.core.signatures import SERVER_SIGNER, signature_valid
 from inspector_app.web.app import create_app
 from tests.live_server import live_server
+from tests.phone_photos import phone_photo
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "hostile"
-
-
-def phone_photo(taken: str = "2026:12:01 09:30:00") -> bytes:
-    """A JPEG as a phone makes it: camera make and model, GPS, and the time it was taken."""
-    image = Image.new("RGB", (640, 480), (120, 160, 90))
-    exif = Image.Exif()
-    exif[0x010F], exif[0x0110] = "PhoneMaker", "Model X"
-    exif[EXIF_IFD] = {DATETIME_ORIGINAL: taken}
-    exif[GPS_IFD] = {1: "N", 2: (37.0, 30.0, 0.0)}
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    return out.getvalue()
 
 
 @pytest.fixture

@@ -28,9 +28,9 @@ from inspector_app.notices.printing import print_notices
 from inspector_app.web.sync.client import HttpTransport
 from tests.browser import chromium
 from tests.integration.sync_server import Central, central_server
-from tests.integration.test_report_page import phone_photo
 from tests.live_server import after_the_status_bound
 from tests.notices.test_notices import decoded_qr_per_page
+from tests.phone_photos import phone_photo
 from tests.sync.conftest import Laptop, school
 
 pytestmark = pytest.mark.postgres

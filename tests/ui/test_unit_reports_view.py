@@ -5,25 +5,14 @@ sends the hazard back to in progress, and Accept on the next report closes it.""
 
 from __future__ import annotations
 
-import io
-
-from PIL import Image
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 from sqlalchemy import select
 
 from inspector_app.core import dates, rectification_links, unit_reports
 from inspector_app.core.models import Hazard
-from inspector_app.core.photos import DATETIME_ORIGINAL, EXIF_IFD
+from tests.phone_photos import phone_photo
 from tests.ui.conftest import answer_dialog, click_button, shown_window
-
-
-def _photo(taken: str) -> bytes:
-    exif = Image.Exif()
-    exif[EXIF_IFD] = {DATETIME_ORIGINAL: taken}
-    out = io.BytesIO()
-    Image.new("RGB", (320, 240), (30, 140, 60)).save(out, "JPEG", exif=exif)
-    return out.getvalue()
 
 
 def _send(context, hazard_id, text: str) -> None:
@@ -33,7 +22,7 @@ def _send(context, hazard_id, text: str) -> None:
         link = rectification_links.open_link(session, secret)
         now = dates.now()
         unit_reports.submit(session, context.db.store, link, unit_reports.UnitSubmission(
-            "report", text, "Wang", "logistics", photos=(_photo("2020:01:01 08:00:00"),)),
+            "report", text, "Wang", "logistics", photos=(phone_photo("2020:01:01 08:00:00"),)),
             dates.local_date(now), dates.start_of_day(dates.local_date(now)))
 
 

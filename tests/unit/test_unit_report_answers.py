@@ -20,6 +20,7 @@ from inspector_app.core.errors import InspectorError
 from inspector_app.core.models import Attachment, Hazard
 from inspector_app.core.summary import summarise
 from inspector_app.core.unit_report_answers import accept, list_reports, reject
+from tests.phone_photos import phone_photo
 
 
 def _jpeg() -> bytes:
@@ -113,16 +114,6 @@ def test_a_dispute_is_answered_or_upheld_by_withdrawing_the_hazard(sent, english
         assert audit.verify(session).ok
 
 
-def _jpeg_taken(taken: str) -> bytes:
-    from inspector_app.core.photos import DATETIME_ORIGINAL, EXIF_IFD
-
-    exif = Image.Exif()
-    exif[EXIF_IFD] = {DATETIME_ORIGINAL: taken}
-    out = io.BytesIO()
-    Image.new("RGB", (64, 48), (10, 120, 30)).save(out, "JPEG", exif=exif)
-    return out.getvalue()
-
-
 def test_a_photo_taken_hours_before_it_was_sent_is_flagged_to_the_inspector(db, catalogue, english):
     """Received at 10:00 Beijing time: a photo its camera dates 09:40 that day passes, one dated the
     evening before is flagged, one without a camera time is shown without a comparison."""
@@ -135,8 +126,8 @@ def test_a_photo_taken_hours_before_it_was_sent_is_flagged_to_the_inspector(db, 
             link = rectification_links.open_link(session, secret)
             now = dates.now()
             unit_reports.submit(session, db.store, link, unit_reports.UnitSubmission(
-                "report", "fixed", "Wang", photos=(_jpeg_taken("2026:12:07 09:40:00"),
-                                                   _jpeg_taken("2026:12:06 19:00:00"), _jpeg())),
+                "report", "fixed", "Wang", photos=(phone_photo("2026:12:07 09:40:00"),
+                                                   phone_photo("2026:12:06 19:00:00"), _jpeg())),
                 dates.local_date(now), dates.start_of_day(dates.local_date(now)))
         with db.session() as session:
             (report,) = list_reports(session)
