@@ -48,7 +48,7 @@ def run(context: AppContext) -> int:
 def open_and_fill(app: QApplication, window: object) -> None:
     """Open the ledger (asking before making one, offering a backup if it fails) and fill the frame;
     the program ends if the inspector gives up (0) or the window cannot show the ledger (1)."""
-    from inspector_app.ui import gui_thread_gc
+    from inspector_app.ui import error_reporting, gui_thread_gc
     from inspector_app.ui.ledger_file import BackupKeeper, open_ledger_or_recover
     from inspector_app.ui.main_window import MainWindow
 
@@ -60,6 +60,10 @@ def open_and_fill(app: QApplication, window: object) -> None:
         window.fill()
     except InspectorError as exc:
         QMessageBox.critical(window, _("Fire-Risk Inspector"), str(exc))
+        _end(app, window, 1)
+        return
+    except Exception as exc:  # e.g. a ledger damaged past the pages read when it opened: not a frame left waiting
+        error_reporting.report(exc, window, "filling the main window")
         _end(app, window, 1)
         return
     window.statusBar().clearMessage()  # "Opening the ledger…"

@@ -157,3 +157,17 @@ def test_malformed_forms_end_the_start_with_a_message_naming_the_file(qtbot, dem
     code, seen, probe = _start_answering(qtbot, context, "ok")
     assert code == 1 and "taxonomy.yaml" in seen[0]
     assert probe.painted and not probe.filled
+
+
+def test_a_fault_while_filling_is_reported_and_ends_the_start(qtbot, demo_context, monkeypatch):
+    """Not a frame left saying "Opening the ledger…" for ever: the error dialog, then the end (1)."""
+    demo_context.close()
+    demo_context.settings.inspector_name_asked = True
+
+    def broken_fill(_window: MainWindow) -> None:
+        raise RuntimeError("the ledger's pages are damaged")
+
+    monkeypatch.setattr(MainWindow, "fill", broken_fill)
+    code, seen, probe = _start_answering(qtbot, demo_context, "ok")
+    assert code == 1 and "the ledger's pages are damaged" in seen[0]
+    assert probe.painted and not probe.filled
