@@ -66,7 +66,6 @@ def open_and_fill(app: QApplication, window: object) -> None:
         error_reporting.report(exc, window, "filling the main window")
         _end(app, window, 1)
         return
-    window.statusBar().clearMessage()  # "Opening the ledger…"
     gui_thread_gc.freeze_what_start_made()
     backup_keeper = BackupKeeper(window.context, window)
 
