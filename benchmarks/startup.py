@@ -1,6 +1,6 @@
 """Start-up speed: time to the main window on screen (its frame, painted before the core is imported),
-to the window filled with the ledger, to the first plan painted, and of `hazard list`, each beside the bare cost of the same kind of start (a bare PySide6 window; a bare
-`python -c pass`).
+to the window filled with the ledger, to the first plan painted, and of `hazard list`, each beside the
+bare cost of the same kind of start (a bare PySide6 window; a bare `python -c pass`).
 
     .venv/bin/python benchmarks/startup.py [--runs 5] [--db LEDGER]
 
@@ -10,7 +10,8 @@ process is started to the moment the event happens in it (CLOCK_MONOTONIC is sha
 processes), so interpreter start and imports are included, as a person waiting for the window sees
 them. The program runs on a demo ledger made once in a temporary folder (or --db), with its own
 settings folder. Budgets: window on screen < 1 s and within 4x the bare window (issue 23), filled
-< 1 s (issue 11), plan painted < 1.5 s, `hazard list` < 0.3 s. Prints medians and ratios; asserts nothing (the machine may be busy).
+< 1 s (issue 11), plan painted < 1.5 s, `hazard list` < 0.3 s. Prints medians and ratios; asserts
+nothing (the machine may be busy).
 
 Beside each wall-clock figure it prints the CPU time the process used until then (user + system, from
 getrusage): on a machine shared with other work the wall clock mostly measures waiting for a core,
